@@ -1,0 +1,11 @@
+"""Celery application: broker is Redis (REDIS_URL); without it tasks run in-process."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+
+app = Celery("fonden")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

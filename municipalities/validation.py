@@ -1,0 +1,283 @@
+"""Validate a rule-set document: the JSON schema first, then the rules a schema cannot state.
+
+Every problem names the field (a dotted path such as ``application.duration_months.max``) and the
+reason, in Swedish, so an admin can find and fix it.
+"""
+
+import datetime
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+from jsonschema import Draft202012Validator
+
+SCHEMA_PATH = Path(__file__).with_name("ruleset.schema.json")
+
+
+@dataclass(frozen=True)
+class RuleSetProblem:
+    path: str
+    message: str
+
+    def __str__(self):
+        return f"{self.path}: {self.message}"
+
+
+class RuleSetInvalid(ValueError):
+    def __init__(self, problems):
+        self.problems = list(problems)
+        super().__init__("; ".join(str(problem) for problem in self.problems))
+
+
+@cache
+def schema():
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+def format_path(parts):
+    path = ""
+    for part in parts:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += f".{part}" if path else str(part)
+    return path or _("(hela regelverket)")
+
+
+def _schema_message(error):
+    """A Swedish message for one jsonschema error."""
+    validator = error.validator
+    value = error.validator_value
+    if validator == "required":
+        missing = error.message.split("'")[1]
+        return missing, _("fältet saknas men är obligatoriskt")
+    if validator == "additionalProperties":
+        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        return ", ".join(extra), _("okänt fält (stavfel?)")
+    messages = {
+        "type": _("fel typ: ska vara %(value)s") % {"value": _type_name(value)},
+        "enum": _("ogiltigt värde %(instance)s; tillåtna värden: %(value)s")
+        % {"instance": json.dumps(error.instance, ensure_ascii=False), "value": ", ".join(map(str, value))},
+        "const": _("ska vara %(value)s") % {"value": value},
+        "minimum": _("får inte vara mindre än %(value)s") % {"value": value},
+        "maximum": _("får inte vara större än %(value)s") % {"value": value},
+        "exclusiveMinimum": _("ska vara större än %(value)s") % {"value": value},
+        "minLength": _("får inte vara tomt") if value == 1 else _("för kort"),
+        "maxLength": _("får vara högst %(value)s tecken") % {"value": value},
+        "minItems": _("ska ha minst %(value)s element") % {"value": value},
+        "uniqueItems": _("innehåller dubbletter"),
+        "pattern": _("har fel format (%(instance)s)") % {"instance": json.dumps(error.instance, ensure_ascii=False)},
+        "propertyNames": _("okänd roll %(instance)s") % {"instance": json.dumps(error.instance, ensure_ascii=False)},
+    }
+    return None, messages.get(validator, error.message)
+
+
+def _type_name(value):
+    names = {
+        "object": _("ett objekt"),
+        "array": _("en lista"),
+        "string": _("en text"),
+        "integer": _("ett heltal"),
+        "number": _("ett tal"),
+        "boolean": _("true eller false"),
+    }
+    if isinstance(value, list):
+        return _(" eller ").join(names.get(v, v) for v in value)
+    return names.get(value, value)
+
+
+def schema_problems(document):
+    validator = Draft202012Validator(schema())
+    problems = []
+    for error in sorted(validator.iter_errors(document), key=lambda e: list(map(str, e.absolute_path))):
+        field, message = _schema_message(error)
+        parts = list(error.absolute_path)
+        if field:
+            parts.append(field)
+        problems.append(RuleSetProblem(format_path(parts), message))
+    return problems
+
+
+def _unique_keys(items, path, problems):
+    seen = set()
+    for index, item in enumerate(items):
+        key = item.get("key")
+        if key in seen:
+            problems.append(RuleSetProblem(f"{path}[{index}].key", _("nyckeln %(key)s används redan") % {"key": key}))
+        seen.add(key)
+
+
+def _check_range(node, path, low, high, problems):
+    if node and low in node and high in node and node[low] > node[high]:
+        problems.append(
+            RuleSetProblem(
+                f"{path}.{low}", _("%(low)s får inte vara större än %(high)s") % {"low": low, "high": high}
+            )
+        )
+
+
+def _check_month_day(value, path, problems):
+    try:
+        datetime.date(2024, int(value[:2]), int(value[3:]))  # 2024: a leap year admits 02-29
+    except ValueError:
+        problems.append(RuleSetProblem(path, _("%(value)s är inget datum i året") % {"value": value}))
+
+
+def _check_date(value, path, problems):
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        problems.append(RuleSetProblem(path, _("%(value)s är inget giltigt datum") % {"value": value}))
+
+
+def _referenced_roles(document):
+    """Yield (path, role) for every place the rule set names a role that must act."""
+    stages = document["stages"]
+    for stage_key in ("idea", "preparation"):
+        for index, step in enumerate(stages[stage_key].get("steps", [])):
+            yield f"stages.{stage_key}.steps[{index}].actor_role", step["actor_role"]
+    for stage_key, field in (
+        ("application", "actor_role"),
+        ("decision", "actor_role"),
+        ("start", "payout_plan_approved_by"),
+        ("abort", "proposed_by"),
+        ("abort", "assessed_by"),
+        ("abort", "decided_by"),
+        ("extension", "decided_by"),
+    ):
+        if field in stages[stage_key]:
+            yield f"stages.{stage_key}.{field}", stages[stage_key][field]
+    for index, obligation in enumerate(document["reporting"]["obligations"]):
+        yield f"reporting.obligations[{index}].receiver_role", obligation["receiver_role"]
+    if "feedback_deadline" in document["calendar"]:
+        yield "calendar.feedback_deadline.actor_role", document["calendar"]["feedback_deadline"]["actor_role"]
+
+
+def semantic_problems(document):
+    """Rules the JSON schema cannot state. Runs only on a schema-valid document."""
+    problems = []
+    stages = document["stages"]
+    bodies = document["bodies"]
+
+    for path, role in _referenced_roles(document):
+        if role not in bodies:
+            problems.append(
+                RuleSetProblem(path, _("rollen %(role)s har inget namn under bodies") % {"role": role})
+            )
+
+    if stages["idea"]["enabled"] and not stages["idea"].get("steps"):
+        problems.append(RuleSetProblem("stages.idea.steps", _("idéprövningen används men har inga steg")))
+    if not stages["preparation"]["steps"]:
+        problems.append(RuleSetProblem("stages.preparation.steps", _("beredningen måste ha minst ett steg")))
+    for stage_key in ("idea", "preparation"):
+        _unique_keys(stages[stage_key].get("steps", []), f"stages.{stage_key}.steps", problems)
+    for stage_key, field in (("abort", "decided_by"), ("extension", "decided_by")):
+        if stages[stage_key]["enabled"] and field not in stages[stage_key]:
+            problems.append(
+                RuleSetProblem(f"stages.{stage_key}.{field}", _("krävs när steget används (enabled är true)"))
+            )
+    if stages["start"]["payout_plan_required"] and "payout_plan_approved_by" not in stages["start"]:
+        problems.append(
+            RuleSetProblem("stages.start.payout_plan_approved_by", _("krävs när en utbetalningsplan krävs"))
+        )
+
+    application = document["application"]
+    _unique_keys(application["sections"], "application.sections", problems)
+    _unique_keys(application["declarations"], "application.declarations", problems)
+    _check_range(application.get("duration_months"), "application.duration_months", "min", "max", problems)
+    _check_range(document["target_group"], "target_group", "min_age", "max_age", problems)
+
+    collaboration = document["eligibility"]["collaboration"]
+    if collaboration["requirement"] == "required" and not collaboration["alternatives"]:
+        problems.append(
+            RuleSetProblem(
+                "eligibility.collaboration.alternatives", _("ett samverkanskrav måste ange minst ett alternativ")
+            )
+        )
+    excluded = set(document["eligibility"]["excluded_actor_kinds"])
+    for index, alternative in enumerate(collaboration["alternatives"]):
+        if excluded & set(alternative.get("external_kinds", [])):
+            problems.append(
+                RuleSetProblem(
+                    f"eligibility.collaboration.alternatives[{index}].external_kinds",
+                    _("en utesluten aktörstyp kan inte räknas som samverkanspart"),
+                )
+            )
+        if alternative["min_units"] + alternative["min_external"] == 0:
+            problems.append(
+                RuleSetProblem(
+                    f"eligibility.collaboration.alternatives[{index}]", _("alternativet kräver ingen part alls")
+                )
+            )
+
+    calendar = document["calendar"]
+    for index, window in enumerate(calendar["application_windows"]):
+        _check_month_day(window["opens"], f"calendar.application_windows[{index}].opens", problems)
+        _check_month_day(window["closes"], f"calendar.application_windows[{index}].closes", problems)
+    for index, obligation in enumerate(document["reporting"]["obligations"]):
+        path = f"reporting.obligations[{index}]"
+        if obligation["schedule"] == "fixed_dates" and not obligation.get("fixed_dates"):
+            problems.append(RuleSetProblem(f"{path}.fixed_dates", _("krävs när schedule är fixed_dates")))
+        for date_index, fixed in enumerate(obligation.get("fixed_dates", [])):
+            _check_month_day(fixed["default"], f"{path}.fixed_dates[{date_index}].default", problems)
+
+    guideline = document["guideline"]
+    for field in ("adopted_on", "in_force_from"):
+        if field in guideline:
+            _check_date(guideline[field], f"guideline.{field}", problems)
+
+    money = document["money"]
+    if money["payouts"]["model"] == "payout_plan" and "approved_by" not in money["payouts"]:
+        problems.append(RuleSetProblem("money.payouts.approved_by", _("krävs för en utbetalningsplan")))
+    repayment = money["repayment"]
+    if repayment["model"] == "savings_return":
+        for field in ("basis", "years_after_end"):
+            if field not in repayment:
+                problems.append(
+                    RuleSetProblem(f"money.repayment.{field}", _("krävs för återbetalning ur besparingar"))
+                )
+    _check_range(repayment.get("years_after_end"), "money.repayment.years_after_end", "min", "max", problems)
+    if "applies_to_starts_before" in repayment:
+        _check_date(repayment["applies_to_starts_before"], "money.repayment.applies_to_starts_before", problems)
+
+    criteria = document["review"]["criteria"]
+    _unique_keys(criteria, "review.criteria", problems)
+    for index, criterion in enumerate(criteria):
+        if criterion["kind"] == "score" and "scale_max" not in criterion:
+            problems.append(RuleSetProblem(f"review.criteria[{index}].scale_max", _("krävs för ett betyg")))
+    return problems
+
+
+def ruleset_problems(document):
+    """All problems with a rule-set document; an empty list means it is valid."""
+    if not isinstance(document, dict):
+        return [RuleSetProblem(format_path([]), _("regelverket ska vara ett JSON-objekt"))]
+    problems = schema_problems(document)
+    if problems:
+        return problems
+    return semantic_problems(document)
+
+
+def validate_ruleset(document):
+    problems = ruleset_problems(document)
+    if problems:
+        raise RuleSetInvalid(problems)
+    return document
+
+
+def parse_ruleset(text):
+    """Parse and validate rule-set JSON text; raise RuleSetInvalid naming the problem."""
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise RuleSetInvalid(
+            [
+                RuleSetProblem(
+                    _("rad %(line)s, kolumn %(column)s") % {"line": error.lineno, "column": error.colno},
+                    _("ogiltig JSON: %(reason)s") % {"reason": error.msg},
+                )
+            ]
+        ) from error
+    return validate_ruleset(document)
