@@ -8,11 +8,24 @@ from django.utils.translation import gettext_lazy as _
 from .enums import ActorKind, RuleSetStatus, UnitKind
 
 
+class MunicipalityQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The one place that decides which tenants a user may see: their own, or all for a
+        system admin."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        return self.filter(pk=user.municipality_id)
+
+
 class Municipality(models.Model):
     """A municipality (or a region) that runs a social investment fund: the tenant."""
 
     slug = models.SlugField(_("kortnamn"), max_length=40, unique=True)
     name = models.CharField(_("namn"), max_length=200)
+
+    objects = MunicipalityQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

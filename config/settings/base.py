@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "applications",
     "evaluation",
     "repayment",
+    "audit",
     "core",
 ]
 

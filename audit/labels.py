@@ -1,0 +1,21 @@
+"""Human labels for audit actions and states. Each app registers its own in AppConfig.ready(),
+so the history reads in the user's language without the audit app knowing every domain."""
+
+_ACTIONS = {}
+_STATES = {}
+
+
+def register_actions(labels):
+    _ACTIONS.update(labels)
+
+
+def register_states(choices):
+    _STATES.update(dict(choices.choices))
+
+
+def action_label(action):
+    return _ACTIONS.get(action, action)
+
+
+def state_label(state):
+    return _STATES.get(state, state)

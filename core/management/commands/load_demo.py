@@ -1,0 +1,16 @@
+from django.core.management.base import BaseCommand
+
+from core.demo import DEMO_PASSWORD, load_demo
+from municipalities.services import load_shipped_rulesets
+
+
+class Command(BaseCommand):
+    help = "Load the five rule sets and the demo organisation and accounts. Safe to run again."
+
+    def handle(self, *args, **options):
+        load_shipped_rulesets()
+        users = load_demo()
+        self.stdout.write(self.style.SUCCESS(f"Demokonton (lösenord: {DEMO_PASSWORD}):"))
+        for user in users:
+            roles = ", ".join(str(a.get_role_display()) for a in user.role_assignments.all()) or "systemadministratör"
+            self.stdout.write(f"  {user.email:<42} {roles}")

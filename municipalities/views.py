@@ -1,0 +1,183 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from audit.models import AuditEntry
+
+from . import services
+from .enums import RuleSetStatus
+from .forms import CompareForm, DraftEditForm, ImportForm
+from .models import Municipality, RuleSetVersion
+from .presentation import stages_in_order
+from .validation import RuleSetInvalid
+
+
+def _municipality_for(request, slug):
+    """The municipality, if the user may see it; another tenant's is 'not found', not 'forbidden'."""
+    return get_object_or_404(Municipality.objects.visible_to(request.user), slug=slug)
+
+
+def _administered_municipality(request, slug):
+    municipality = _municipality_for(request, slug)
+    if not request.user.has_perm("municipalities.administer", municipality):
+        raise PermissionDenied(_("Bara kommunens administratör får ändra regelverket."))
+    return municipality
+
+
+def _history_of(versions):
+    return (
+        AuditEntry.objects.filter(
+            content_type__app_label="municipalities",
+            content_type__model="rulesetversion",
+            object_id__in=[str(v.pk) for v in versions],
+        )
+        .select_related("actor")
+        .order_by("-at", "-id")[:50]
+    )
+
+
+@login_required
+def municipality_list(request):
+    municipalities = Municipality.objects.visible_to(request.user)
+    if not request.user.is_superuser and len(municipalities) == 1:
+        return redirect("municipalities:ruleset", municipalities[0].slug)
+    return render(request, "municipalities/municipality_list.html", {"municipalities": municipalities})
+
+
+@login_required
+def ruleset_detail(request, slug):
+    municipality = _municipality_for(request, slug)
+    versions = municipality.ruleset_versions.all()
+    number = request.GET.get("version")
+    if number and number.isdigit():
+        version = get_object_or_404(versions, number=int(number))
+    else:
+        version = versions.filter(status=RuleSetStatus.ACTIVE).first() or versions.first()
+    if version is None:
+        raise Http404(_("Kommunen har inget regelverk än."))
+    is_admin = request.user.has_perm("municipalities.administer", municipality)
+    return render(
+        request,
+        "municipalities/ruleset_detail.html",
+        {
+            "municipality": municipality,
+            "version": version,
+            "stages": stages_in_order(version.document),
+            "perms_admin": is_admin,
+            "history": _history_of([version]) if is_admin else None,
+        },
+    )
+
+
+@login_required
+def version_list(request, slug):
+    municipality = _administered_municipality(request, slug)
+    versions = list(municipality.ruleset_versions.select_related("created_by"))
+    import_form = ImportForm()
+    if request.method == "POST":
+        import_form = ImportForm(request.POST, request.FILES)
+        if import_form.is_valid():
+            document = import_form.cleaned_data["file"]
+            if document["municipality"]["slug"] != municipality.slug:
+                import_form.add_error(
+                    "file",
+                    _("Filen gäller %(other)s, inte %(slug)s (municipality.slug).")
+                    % {"other": document["municipality"]["slug"], "slug": municipality.slug},
+                )
+            else:
+                version, created = services.import_ruleset(
+                    document, user=request.user, note=import_form.cleaned_data["note"]
+                )
+                if created:
+                    messages.success(request, _("Importerat som utkast, version %(n)s.") % {"n": version.number})
+                else:
+                    messages.info(request, _("Filen är identisk med version %(n)s; inget ändrades.") % {"n": version.number})
+                return redirect("municipalities:versions", slug)
+    return render(
+        request,
+        "municipalities/version_list.html",
+        {
+            "municipality": municipality,
+            "versions": versions,
+            "import_form": import_form,
+            "compare_form": CompareForm(),
+            "history": _history_of(versions),
+        },
+    )
+
+
+def _version(municipality, number):
+    return get_object_or_404(RuleSetVersion, municipality=municipality, number=number)
+
+
+@login_required
+def version_export(request, slug, number):
+    municipality = _administered_municipality(request, slug)
+    version = _version(municipality, number)
+    response = HttpResponse(services.export_ruleset(municipality, version.number), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="{slug}-v{version.number}.json"'
+    return response
+
+
+@login_required
+@require_POST
+def version_new_draft(request, slug, number):
+    municipality = _administered_municipality(request, slug)
+    draft = services.create_draft(_version(municipality, number), user=request.user)
+    messages.success(request, _("Utkast version %(n)s skapat.") % {"n": draft.number})
+    return redirect("municipalities:edit", slug, draft.number)
+
+
+@login_required
+@require_POST
+def version_activate(request, slug, number):
+    municipality = _administered_municipality(request, slug)
+    version = _version(municipality, number)
+    try:
+        services.activate_version(version, user=request.user, reason=request.POST.get("reason", ""))
+    except (services.RuleSetLocked, RuleSetInvalid) as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Version %(n)s gäller nu.") % {"n": version.number})
+    return redirect("municipalities:versions", slug)
+
+
+@login_required
+def version_edit(request, slug, number):
+    municipality = _administered_municipality(request, slug)
+    version = _version(municipality, number)
+    if not version.is_editable:
+        messages.error(request, _("Versionen används eller är fastställd och kan bara ersättas av en ny version."))
+        return redirect("municipalities:versions", slug)
+    form = DraftEditForm(request.POST or None, initial={"document": version.document, "note": version.note})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_draft(version, form.cleaned_data["document"], user=request.user, note=form.cleaned_data["note"])
+        except RuleSetInvalid as error:
+            form.add_error("document", [str(problem) for problem in error.problems])
+        except services.RuleSetLocked as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Utkastet är sparat."))
+            return redirect("municipalities:versions", slug)
+    return render(request, "municipalities/version_edit.html", {"municipality": municipality, "version": version, "form": form})
+
+
+@login_required
+def version_compare(request, slug):
+    municipality = _administered_municipality(request, slug)
+    form = CompareForm(request.GET)
+    if not form.is_valid():
+        messages.error(request, _("Välj två versioner att jämföra."))
+        return redirect("municipalities:versions", slug)
+    old = _version(municipality, form.cleaned_data["a"])
+    new = _version(municipality, form.cleaned_data["b"])
+    return render(
+        request,
+        "municipalities/version_compare.html",
+        {"municipality": municipality, "old": old, "new": new, "changes": services.diff_documents(old.document, new.document)},
+    )
