@@ -23,7 +23,9 @@ class UserAdmin(DjangoUserAdmin):
         (_("Behörighet"), {"fields": ["is_active", "is_staff", "is_superuser", "is_demo"]}),
         (_("Datum"), {"fields": ["last_login", "date_joined"]}),
     ]
-    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "full_name", "municipality", "password1", "password2"]})]
+    add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": ["email", "full_name", "municipality", "password1", "password2"]})
+    ]
 
     def has_module_permission(self, request):
         return request.user.is_active and request.user.is_superuser

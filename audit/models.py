@@ -39,7 +39,12 @@ class AuditEntry(models.Model):
     reason = models.TextField(_("motivering"), blank=True)
     data = models.JSONField(_("detaljer"), default=dict, blank=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("av")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("av"),
     )
     at = models.DateTimeField(_("tidpunkt"), auto_now_add=True, db_index=True)
 
@@ -54,6 +59,14 @@ class AuditEntry(models.Model):
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
 
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError("Audit entries are never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Audit entries are never deleted.")
+
     @property
     def description(self):
         return action_label(self.action)
@@ -65,11 +78,3 @@ class AuditEntry(models.Model):
     @property
     def to_label(self):
         return state_label(self.to_state) if self.to_state else ""
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise AppendOnlyError("Audit entries are never changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("Audit entries are never deleted.")

@@ -11,7 +11,7 @@ from accounts.models import RoleAssignment, User
 from municipalities.enums import ActorKind, UnitKind
 from municipalities.models import ExternalActor, Municipality, OrganisationalUnit
 
-DEMO_PASSWORD = "demo"
+DEMO_PASSWORD = "demo"  # noqa: S105 - demo accounts are public by design
 DEMO_DOMAIN = "demo.fonden.se"
 
 # Local part of each demo account's address, per role.
@@ -129,7 +129,9 @@ def load_demo():
 
 
 def _demo_user(email, full_name, **fields):
-    user, created = User.objects.get_or_create(email=email, defaults={"full_name": full_name, "is_demo": True, **fields})
+    user, created = User.objects.get_or_create(
+        email=email, defaults={"full_name": full_name, "is_demo": True, **fields}
+    )
     if created:
         user.set_password(DEMO_PASSWORD)
         user.save(update_fields=["password"])

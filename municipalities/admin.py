@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from . import services
 from .forms import RuleSetField
 from .models import ExternalActor, Municipality, OrganisationalUnit, RuleSetVersion
-from .validation import RuleSetInvalid
+from .validation import RuleSetInvalidError
 
 
 class SuperuserOnlyAdmin(admin.ModelAdmin):
@@ -65,7 +65,9 @@ class RuleSetVersionForm(forms.ModelForm):
         if document and municipality and document["municipality"]["slug"] != municipality.slug:
             self.add_error("document", _("municipality.slug: ska vara %(slug)s") % {"slug": municipality.slug})
         if self.instance.pk and not self.instance.is_editable:
-            raise forms.ValidationError(_("Versionen används eller är fastställd och kan bara ersättas av en ny version."))
+            raise forms.ValidationError(
+                _("Versionen används eller är fastställd och kan bara ersättas av en ny version.")
+            )
         return cleaned
 
 
@@ -99,7 +101,7 @@ class RuleSetVersionAdmin(SuperuserOnlyAdmin):
         for version in queryset:
             try:
                 services.activate_version(version, user=request.user)
-            except (services.RuleSetLocked, RuleSetInvalid) as error:
+            except (services.RuleSetLockedError, RuleSetInvalidError) as error:
                 self.message_user(request, f"{version}: {error}", messages.ERROR)
             else:
                 self.message_user(request, _("%(version)s gäller nu.") % {"version": version})

@@ -3,7 +3,7 @@ import json
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .validation import RuleSetInvalid, parse_ruleset
+from .validation import RuleSetInvalidError, parse_ruleset
 
 
 class RuleSetField(forms.CharField):
@@ -17,7 +17,7 @@ class RuleSetField(forms.CharField):
             return text
         try:
             return parse_ruleset(text)
-        except RuleSetInvalid as error:
+        except RuleSetInvalidError as error:
             raise forms.ValidationError([str(problem) for problem in error.problems]) from error
 
     def prepare_value(self, value):
@@ -45,7 +45,7 @@ class ImportForm(forms.Form):
             raise forms.ValidationError(_("Filen ska vara UTF-8-kodad JSON.")) from error
         try:
             return parse_ruleset(text)
-        except RuleSetInvalid as error:
+        except RuleSetInvalidError as error:
             raise forms.ValidationError([str(problem) for problem in error.problems]) from error
 
 

@@ -7,7 +7,17 @@ from accounts.enums import Role
 
 from .enums import ActorKind, UnitKind
 
-STAGE_ORDER = ["idea", "application", "preparation", "decision", "start", "follow_up", "abort", "extension", "implementation"]
+STAGE_ORDER = [
+    "idea",
+    "application",
+    "preparation",
+    "decision",
+    "start",
+    "follow_up",
+    "abort",
+    "extension",
+    "implementation",
+]
 STAGE_NAMES = {
     "idea": _("Idéprövning"),
     "application": _("Ansökan"),
@@ -129,8 +139,4 @@ def steps_for_roles(document, roles):
 def stages_in_order(document):
     """The stages the rule set uses, in lifecycle order, as (key, name, config)."""
     stages = document["stages"]
-    return [
-        (key, STAGE_NAMES[key], stages[key])
-        for key in STAGE_ORDER
-        if stages[key].get("enabled", True)
-    ]
+    return [(key, STAGE_NAMES[key], stages[key]) for key in STAGE_ORDER if stages[key].get("enabled", True)]

@@ -18,12 +18,12 @@ from audit.services import record
 
 from .enums import RuleSetStatus
 from .models import Municipality, RuleSetVersion, document_fingerprint
-from .validation import RuleSetInvalid, RuleSetProblem, parse_ruleset, validate_ruleset
+from .validation import RuleSetInvalidError, RuleSetProblem, parse_ruleset, validate_ruleset
 
 RULESET_DIR = Path(__file__).with_name("rulesets")
 
 
-class RuleSetLocked(Exception):
+class RuleSetLockedError(Exception):
     """The version is active, retired or used by a case: it can only be superseded."""
 
 
@@ -44,7 +44,7 @@ def import_ruleset(document, *, user=None, activate=False, note=""):
     latest = municipality.ruleset_versions.order_by("-number").first()
     if latest and latest.fingerprint == document_fingerprint(document):
         if activate and latest.status == RuleSetStatus.DRAFT:
-            activate_version(latest, user=user)
+            latest = activate_version(latest, user=user)
         return latest, False
     version = RuleSetVersion.objects.create(
         municipality=municipality,
@@ -55,7 +55,7 @@ def import_ruleset(document, *, user=None, activate=False, note=""):
     )
     record(version, "ruleset.created", actor=user, to_state=version.status, reason=note)
     if activate:
-        activate_version(version, user=user)
+        version = activate_version(version, user=user)
     return version, True
 
 
@@ -89,7 +89,7 @@ def activate_version(version, *, user=None, effective_from=None, reason=""):
     Municipality.objects.select_for_update().get(pk=version.municipality_id)
     version = RuleSetVersion.objects.select_for_update().get(pk=version.pk)
     if version.status != RuleSetStatus.DRAFT:
-        raise RuleSetLocked(_("Bara ett utkast kan sättas i kraft."))
+        raise RuleSetLockedError(_("Bara ett utkast kan sättas i kraft."))
     validate_ruleset(version.document)
     for previous in RuleSetVersion.objects.select_for_update().filter(
         municipality_id=version.municipality_id, status=RuleSetStatus.ACTIVE
@@ -97,13 +97,24 @@ def activate_version(version, *, user=None, effective_from=None, reason=""):
         previous.status = RuleSetStatus.RETIRED
         previous.save(update_fields=["status"])
         record(
-            previous, "ruleset.retired", actor=user, from_state=RuleSetStatus.ACTIVE,
-            to_state=RuleSetStatus.RETIRED, reason=_("Ersatt av version %(number)s") % {"number": version.number},
+            previous,
+            "ruleset.retired",
+            actor=user,
+            from_state=RuleSetStatus.ACTIVE,
+            to_state=RuleSetStatus.RETIRED,
+            reason=_("Ersatt av version %(number)s") % {"number": version.number},
         )
     version.status = RuleSetStatus.ACTIVE
     version.effective_from = effective_from or timezone.localdate()
     version.save(update_fields=["status", "effective_from"])
-    record(version, "ruleset.activated", actor=user, from_state=RuleSetStatus.DRAFT, to_state=RuleSetStatus.ACTIVE, reason=reason)
+    record(
+        version,
+        "ruleset.activated",
+        actor=user,
+        from_state=RuleSetStatus.DRAFT,
+        to_state=RuleSetStatus.ACTIVE,
+        reason=reason,
+    )
     return version
 
 
@@ -116,7 +127,10 @@ def create_draft(source, *, user=None, note=""):
         municipality=municipality, number=number, document=copy.deepcopy(source.document), note=note, created_by=user
     )
     record(
-        draft, "ruleset.created", actor=user, to_state=RuleSetStatus.DRAFT,
+        draft,
+        "ruleset.created",
+        actor=user,
+        to_state=RuleSetStatus.DRAFT,
         reason=note or _("Utkast från version %(number)s") % {"number": source.number},
     )
     return draft
@@ -128,10 +142,10 @@ def update_draft(version, document, *, user=None, note=""):
     and for a document that names another municipality."""
     version = RuleSetVersion.objects.select_for_update().get(pk=version.pk)
     if not version.is_editable:
-        raise RuleSetLocked(_("Versionen används eller är fastställd och kan bara ersättas av en ny version."))
+        raise RuleSetLockedError(_("Versionen används eller är fastställd och kan bara ersättas av en ny version."))
     validate_ruleset(document)
     if document["municipality"]["slug"] != version.municipality.slug:
-        raise RuleSetInvalid(
+        raise RuleSetInvalidError(
             [RuleSetProblem("municipality.slug", _("ska vara %(slug)s") % {"slug": version.municipality.slug})]
         )
     changes = diff_documents(version.document, document)

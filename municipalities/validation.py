@@ -25,7 +25,7 @@ class RuleSetProblem:
         return f"{self.path}: {self.message}"
 
 
-class RuleSetInvalid(ValueError):
+class RuleSetInvalidError(ValueError):
     def __init__(self, problems):
         self.problems = list(problems)
         super().__init__("; ".join(str(problem) for problem in self.problems))
@@ -56,22 +56,25 @@ def _schema_message(error):
     if validator == "additionalProperties":
         extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
         return ", ".join(extra), _("okänt fält (stavfel?)")
+    instance = json.dumps(error.instance, ensure_ascii=False)
     messages = {
-        "type": _("fel typ: ska vara %(value)s") % {"value": _type_name(value)},
-        "enum": _("ogiltigt värde %(instance)s; tillåtna värden: %(value)s")
-        % {"instance": json.dumps(error.instance, ensure_ascii=False), "value": ", ".join(map(str, value))},
-        "const": _("ska vara %(value)s") % {"value": value},
-        "minimum": _("får inte vara mindre än %(value)s") % {"value": value},
-        "maximum": _("får inte vara större än %(value)s") % {"value": value},
-        "exclusiveMinimum": _("ska vara större än %(value)s") % {"value": value},
-        "minLength": _("får inte vara tomt") if value == 1 else _("för kort"),
-        "maxLength": _("får vara högst %(value)s tecken") % {"value": value},
-        "minItems": _("ska ha minst %(value)s element") % {"value": value},
-        "uniqueItems": _("innehåller dubbletter"),
-        "pattern": _("har fel format (%(instance)s)") % {"instance": json.dumps(error.instance, ensure_ascii=False)},
-        "propertyNames": _("okänd roll %(instance)s") % {"instance": json.dumps(error.instance, ensure_ascii=False)},
+        "type": lambda: _("fel typ: ska vara %(value)s") % {"value": _type_name(value)},
+        "enum": lambda: _("ogiltigt värde %(instance)s; tillåtna värden: %(value)s")
+        % {"instance": instance, "value": ", ".join(map(str, value))},
+        "const": lambda: _("ska vara %(value)s") % {"value": value},
+        "minimum": lambda: _("får inte vara mindre än %(value)s") % {"value": value},
+        "maximum": lambda: _("får inte vara större än %(value)s") % {"value": value},
+        "exclusiveMinimum": lambda: _("ska vara större än %(value)s") % {"value": value},
+        "minLength": lambda: _("får inte vara tomt"),
+        "maxLength": lambda: _("får vara högst %(value)s tecken") % {"value": value},
+        "minItems": lambda: _("ska ha minst %(value)s element") % {"value": value},
+        "uniqueItems": lambda: _("innehåller dubbletter"),
+        "pattern": lambda: _("har fel format (%(instance)s)") % {"instance": instance},
+        "propertyNames": lambda: _("okänd roll %(instance)s") % {"instance": instance},
     }
-    return None, messages.get(validator, error.message)
+    if validator in messages:
+        return None, messages[validator]()
+    return None, error.message
 
 
 def _type_name(value):
@@ -112,9 +115,7 @@ def _unique_keys(items, path, problems):
 def _check_range(node, path, low, high, problems):
     if node and low in node and high in node and node[low] > node[high]:
         problems.append(
-            RuleSetProblem(
-                f"{path}.{low}", _("%(low)s får inte vara större än %(high)s") % {"low": low, "high": high}
-            )
+            RuleSetProblem(f"{path}.{low}", _("%(low)s får inte vara större än %(high)s") % {"low": low, "high": high})
         )
 
 
@@ -155,65 +156,57 @@ def _referenced_roles(document):
         yield "calendar.feedback_deadline.actor_role", document["calendar"]["feedback_deadline"]["actor_role"]
 
 
-def semantic_problems(document):
-    """Rules the JSON schema cannot state. Runs only on a schema-valid document."""
-    problems = []
-    stages = document["stages"]
-    bodies = document["bodies"]
-
+def _check_roles(document, problems):
     for path, role in _referenced_roles(document):
-        if role not in bodies:
-            problems.append(
-                RuleSetProblem(path, _("rollen %(role)s har inget namn under bodies") % {"role": role})
-            )
+        if role not in document["bodies"]:
+            problems.append(RuleSetProblem(path, _("rollen %(role)s har inget namn under bodies") % {"role": role}))
 
+
+def _check_stages(stages, problems):
     if stages["idea"]["enabled"] and not stages["idea"].get("steps"):
         problems.append(RuleSetProblem("stages.idea.steps", _("idéprövningen används men har inga steg")))
     if not stages["preparation"]["steps"]:
         problems.append(RuleSetProblem("stages.preparation.steps", _("beredningen måste ha minst ett steg")))
     for stage_key in ("idea", "preparation"):
         _unique_keys(stages[stage_key].get("steps", []), f"stages.{stage_key}.steps", problems)
-    for stage_key, field in (("abort", "decided_by"), ("extension", "decided_by")):
-        if stages[stage_key]["enabled"] and field not in stages[stage_key]:
+    for stage_key in ("abort", "extension"):
+        if stages[stage_key]["enabled"] and "decided_by" not in stages[stage_key]:
             problems.append(
-                RuleSetProblem(f"stages.{stage_key}.{field}", _("krävs när steget används (enabled är true)"))
+                RuleSetProblem(f"stages.{stage_key}.decided_by", _("krävs när steget används (enabled är true)"))
             )
     if stages["start"]["payout_plan_required"] and "payout_plan_approved_by" not in stages["start"]:
         problems.append(
             RuleSetProblem("stages.start.payout_plan_approved_by", _("krävs när en utbetalningsplan krävs"))
         )
 
+
+def _check_application(document, problems):
     application = document["application"]
     _unique_keys(application["sections"], "application.sections", problems)
     _unique_keys(application["declarations"], "application.declarations", problems)
     _check_range(application.get("duration_months"), "application.duration_months", "min", "max", problems)
     _check_range(document["target_group"], "target_group", "min_age", "max_age", problems)
 
-    collaboration = document["eligibility"]["collaboration"]
+
+def _check_collaboration(eligibility, problems):
+    collaboration = eligibility["collaboration"]
+    path = "eligibility.collaboration.alternatives"
     if collaboration["requirement"] == "required" and not collaboration["alternatives"]:
-        problems.append(
-            RuleSetProblem(
-                "eligibility.collaboration.alternatives", _("ett samverkanskrav måste ange minst ett alternativ")
-            )
-        )
-    excluded = set(document["eligibility"]["excluded_actor_kinds"])
+        problems.append(RuleSetProblem(path, _("ett samverkanskrav måste ange minst ett alternativ")))
+    excluded = set(eligibility["excluded_actor_kinds"])
     for index, alternative in enumerate(collaboration["alternatives"]):
         if excluded & set(alternative.get("external_kinds", [])):
             problems.append(
                 RuleSetProblem(
-                    f"eligibility.collaboration.alternatives[{index}].external_kinds",
-                    _("en utesluten aktörstyp kan inte räknas som samverkanspart"),
+                    f"{path}[{index}].external_kinds", _("en utesluten aktörstyp kan inte räknas som samverkanspart")
                 )
             )
         if alternative["min_units"] + alternative["min_external"] == 0:
-            problems.append(
-                RuleSetProblem(
-                    f"eligibility.collaboration.alternatives[{index}]", _("alternativet kräver ingen part alls")
-                )
-            )
+            problems.append(RuleSetProblem(f"{path}[{index}]", _("alternativet kräver ingen part alls")))
 
-    calendar = document["calendar"]
-    for index, window in enumerate(calendar["application_windows"]):
+
+def _check_dates(document, problems):
+    for index, window in enumerate(document["calendar"]["application_windows"]):
         _check_month_day(window["opens"], f"calendar.application_windows[{index}].opens", problems)
         _check_month_day(window["closes"], f"calendar.application_windows[{index}].closes", problems)
     for index, obligation in enumerate(document["reporting"]["obligations"]):
@@ -222,31 +215,41 @@ def semantic_problems(document):
             problems.append(RuleSetProblem(f"{path}.fixed_dates", _("krävs när schedule är fixed_dates")))
         for date_index, fixed in enumerate(obligation.get("fixed_dates", [])):
             _check_month_day(fixed["default"], f"{path}.fixed_dates[{date_index}].default", problems)
-
-    guideline = document["guideline"]
     for field in ("adopted_on", "in_force_from"):
-        if field in guideline:
-            _check_date(guideline[field], f"guideline.{field}", problems)
+        if field in document["guideline"]:
+            _check_date(document["guideline"][field], f"guideline.{field}", problems)
 
-    money = document["money"]
+
+def _check_money(money, problems):
     if money["payouts"]["model"] == "payout_plan" and "approved_by" not in money["payouts"]:
         problems.append(RuleSetProblem("money.payouts.approved_by", _("krävs för en utbetalningsplan")))
     repayment = money["repayment"]
     if repayment["model"] == "savings_return":
         for field in ("basis", "years_after_end"):
             if field not in repayment:
-                problems.append(
-                    RuleSetProblem(f"money.repayment.{field}", _("krävs för återbetalning ur besparingar"))
-                )
+                problems.append(RuleSetProblem(f"money.repayment.{field}", _("krävs för återbetalning ur besparingar")))
     _check_range(repayment.get("years_after_end"), "money.repayment.years_after_end", "min", "max", problems)
     if "applies_to_starts_before" in repayment:
         _check_date(repayment["applies_to_starts_before"], "money.repayment.applies_to_starts_before", problems)
 
-    criteria = document["review"]["criteria"]
-    _unique_keys(criteria, "review.criteria", problems)
-    for index, criterion in enumerate(criteria):
+
+def _check_review(review, problems):
+    _unique_keys(review["criteria"], "review.criteria", problems)
+    for index, criterion in enumerate(review["criteria"]):
         if criterion["kind"] == "score" and "scale_max" not in criterion:
             problems.append(RuleSetProblem(f"review.criteria[{index}].scale_max", _("krävs för ett betyg")))
+
+
+def semantic_problems(document):
+    """Rules the JSON schema cannot state. Runs only on a schema-valid document."""
+    problems = []
+    _check_roles(document, problems)
+    _check_stages(document["stages"], problems)
+    _check_application(document, problems)
+    _check_collaboration(document["eligibility"], problems)
+    _check_dates(document, problems)
+    _check_money(document["money"], problems)
+    _check_review(document["review"], problems)
     return problems
 
 
@@ -263,16 +266,16 @@ def ruleset_problems(document):
 def validate_ruleset(document):
     problems = ruleset_problems(document)
     if problems:
-        raise RuleSetInvalid(problems)
+        raise RuleSetInvalidError(problems)
     return document
 
 
 def parse_ruleset(text):
-    """Parse and validate rule-set JSON text; raise RuleSetInvalid naming the problem."""
+    """Parse and validate rule-set JSON text; raise RuleSetInvalidError naming the problem."""
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
-        raise RuleSetInvalid(
+        raise RuleSetInvalidError(
             [
                 RuleSetProblem(
                     _("rad %(line)s, kolumn %(column)s") % {"line": error.lineno, "column": error.colno},

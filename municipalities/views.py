@@ -13,7 +13,7 @@ from .enums import RuleSetStatus
 from .forms import CompareForm, DraftEditForm, ImportForm
 from .models import Municipality, RuleSetVersion
 from .presentation import stages_in_order
-from .validation import RuleSetInvalid
+from .validation import RuleSetInvalidError
 
 
 def _municipality_for(request, slug):
@@ -95,7 +95,9 @@ def version_list(request, slug):
                 if created:
                     messages.success(request, _("Importerat som utkast, version %(n)s.") % {"n": version.number})
                 else:
-                    messages.info(request, _("Filen är identisk med version %(n)s; inget ändrades.") % {"n": version.number})
+                    messages.info(
+                        request, _("Filen är identisk med version %(n)s; inget ändrades.") % {"n": version.number}
+                    )
                 return redirect("municipalities:versions", slug)
     return render(
         request,
@@ -139,7 +141,7 @@ def version_activate(request, slug, number):
     version = _version(municipality, number)
     try:
         services.activate_version(version, user=request.user, reason=request.POST.get("reason", ""))
-    except (services.RuleSetLocked, RuleSetInvalid) as error:
+    except (services.RuleSetLockedError, RuleSetInvalidError) as error:
         messages.error(request, str(error))
     else:
         messages.success(request, _("Version %(n)s gäller nu.") % {"n": version.number})
@@ -156,15 +158,19 @@ def version_edit(request, slug, number):
     form = DraftEditForm(request.POST or None, initial={"document": version.document, "note": version.note})
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_draft(version, form.cleaned_data["document"], user=request.user, note=form.cleaned_data["note"])
-        except RuleSetInvalid as error:
+            services.update_draft(
+                version, form.cleaned_data["document"], user=request.user, note=form.cleaned_data["note"]
+            )
+        except RuleSetInvalidError as error:
             form.add_error("document", [str(problem) for problem in error.problems])
-        except services.RuleSetLocked as error:
+        except services.RuleSetLockedError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Utkastet är sparat."))
             return redirect("municipalities:versions", slug)
-    return render(request, "municipalities/version_edit.html", {"municipality": municipality, "version": version, "form": form})
+    return render(
+        request, "municipalities/version_edit.html", {"municipality": municipality, "version": version, "form": form}
+    )
 
 
 @login_required
@@ -179,5 +185,10 @@ def version_compare(request, slug):
     return render(
         request,
         "municipalities/version_compare.html",
-        {"municipality": municipality, "old": old, "new": new, "changes": services.diff_documents(old.document, new.document)},
+        {
+            "municipality": municipality,
+            "old": old,
+            "new": new,
+            "changes": services.diff_documents(old.document, new.document),
+        },
     )

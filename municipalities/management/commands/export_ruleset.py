@@ -9,7 +9,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("slug")
-        parser.add_argument("--ruleset-version", type=int, dest="number", help="A version number; default: the one in force.")
+        parser.add_argument(
+            "--ruleset-version", type=int, dest="number", help="A version number; default: the one in force."
+        )
 
     def handle(self, *args, slug, number, **options):
         try:

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from municipalities.services import import_ruleset_file
-from municipalities.validation import RuleSetInvalid
+from municipalities.validation import RuleSetInvalidError
 
 
 class Command(BaseCommand):
@@ -19,9 +19,11 @@ class Command(BaseCommand):
             raise CommandError(f"Filen finns inte: {file}")
         try:
             version, created = import_ruleset_file(file, activate=activate, note=note)
-        except RuleSetInvalid as error:
+        except RuleSetInvalidError as error:
             for problem in error.problems:
                 self.stderr.write(f"{file}: {problem}")
             raise CommandError("Regelverket importerades inte: rätta felen ovan.") from error
         verb = "Importerade" if created else "Oförändrat:"
-        self.stdout.write(f"{verb} {version.municipality.slug} version {version.number} ({version.get_status_display()})")
+        self.stdout.write(
+            f"{verb} {version.municipality.slug} version {version.number} ({version.get_status_display()})"
+        )

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from municipalities.validation import RuleSetInvalid, parse_ruleset
+from municipalities.validation import RuleSetInvalidError, parse_ruleset
 
 
 class Command(BaseCommand):
@@ -17,7 +17,7 @@ class Command(BaseCommand):
         for path in files:
             try:
                 parse_ruleset(path.read_text(encoding="utf-8"))
-            except RuleSetInvalid as error:
+            except RuleSetInvalidError as error:
                 failed = True
                 for problem in error.problems:
                     self.stderr.write(f"{path}: {problem}")

@@ -1,0 +1,126 @@
+import copy
+import json
+
+import pytest
+
+from municipalities.validation import RuleSetInvalidError, parse_ruleset, ruleset_problems
+from tests.conftest import SLUGS, shipped_document
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_shipped_ruleset_is_valid(slug):
+    assert ruleset_problems(shipped_document(slug)) == []
+
+
+def rule_objects(document):
+    """Every object in a rule set that states a rule, with its path."""
+    yield "eligibility", document["eligibility"]
+    yield "eligibility.collaboration", document["eligibility"]["collaboration"]
+    yield "target_group", document["target_group"]
+    for role, body in document["bodies"].items():
+        yield f"bodies.{role}", body
+    for key, stage in document["stages"].items():
+        if stage.get("enabled", True):
+            yield f"stages.{key}", stage
+            for index, step in enumerate(stage.get("steps", [])):
+                yield f"stages.{key}.steps[{index}]", step
+    application = document["application"]
+    yield "application", application
+    for field in ("sections", "declarations", "signatures"):
+        for index, item in enumerate(application[field]):
+            yield f"application.{field}[{index}]", item
+    for index, obligation in enumerate(document["reporting"]["obligations"]):
+        yield f"reporting.obligations[{index}]", obligation
+    for key, rule in document["money"].items():
+        yield f"money.{key}", rule
+    yield "evaluation", document["evaluation"]
+    for index, criterion in enumerate(document["review"]["criteria"]):
+        yield f"review.criteria[{index}]", criterion
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_every_rule_in_shipped_ruleset_cites_its_guideline(slug):
+    uncited = [path for path, rule in rule_objects(shipped_document(slug)) if not rule.get("cite")]
+    assert uncited == []
+
+
+def problems_of(document):
+    return [(p.path, p.message) for p in ruleset_problems(document)]
+
+
+def test_missing_field_is_named():
+    document = shipped_document("ystad")
+    del document["application"]["sections"][0]["title"]
+    assert problems_of(document) == [("application.sections[0].title", "fältet saknas men är obligatoriskt")]
+
+
+def test_wrong_type_is_named():
+    document = shipped_document("ale")
+    document["application"]["duration_months"]["max"] = "tre år"
+    assert problems_of(document) == [("application.duration_months.max", "fel typ: ska vara ett heltal")]
+
+
+def test_unknown_field_is_named_as_possible_typo():
+    document = shipped_document("heby")
+    document["eligibility"]["colaboration"] = {}
+    assert problems_of(document) == [("eligibility.colaboration", "okänt fält (stavfel?)")]
+
+
+def test_unknown_role_is_refused_with_allowed_values():
+    document = shipped_document("sundsvall")
+    document["stages"]["decision"]["actor_role"] = "kommunfullmaktige"
+    [(path, message)] = problems_of(document)
+    assert path == "stages.decision.actor_role"
+    assert message.startswith('ogiltigt värde "kommunfullmaktige"; tillåtna värden: applicant, preparer')
+
+
+def test_duration_minimum_above_maximum_is_refused():
+    document = shipped_document("ystad")
+    document["application"]["duration_months"].update({"min": 60, "max": 48})
+    assert problems_of(document) == [("application.duration_months.min", "min får inte vara större än max")]
+
+
+def test_role_without_a_named_body_is_refused():
+    document = shipped_document("heby")
+    document["bodies"].pop("management")
+    paths = {path for path, _message in problems_of(document)}
+    assert "stages.preparation.steps[1].actor_role" in paths
+
+
+def test_impossible_calendar_date_is_refused():
+    document = shipped_document("norrkoping")
+    document["calendar"]["application_windows"][0]["closes"] = "02-30"
+    assert problems_of(document) == [("calendar.application_windows[0].closes", "02-30 är inget datum i året")]
+
+
+def test_excluded_actor_cannot_count_as_collaboration_partner():
+    document = shipped_document("ale")
+    document["eligibility"]["collaboration"]["alternatives"][1]["external_kinds"] = ["for_profit"]
+    assert problems_of(document) == [
+        (
+            "eligibility.collaboration.alternatives[1].external_kinds",
+            "en utesluten aktörstyp kan inte räknas som samverkanspart",
+        )
+    ]
+
+
+def test_duplicate_section_key_is_refused():
+    document = shipped_document("heby")
+    document["application"]["sections"][1]["key"] = document["application"]["sections"][0]["key"]
+    assert problems_of(document) == [("application.sections[1].key", f"nyckeln {document['application']['sections'][0]['key']} används redan")]
+
+
+def test_broken_json_names_line_and_column():
+    with pytest.raises(RuleSetInvalidError) as error:
+        parse_ruleset('{"schema_version": 1,\n  "municipality": }')
+    assert str(error.value).startswith("rad 2, kolumn 19: ogiltig JSON")
+
+
+def test_sixth_municipality_is_only_data():
+    """A region's fund with its own names and stages validates with no code change."""
+    document = copy.deepcopy(shipped_document("ystad"))
+    document["municipality"] = {"slug": "region-test", "name": "Region Test", "case_number_prefix": "RS"}
+    document["bodies"]["decision_body"]["name"] = "Regionstyrelsen"
+    document["stages"]["idea"] = {"enabled": False}
+    document["application"]["duration_months"] = {"min": 12, "max": 60, "cite": "§ 1"}
+    assert ruleset_problems(json.loads(json.dumps(document))) == []
