@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .enums import Role
 
@@ -63,7 +64,7 @@ class User(AbstractUser):
     class Meta:
         ordering = ["full_name", "email"]
         verbose_name = _("användare")
-        verbose_name_plural = _("användare")
+        verbose_name_plural = pgettext_lazy("plural", "användare")
 
     def __str__(self):
         return self.full_name or self.email

@@ -59,8 +59,10 @@ def _schema_message(error):
     instance = json.dumps(error.instance, ensure_ascii=False)
     messages = {
         "type": lambda: _("fel typ: ska vara %(value)s") % {"value": _type_name(value)},
-        "enum": lambda: _("ogiltigt värde %(instance)s; tillåtna värden: %(value)s")
-        % {"instance": instance, "value": ", ".join(map(str, value))},
+        "enum": lambda: (
+            _("ogiltigt värde %(instance)s; tillåtna värden: %(value)s")
+            % {"instance": instance, "value": ", ".join(map(str, value))}
+        ),
         "const": lambda: _("ska vara %(value)s") % {"value": value},
         "minimum": lambda: _("får inte vara mindre än %(value)s") % {"value": value},
         "maximum": lambda: _("får inte vara större än %(value)s") % {"value": value},

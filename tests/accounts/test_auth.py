@@ -12,9 +12,7 @@ pytestmark = pytest.mark.django_db
 
 def test_login_with_email_in_any_case_reaches_start_page(client, member):
     member("heby", Role.APPLICANT, email="kim@heby.se")
-    response = client.post(
-        reverse("login"), {"username": "Kim@Heby.se", "password": "hemligt-lösen-123"}, follow=True
-    )
+    response = client.post(reverse("login"), {"username": "Kim@Heby.se", "password": "hemligt-lösen-123"}, follow=True)
     assert response.redirect_chain[-1][0] == reverse("core:start")
     assert "Mina ärenden" in response.content.decode()
 

@@ -1,8 +1,6 @@
 """Browser tests: Playwright driving Debian's Chromium against Django's live server, with axe-core
 run on every page a test visits."""
 
-import os
-
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
@@ -14,15 +12,6 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
-            # One xdist worker runs the browser tests, so two Chromiums don't compete for 2 cores.
-            item.add_marker(pytest.mark.xdist_group("browser"))
-
-
-@pytest.fixture(autouse=True)
-def _allow_sync_orm_in_live_server():
-    # Playwright's sync API runs an event loop in this thread; the ORM calls in the test body are
-    # still synchronous and safe, so Django's async guard is relaxed for browser tests only.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture
@@ -65,3 +54,10 @@ def login(live_server, axe):
         page.wait_for_load_state()
 
     return log_in
+
+
+@pytest.fixture(scope="session")
+def live_server(django_db_setup, live_server):
+    # Set up after the test database, so it is torn down first: its thread's connection must be
+    # closed before the database is dropped (PostgreSQL refuses to drop a database in use).
+    return live_server

@@ -93,7 +93,7 @@ def test_production_settings_pass_deploy_check():
         "ALLOWED_HOSTS": "fonden.example.se",
         "DATABASE_URL": "sqlite:///:memory:",
     }
-    result = subprocess.run(  # noqa: S603 - fixed arguments
+    result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         capture_output=True,
         text=True,

@@ -22,7 +22,7 @@ def test_export_ruleset_prints_a_valid_ruleset(rulesets, slug):
 
 
 def test_export_of_unknown_municipality_names_the_known(rulesets):
-    with pytest.raises(CommandError, match="Okänd kommun: lund. Kända: ale, heby, norrkoping, sundsvall, ystad"):
+    with pytest.raises(CommandError, match=r"Okänd kommun: lund\. Kända: ale, heby, norrkoping, sundsvall, ystad"):
         call_command("export_ruleset", "lund")
 
 

@@ -106,8 +106,9 @@ def test_excluded_actor_cannot_count_as_collaboration_partner():
 
 def test_duplicate_section_key_is_refused():
     document = shipped_document("heby")
-    document["application"]["sections"][1]["key"] = document["application"]["sections"][0]["key"]
-    assert problems_of(document) == [("application.sections[1].key", f"nyckeln {document['application']['sections'][0]['key']} används redan")]
+    first_key = document["application"]["sections"][0]["key"]
+    document["application"]["sections"][1]["key"] = first_key
+    assert problems_of(document) == [("application.sections[1].key", f"nyckeln {first_key} används redan")]
 
 
 def test_broken_json_names_line_and_column():
