@@ -5,3 +5,20 @@ from django.utils.translation import gettext_lazy as _
 class ApplicationsConfig(AppConfig):
     name = "applications"
     verbose_name = _("Ärenden")
+
+    def ready(self):
+        from audit.labels import register_actions, register_states
+
+        from .enums import CaseState
+        from .services import TRANSITIONS
+
+        register_states(CaseState)
+        register_actions({f"case.{info.name}": info.label for info in TRANSITIONS})
+        register_actions(
+            {
+                "case.created": _("Ärendet skapat"),
+                "case.saved": _("Ärendet sparat"),
+                "case.step": _("Steg genomfört"),
+                "case.attachment": _("Bilaga tillagd"),
+            }
+        )

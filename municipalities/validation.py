@@ -149,6 +149,7 @@ def _referenced_roles(document):
         ("abort", "assessed_by"),
         ("abort", "decided_by"),
         ("extension", "decided_by"),
+        ("implementation", "actor_role"),
     ):
         if field in stages[stage_key]:
             yield f"stages.{stage_key}.{field}", stages[stage_key][field]

@@ -1,0 +1,146 @@
+"""Guards of the lifecycle's transitions. Each reads the case's pinned rule set and carries a
+message saying, in the user's language, why the transition is not possible now."""
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .checks import application_problems, idea_problems
+from .enums import StepStatus
+
+
+def condition(message):
+    """Mark a guard with the reason shown when it fails; ``message`` may be a callable of the case."""
+
+    def decorate(function):
+        function.explain = message if callable(message) else (lambda case: str(message))
+        return function
+
+    return decorate
+
+
+@condition(gettext_lazy("Regelverket har ingen idéprövning."))
+def uses_idea_stage(case):
+    return case.rules.uses_idea_stage
+
+
+@condition(gettext_lazy("Regelverket medger inte förlängning."))
+def uses_extension(case):
+    return case.rules.uses_stage("extension")
+
+
+@condition(gettext_lazy("Regelverket har inget steg för avbrott."))
+def uses_abort(case):
+    return case.rules.uses_stage("abort")
+
+
+@condition(gettext_lazy("Regelverket medger inte delvis implementering."))
+def partial_implementation_allowed(case):
+    return case.rules.partial_implementation_allowed
+
+
+def _problems_message(problems_of):
+    def explain(case):
+        problems = problems_of(case)
+        return _("Det saknas eller är fel i %(count)s fält: %(fields)s.") % {
+            "count": len(problems),
+            "fields": "; ".join(str(p.message) for p in problems[:3]) + (" …" if len(problems) > 3 else ""),
+        }
+
+    return explain
+
+
+@condition(_problems_message(idea_problems))
+def idea_is_complete(case):
+    return not idea_problems(case)
+
+
+@condition(_problems_message(application_problems))
+def application_is_valid(case):
+    return not application_problems(case)
+
+
+def _pending_steps(case, stage):
+    return [step for step in case.current_steps(stage) if step.status == StepStatus.PENDING]
+
+
+def _declined_gates(case, stage):
+    return [step for step in case.current_steps(stage) if step.gate and step.status == StepStatus.DECLINED]
+
+
+def _steps_done(stage):
+    @condition(
+        lambda case: (
+            _("Steg som återstår: %(steps)s.")
+            % {"steps": "; ".join(f"{s} ({case.rules.body_name(s.actor_role)})" for s in _pending_steps(case, stage))}
+        )
+    )
+    def steps_done(case):
+        return not _pending_steps(case, stage)
+
+    steps_done.__name__ = f"{stage}_steps_done"
+    return steps_done
+
+
+def _gates_passed(stage):
+    @condition(
+        lambda case: (
+            _("Ett steg som måste sluta positivt blev nej: %(steps)s.")
+            % {"steps": "; ".join(str(s) for s in _declined_gates(case, stage))}
+        )
+    )
+    def gates_passed(case):
+        return not _declined_gates(case, stage)
+
+    gates_passed.__name__ = f"{stage}_gates_passed"
+    return gates_passed
+
+
+idea_steps_done = _steps_done("idea")
+idea_gates_passed = _gates_passed("idea")
+preparation_steps_done = _steps_done("preparation")
+preparation_gates_passed = _gates_passed("preparation")
+start_steps_done = _steps_done("start")
+abort_steps_done = _steps_done("abort")
+
+
+# Which rule-set role performs each kind of action.
+ACTION_ROLES = {
+    "applicant": lambda rules: rules.applicant_role,
+    "idea_review": lambda rules: rules.idea_review_role,
+    "preparation": lambda rules: rules.preparation_role,
+    "decision": lambda rules: rules.decision_role,
+    "extension": lambda rules: rules.extension_role,
+    "abort_proposal": lambda rules: rules.abort_proposer_role,
+    "abort_decision": lambda rules: rules.abort_decision_role,
+    "implementation": lambda rules: rules.implementation_role,
+}
+
+
+def acting_role(case, action):
+    return ACTION_ROLES[action](case.rules)
+
+
+def may(action):
+    """Permission for a transition: the user belongs to the case's municipality and holds the role
+    the rule set gives this action; an applicant acts only on their own or their unit's cases."""
+
+    def permission(case, user):
+        if not (user.is_authenticated and user.is_active and user.municipality_id == case.municipality_id):
+            return False
+        role = acting_role(case, action)
+        if not role or not user.has_role(role):
+            return False
+        if role == "applicant":
+            return is_case_participant(case, user)
+        return True
+
+    permission.action = action
+    return permission
+
+
+def is_case_participant(case, user):
+    if case.created_by_id == user.pk:
+        return True
+    if not user.unit_id:
+        return False
+    return user.unit_id == case.applicant_unit_id or any(unit.pk == user.unit_id for unit in case.units.all())

@@ -1,0 +1,447 @@
+"""A case (ärende) from idea to implementation. The lifecycle is one django-fsm state machine;
+the pinned rule set decides which stages a case passes through and who acts in each.
+
+Transition bodies only set the fields that belong to the new state. The service module
+(`applications.services`) locks the row, checks, runs a transition, saves and writes the history.
+"""
+
+from functools import cached_property
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin, transition
+
+from municipalities.models import ExternalActor, Municipality, OrganisationalUnit, RuleSetVersion
+
+from . import conditions as c
+from .enums import EDITABLE_STATES, OPEN_STATES, RUNNING_STATES, CaseState, StepOutcome, StepStatus
+from .rulebook import RuleBook
+
+S = CaseState
+
+
+class DecisionRound(models.Model):
+    """A meeting of the decision body that applications are submitted for (Ystad: one or two a
+    year, the second only if money remains). Until the fund ledger exists, the controller enters
+    the money that remains for the round."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="decision_rounds")
+    name = models.CharField(_("namn"), max_length=200, help_text=_("Som i regelverkets beslutstillfällen."))
+    meeting_date = models.DateField(_("sammanträdesdag"))
+    requires_remaining_funds = models.BooleanField(_("hålls bara om medel återstår"), default=False)
+    remaining_funds = models.DecimalField(
+        _("återstående medel (kr)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    is_open = models.BooleanField(_("tar emot ansökningar"), default=True)
+
+    class Meta:
+        ordering = ["meeting_date"]
+        verbose_name = _("beslutstillfälle")
+        verbose_name_plural = _("beslutstillfällen")
+
+    def __str__(self):
+        return f"{self.name} {self.meeting_date:%Y-%m-%d}"
+
+
+class CaseQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The one place that decides which cases a user sees. Staff of the case's municipality
+        see all its cases; someone who is only an applicant sees the cases they or their unit
+        take part in; a system admin sees all."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        cases = self.filter(municipality_id=user.municipality_id)
+        if user.role_set() - {"applicant"}:
+            return cases
+        own = Q(created_by=user)
+        if user.unit_id:
+            own |= Q(applicant_unit_id=user.unit_id) | Q(units=user.unit_id)
+        return cases.filter(own).distinct()
+
+
+class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
+    pins_ruleset_version = True  # a rule-set version a submitted case uses is frozen
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="cases")
+    ruleset_version = models.ForeignKey(
+        RuleSetVersion, on_delete=models.PROTECT, related_name="cases", verbose_name=_("regelverksversion")
+    )
+    number = models.CharField(_("diarienummer"), max_length=30, blank=True)
+    state = FSMField(_("status"), default=S.DRAFT, choices=CaseState.choices, protected=True)
+    title = models.CharField(_("namn på insatsen"), max_length=200)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="created_cases")
+    applicant_unit = models.ForeignKey(
+        OrganisationalUnit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applied_cases",
+        verbose_name=_("sökande enhet"),
+    )
+    units = models.ManyToManyField(
+        OrganisationalUnit, blank=True, related_name="cases", verbose_name=_("medverkande enheter")
+    )
+    external_actors = models.ManyToManyField(
+        ExternalActor, blank=True, related_name="cases", verbose_name=_("medverkande externa aktörer")
+    )
+    period_start = models.DateField(_("projektstart"), null=True, blank=True)
+    period_end = models.DateField(_("projektslut"), null=True, blank=True)
+    extended_end = models.DateField(_("förlängt till"), null=True, blank=True)
+    target_min_age = models.PositiveSmallIntegerField(_("målgrupp, lägsta ålder"), null=True, blank=True)
+    target_max_age = models.PositiveSmallIntegerField(_("målgrupp, högsta ålder"), null=True, blank=True)
+    idea = models.JSONField(_("idébeskrivning"), default=dict, blank=True)
+    sections = models.JSONField(_("ansökans avsnitt"), default=dict, blank=True)
+    declarations = models.JSONField(_("intyganden"), default=dict, blank=True)
+    measurement_plan = models.TextField(_("mätplan"), blank=True)
+    decision_round = models.ForeignKey(
+        DecisionRound,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("beslutstillfälle"),
+    )
+    idea_submitted_at = models.DateTimeField(_("idé inlämnad"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("ansökan inkom"), null=True, blank=True)
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("ändrad"), auto_now=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        verbose_name = _("ärende")
+        verbose_name_plural = _("ärenden")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "number"], condition=~Q(number=""), name="unique_case_number_per_municipality"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.title}".strip()
+
+    @cached_property
+    def rules(self):
+        return RuleBook(self.ruleset_version.document)
+
+    @property
+    def is_editable(self):
+        return self.state in EDITABLE_STATES
+
+    @property
+    def is_open(self):
+        return self.state in OPEN_STATES
+
+    @property
+    def end_date(self):
+        return self.extended_end or self.period_end
+
+    def current_steps(self, stage):
+        """The steps of the latest time the stage began (a returned application is prepared anew).
+        Reads the prefetched steps when there are any, so lists stay at a fixed number of queries."""
+        steps = [step for step in self.steps.all() if step.stage == stage]
+        latest = max((step.round for step in steps), default=0)
+        return [step for step in steps if step.round == latest]
+
+    # ---- Idea ---------------------------------------------------------------------------------
+    @transition(
+        field=state,
+        source=S.IDEA_DRAFT,
+        target=S.IDEA_SUBMITTED,
+        conditions=[c.uses_idea_stage, c.idea_is_complete],
+        permission=c.may("applicant"),
+    )
+    def submit_idea(self, by=None):
+        self.idea_submitted_at = timezone.now()
+
+    @transition(
+        field=state,
+        source=S.IDEA_SUBMITTED,
+        target=S.IDEA_IN_REVIEW,
+        conditions=[c.uses_idea_stage],
+        permission=c.may("idea_review"),
+    )
+    def start_idea_review(self, by=None):
+        pass
+
+    @transition(
+        field=state,
+        source=S.IDEA_IN_REVIEW,
+        target=S.IDEA_APPROVED,
+        conditions=[c.uses_idea_stage, c.idea_steps_done, c.idea_gates_passed],
+        permission=c.may("idea_review"),
+    )
+    def approve_idea(self, by=None):
+        pass
+
+    @transition(
+        field=state,
+        source=S.IDEA_IN_REVIEW,
+        target=S.IDEA_REJECTED,
+        conditions=[c.uses_idea_stage],
+        permission=c.may("idea_review"),
+    )
+    def reject_idea(self, by=None):
+        pass
+
+    @transition(
+        field=state,
+        source=S.IDEA_APPROVED,
+        target=S.DRAFT,
+        conditions=[c.uses_idea_stage],
+        permission=c.may("applicant"),
+    )
+    def start_application(self, by=None):
+        pass
+
+    # ---- Application --------------------------------------------------------------------------
+    @transition(
+        field=state,
+        source=S.DRAFT,
+        target=S.SUBMITTED,
+        conditions=[c.application_is_valid],
+        permission=c.may("applicant"),
+    )
+    def submit(self, by=None):
+        self.submitted_at = timezone.now()
+
+    @transition(
+        field=state,
+        source=[S.SUBMITTED, S.RESUBMITTED, S.IN_PREPARATION],
+        target=S.RETURNED,
+        permission=c.may("preparation"),
+    )
+    def return_for_completion(self, by=None):
+        pass
+
+    @transition(
+        field=state,
+        source=S.RETURNED,
+        target=S.RESUBMITTED,
+        conditions=[c.application_is_valid],
+        permission=c.may("applicant"),
+    )
+    def resubmit(self, by=None):
+        pass
+
+    @transition(
+        field=state,
+        source=[*OPEN_STATES],
+        target=S.WITHDRAWN,
+        permission=c.may("applicant"),
+    )
+    def withdraw(self, by=None):
+        pass
+
+    # ---- Preparation and decision -------------------------------------------------------------
+    @transition(
+        field=state,
+        source=[S.SUBMITTED, S.RESUBMITTED],
+        target=S.IN_PREPARATION,
+        permission=c.may("preparation"),
+    )
+    def start_preparation(self, by=None):
+        pass
+
+    @transition(
+        field=state,
+        source=S.IN_PREPARATION,
+        target=S.READY_FOR_DECISION,
+        conditions=[c.preparation_steps_done, c.preparation_gates_passed],
+        permission=c.may("preparation"),
+    )
+    def mark_ready_for_decision(self, by=None):
+        pass
+
+    @transition(
+        field=state,
+        source=S.READY_FOR_DECISION,
+        target=S.GRANTED,
+        permission=c.may("decision"),
+    )
+    def grant(self, by=None):
+        pass
+
+    @transition(
+        field=state,
+        source=S.READY_FOR_DECISION,
+        target=S.REJECTED,
+        permission=c.may("decision"),
+    )
+    def reject(self, by=None):
+        pass
+
+    # ---- Start and running --------------------------------------------------------------------
+    @transition(field=state, source=S.GRANTED, target=S.STARTING, permission=c.may("applicant"))
+    def begin_start(self, by=None):
+        pass
+
+    @transition(
+        field=state,
+        source=S.STARTING,
+        target=S.RUNNING,
+        conditions=[c.start_steps_done],
+        permission=c.may("applicant"),
+    )
+    def start_project(self, by=None):
+        pass
+
+    @transition(
+        field=state,
+        source=[*RUNNING_STATES],
+        target=S.EXTENDED,
+        conditions=[c.uses_extension],
+        permission=c.may("extension"),
+    )
+    def extend(self, by=None, new_end=None):
+        self.extended_end = new_end
+
+    @transition(
+        field=state,
+        source=[*RUNNING_STATES],
+        target=S.ABORT_PROPOSED,
+        conditions=[c.uses_abort],
+        permission=c.may("abort_proposal"),
+    )
+    def propose_abort(self, by=None):
+        pass
+
+    @transition(
+        field=state,
+        source=S.ABORT_PROPOSED,
+        target=S.ABORTED,
+        conditions=[c.uses_abort, c.abort_steps_done],
+        permission=c.may("abort_decision"),
+    )
+    def abort(self, by=None):
+        pass
+
+    @transition(
+        field=state,
+        source=S.ABORT_PROPOSED,
+        target=S.RUNNING,
+        conditions=[c.uses_abort, c.abort_steps_done],
+        permission=c.may("abort_decision"),
+    )
+    def continue_project(self, by=None):
+        pass
+
+    @transition(field=state, source=[*RUNNING_STATES], target=S.FINAL_REPORT, permission=c.may("applicant"))
+    def submit_final_report(self, by=None):
+        pass
+
+    @transition(field=state, source=S.FINAL_REPORT, target=S.EVALUATED, permission=c.may("preparation"))
+    def evaluate(self, by=None):
+        pass
+
+    # ---- Implementation -----------------------------------------------------------------------
+    @transition(field=state, source=S.EVALUATED, target=S.IMPLEMENTED, permission=c.may("implementation"))
+    def implement(self, by=None):
+        pass
+
+    @transition(
+        field=state,
+        source=S.EVALUATED,
+        target=S.PARTLY_IMPLEMENTED,
+        conditions=[c.partial_implementation_allowed],
+        permission=c.may("implementation"),
+    )
+    def implement_partly(self, by=None):
+        pass
+
+    @transition(field=state, source=S.EVALUATED, target=S.NOT_IMPLEMENTED, permission=c.may("implementation"))
+    def decline_implementation(self, by=None):
+        pass
+
+
+class CaseCost(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="costs")
+    year = models.PositiveSmallIntegerField(_("år"))
+    amount = models.DecimalField(_("kostnad (kr)"), max_digits=14, decimal_places=2)
+
+    class Meta:
+        ordering = ["year"]
+        verbose_name = _("kostnad per år")
+        verbose_name_plural = _("kostnader per år")
+        constraints = [models.UniqueConstraint(fields=["case", "year"], name="one_cost_per_case_year")]
+
+    def __str__(self):
+        return f"{self.year}: {self.amount}"
+
+
+def attachment_path(instance, filename):
+    return f"cases/{instance.case.municipality.slug}/{instance.case_id}/{filename}"
+
+
+class CaseAttachment(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("fil"), upload_to=attachment_path)
+    original_name = models.CharField(_("filnamn"), max_length=255)
+    size = models.PositiveIntegerField(_("storlek (byte)"))
+    content_type = models.CharField(max_length=100)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("uppladdad"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at"]
+        verbose_name = _("bilaga")
+        verbose_name_plural = _("bilagor")
+
+    def __str__(self):
+        return self.original_name
+
+
+class CaseStep(models.Model):
+    """One step inside a stage (e.g. 'the process group checks the idea criteria'), copied from
+    the pinned rule set when the stage begins, with who must act and how it ended."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="steps")
+    stage = models.CharField(max_length=20)
+    key = models.CharField(max_length=50)
+    name = models.CharField(max_length=300)
+    actor_role = models.CharField(max_length=20)
+    action = models.CharField(max_length=20)
+    gate = models.BooleanField(default=False)
+    group = models.PositiveSmallIntegerField(help_text="Steps of one group run in parallel; groups run in order.")
+    round = models.PositiveSmallIntegerField(default=1, help_text="How many times the stage has begun for this case.")
+    unit = models.ForeignKey(OrganisationalUnit, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    status = models.CharField(max_length=10, choices=StepStatus.choices, default=StepStatus.PENDING)
+    outcome = models.CharField(max_length=10, choices=StepOutcome.choices, blank=True)
+    comment = models.TextField(blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    done_at = models.DateTimeField(null=True, blank=True)
+    cite = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["case", "stage", "round", "group", "id"]
+        verbose_name = _("steg")
+        verbose_name_plural = _("steg")
+
+    def __str__(self):
+        return f"{self.name}{f' ({self.unit.name})' if self.unit_id else ''}"
+
+    @property
+    def is_pending(self):
+        return self.status == StepStatus.PENDING
+
+
+class CaseNumberSequence(models.Model):
+    """The last diarienummer given per municipality and year; locked while a number is taken."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["municipality", "year"], name="one_sequence_per_year")]
+
+    def __str__(self):
+        return f"{self.municipality_id}/{self.year}: {self.last_number}"

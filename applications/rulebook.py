@@ -1,0 +1,233 @@
+"""Questions the lifecycle asks of a case's pinned rule set, answered from the rule-set document.
+
+Every municipality-specific decision in the lifecycle goes through here, so the code never asks
+which municipality a case belongs to, only what its rules say.
+"""
+
+from dataclasses import dataclass
+from functools import cached_property
+
+
+@dataclass(frozen=True)
+class StepSpec:
+    stage: str
+    key: str
+    name: str
+    actor_role: str
+    action: str
+    gate: bool
+    per_affected_unit: bool
+    parallel_with_previous: bool
+    cite: str
+
+
+class RuleBook:
+    def __init__(self, document):
+        self.document = document
+
+    @cached_property
+    def stages(self):
+        return self.document["stages"]
+
+    def uses_stage(self, stage):
+        return self.stages[stage].get("enabled", True)
+
+    @property
+    def uses_idea_stage(self):
+        return self.uses_stage("idea")
+
+    def body_name(self, role):
+        body = self.document["bodies"].get(role)
+        return body["name"] if body else role
+
+    # Who performs what. A role the rule set does not name falls back to the closest it does.
+    @property
+    def applicant_role(self):
+        return self.stages["application"]["actor_role"]
+
+    @property
+    def decision_role(self):
+        return self.stages["decision"]["actor_role"]
+
+    def first_step_role(self, stage, default="preparer"):
+        steps = self.stages[stage].get("steps") or []
+        return steps[0]["actor_role"] if steps else default
+
+    @property
+    def idea_review_role(self):
+        return self.first_step_role("idea")
+
+    @property
+    def preparation_role(self):
+        return self.first_step_role("preparation")
+
+    @property
+    def abort_proposer_role(self):
+        abort = self.stages["abort"]
+        return abort.get("proposed_by") or abort.get("decided_by")
+
+    @property
+    def abort_decision_role(self):
+        return self.stages["abort"].get("decided_by")
+
+    @property
+    def extension_role(self):
+        return self.stages["extension"].get("decided_by")
+
+    @property
+    def implementation_role(self):
+        return self.stages["implementation"]["actor_role"]
+
+    @property
+    def partial_implementation_allowed(self):
+        return self.stages["implementation"]["partial_allowed"]
+
+    def step_specs(self, stage):
+        """The steps of a stage as the rule set lists them; the start and abort stages get
+        steps derived from their requirements."""
+        if stage in ("idea", "preparation"):
+            return [
+                StepSpec(
+                    stage=stage,
+                    key=step["key"],
+                    name=step["name"],
+                    actor_role=step["actor_role"],
+                    action=step["action"],
+                    gate=step.get("gate", False),
+                    per_affected_unit=step.get("per_affected_unit", False),
+                    parallel_with_previous=step.get("parallel_with_previous", False),
+                    cite=step["cite"],
+                )
+                for step in self.stages[stage].get("steps", [])
+            ]
+        if stage == "start":
+            return self._start_steps()
+        if stage == "abort":
+            return self._abort_steps()
+        return []
+
+    def _start_steps(self):
+        start = self.stages["start"]
+        applicant = self.applicant_role
+        specs = []
+        if start["project_plan_required"]:
+            specs.append(
+                StepSpec(
+                    "start",
+                    "project_plan",
+                    "Projektplan upprättad",
+                    applicant,
+                    "plan",
+                    True,
+                    False,
+                    False,
+                    start["cite"],
+                )
+            )
+        if start.get("evaluation_plan_before_start"):
+            specs.append(
+                StepSpec(
+                    "start",
+                    "evaluation_plan",
+                    "Plan för uppföljning och utvärdering upprättad",
+                    applicant,
+                    "plan",
+                    True,
+                    False,
+                    True,
+                    start["cite"],
+                )
+            )
+        if start["payout_plan_required"]:
+            specs.append(
+                StepSpec(
+                    "start",
+                    "payout_plan",
+                    "Utbetalningsplan upprättad",
+                    applicant,
+                    "plan",
+                    True,
+                    False,
+                    True,
+                    start["cite"],
+                )
+            )
+            specs.append(
+                StepSpec(
+                    "start",
+                    "payout_plan_approved",
+                    "Utbetalningsplanen godkänd",
+                    start["payout_plan_approved_by"],
+                    "approve",
+                    True,
+                    False,
+                    False,
+                    start["cite"],
+                )
+            )
+        return specs
+
+    def _abort_steps(self):
+        abort = self.stages["abort"]
+        if not abort.get("assessed_by"):
+            return []
+        return [
+            StepSpec(
+                "abort",
+                "abort_assessment",
+                "Bedömning av förslaget om avbrott",
+                abort["assessed_by"],
+                "assess",
+                False,
+                False,
+                False,
+                abort.get("cite", ""),
+            )
+        ]
+
+    # The application
+    @property
+    def sections(self):
+        return self.document["application"]["sections"]
+
+    @property
+    def declarations(self):
+        return self.document["application"]["declarations"]
+
+    @property
+    def duration_months(self):
+        return self.document["application"].get("duration_months") or {}
+
+    @property
+    def measurement_plan_required(self):
+        return self.document["application"]["measurement_plan_required"]
+
+    @property
+    def eligibility(self):
+        return self.document["eligibility"]
+
+    @property
+    def target_group(self):
+        return self.document["target_group"]
+
+    @property
+    def application_windows(self):
+        return self.document["calendar"]["application_windows"]
+
+    @property
+    def decision_rounds(self):
+        return self.document["calendar"]["decision_rounds"]
+
+    @property
+    def feedback_deadline(self):
+        return self.document["calendar"].get("feedback_deadline")
+
+    @property
+    def has_half_time_follow_up(self):
+        return any(o["schedule"] == "half_time" for o in self.document["reporting"]["obligations"]) or bool(
+            self.document["evaluation"].get("midpoint_evaluation")
+        )
+
+    @property
+    def case_number_prefix(self):
+        return self.document["municipality"].get("case_number_prefix", "KS")

@@ -1,0 +1,179 @@
+"""Move a case forward along its rule set's stages, as the people its rule set names would.
+
+Used to build the demo cases and by tests that walk every municipality's lifecycle. Every move
+goes through the same services as the pages, so it obeys the same rules and leaves the same history.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.utils import timezone
+
+from .deadlines import add_months
+from .enums import CaseState
+from .models import DecisionRound
+from .services import STAGE_BEGUN_BY_STATE, complete_step, run_transition, save_case
+
+S = CaseState
+
+# The main road from idea to implementation: the transition that leaves each state forwards.
+FORWARD = {
+    S.IDEA_DRAFT: "submit_idea",
+    S.IDEA_SUBMITTED: "start_idea_review",
+    S.IDEA_IN_REVIEW: "approve_idea",
+    S.IDEA_APPROVED: "start_application",
+    S.DRAFT: "submit",
+    S.SUBMITTED: "start_preparation",
+    S.RESUBMITTED: "start_preparation",
+    S.IN_PREPARATION: "mark_ready_for_decision",
+    S.READY_FOR_DECISION: "grant",
+    S.GRANTED: "begin_start",
+    S.STARTING: "start_project",
+    S.RUNNING: "submit_final_report",
+    S.EXTENDED: "submit_final_report",
+    S.FINAL_REPORT: "evaluate",
+    S.EVALUATED: "implement",
+}
+# Side roads: the state to reach first, then the transition that takes it.
+BRANCHES = {
+    S.IDEA_REJECTED: (S.IDEA_IN_REVIEW, "reject_idea"),
+    S.RETURNED: (S.IN_PREPARATION, "return_for_completion"),
+    S.REJECTED: (S.READY_FOR_DECISION, "reject"),
+    S.EXTENDED: (S.RUNNING, "extend"),
+    S.ABORT_PROPOSED: (S.RUNNING, "propose_abort"),
+    S.ABORTED: (S.ABORT_PROPOSED, "abort"),
+    S.PARTLY_IMPLEMENTED: (S.EVALUATED, "implement_partly"),
+    S.NOT_IMPLEMENTED: (S.EVALUATED, "decline_implementation"),
+    S.WITHDRAWN: (S.SUBMITTED, "withdraw"),
+}
+
+
+def fill_application(case, applicant, *, today=None):
+    """Complete every part the rule set asks for, with example content that passes its rules."""
+    today = today or timezone.localdate()
+    rules = case.rules
+    allowed = rules.eligibility["applicant_unit_kinds"]
+    units = list(case.municipality.units.select_related("parent").filter(kind__in=allowed))
+    applicant_unit = case.applicant_unit if case.applicant_unit and case.applicant_unit.kind in allowed else units[0]
+    partners = [unit for unit in units if unit != applicant_unit][:1]
+    actor_kinds = [
+        k for k in rules.eligibility["external_actor_kinds"] if k not in rules.eligibility["excluded_actor_kinds"]
+    ]
+    actors = list(case.municipality.external_actors.filter(kind__in=actor_kinds)[:1])
+    limits = rules.duration_months
+    months = min(limits.get("max") or 36, max(limits.get("min") or 1, 24))
+    start = add_months(today.replace(day=1), 2)
+    end = add_months(start, months) - datetime.timedelta(days=1)
+    group = rules.target_group
+    low, high = group.get("min_age"), group.get("max_age")
+    fields = {
+        "title": case.title,
+        "applicant_unit": applicant_unit,
+        "period_start": start,
+        "period_end": end,
+        "target_min_age": max(low or 0, 6) if low is not None or high is not None else None,
+        "target_max_age": min(high if high is not None else 120, 15) if low is not None or high is not None else None,
+        "sections": {s["key"]: f"{s['title']}: beskrivning för {case.title}." for s in rules.sections},
+        "declarations": {d["key"]: True for d in rules.declarations},
+        "measurement_plan": "Mål, aktiviteter, indikatorer och mättillfällen enligt mall."
+        if rules.measurement_plan_required
+        else "",
+    }
+    if rules.decision_rounds:
+        first = rules.decision_rounds[0]
+        fields["decision_round"], _ = DecisionRound.objects.get_or_create(
+            municipality=case.municipality,
+            name=first["name"],
+            defaults={
+                "meeting_date": today + datetime.timedelta(days=90),
+                "requires_remaining_funds": first["requires_remaining_funds"],
+            },
+        )
+    costs = {year: Decimal("500000.00") for year in range(start.year, end.year + 1)}
+    return save_case(case, applicant, fields=fields, units=partners, external_actors=actors, costs=costs)
+
+
+def fill_idea(case, applicant):
+    contents = case.rules.stages["idea"].get("contents", [])
+    idea = {str(index): f"{label}: beskrivning för {case.title}." for index, label in enumerate(contents)}
+    return save_case(case, applicant, fields={"idea": idea})
+
+
+def _actor_for_step(case, step, users):
+    """Whoever of the step's role works at the step's unit (each unit's head signs for it), or
+    the role's usual person."""
+    if step.unit_id:
+        from accounts.models import User
+
+        local = User.objects.filter(
+            municipality=case.municipality, role_assignments__role=step.actor_role, unit=step.unit_id, is_active=True
+        ).first()
+        if local:
+            return local
+    return users[step.actor_role]
+
+
+def complete_open_steps(case, users):
+    """Complete, positively, every pending step of the stage the case is in, in order."""
+    stage = STAGE_BEGUN_BY_STATE.get(case.state)
+    if stage is None:
+        return case
+    for step in case.current_steps(stage):
+        if step.is_pending:
+            complete_step(case, step.pk, _actor_for_step(case, step, users), outcome="positive", comment="Klart.")
+    return type(case).objects.get(pk=case.pk)
+
+
+def step_forward(case, users, name=None):
+    """Take one transition (the forward one unless named), doing what must be done first."""
+    name = name or FORWARD[case.state]
+    applicant = users[case.rules.applicant_role]
+    if case.state == S.IDEA_DRAFT:
+        fill_idea(case, applicant)
+    if case.state in (S.DRAFT, S.RETURNED) and name in ("submit", "resubmit"):
+        fill_application(case, applicant)
+    case = complete_open_steps(type(case).objects.get(pk=case.pk), users)
+    role = _role_for(case, name)
+    kwargs = {}
+    if name == "extend":
+        kwargs["new_end"] = add_months(case.end_date, 6)
+    reason = "Enligt regelverket." if name in _NEEDS_REASON else ""
+    return run_transition(case, name, users[role], reason=reason, **kwargs)
+
+
+_NEEDS_REASON = {
+    "reject_idea",
+    "return_for_completion",
+    "grant",
+    "reject",
+    "extend",
+    "propose_abort",
+    "abort",
+    "continue_project",
+    "implement",
+    "implement_partly",
+    "decline_implementation",
+    "withdraw",
+}
+
+
+def _role_for(case, name):
+    from .conditions import acting_role
+    from .services import TRANSITION_BY_NAME
+
+    return acting_role(case, TRANSITION_BY_NAME[name].action)
+
+
+def walk_to(case, target, users, *, visited=None):
+    """Walk the case to ``target`` along the main road and at most one side road. Returns the
+    case; ``visited`` collects each state passed."""
+    visited = visited if visited is not None else [case.state]
+    branch = BRANCHES.get(target)
+    road_end = branch[0] if branch else target
+    while case.state != road_end:
+        case = step_forward(case, users)
+        visited.append(case.state)
+    if branch:
+        case = step_forward(case, users, branch[1])
+        visited.append(case.state)
+    return case

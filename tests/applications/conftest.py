@@ -1,0 +1,79 @@
+import pytest
+
+from accounts.enums import Role
+from applications.services import create_case
+from municipalities.models import Municipality
+from tests.factories import ExternalActorFactory, OrganisationalUnitFactory, UserFactory
+
+# Organisation per municipality: units of the kinds its rule set lets apply, under nämnder.
+ORGANISATION = {
+    "heby": [
+        ("Socialnämnden", "namnd", None),
+        ("Socialförvaltningen", "forvaltning", 0),
+        ("Barn- och utbildningsförvaltningen", "forvaltning", 0),
+    ],
+    "ale": [("Sektor utbildning", "sektor", None), ("Sektor arbete och omsorg", "sektor", None)],
+    "sundsvall": [
+        ("Socialnämnden", "namnd", None),
+        ("Barn- och utbildningsnämnden", "namnd", None),
+        ("Individ- och arbetslivsförvaltningen", "forvaltning", 0),
+        ("Barn- och utbildningsförvaltningen", "forvaltning", 1),
+    ],
+    "ystad": [
+        ("Barn- och utbildningsnämnden", "namnd", None),
+        ("Socialnämnden", "namnd", None),
+        ("Barn- och utbildningsförvaltningen", "forvaltning", 0),
+        ("Socialförvaltningen", "forvaltning", 1),
+        ("Elevhälsan", "verksamhet", 2),
+        ("Individ- och familjeomsorgen", "verksamhet", 3),
+    ],
+    "norrkoping": [("Utbildningskontoret", "kontor", None), ("Socialkontoret", "kontor", None)],
+}
+
+
+@pytest.fixture
+def organisation(rulesets):
+    def build(slug):
+        municipality = Municipality.objects.get(slug=slug)
+        created = []
+        for name, kind, parent in ORGANISATION[slug]:
+            created.append(
+                OrganisationalUnitFactory(
+                    municipality=municipality,
+                    name=name,
+                    kind=kind,
+                    parent=created[parent] if parent is not None else None,
+                )
+            )
+        ExternalActorFactory(municipality=municipality, name="Föreningen Fritid", kind="civil_society")
+        ExternalActorFactory(municipality=municipality, name="Konsult AB", kind="for_profit")
+        return municipality
+
+    return build
+
+
+@pytest.fixture
+def people(organisation):
+    """One person per role in a municipality, the applicant working at a unit that may apply."""
+
+    def build(slug):
+        municipality = organisation(slug)
+        document = municipality.active_ruleset.document
+        units = list(municipality.units.filter(kind__in=document["eligibility"]["applicant_unit_kinds"]))
+        users = {role.value: UserFactory(municipality=municipality, roles=[role]) for role in Role}
+        users["applicant"].unit = units[0]
+        users["applicant"].save()
+        for unit in units[1:]:  # the heads of the other units, who sign where the rule set asks
+            UserFactory(municipality=municipality, roles=[Role.APPLICANT], unit=unit)
+        return users
+
+    return build
+
+
+@pytest.fixture
+def new_case(people):
+    def build(slug, title="Tidiga insatser för unga"):
+        users = people(slug)
+        return create_case(users["applicant"], title=title), users
+
+    return build
