@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django_fsm import can_proceed, has_transition_perm
+from django_fsm import can_proceed
 
 from audit.models import AuditEntry
 from audit.services import record
@@ -125,8 +125,9 @@ def _shown_to(case, info, user):
 
 def _refusal(case, transition, info, user):
     """Why ``user`` cannot run the transition now, or None if they can."""
-    method = getattr(case, info.name)
-    if not has_transition_perm(method, user):
+    # Only the permission here: django-fsm's has_transition_perm also checks the conditions, and
+    # a failed condition must be told by its own reason, not as "only X can do this".
+    if not transition.has_perm(case, user):
         role = acting_role(case, info.action)
         if role is None:
             return _("Regelverket använder inte det här steget.")
@@ -164,12 +165,17 @@ def run_transition(case, name, user, *, reason="", expected_state=None, new_end=
     if info.needs_reason and not reason.strip():
         raise TransitionRefusedError(_("Skriv en motivering."))
     method = getattr(case, name)
+    if name in ("submit_idea", "submit") and not case.number:
+        # Check the submission against the rules it will be pinned to, not the draft's.
+        _pin_active_ruleset(case)
     transition = next((t for t in _all_from_state(case) if t.name == name), None)
-    if transition is None or not case.rules.uses_stage(info.stage):
+    if transition is None:
         raise TransitionRefusedError(
-            _("Det går inte att %(action)s när ärendet är %(state)s.")
-            % {"action": str(info.label).lower(), "state": case.get_state_display()}
+            _("Åtgärden ”%(action)s” går inte när ärendet är %(state)s.")
+            % {"action": info.label, "state": case.get_state_display()}
         )
+    if not case.rules.uses_stage(info.stage):
+        raise TransitionRefusedError(_unused_stage_reason(case, transition))
     refusal = _refusal(case, transition, info, user)
     if refusal:
         raise TransitionRefusedError(refusal)
@@ -183,7 +189,7 @@ def run_transition(case, name, user, *, reason="", expected_state=None, new_end=
     else:
         method(by=user)
     if name in ("submit_idea", "submit") and not case.number:
-        _pin_ruleset_and_number(case)
+        case.number = next_case_number(case.municipality, case.rules.case_number_prefix)
     case.save()
     stage = STAGE_BEGUN_BY_STATE.get(case.state)
     if stage:
@@ -202,13 +208,19 @@ def _check_new_end(case, new_end):
         )
 
 
-def _pin_ruleset_and_number(case):
-    """At first submission the case takes the rule-set version in force and a diarienummer."""
+def _unused_stage_reason(case, transition):
+    """The rule-set guard that says why (e.g. "the rule set allows no extension"), or a general reason."""
+    failed = next((condition for condition in transition.conditions if not condition(case)), None)
+    return failed.explain(case) if failed else _("Regelverket använder inte det här steget.")
+
+
+def _pin_active_ruleset(case):
+    """At first submission the case takes the rule-set version in force (with its diarienummer,
+    given once the submission is accepted)."""
     active = case.municipality.active_ruleset
     if active and active.pk != case.ruleset_version_id:
         case.ruleset_version = active
         case.__dict__.pop("rules", None)
-    case.number = next_case_number(case.municipality, case.rules.case_number_prefix)
 
 
 def next_case_number(municipality, prefix, year=None):
@@ -235,7 +247,7 @@ def _affected_units(case, role):
             if node is not None and node.pk in ids:
                 by_id[node.pk] = node
         return list(by_id.values()) or units
-    return units
+    return list(dict.fromkeys(units))  # the applicant unit may also be listed among the units
 
 
 def _begin_stage(case, stage):
@@ -274,6 +286,8 @@ def may_complete_step(step, user):  # noqa: PLR0911 - one early return per reaso
         return False, _("Steget kan inte göras när ärendet är %(state)s.") % {"state": case.get_state_display()}
     if not step.is_pending:
         return False, _("Steget är redan gjort.")
+    if step.pk not in {s.pk for s in case.current_steps(step.stage)}:
+        return False, _("Steget hör till en tidigare omgång och behöver inte göras.")
     earlier = [s for s in case.current_steps(step.stage) if s.group < step.group and s.is_pending]
     if earlier:
         return False, _("Först: %(steps)s.") % {"steps": "; ".join(str(s) for s in earlier)}
@@ -285,7 +299,7 @@ def complete_step(case, step_id, user, *, outcome, comment=""):
     """Record that a step is done, positively or not, by ``user``. A negative outcome of a gate
     step stops the stage until the preparing group returns or rejects the case."""
     case = _lock(case)
-    step = CaseStep.objects.select_for_update().select_related("unit").get(pk=step_id, case=case)
+    step = CaseStep.objects.select_for_update(of=("self",)).select_related("unit").get(pk=step_id, case=case)
     step.case = case
     if outcome not in StepOutcome.values:
         raise TransitionRefusedError(_("Välj ett utfall."))

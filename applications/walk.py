@@ -55,7 +55,12 @@ def fill_application(case, applicant, *, today=None):
     allowed = rules.eligibility["applicant_unit_kinds"]
     units = list(case.municipality.units.select_related("parent").filter(kind__in=allowed))
     applicant_unit = case.applicant_unit if case.applicant_unit and case.applicant_unit.kind in allowed else units[0]
-    partners = [unit for unit in units if unit != applicant_unit][:1]
+    # A partner unit where a colleague works, so every affected unit has someone to sign for it.
+    staffed = set(
+        case.municipality.members.filter(role_assignments__role=rules.applicant_role).values_list("unit", flat=True)
+    )
+    others = [unit for unit in units if unit != applicant_unit]
+    partners = ([unit for unit in others if unit.pk in staffed] or others)[:1]
     actor_kinds = [
         k for k in rules.eligibility["external_actor_kinds"] if k not in rules.eligibility["excluded_actor_kinds"]
     ]

@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("core.urls")),
     path("kommuner/", include("municipalities.urls")),
+    path("arenden/", include("applications.urls")),
 ]

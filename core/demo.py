@@ -4,9 +4,17 @@ Idempotent: running it again creates nothing twice. Demo accounts share the pass
 are listed on the login page only in demo mode.
 """
 
+import datetime
+
+import time_machine
 from django.db import transaction
 
 from accounts.enums import Role
+from applications.enums import STAGE_OF_STATE, CaseState
+from applications.models import Case
+from applications.rulebook import RuleBook
+from applications.services import create_case
+from applications.walk import walk_to
 from accounts.models import RoleAssignment, User
 from municipalities.enums import ActorKind, UnitKind
 from municipalities.models import ExternalActor, Municipality, OrganisationalUnit
@@ -71,6 +79,9 @@ UNITS = {
         ("Socialförvaltningen", F, "Socialnämnden"),
         ("Kultur- och utbildningsförvaltningen", F, "Kultur- och utbildningsnämnden"),
         ("Ystad Bostäder AB", B, "Kommunstyrelsen"),
+        ("Elevhälsan", UnitKind.VERKSAMHET, "Barn- och utbildningsförvaltningen"),
+        ("Individ- och familjeomsorgen", UnitKind.VERKSAMHET, "Socialförvaltningen"),
+        ("Fritidsgårdarna", UnitKind.VERKSAMHET, "Kultur- och utbildningsförvaltningen"),
     ],
     "norrkoping": [
         ("Kommunstyrelsen", UnitKind.STYRELSE, None),
@@ -92,12 +103,13 @@ ACTORS = [
 ]
 
 
-def _applicant_unit(slug):
-    """The unit a demo applicant works at: the first unit of a kind that may apply."""
-    for name, kind, _parent in UNITS[slug]:
-        if kind in (F, S, K):
-            return name
-    return None
+def _applicant_units(municipality):
+    """The units whose staff may apply under the rule set in force, in the demo's order."""
+    ruleset = municipality.active_ruleset
+    kinds = ruleset.document["eligibility"]["applicant_unit_kinds"] if ruleset else [F, S, K]
+    units = [(name, kind) for name, kind, _parent in UNITS[municipality.slug] if kind in kinds]
+    # Staff work in the administrations and operations, not in the political boards.
+    return [name for name, kind in sorted(units, key=lambda unit: unit[1] in (N, UnitKind.STYRELSE))]
 
 
 @transaction.atomic
@@ -115,15 +127,26 @@ def load_demo():
             created_units[name] = unit
         for name, kind in ACTORS:
             ExternalActor.objects.get_or_create(municipality=municipality, name=name, defaults={"kind": kind})
+        applicant_units = _applicant_units(municipality)
         for role, local_part in ROLE_LOGINS.items():
             user = _demo_user(
                 f"{local_part}.{municipality.slug}@{DEMO_DOMAIN}",
                 ROLE_PERSON_NAMES[role],
                 municipality=municipality,
-                unit=created_units.get(_applicant_unit(municipality.slug)) if role == Role.APPLICANT else None,
+                unit=created_units.get(applicant_units[0]) if role == Role.APPLICANT else None,
             )
             RoleAssignment.objects.get_or_create(user=user, role=role)
             users.append(user)
+        if len(applicant_units) > 1:
+            # The head of a partner unit, who signs where the rule set asks every affected unit to.
+            colleague = _demo_user(
+                f"sokande2.{municipality.slug}@{DEMO_DOMAIN}",
+                "Kim Kollega",
+                municipality=municipality,
+                unit=created_units[applicant_units[1]],
+            )
+            RoleAssignment.objects.get_or_create(user=colleague, role=Role.APPLICANT)
+            users.append(colleague)
     users.append(_demo_user(f"systemadmin@{DEMO_DOMAIN}", "Sigrid Systemadmin", is_staff=True, is_superuser=True))
     return users
 
@@ -136,3 +159,79 @@ def _demo_user(email, full_name, **fields):
         user.set_password(DEMO_PASSWORD)
         user.save(update_fields=["password"])
     return user
+
+
+DEMO_TITLES = [
+    "Tidiga insatser i förskolan",
+    "Familjecentral i samverkan",
+    "Skolnärvaro – tillbaka till skolan",
+    "Unga vuxna i arbete",
+    "Föräldrastöd för tonåringar",
+    "Psykisk hälsa i mellanstadiet",
+    "Läsfrämjande för nyanlända",
+    "Fältare i kvällstid",
+    "Mentorer för gymnasieelever",
+    "Samordnad elevhälsa",
+    "Idrott som väg till sysselsättning",
+    "Barnens bästa i familjehem",
+    "Sommarjobb med handledning",
+    "Tidig upptäckt av ohälsa",
+    "Stöd till barn i missbruksmiljö",
+]
+
+
+def demo_targets(rules):
+    """One demo case per state the rule set uses, from idea to implementation."""
+    wanted = [
+        CaseState.IDEA_SUBMITTED,
+        CaseState.IDEA_IN_REVIEW,
+        CaseState.DRAFT,
+        CaseState.SUBMITTED,
+        CaseState.IN_PREPARATION,
+        CaseState.READY_FOR_DECISION,
+        CaseState.REJECTED,
+        CaseState.STARTING,
+        CaseState.RUNNING,
+        CaseState.EXTENDED,
+        CaseState.ABORT_PROPOSED,
+        CaseState.FINAL_REPORT,
+        CaseState.EVALUATED,
+        CaseState.IMPLEMENTED,
+        CaseState.PARTLY_IMPLEMENTED,
+    ]
+    return [
+        state
+        for state in wanted
+        if rules.uses_stage(STAGE_OF_STATE[state])
+        and (state != CaseState.PARTLY_IMPLEMENTED or rules.partial_implementation_allowed)
+    ]
+
+
+def load_demo_cases(stdout=None):
+    """Walk demo cases into every stage each rule set uses, through the ordinary services, as if
+    they had happened over the past months (their history carries those dates). Idempotent."""
+    created = 0
+    for municipality in Municipality.objects.filter(slug__in=UNITS).order_by("name"):
+        if Case.objects.filter(municipality=municipality, created_by__is_demo=True).exists():
+            continue
+        created += _load_municipality_cases(municipality, stdout)
+    return created
+
+
+@transaction.atomic
+def _load_municipality_cases(municipality, stdout):
+    users = {
+        role.value: User.objects.get(email=f"{local}.{municipality.slug}@{DEMO_DOMAIN}")
+        for role, local in ROLE_LOGINS.items()
+    }
+    rules = RuleBook(municipality.active_ruleset.document)
+    targets = demo_targets(rules)
+    for index, target in enumerate(targets):
+        # Submitted last spring, inside every municipality's application windows.
+        moment = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC) + datetime.timedelta(days=index)
+        with time_machine.travel(moment):
+            case = create_case(users["applicant"], title=DEMO_TITLES[index % len(DEMO_TITLES)])
+            case = walk_to(case, target, users)
+        if stdout:
+            stdout.write(f"  {municipality.slug}: {case.number or '(utkast)'} {case.title} – {case.get_state_display()}\n")
+    return len(targets)

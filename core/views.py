@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from accounts.enums import Role
+from applications.services import cases_waiting_for
 from municipalities.presentation import role_name, steps_for_roles
 
 from .health import broker_status, database_status
@@ -36,5 +37,12 @@ def start(request):
     return render(
         request,
         "core/start.html",
-        {"municipality": municipality, "ruleset": ruleset, "role_cards": role_cards},
+        {
+            "municipality": municipality,
+            "ruleset": ruleset,
+            "role_cards": role_cards,
+            "waiting_rows": cases_waiting_for(user),
+            "can_create": ruleset is not None
+            and user.has_role(ruleset.document["stages"]["application"]["actor_role"]),
+        },
     )

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from core.demo import DEMO_PASSWORD, load_demo
+from core.demo import DEMO_PASSWORD, load_demo, load_demo_cases
 from municipalities.services import load_shipped_rulesets
 
 
@@ -10,6 +10,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         load_shipped_rulesets()
         users = load_demo()
+        self.stdout.write("Demoärenden:")
+        created = load_demo_cases(stdout=self.stdout)
+        self.stdout.write(f"  {created} nya demoärenden.")
         self.stdout.write(self.style.SUCCESS(f"Demokonton (lösenord: {DEMO_PASSWORD}):"))
         for user in users:
             roles = ", ".join(str(a.get_role_display()) for a in user.role_assignments.all()) or "systemadministratör"

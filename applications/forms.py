@@ -1,0 +1,267 @@
+"""Forms built from the case's pinned rule set: its idea contents, its application sections and
+declarations, and only the fields its rules ask for."""
+
+from decimal import Decimal
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Fieldset, Layout
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from municipalities.models import ExternalActor, OrganisationalUnit
+
+from .checks import declaration_field, idea_field, section_field
+from .models import DecisionRound
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class KronorField(forms.DecimalField):
+    """An amount in kronor as people type it: '1 250 000', '1250000,50' or '1 250 000 kr'."""
+
+    def __init__(self, **kwargs):
+        super().__init__(min_value=Decimal(0), max_digits=14, decimal_places=2, **kwargs)
+        self.widget.input_type = "text"
+        self.widget.attrs.update({"inputmode": "decimal", "autocomplete": "off"})
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.replace("kr", "").replace("\xa0", "").replace(" ", "").replace(",", ".").strip()
+        return super().to_python(value)
+
+    def prepare_value(self, value):
+        if isinstance(value, Decimal):
+            return format(value.normalize(), "f").replace(".", ",") if value % 1 else f"{int(value)}"
+        return value
+
+
+class CaseCreateForm(forms.Form):
+    title = forms.CharField(label=_("Namn på insatsen"), max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class IdeaForm(forms.Form):
+    title = forms.CharField(label=_("Namn på insatsen"), max_length=200)
+
+    def __init__(self, *args, case, **kwargs):
+        self.case = case
+        super().__init__(*args, **kwargs)
+        for index, label in enumerate(case.rules.stages["idea"].get("contents", [])):
+            self.fields[idea_field(index)] = forms.CharField(
+                label=label[:1].upper() + label[1:], required=False, widget=forms.Textarea(attrs={"rows": 4})
+            )
+            self.initial.setdefault(idea_field(index), case.idea.get(str(index), ""))
+        self.initial.setdefault("title", case.title)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def case_fields(self):
+        data = self.cleaned_data
+        idea = {key.removeprefix("idea_"): value for key, value in data.items() if key.startswith("idea_")}
+        return {"title": data["title"], "idea": idea}
+
+
+class ApplicationForm(forms.Form):
+    """Everything may be left empty while drafting; the rule set is checked on submission, and
+    each problem is shown next to its field."""
+
+    title = forms.CharField(label=_("Namn på insatsen"), max_length=200)
+    applicant_unit = forms.ModelChoiceField(
+        label=_("Sökande enhet"), queryset=OrganisationalUnit.objects.none(), required=False
+    )
+    units = forms.ModelMultipleChoiceField(
+        label=_("Medverkande enheter"),
+        queryset=OrganisationalUnit.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    external_actors = forms.ModelMultipleChoiceField(
+        label=_("Medverkande externa aktörer"),
+        queryset=ExternalActor.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    period_start = forms.DateField(label=_("Startdatum"), required=False, widget=DateInput())
+    period_end = forms.DateField(label=_("Slutdatum"), required=False, widget=DateInput())
+
+    def __init__(self, *args, case, **kwargs):
+        self.case = case
+        super().__init__(*args, **kwargs)
+        rules = case.rules
+        municipality = case.municipality
+        self.fields["applicant_unit"].queryset = municipality.units.filter(
+            kind__in=rules.eligibility["applicant_unit_kinds"]
+        )
+        self.fields["units"].queryset = municipality.units.exclude(kind="styrelse")
+        self.fields["external_actors"].queryset = municipality.external_actors.all()
+        self.fields["units"].help_text = rules.eligibility["collaboration"]["description"]
+        self._add_target_group_fields(rules)
+        self._add_cost_fields(case)
+        if rules.decision_rounds:
+            self.fields["decision_round"] = forms.ModelChoiceField(
+                label=_("Beslutstillfälle"),
+                queryset=DecisionRound.objects.filter(municipality=municipality, is_open=True),
+                required=False,
+            )
+        for section in rules.sections:
+            self.fields[section_field(section["key"])] = forms.CharField(
+                label=section["title"],
+                help_text=section["help"],
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 4}),
+            )
+        if rules.measurement_plan_required:
+            self.fields["measurement_plan"] = forms.CharField(
+                label=_("Mätplan"),
+                help_text=_(
+                    "Mål, aktiviteter, hur aktiviteter och effekter mäts, och utfallsmått för långsiktiga effekter."
+                ),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 5}),
+            )
+        for declaration in rules.declarations:
+            self.fields[declaration_field(declaration["key"])] = forms.BooleanField(
+                label=declaration["text"], required=False
+            )
+        self._set_initial(case)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = self._layout(rules)
+
+    def _add_target_group_fields(self, rules):
+        group = rules.target_group
+        if group.get("min_age") is None and group.get("max_age") is None:
+            return
+        for name, label in (
+            ("target_min_age", _("Målgruppens lägsta ålder")),
+            ("target_max_age", _("Målgruppens högsta ålder")),
+        ):
+            self.fields[name] = forms.IntegerField(label=label, min_value=0, max_value=120, required=False)
+
+    def cost_years(self, case):
+        if case.period_start and case.period_end:
+            return list(range(case.period_start.year, case.period_end.year + 1))
+        years = {cost.year for cost in case.costs.all()}
+        this_year = timezone.localdate().year
+        return sorted(years | set(range(this_year, this_year + 4)))
+
+    def _add_cost_fields(self, case):
+        years = self.cost_years(case)
+        if self.data:
+            # Years the applicant typed for a period not yet saved get fields too.
+            years = sorted(set(years) | {int(k[5:]) for k in self.data if k.startswith("cost_") and k[5:].isdigit()})
+        self.cost_field_names = []
+        for year in years:
+            name = f"cost_{year}"
+            self.fields[name] = KronorField(label=_("Kostnad %(year)s (kr)") % {"year": year}, required=False)
+            self.cost_field_names.append(name)
+
+    def _set_initial(self, case):
+        initial = {
+            "title": case.title,
+            "applicant_unit": case.applicant_unit_id,
+            "units": [unit.pk for unit in case.units.all()],
+            "external_actors": [actor.pk for actor in case.external_actors.all()],
+            "period_start": case.period_start,
+            "period_end": case.period_end,
+            "target_min_age": case.target_min_age,
+            "target_max_age": case.target_max_age,
+            "decision_round": case.decision_round_id,
+            "measurement_plan": case.measurement_plan,
+        }
+        initial.update({section_field(k): v for k, v in case.sections.items()})
+        initial.update({declaration_field(k): v for k, v in case.declarations.items()})
+        initial.update({f"cost_{cost.year}": cost.amount for cost in case.costs.all()})
+        for key, value in initial.items():
+            self.initial.setdefault(key, value)
+
+    def _layout(self, rules):
+        names = set(self.fields)
+        basics = [n for n in ("title", "applicant_unit", "units", "external_actors") if n in names]
+        period = [n for n in ("period_start", "period_end", "target_min_age", "target_max_age") if n in names]
+        sections = [section_field(s["key"]) for s in rules.sections]
+        extra = [n for n in ("measurement_plan",) if n in names]
+        declarations = [declaration_field(d["key"]) for d in rules.declarations]
+        parts = [
+            Fieldset(_("Insatsen och vilka som deltar"), *basics),
+            Fieldset(
+                _("Tid, målgrupp och kostnader"),
+                *period,
+                *self.cost_field_names,
+                *([n for n in ("decision_round",) if n in names]),
+            ),
+            Fieldset(_("Ansökans innehåll"), *sections, *extra),
+        ]
+        if declarations:
+            parts.append(Fieldset(_("Sökanden intygar"), *declarations))
+        parts.append(HTML(""))
+        return Layout(*parts)
+
+    def case_fields(self):
+        data = self.cleaned_data
+        fields = {
+            "title": data["title"],
+            "applicant_unit": data.get("applicant_unit"),
+            "period_start": data.get("period_start"),
+            "period_end": data.get("period_end"),
+            "sections": {s["key"]: data.get(section_field(s["key"]), "") for s in self.case.rules.sections},
+            "declarations": {
+                d["key"]: bool(data.get(declaration_field(d["key"]))) for d in self.case.rules.declarations
+            },
+        }
+        for name in ("target_min_age", "target_max_age", "decision_round", "measurement_plan"):
+            if name in self.fields:
+                fields[name] = (
+                    data.get(name) if data.get(name) is not None else ("" if name == "measurement_plan" else None)
+                )
+        return fields
+
+    def costs(self):
+        return {
+            int(name[5:]): self.cleaned_data[name]
+            for name in self.cost_field_names
+            if self.cleaned_data.get(name) is not None
+        }
+
+    def add_problems(self, problems):
+        """Show each rule-set problem next to the field it concerns."""
+        for problem in problems:
+            field = problem.field
+            if field == "costs":
+                field = self.cost_field_names[0] if self.cost_field_names else None
+            elif field == "__all__" or field not in self.fields:
+                field = None
+            self.add_error(field, problem.message)
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(
+        label=_("Bilaga"),
+        help_text=_("PDF, Word eller Excel, högst %(mb)s MB.") % {"mb": settings.MAX_UPLOAD_MB},
+    )
+
+
+class TransitionForm(forms.Form):
+    expected_state = forms.CharField(widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("Motivering"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    new_end = forms.DateField(label=_("Nytt slutdatum"), required=False, widget=DateInput())
+
+
+class StepForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Utfall"),
+        choices=[("positive", _("Ja / tillstyrkt / klart")), ("negative", _("Nej / avstyrkt"))],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(label=_("Kommentar"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

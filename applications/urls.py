@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "applications"
+urlpatterns = [
+    path("", views.case_list, name="list"),
+    path("nytt/", views.case_create, name="create"),
+    path("<int:pk>/", views.case_detail, name="detail"),
+    path("<int:pk>/redigera/", views.case_edit, name="edit"),
+    path("<int:pk>/atgard/<slug:name>/", views.case_transition, name="transition"),
+    path("<int:pk>/steg/<int:step_id>/", views.case_step, name="step"),
+    path("<int:pk>/bilagor/", views.attachment_upload, name="upload"),
+    path("<int:pk>/bilagor/<int:attachment_id>/", views.attachment_download, name="attachment"),
+]

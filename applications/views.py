@@ -1,0 +1,222 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import services
+from .checks import application_problems, idea_problems
+from .deadlines import feedback_due, half_time
+from .enums import CaseState
+from .forms import ApplicationForm, AttachmentForm, CaseCreateForm, IdeaForm, StepForm, TransitionForm
+from .models import CaseAttachment
+
+
+def _case_for(request, pk):
+    """The case if the user may see it; another tenant's case is 'not found'."""
+    return get_object_or_404(services.cases_for_list(request.user), pk=pk)
+
+
+@login_required
+def case_list(request):
+    cases = services.cases_for_list(request.user).order_by("-updated_at")
+    state = request.GET.get("status", "")
+    if state and state not in CaseState.values:
+        messages.error(request, _("Okänd status i filtret; visar alla ärenden."))
+        state = ""
+    if state:
+        cases = cases.filter(state=state)
+    rows = [(case, services.waiting_on_user(case, request.user)) for case in cases]
+    return render(
+        request,
+        "applications/case_list.html",
+        {
+            "rows": rows,
+            "states": CaseState.choices,
+            "current_state": state,
+            "can_create": request.user.has_role("applicant"),
+        },
+    )
+
+
+@login_required
+def case_create(request):
+    form = CaseCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        case = services.create_case(request.user, title=form.cleaned_data["title"])
+        messages.success(request, _("Ärendet är skapat. Du kan spara och fortsätta senare."))
+        return redirect("applications:edit", case.pk)
+    return render(request, "applications/case_create.html", {"form": form})
+
+
+@login_required
+def case_detail(request, pk):
+    case = _case_for(request, pk)
+    user = request.user
+    steps_by_stage = {}
+    for step in case.steps.all():
+        if step in case.current_steps(step.stage):
+            allowed, reason = services.may_complete_step(step, user)
+            steps_by_stage.setdefault(step.stage, []).append((step, allowed, reason))
+    problems = []
+    if case.is_editable:
+        problems = idea_problems(case) if case.state == CaseState.IDEA_DRAFT else application_problems(case)
+    return render(
+        request,
+        "applications/case_detail.html",
+        {
+            "case": case,
+            "rules": case.rules,
+            "options": services.transition_options(case, user),
+            "waiting": services.waiting_for(case),
+            "waiting_on_me": services.waiting_on_user(case, user),
+            "steps_by_stage": steps_by_stage,
+            "history": services.case_history(case),
+            "problems": problems,
+            "deadlines": _deadlines(case),
+            "transition_form": TransitionForm(initial={"expected_state": case.state}),
+            "step_form": StepForm(),
+            "attachment_form": AttachmentForm(),
+            "idea_items": [
+                (label, case.idea.get(str(index), ""))
+                for index, label in enumerate(case.rules.stages["idea"].get("contents", []))
+            ]
+            if case.idea
+            else [],
+            "section_items": [(section, case.sections.get(section["key"], "")) for section in case.rules.sections],
+            "may_edit": case.is_editable and services.is_case_participant(case, user) and user.has_role(case.rules.applicant_role),
+        },
+    )
+
+
+def _deadlines(case):
+    """The dates the guideline sets for this case, computed."""
+    dates = []
+    feedback = case.rules.feedback_deadline
+    if feedback and case.submitted_at:
+        due = feedback_due(
+            case.submitted_at.date(), feedback["months"], feedback.get("days", 0), feedback["excluded_months"]
+        )
+        dates.append((_("Besked till sökande senast"), due, feedback["cite"]))
+    if case.period_start and case.period_end and case.rules.has_half_time_follow_up:
+        dates.append((_("Halvtidsuppföljning"), half_time(case.period_start, case.end_date), ""))
+    if case.end_date:
+        dates.append((_("Projektet slutar"), case.end_date, ""))
+    return dates
+
+
+@login_required
+def case_edit(request, pk):
+    case = _case_for(request, pk)
+    if not (case.is_editable and services.is_case_participant(case, request.user)):
+        messages.error(request, _("Ärendet kan inte ändras när det är %(state)s.") % {"state": case.get_state_display()})
+        return redirect("applications:detail", case.pk)
+    is_idea = case.state == CaseState.IDEA_DRAFT
+    form_class = IdeaForm if is_idea else ApplicationForm
+    form = form_class(request.POST or None, case=case)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if is_idea:
+                case = services.save_case(case, request.user, fields=form.case_fields(), expected_state=case.state)
+            else:
+                case = services.save_case(
+                    case,
+                    request.user,
+                    fields=form.case_fields(),
+                    units=form.cleaned_data["units"],
+                    external_actors=form.cleaned_data["external_actors"],
+                    costs=form.costs(),
+                    expected_state=case.state,
+                )
+        except (services.TransitionRefusedError, PermissionDenied) as error:
+            messages.error(request, str(error))
+            return redirect("applications:detail", case.pk)
+        if "submit" not in request.POST:
+            messages.success(request, _("Utkastet är sparat."))
+            return redirect("applications:edit", case.pk)
+        name = {"idea_draft": "submit_idea", "draft": "submit", "returned": "resubmit"}[case.state]
+        try:
+            services.run_transition(case, name, request.user, expected_state=case.state)
+        except services.TransitionRefusedError:
+            form = form_class(request.POST, case=case)
+            form.is_valid()
+            form.add_problems(idea_problems(case) if is_idea else application_problems(case))
+            messages.error(request, _("Ansökan är sparad men kunde inte lämnas in: rätta det som är markerat."))
+            return render(request, "applications/case_form.html", {"case": case, "form": form, "is_idea": is_idea}, status=200)
+        case.refresh_from_db()
+        messages.success(request, _("Inlämnat. Ärendet har diarienummer %(number)s.") % {"number": case.number})
+        return redirect("applications:detail", case.pk)
+    missing = idea_problems(case) if is_idea else application_problems(case)
+    return render(request, "applications/case_form.html", {"case": case, "form": form, "is_idea": is_idea, "missing": missing})
+
+
+@login_required
+@require_POST
+def case_transition(request, pk, name):
+    case = _case_for(request, pk)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Ogiltig begäran: %(errors)s") % {"errors": form.errors.as_text()})
+        return redirect("applications:detail", case.pk)
+    try:
+        case = services.run_transition(
+            case,
+            name,
+            request.user,
+            reason=form.cleaned_data["reason"],
+            expected_state=form.cleaned_data["expected_state"],
+            new_end=form.cleaned_data["new_end"],
+        )
+    except services.TransitionRefusedError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Klart: ärendet är nu %(state)s.") % {"state": case.get_state_display()})
+    return redirect("applications:detail", case.pk)
+
+
+@login_required
+@require_POST
+def case_step(request, pk, step_id):
+    case = _case_for(request, pk)
+    form = StepForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Välj ett utfall för steget."))
+        return redirect("applications:detail", case.pk)
+    try:
+        step = services.complete_step(
+            case, step_id, request.user, outcome=form.cleaned_data["outcome"], comment=form.cleaned_data["comment"]
+        )
+    except services.TransitionRefusedError as error:
+        messages.error(request, str(error))
+    except case.steps.model.DoesNotExist:
+        messages.error(request, _("Steget finns inte i ärendet."))
+    else:
+        messages.success(request, _("Steget %(step)s är registrerat.") % {"step": step})
+    return redirect("applications:detail", case.pk)
+
+
+@login_required
+@require_POST
+def attachment_upload(request, pk):
+    case = _case_for(request, pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.add_attachment(case, request.user, form.cleaned_data["file"], max_mb=settings.MAX_UPLOAD_MB)
+        except (services.TransitionRefusedError, PermissionDenied) as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Bilagan är uppladdad."))
+    else:
+        messages.error(request, form.errors.as_text())
+    return redirect("applications:edit" if request.POST.get("next") == "edit" else "applications:detail", case.pk)
+
+
+@login_required
+def attachment_download(request, pk, attachment_id):
+    case = _case_for(request, pk)
+    attachment = get_object_or_404(CaseAttachment, pk=attachment_id, case=case)
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)
