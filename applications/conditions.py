@@ -4,7 +4,7 @@ message saying, in the user's language, why the transition is not possible now."
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .checks import application_problems, idea_problems
+from .checks import application_problems, idea_problems, section_field
 from .enums import StepStatus
 
 
@@ -38,12 +38,22 @@ def partial_implementation_allowed(case):
     return case.rules.partial_implementation_allowed
 
 
+def _problem_in_list(case, problem):
+    """One problem as an item of a list: without its full stop, and naming the section it
+    concerns (beside the form field the section's title shows; in a list it must be said)."""
+    text = str(problem.message).rstrip(".")
+    titles = {section_field(section["key"]): section["title"] for section in case.rules.sections}
+    if problem.field in titles:
+        return f"{titles[problem.field]} – {text[:1].lower()}{text[1:]}"
+    return text
+
+
 def _problems_message(problems_of):
     def explain(case):
         problems = problems_of(case)
         return _("Det saknas eller är fel i %(count)s fält: %(fields)s.") % {
             "count": len(problems),
-            "fields": "; ".join(str(p.message) for p in problems[:3]) + (" …" if len(problems) > 3 else ""),
+            "fields": "; ".join(_problem_in_list(case, p) for p in problems[:3]) + (" …" if len(problems) > 3 else ""),
         }
 
     return explain

@@ -111,7 +111,9 @@ class ApplicationForm(forms.Form):
         if rules.decision_rounds:
             self.fields["decision_round"] = forms.ModelChoiceField(
                 label=_("Beslutstillfälle"),
-                queryset=DecisionRound.objects.filter(municipality=municipality, is_open=True),
+                queryset=DecisionRound.objects.filter(
+                    municipality=municipality, is_open=True, meeting_date__gte=timezone.localdate()
+                ),
                 required=False,
             )
         for section in rules.sections:

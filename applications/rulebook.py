@@ -53,13 +53,20 @@ class RuleBook:
         steps = self.stages[stage].get("steps") or []
         return steps[0]["actor_role"] if steps else default
 
+    def owner_role(self, stage):
+        """Who runs a stage's transitions: the preparing group wherever it takes part, even when
+        another body acts first (Sundsvall: each facknämnd takes a position, then the network
+        prepares the application for the decision), otherwise whoever takes the first step."""
+        roles = [step["actor_role"] for step in self.stages[stage].get("steps") or []]
+        return "preparer" if "preparer" in roles else self.first_step_role(stage)
+
     @property
     def idea_review_role(self):
-        return self.first_step_role("idea")
+        return self.owner_role("idea")
 
     @property
     def preparation_role(self):
-        return self.first_step_role("preparation")
+        return self.owner_role("preparation")
 
     @property
     def abort_proposer_role(self):

@@ -168,14 +168,7 @@ def run_transition(case, name, user, *, reason="", expected_state=None, new_end=
     if name in ("submit_idea", "submit") and not case.number:
         # Check the submission against the rules it will be pinned to, not the draft's.
         _pin_active_ruleset(case)
-    transition = next((t for t in _all_from_state(case) if t.name == name), None)
-    if transition is None:
-        raise TransitionRefusedError(
-            _("Åtgärden ”%(action)s” går inte när ärendet är %(state)s.")
-            % {"action": info.label, "state": case.get_state_display()}
-        )
-    if not case.rules.uses_stage(info.stage):
-        raise TransitionRefusedError(_unused_stage_reason(case, transition))
+    transition = _transition_from_state(case, info)
     refusal = _refusal(case, transition, info, user)
     if refusal:
         raise TransitionRefusedError(refusal)
@@ -208,10 +201,20 @@ def _check_new_end(case, new_end):
         )
 
 
-def _unused_stage_reason(case, transition):
-    """The rule-set guard that says why (e.g. "the rule set allows no extension"), or a general reason."""
-    failed = next((condition for condition in transition.conditions if not condition(case)), None)
-    return failed.explain(case) if failed else _("Regelverket använder inte det här steget.")
+def _transition_from_state(case, info):
+    """The transition to run from the case's state. Refused if it does not start there, or if its
+    stage is one the rule set does not use (then its rule-set guard says why, e.g. "the rule set
+    allows no extension")."""
+    transition = next((t for t in _all_from_state(case) if t.name == info.name), None)
+    if transition is None:
+        raise TransitionRefusedError(
+            _("Åtgärden ”%(action)s” går inte när ärendet är %(state)s.")
+            % {"action": info.label, "state": case.get_state_display()}
+        )
+    if not case.rules.uses_stage(info.stage):
+        failed = next((condition for condition in transition.conditions if not condition(case)), None)
+        raise TransitionRefusedError(failed.explain(case) if failed else _("Regelverket använder inte det här steget."))
+    return transition
 
 
 def _pin_active_ruleset(case):

@@ -149,8 +149,16 @@ def case_edit(request, pk):
         case.refresh_from_db()
         messages.success(request, _("Inlämnat. Ärendet har diarienummer %(number)s.") % {"number": case.number})
         return redirect("applications:detail", case.pk)
-    missing = idea_problems(case) if is_idea else application_problems(case)
+    problems = idea_problems(case) if is_idea else application_problems(case)
+    missing = [(p.field if p.field in form.fields else "", _field_label(form, p.field), p.message) for p in problems]
     return render(request, "applications/case_form.html", {"case": case, "form": form, "is_idea": is_idea, "missing": missing})
+
+
+def _field_label(form, name):
+    if name == "costs":
+        return _("Kostnader")
+    field = form.fields.get(name)
+    return field.label if field else ""
 
 
 @login_required

@@ -5,13 +5,14 @@ are listed on the login page only in demo mode.
 """
 
 import datetime
+from decimal import Decimal
 
 import time_machine
 from django.db import transaction
 
 from accounts.enums import Role
 from applications.enums import STAGE_OF_STATE, CaseState
-from applications.models import Case
+from applications.models import Case, DecisionRound
 from applications.rulebook import RuleBook
 from applications.services import create_case
 from applications.walk import walk_to
@@ -148,6 +149,7 @@ def load_demo():
             RoleAssignment.objects.get_or_create(user=colleague, role=Role.APPLICANT)
             users.append(colleague)
     users.append(_demo_user(f"systemadmin@{DEMO_DOMAIN}", "Sigrid Systemadmin", is_staff=True, is_superuser=True))
+    ensure_demo_rounds()
     return users
 
 
@@ -205,6 +207,24 @@ def demo_targets(rules):
         if rules.uses_stage(STAGE_OF_STATE[state])
         and (state != CaseState.PARTLY_IMPLEMENTED or rules.partial_implementation_allowed)
     ]
+
+
+def ensure_demo_rounds(year=None):
+    """Coming decision rounds for rule sets that have them (Ystad: spring, and autumn only if money
+    remains), so a demo applicant has a round to apply for."""
+    year = year or datetime.date.today().year + 1
+    for municipality in Municipality.objects.filter(slug__in=UNITS):
+        rounds = municipality.active_ruleset.document["calendar"]["decision_rounds"]
+        for index, round_ in enumerate(rounds):
+            DecisionRound.objects.get_or_create(
+                municipality=municipality,
+                name=round_["name"],
+                meeting_date=datetime.date(year, 3 + 6 * index, 15),
+                defaults={
+                    "requires_remaining_funds": round_["requires_remaining_funds"],
+                    "remaining_funds": Decimal("2000000.00") if round_["requires_remaining_funds"] else None,
+                },
+            )
 
 
 def load_demo_cases(stdout=None):
