@@ -116,7 +116,9 @@ def _collaboration_problems(case):
     collaboration = case.rules.eligibility["collaboration"]
     if collaboration["requirement"] != "required" or collaboration_satisfied(case):
         return []
-    alternatives = _(" eller ").join(a["description"] for a in collaboration["alternatives"])
+    # Each alternative is a sentence of its own in the rule set; here they are parts of one.
+    parts = [a["description"].strip().rstrip(".") for a in collaboration["alternatives"]]
+    alternatives = _(" eller ").join(part[:1].lower() + part[1:] for part in parts)
     return [
         Problem(
             "units",

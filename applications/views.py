@@ -87,7 +87,9 @@ def case_detail(request, pk):
             if case.idea
             else [],
             "section_items": [(section, case.sections.get(section["key"], "")) for section in case.rules.sections],
-            "may_edit": case.is_editable and services.is_case_participant(case, user) and user.has_role(case.rules.applicant_role),
+            "may_edit": case.is_editable
+            and services.is_case_participant(case, user)
+            and user.has_role(case.rules.applicant_role),
         },
     )
 
@@ -112,7 +114,9 @@ def _deadlines(case):
 def case_edit(request, pk):
     case = _case_for(request, pk)
     if not (case.is_editable and services.is_case_participant(case, request.user)):
-        messages.error(request, _("Ärendet kan inte ändras när det är %(state)s.") % {"state": case.get_state_display()})
+        messages.error(
+            request, _("Ärendet kan inte ändras när det är %(state)s.") % {"state": case.get_state_display()}
+        )
         return redirect("applications:detail", case.pk)
     is_idea = case.state == CaseState.IDEA_DRAFT
     form_class = IdeaForm if is_idea else ApplicationForm
@@ -145,13 +149,17 @@ def case_edit(request, pk):
             form.is_valid()
             form.add_problems(idea_problems(case) if is_idea else application_problems(case))
             messages.error(request, _("Ansökan är sparad men kunde inte lämnas in: rätta det som är markerat."))
-            return render(request, "applications/case_form.html", {"case": case, "form": form, "is_idea": is_idea}, status=200)
+            return render(
+                request, "applications/case_form.html", {"case": case, "form": form, "is_idea": is_idea}, status=200
+            )
         case.refresh_from_db()
         messages.success(request, _("Inlämnat. Ärendet har diarienummer %(number)s.") % {"number": case.number})
         return redirect("applications:detail", case.pk)
     problems = idea_problems(case) if is_idea else application_problems(case)
     missing = [(p.field if p.field in form.fields else "", _field_label(form, p.field), p.message) for p in problems]
-    return render(request, "applications/case_form.html", {"case": case, "form": form, "is_idea": is_idea, "missing": missing})
+    return render(
+        request, "applications/case_form.html", {"case": case, "form": form, "is_idea": is_idea, "missing": missing}
+    )
 
 
 def _field_label(form, name):

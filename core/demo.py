@@ -11,12 +11,12 @@ import time_machine
 from django.db import transaction
 
 from accounts.enums import Role
+from accounts.models import RoleAssignment, User
 from applications.enums import STAGE_OF_STATE, CaseState
 from applications.models import Case, DecisionRound
 from applications.rulebook import RuleBook
 from applications.services import create_case
 from applications.walk import walk_to
-from accounts.models import RoleAssignment, User
 from municipalities.enums import ActorKind, UnitKind
 from municipalities.models import ExternalActor, Municipality, OrganisationalUnit
 
@@ -253,5 +253,7 @@ def _load_municipality_cases(municipality, stdout):
             case = create_case(users["applicant"], title=DEMO_TITLES[index % len(DEMO_TITLES)])
             case = walk_to(case, target, users)
         if stdout:
-            stdout.write(f"  {municipality.slug}: {case.number or '(utkast)'} {case.title} – {case.get_state_display()}\n")
+            stdout.write(
+                f"  {municipality.slug}: {case.number or '(utkast)'} {case.title} – {case.get_state_display()}\n"
+            )
     return len(targets)

@@ -1,8 +1,8 @@
 import pytest
+
 from applications.enums import CaseState as S
+from applications.services import TransitionRefusedError, run_transition
 from applications.walk import walk_to
-from applications.services import waiting_for, run_transition, TransitionRefusedError
-from audit.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 

@@ -29,7 +29,8 @@ class AccessibilityChecker:
         """Run axe-core on the page; fail on any serious or critical violation."""
         results = self.axe.run(page)
         violations = [
-            f"{v['id']} ({v['impact']}): {v['help']} – {[(node['target'], node['html'][:100]) for node in v['nodes']][:3]}"
+            f"{v['id']} ({v['impact']}): {v['help']} – "
+            + str([(node["target"], node["html"][:100]) for node in v["nodes"]][:3])
             for v in results.response["violations"]
             if v["impact"] in {"serious", "critical"}
         ]

@@ -61,14 +61,17 @@ def test_ystad_applicant_writes_submits_and_preparer_sees_it(page, live_server, 
     login(page, "sokande.ystad@demo.fonden.se")
     page.get_by_role("link", name="Närvaroteam i Ystad").click()
     page.get_by_role("link", name="Redigera ansökan").click()
-    assert page.get_by_label("Problemanalys och nulägesbeskrivning").input_value() == SECTIONS_FIRST_SITTING[
-        "Problemanalys och nulägesbeskrivning"
-    ]
+    assert (
+        page.get_by_label("Problemanalys och nulägesbeskrivning").input_value()
+        == SECTIONS_FIRST_SITTING["Problemanalys och nulägesbeskrivning"]
+    )
     page.get_by_label("Målgruppens lägsta ålder").fill("13")
     page.get_by_label("Målgruppens högsta ålder").fill("16")
     for year in (2027, 2028, 2029, 2030):
         page.get_by_label(f"Kostnad {year} (kr)").fill("1 500 000")
-    page.get_by_label("Beslutstillfälle").select_option(label=page.locator("#id_decision_round option").nth(1).inner_text())
+    page.get_by_label("Beslutstillfälle").select_option(
+        label=page.locator("#id_decision_round option").nth(1).inner_text()
+    )
     for label, text in SECTIONS_SECOND_SITTING.items():
         page.get_by_label(label).fill(text)
     page.get_by_label("Mätplan").fill("Frånvaro per månad, baslinje ht 2026, mäts varje termin.")
