@@ -51,10 +51,10 @@ def _problem_in_list(case, problem):
 def _problems_message(problems_of):
     def explain(case):
         problems = problems_of(case)
-        return _("Det saknas eller är fel i %(count)s fält: %(fields)s.") % {
-            "count": len(problems),
-            "fields": "; ".join(_problem_in_list(case, p) for p in problems[:3]) + (" …" if len(problems) > 3 else ""),
-        }
+        fields = "; ".join(_problem_in_list(case, p) for p in problems[:3])
+        if len(problems) > 3:
+            fields += _(" (och %(more)s till)") % {"more": len(problems) - 3}
+        return _("Det saknas eller är fel i %(count)s fält: %(fields)s.") % {"count": len(problems), "fields": fields}
 
     return explain
 

@@ -138,7 +138,8 @@ def step_forward(case, users, name=None):
     if case.state in (S.DRAFT, S.RETURNED) and name in ("submit", "resubmit"):
         fill_application(case, applicant)
     case = complete_open_steps(type(case).objects.get(pk=case.pk), users)
-    role = _role_for(case, name)
+    # Where the rule set names nobody (a stage it does not use), the applicant tries and is refused.
+    role = _role_for(case, name) or case.rules.applicant_role
     kwargs = {}
     if name == "extend":
         kwargs["new_end"] = add_months(case.end_date, 6)
@@ -175,6 +176,8 @@ def walk_to(case, target, users, *, visited=None):
     visited = visited if visited is not None else [case.state]
     branch = BRANCHES.get(target)
     road_end = branch[0] if branch else target
+    if road_end in BRANCHES:  # a side road off a side road (aborted: after the proposal)
+        case = walk_to(case, road_end, users, visited=visited)
     while case.state != road_end:
         case = step_forward(case, users)
         visited.append(case.state)

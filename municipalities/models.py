@@ -133,7 +133,8 @@ class RuleSetVersion(models.Model):
 
     @property
     def is_in_use(self):
-        """Whether a case was submitted under this version (then it can only be superseded)."""
+        """Whether a case uses this version (cases are pinned to the version in force when they are
+        submitted; then the version can only be superseded)."""
         return any(
             related.related_model.objects.filter(**{related.field.name: self}).exists()
             for related in self._meta.related_objects

@@ -1,9 +1,33 @@
+import copy
+
 import pytest
 
 from accounts.enums import Role
 from applications.services import create_case
-from municipalities.models import Municipality
+from municipalities.enums import RuleSetStatus
+from municipalities.models import Municipality, RuleSetVersion
+from municipalities.validation import validate_ruleset
+from tests.conftest import SLUGS, shipped_document
 from tests.factories import ExternalActorFactory, OrganisationalUnitFactory, UserFactory
+
+
+@pytest.fixture(scope="session")
+def shipped_documents():
+    """The shipped rule sets, each validated once per test run."""
+    return {slug: validate_ruleset(shipped_document(slug)) for slug in SLUGS}
+
+
+@pytest.fixture
+def rulesets(db, shipped_documents):
+    """The five shipped rule sets in force, stored directly rather than imported: importing and
+    activating them is tested in tests/municipalities, and validating them for every test would
+    take most of this suite's time."""
+    for slug, document in shipped_documents.items():
+        municipality = Municipality.objects.create(slug=slug, name=document["municipality"]["name"])
+        RuleSetVersion.objects.create(
+            municipality=municipality, number=1, status=RuleSetStatus.ACTIVE, document=copy.deepcopy(document)
+        )
+
 
 # Organisation per municipality: units of the kinds its rule set lets apply, under nämnder.
 ORGANISATION = {
