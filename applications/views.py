@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from . import services
 from .checks import application_problems, idea_problems
 from .deadlines import feedback_due, half_time
-from .enums import CaseState
+from .enums import IDEA_STATES, CaseState
 from .forms import ApplicationForm, AttachmentForm, CaseCreateForm, IdeaForm, StepForm, TransitionForm
 from .models import CaseAttachment
 
@@ -86,7 +86,9 @@ def case_detail(request, pk):
             ]
             if case.idea
             else [],
-            "section_items": [(section, case.sections.get(section["key"], "")) for section in case.rules.sections],
+            "section_items": []
+            if case.state in IDEA_STATES or case.state == CaseState.IDEA_REJECTED
+            else [(section, case.sections.get(section["key"], "")) for section in case.rules.sections],
             "may_edit": case.is_editable
             and services.is_case_participant(case, user)
             and user.has_role(case.rules.applicant_role),
