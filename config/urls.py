@@ -8,4 +8,7 @@ urlpatterns = [
     path("", include("core.urls")),
     path("kommuner/", include("municipalities.urls")),
     path("arenden/", include("applications.urls")),
+    path("arenden/", include("discussion.urls")),
+    path("arenden/", include("reviews.urls")),
+    path("aviseringar/", include("notifications.urls")),
 ]

@@ -43,6 +43,9 @@ INSTALLED_APPS = [
     "evaluation",
     "repayment",
     "audit",
+    "notifications",
+    "discussion",
+    "reviews",
     "core",
 ]
 
@@ -72,6 +75,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.site",
+                "notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -141,6 +145,9 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+
+# Absolute address of the site, for links in e-mail.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Demo mode lists the demo accounts on the login page. Never on in production.
 DEMO_MODE = env_bool("DEMO_MODE")
