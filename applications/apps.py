@@ -20,5 +20,7 @@ class ApplicationsConfig(AppConfig):
                 "case.saved": _("Ärendet sparat"),
                 "case.step": _("Steg genomfört"),
                 "case.attachment": _("Bilaga tillagd"),
+                "case.signed": _("Ansökan underskriven"),
+                "case.signature_voided": _("Underskrift ogiltig"),
             }
         )

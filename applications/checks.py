@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from core.formatting import format_kronor
 
 from .deadlines import whole_months
+from .signatures import missing_signatures
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,14 @@ def application_problems(case, today=None):
         if declaration["required"] and case.declarations.get(declaration["key"]) is not True:
             problems.append(Problem(declaration_field(declaration["key"]), _("Regelverket kräver att detta intygas.")))
     problems += _calendar_problems(case, today)
+    missing = missing_signatures(case, when="before_submission")
+    if missing:
+        problems.append(
+            Problem(
+                "signatures",
+                _("Underskrift saknas från: %(names)s.") % {"names": ", ".join(r.signed_for for r in missing)},
+            )
+        )
     return problems
 
 

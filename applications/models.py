@@ -445,3 +445,30 @@ class CaseNumberSequence(models.Model):
 
     def __str__(self):
         return f"{self.municipality_id}/{self.year}: {self.last_number}"
+
+
+class Signature(models.Model):
+    """A head's signature on the application as it read when signed (its SHA-256 fingerprint).
+    Editing the application afterwards voids it, visibly; a new signature is then needed."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="signatures")
+    requirement = models.CharField(max_length=40, help_text="What is signed for: 'unit:<id>' or 'actor:<id>'.")
+    signed_for = models.CharField(_("för"), max_length=200)
+    signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    signer_capacity = models.CharField(_("i egenskap av"), max_length=300)
+    signed_at = models.DateTimeField(_("underskriven"), auto_now_add=True)
+    fingerprint = models.CharField(_("fingeravtryck (SHA-256)"), max_length=64)
+    voided_at = models.DateTimeField(_("ogiltig sedan"), null=True, blank=True)
+    void_reason = models.CharField(_("varför ogiltig"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["signed_at", "id"]
+        verbose_name = _("underskrift")
+        verbose_name_plural = _("underskrifter")
+
+    def __str__(self):
+        return f"{self.signed_for}: {self.signer}"
+
+    @property
+    def is_valid(self):
+        return self.voided_at is None

@@ -19,7 +19,8 @@ from municipalities.enums import UnitKind
 from .checks import _units_counted
 from .conditions import acting_role, is_case_participant
 from .enums import CLOSED_STATES, CaseState, StepOutcome, StepStatus
-from .models import Case, CaseAttachment, CaseCost, CaseNumberSequence, CaseStep
+from .models import Case, CaseAttachment, CaseCost, CaseNumberSequence, CaseStep, Signature
+from .signatures import content_fingerprint, may_sign, required_signatures, valid_signatures
 
 S = CaseState
 
@@ -289,6 +290,8 @@ def may_complete_step(step, user):  # noqa: PLR0911 - one early return per reaso
         return False, _("Steget kan inte göras när ärendet är %(state)s.") % {"state": case.get_state_display()}
     if not step.is_pending:
         return False, _("Steget är redan gjort.")
+    if step.action == "sign" and step.unit_id and f"unit:{step.unit_id}" not in valid_signatures(case):
+        return False, _("Underskriften för %(unit)s saknas: skriv under ansökan först.") % {"unit": step.unit.name}
     if step.pk not in {s.pk for s in case.current_steps(step.stage)}:
         return False, _("Steget hör till en tidigare omgång och behöver inte göras.")
     earlier = [s for s in case.current_steps(step.stage) if s.group < step.group and s.is_pending]
@@ -458,13 +461,64 @@ def save_case(case, user, *, fields, units=None, external_actors=None, costs=Non
         case.units.set(units)
     if external_actors is not None:
         case.external_actors.set(external_actors)
+    before = content_fingerprint(case) if case.signatures.exists() else None
     if costs is not None:
         case.costs.all().delete()
         case.costs.bulk_create(
             [CaseCost(case=case, year=year, amount=amount) for year, amount in sorted(costs.items())]
         )
     record(case, "case.saved", actor=user, data={"fields": sorted(fields)})
+    if before is not None:
+        _void_outdated_signatures(Case.objects.get(pk=case.pk), user)
     return case
+
+
+def _void_outdated_signatures(case, user):
+    """Signatures given to another text of the application no longer count; they stay visible."""
+    fingerprint = content_fingerprint(case)
+    for signature in case.signatures.filter(voided_at__isnull=True).exclude(fingerprint=fingerprint):
+        signature.voided_at = timezone.now()
+        signature.void_reason = _("Ansökan ändrades efter underskriften.")
+        signature.save(update_fields=["voided_at", "void_reason"])
+        record(
+            case,
+            "case.signature_voided",
+            actor=user,
+            reason=signature.void_reason,
+            data={"signed_for": signature.signed_for, "signer": str(signature.signer)},
+        )
+
+
+@transaction.atomic
+def sign(case, requirement_key, user, *, capacity=""):
+    """Sign the application as it reads now, for the unit or actor of ``requirement_key``."""
+    case = _lock(case)
+    requirement = next((r for r in required_signatures(case) if r.key == requirement_key), None)
+    if requirement is None:
+        raise TransitionRefusedError(_("Regelverket kräver ingen sådan underskrift i det här ärendet."))
+    allowed, reason = may_sign(case, requirement, user)
+    if not allowed:
+        raise TransitionRefusedError(reason)
+    default_capacity = _("chef för %(unit)s") % {"unit": requirement.signed_for}
+    signature = Signature.objects.create(
+        case=case,
+        requirement=requirement.key,
+        signed_for=requirement.signed_for,
+        signer=user,
+        signer_capacity=capacity.strip() or default_capacity,
+        fingerprint=content_fingerprint(case),
+    )
+    record(
+        case,
+        "case.signed",
+        actor=user,
+        data={
+            "signed_for": signature.signed_for,
+            "fingerprint": signature.fingerprint,
+            "capacity": signature.signer_capacity,
+        },
+    )
+    return signature
 
 
 ALLOWED_UPLOADS = {

@@ -13,6 +13,7 @@ from .deadlines import feedback_due, half_time
 from .enums import IDEA_STATES, CaseState
 from .forms import ApplicationForm, AttachmentForm, CaseCreateForm, IdeaForm, StepForm, TransitionForm
 from .models import CaseAttachment
+from .signatures import may_sign, required_signatures
 
 
 def _case_for(request, pk):
@@ -89,11 +90,48 @@ def case_detail(request, pk):
             "section_items": []
             if case.state in IDEA_STATES or case.state == CaseState.IDEA_REJECTED
             else [(section, case.sections.get(section["key"], "")) for section in case.rules.sections],
+            "signature_rows": _signature_rows(case, user),
             "may_edit": case.is_editable
             and services.is_case_participant(case, user)
             and user.has_role(case.rules.applicant_role),
         },
     )
+
+
+def _signature_rows(case, user):
+    """Each signature the rule set asks for: who signed (and any earlier, voided signatures), and
+    whether this user may sign now."""
+    by_requirement = {}
+    for signature in case.signatures.all():
+        by_requirement.setdefault(signature.requirement, []).append(signature)
+    rows = []
+    for requirement in required_signatures(case):
+        signatures = by_requirement.get(requirement.key, [])
+        valid = next((s for s in signatures if s.is_valid), None)
+        allowed, reason = may_sign(case, requirement, user)
+        rows.append(
+            {
+                "requirement": requirement,
+                "valid": valid,
+                "voided": [s for s in signatures if not s.is_valid],
+                "may_sign": allowed,
+                "reason": reason,
+            }
+        )
+    return rows
+
+
+@login_required
+@require_POST
+def case_sign(request, pk):
+    case = _case_for(request, pk)
+    try:
+        signature = services.sign(case, request.POST.get("requirement", ""), request.user)
+    except services.TransitionRefusedError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Du har skrivit under för %(name)s.") % {"name": signature.signed_for})
+    return redirect("applications:detail", case.pk)
 
 
 def _deadlines(case):

@@ -12,7 +12,8 @@ from django.utils import timezone
 from .deadlines import add_months
 from .enums import CaseState
 from .models import DecisionRound
-from .services import STAGE_BEGUN_BY_STATE, complete_step, run_transition, save_case
+from .services import STAGE_BEGUN_BY_STATE, complete_step, run_transition, save_case, sign
+from .signatures import missing_signatures
 
 S = CaseState
 
@@ -104,6 +105,25 @@ def fill_idea(case, applicant):
     return save_case(case, applicant, fields={"idea": idea})
 
 
+def sign_for(case, users, *, when):
+    """Have each unit's head (or a participant, for an external actor) sign where still needed."""
+    from accounts.models import User
+
+    for requirement in missing_signatures(case, when=when):
+        signer = users[case.rules.applicant_role]
+        if requirement.unit_id:
+            signer = (
+                User.objects.filter(
+                    municipality=case.municipality,
+                    role_assignments__role=case.rules.applicant_role,
+                    unit=requirement.unit_id,
+                    is_active=True,
+                ).first()
+                or signer
+            )
+        sign(case, requirement.key, signer)
+
+
 def _actor_for_step(case, step, users):
     """Whoever of the step's role works at the step's unit (each unit's head signs for it), or
     the role's usual person."""
@@ -125,7 +145,10 @@ def complete_open_steps(case, users):
         return case
     for step in case.current_steps(stage):
         if step.is_pending:
-            complete_step(case, step.pk, _actor_for_step(case, step, users), outcome="positive", comment="Klart.")
+            actor = _actor_for_step(case, step, users)
+            if step.action == "sign" and step.unit_id:
+                sign_for(case, users, when="in_preparation")
+            complete_step(case, step.pk, actor, outcome="positive", comment="Klart.")
     return type(case).objects.get(pk=case.pk)
 
 
@@ -137,6 +160,7 @@ def step_forward(case, users, name=None):
         fill_idea(case, applicant)
     if case.state in (S.DRAFT, S.RETURNED) and name in ("submit", "resubmit"):
         fill_application(case, applicant)
+        sign_for(type(case).objects.get(pk=case.pk), users, when="before_submission")
     case = complete_open_steps(type(case).objects.get(pk=case.pk), users)
     # Where the rule set names nobody (a stage it does not use), the applicant tries and is refused.
     role = _role_for(case, name) or case.rules.applicant_role

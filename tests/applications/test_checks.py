@@ -13,7 +13,7 @@ from applications.deadlines import add_months, feedback_due, half_time, whole_mo
 from applications.enums import CaseState as S
 from applications.models import Case, CaseAttachment, DecisionRound
 from applications.services import TransitionRefusedError, add_attachment, save_case, upload_problem
-from applications.walk import fill_application, walk_to
+from applications.walk import fill_application, sign_for, walk_to
 from audit.models import AuditEntry
 from municipalities.models import ExternalActor, OrganisationalUnit
 from tests.factories import ExternalActorFactory
@@ -35,13 +35,16 @@ def filled(new_case, today):
         case, users = new_case(slug)
         case = walk_to(case, S.DRAFT, users)
         fill_application(case, users["applicant"])
+        sign_for(Case.objects.get(pk=case.pk), users, when="before_submission")
         return Case.objects.get(pk=case.pk), users
 
     return build
 
 
 def change(case, users, *, units=None, external_actors=None, costs=None, **fields):
+    """Change the application; its heads sign again (a change voids earlier signatures)."""
     save_case(case, users["applicant"], fields=fields, units=units, external_actors=external_actors, costs=costs)
+    sign_for(Case.objects.get(pk=case.pk), users, when="before_submission")
     return Case.objects.get(pk=case.pk)
 
 

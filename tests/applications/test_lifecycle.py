@@ -20,9 +20,10 @@ from applications.services import (
     next_case_number,
     run_transition,
     save_case,
+    sign,
     transition_options,
 )
-from applications.walk import fill_application, walk_to
+from applications.walk import fill_application, sign_for, walk_to
 from audit.models import AuditEntry
 from municipalities.models import Municipality, OrganisationalUnit
 from municipalities.services import RuleSetLockedError, activate_version, create_draft, update_draft
@@ -384,6 +385,7 @@ def test_submit_outside_application_window_refused(new_case, time_machine):
     time_machine.move_to("2026-08-15 10:00 +02:00")
     case, users = new_case("norrkoping")
     fill_application(case, users["applicant"])
+    sign_for(Case.objects.get(pk=case.pk), users, when="before_submission")
 
     reason = refused(case, "submit", users["applicant"])
 
@@ -824,6 +826,7 @@ def test_unit_step_signed_by_head_of_another_unit_refused(new_case, today):
     ifo_head = case.municipality.members.get(unit__name="Individ- och familjeomsorgen")
 
     reason = step_refused(case, step(case, "preparation", "underskrift", "Elevhälsan"), ifo_head)
+    sign(case, f"unit:{ifo_head.unit_id}", ifo_head)
     signed = complete(case, "preparation", "underskrift", ifo_head, "positive", unit="Individ- och familjeomsorgen")
 
     assert reason == "Steget görs av Elevhälsan."

@@ -15,6 +15,7 @@ from applications.services import (
     create_case,
     run_transition,
     save_case,
+    sign,
     waiting_for,
     waiting_on_user,
 )
@@ -214,6 +215,7 @@ def test_ystad_signatures_wait_for_each_units_head(ystad_in_preparation):
     elevhalsan_head = case.municipality.members.get(unit=unit["Elevhälsan"])
     ifo_head = case.municipality.members.get(unit=unit["Individ- och familjeomsorgen"])
 
+    sign(case, f"unit:{unit['Individ- och familjeomsorgen'].pk}", ifo_head)
     case = complete(case, "underskrift", ifo_head)
 
     assert waiting_for(case) == [
@@ -231,7 +233,9 @@ def test_ystad_preparation_all_steps_done_waits_for_preparer(ystad_in_preparatio
     case = complete(case, "klg_hanterar", users["management"])
     case = complete(case, "namnder_synpunkter", users["board"])
     for name in ["Elevhälsan", "Individ- och familjeomsorgen"]:
-        case = complete(case, "underskrift", case.municipality.members.get(unit=unit[name]))
+        head = case.municipality.members.get(unit=unit[name])
+        sign(case, f"unit:{unit[name].pk}", head)
+        case = complete(case, "underskrift", head)
 
     case = complete(case, "klg_godkanner", users["management"])
 
