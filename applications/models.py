@@ -106,6 +106,9 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         related_name="cases",
         verbose_name=_("beslutstillfälle"),
     )
+    completion_request = models.JSONField(
+        _("begärd komplettering"), default=dict, blank=True, help_text="The latest list of what is missing."
+    )
     idea_submitted_at = models.DateTimeField(_("idé inlämnad"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("ansökan inkom"), null=True, blank=True)
     created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
@@ -472,3 +475,20 @@ class Signature(models.Model):
     @property
     def is_valid(self):
         return self.voided_at is None
+
+
+class ApplicationSnapshot(models.Model):
+    """The application as it read at each submission, so reviewers see what changed since the
+    last version. Never changed after it is taken."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="snapshots")
+    number = models.PositiveSmallIntegerField()
+    content = models.JSONField()
+    taken_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["case", "number"]
+        constraints = [models.UniqueConstraint(fields=["case", "number"], name="one_snapshot_number_per_case")]
+
+    def __str__(self):
+        return f"{self.case_id} #{self.number}"

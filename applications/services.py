@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,12 +16,15 @@ from django_fsm import can_proceed
 from audit.models import AuditEntry
 from audit.services import record
 from municipalities.enums import UnitKind
+from notifications.models import NotificationKind
+from notifications.services import notify
 
 from .checks import _units_counted
 from .conditions import acting_role, is_case_participant
 from .enums import CLOSED_STATES, CaseState, StepOutcome, StepStatus
-from .models import Case, CaseAttachment, CaseCost, CaseNumberSequence, CaseStep, Signature
+from .models import ApplicationSnapshot, Case, CaseAttachment, CaseCost, CaseNumberSequence, CaseStep, Signature
 from .signatures import content_fingerprint, may_sign, required_signatures, valid_signatures
+from .snapshots import readable_content
 
 S = CaseState
 
@@ -146,7 +150,7 @@ def _lock(case):
 
 
 @transaction.atomic
-def run_transition(case, name, user, *, reason="", expected_state=None, new_end=None):
+def run_transition(case, name, user, *, reason="", expected_state=None, new_end=None, missing=None):
     """Move ``case`` by transition ``name`` as ``user``.
 
     Refused (TransitionRefusedError, nothing changed) if the case changed since the user saw it
@@ -182,15 +186,51 @@ def run_transition(case, name, user, *, reason="", expected_state=None, new_end=
         method(by=user, new_end=new_end)
     else:
         method(by=user)
+    data = _apply_side_effects(case, name, user, reason=reason, new_end=new_end, missing=missing)
+    record(case, f"case.{name}", actor=user, from_state=from_state, to_state=case.state, reason=reason, data=data)
+    return case
+
+
+def _apply_side_effects(case, name, user, *, reason, new_end, missing):
+    """Save the transitioned case with what its new state brings; return the history's details."""
+    data = {"new_end": new_end.isoformat()} if new_end else {}
     if name in ("submit_idea", "submit") and not case.number:
         case.number = next_case_number(case.municipality, case.rules.case_number_prefix)
+    if name in ("submit", "resubmit"):
+        case.completion_request = {}
     case.save()
+    if name in ("submit", "resubmit"):
+        _take_snapshot(case)
+    if name == "return_for_completion":
+        data["missing"] = list(missing or [])
+        _request_completion(case, user, reason, data["missing"])
     stage = STAGE_BEGUN_BY_STATE.get(case.state)
     if stage:
         _begin_stage(case, stage)
-    data = {"new_end": new_end.isoformat()} if new_end else {}
-    record(case, f"case.{name}", actor=user, from_state=from_state, to_state=case.state, reason=reason, data=data)
-    return case
+    return data
+
+
+def _take_snapshot(case):
+    number = case.snapshots.count() + 1
+    ApplicationSnapshot.objects.create(case=case, number=number, content=readable_content(case))
+
+
+def _request_completion(case, user, note, missing):
+    """Send the case back with the list of what is missing, and tell the applicants."""
+    case.completion_request = {"missing": list(missing), "note": note, "by": str(user)}
+    case.save(update_fields=["completion_request"])
+    recipients = {case.created_by}
+    units = [case.applicant_unit_id, *case.units.values_list("pk", flat=True)]
+    recipients |= set(
+        case.municipality.members.filter(role_assignments__role=case.rules.applicant_role, unit__in=units)
+    )
+    text = _("%(case)s behöver kompletteras: %(missing)s") % {
+        "case": case,
+        "missing": "; ".join(missing) or note,
+    }
+    for recipient in recipients:
+        url = reverse("applications:detail", args=[case.pk])
+        notify(recipient, NotificationKind.CASE_RETURNED, text, case=case, url=url)
 
 
 def _check_new_end(case, new_end):
@@ -290,13 +330,13 @@ def may_complete_step(step, user):  # noqa: PLR0911 - one early return per reaso
         return False, _("Steget kan inte göras när ärendet är %(state)s.") % {"state": case.get_state_display()}
     if not step.is_pending:
         return False, _("Steget är redan gjort.")
-    if step.action == "sign" and step.unit_id and f"unit:{step.unit_id}" not in valid_signatures(case):
-        return False, _("Underskriften för %(unit)s saknas: skriv under ansökan först.") % {"unit": step.unit.name}
     if step.pk not in {s.pk for s in case.current_steps(step.stage)}:
         return False, _("Steget hör till en tidigare omgång och behöver inte göras.")
     earlier = [s for s in case.current_steps(step.stage) if s.group < step.group and s.is_pending]
     if earlier:
         return False, _("Först: %(steps)s.") % {"steps": "; ".join(str(s) for s in earlier)}
+    if step.action == "sign" and step.unit_id and f"unit:{step.unit_id}" not in valid_signatures(case):
+        return False, _("Underskriften för %(unit)s saknas: skriv under ansökan först.") % {"unit": step.unit.name}
     return True, ""
 
 

@@ -14,6 +14,7 @@ from .enums import IDEA_STATES, CaseState
 from .forms import ApplicationForm, AttachmentForm, CaseCreateForm, IdeaForm, StepForm, TransitionForm
 from .models import CaseAttachment
 from .signatures import may_sign, required_signatures
+from .snapshots import changes_between, readable_content
 
 
 def _case_for(request, pk):
@@ -91,11 +92,21 @@ def case_detail(request, pk):
             if case.state in IDEA_STATES or case.state == CaseState.IDEA_REJECTED
             else [(section, case.sections.get(section["key"], "")) for section in case.rules.sections],
             "signature_rows": _signature_rows(case, user),
+            "completion_fields": [label for label, _text in readable_content(case)],
+            "changes": _changes_since_last_submission(case),
             "may_edit": case.is_editable
             and services.is_case_participant(case, user)
             and user.has_role(case.rules.applicant_role),
         },
     )
+
+
+def _changes_since_last_submission(case):
+    snapshots = list(case.snapshots.order_by("-number")[:2])
+    if len(snapshots) < 2:
+        return None
+    newest, previous = snapshots
+    return {"previous": previous, "newest": newest, "items": changes_between(previous.content, newest.content)}
 
 
 def _signature_rows(case, user):
@@ -218,6 +229,7 @@ def case_transition(request, pk, name):
         messages.error(request, _("Ogiltig begäran: %(errors)s") % {"errors": form.errors.as_text()})
         return redirect("applications:detail", case.pk)
     try:
+        allowed_missing = {label for label, _text in readable_content(case)}
         case = services.run_transition(
             case,
             name,
@@ -225,6 +237,7 @@ def case_transition(request, pk, name):
             reason=form.cleaned_data["reason"],
             expected_state=form.cleaned_data["expected_state"],
             new_end=form.cleaned_data["new_end"],
+            missing=[item for item in request.POST.getlist("missing") if item in allowed_missing],
         )
     except services.TransitionRefusedError as error:
         messages.error(request, str(error))

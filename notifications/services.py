@@ -21,7 +21,7 @@ def send_notification_email(notification_id):
     """Send one notification's e-mail, once: a notification already mailed is not mailed again."""
     with transaction.atomic():
         notification = (
-            Notification.objects.select_for_update()
+            Notification.objects.select_for_update(of=("self",))
             .select_related("recipient", "case")
             .filter(pk=notification_id)
             .first()

@@ -1,0 +1,200 @@
+"""Signatures the rule sets ask for, the completeness return with its list, and what changed
+between two submissions."""
+
+import pytest
+from django.urls import reverse
+
+from applications.enums import CaseState as S
+from applications.models import Case
+from applications.services import TransitionRefusedError, complete_step, run_transition, save_case, sign
+from applications.signatures import missing_signatures, required_signatures
+from applications.snapshots import changes_between, word_diff
+from applications.walk import fill_application, sign_for, walk_to
+from audit.models import AuditEntry
+from notifications.models import Notification
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def today(time_machine):
+    time_machine.move_to("2026-09-15 10:00 +02:00")
+
+
+def filled_draft(new_case, slug):
+    case, users = new_case(slug)
+    case = walk_to(case, S.DRAFT, users)
+    fill_application(case, users["applicant"])
+    return Case.objects.get(pk=case.pk), users
+
+
+def head_of(case, unit_id):
+    return case.municipality.members.get(unit_id=unit_id)
+
+
+@pytest.mark.parametrize(
+    ("slug", "expected"),
+    [
+        ("heby", []),
+        ("sundsvall", []),
+        ("ale", [("unit", "before_submission"), ("unit", "before_submission")]),
+        ("ystad", [("unit", "in_preparation"), ("unit", "in_preparation"), ("actor", "in_preparation")]),
+        ("norrkoping", [("unit", "before_submission")]),
+    ],
+)
+def test_required_signatures_follow_the_rule_set(new_case, today, slug, expected):
+    case, _users = filled_draft(new_case, slug)
+
+    assert [(r.key.split(":")[0], r.when) for r in required_signatures(case)] == expected
+
+
+def test_ale_cannot_submit_until_every_sector_head_signed(new_case, today):
+    case, users = filled_draft(new_case, "ale")
+    first, second = required_signatures(case)
+    sign(case, first.key, head_of(case, first.unit_id))
+
+    with pytest.raises(TransitionRefusedError) as refusal:
+        run_transition(case, "submit", users["applicant"])
+
+    assert str(refusal.value) == (f"Det saknas eller är fel i 1 fält: Underskrift saknas från: {second.signed_for}.")
+    sign(case, second.key, head_of(case, second.unit_id))
+    assert run_transition(case, "submit", users["applicant"]).state == S.SUBMITTED
+
+
+def test_signature_records_signer_capacity_time_and_fingerprint(new_case, today):
+    case, _users = filled_draft(new_case, "norrkoping")
+    [requirement] = required_signatures(case)
+    head = head_of(case, requirement.unit_id)
+
+    signature = sign(case, requirement.key, head)
+
+    assert (signature.signer, signature.signer_capacity, len(signature.fingerprint)) == (
+        head,
+        f"chef för {requirement.signed_for}",
+        64,
+    )
+    entry = AuditEntry.objects.for_object(case).get(action="case.signed")
+    assert entry.data["fingerprint"] == signature.fingerprint
+
+
+def test_signature_by_someone_without_the_role_or_of_another_unit_is_refused(new_case, today):
+    case, users = filled_draft(new_case, "ale")
+    first, second = required_signatures(case)
+
+    with pytest.raises(TransitionRefusedError, match="Bara chefer på de berörda enheterna kan skriva under."):
+        sign(case, first.key, users["preparer"])
+    with pytest.raises(TransitionRefusedError, match=f"Bara chefen för {second.signed_for} kan skriva under"):
+        sign(case, second.key, head_of(case, first.unit_id))
+    assert case.signatures.count() == 0
+
+
+def test_editing_after_signing_voids_the_signature_visibly(new_case, today, client):
+    case, users = filled_draft(new_case, "ale")
+    first, _second = required_signatures(case)
+    head = head_of(case, first.unit_id)
+    sign(case, first.key, head)
+
+    save_case(case, users["applicant"], fields={"title": "Nytt namn"})
+
+    signature = case.signatures.get()
+    assert (signature.voided_at is not None, signature.void_reason) == (True, "Ansökan ändrades efter underskriften.")
+    assert [r.key for r in missing_signatures(case)] == [r.key for r in required_signatures(case)]
+    client.force_login(users["applicant"])
+    html = client.get(reverse("applications:detail", args=[case.pk])).content.decode()
+    assert "<strong>ogiltig</strong>: Ansökan ändrades efter underskriften." in html
+
+
+def test_saving_unchanged_content_keeps_the_signature(new_case, today):
+    case, users = filled_draft(new_case, "ale")
+    first, _second = required_signatures(case)
+    sign(case, first.key, head_of(case, first.unit_id))
+
+    save_case(case, users["applicant"], fields={"title": case.title})
+
+    assert case.signatures.get().voided_at is None
+
+
+def test_ystad_sign_step_needs_the_units_signature(new_case, today):
+    case, users = new_case("ystad")
+    case = walk_to(case, S.IN_PREPARATION, users)
+    for step in case.current_steps("preparation"):
+        if step.action != "sign" and step.is_pending and step.key != "klg_godkanner":
+            complete_step(case, step.pk, users[step.actor_role], outcome="positive")
+    case = Case.objects.get(pk=case.pk)
+    sign_step = next(s for s in case.current_steps("preparation") if s.action == "sign")
+    head = head_of(case, sign_step.unit_id)
+
+    with pytest.raises(TransitionRefusedError) as refusal:
+        complete_step(case, sign_step.pk, head, outcome="positive")
+    sign(case, f"unit:{sign_step.unit_id}", head)
+    done = complete_step(case, sign_step.pk, head, outcome="positive")
+
+    assert str(refusal.value) == f"Underskriften för {sign_step.unit.name} saknas: skriv under ansökan först."
+    assert done.status == "done"
+
+
+def test_return_for_completion_lists_what_is_missing_and_notifies(new_case, today, client):
+    case, users = new_case("heby")
+    case = walk_to(case, S.IN_PREPARATION, users)
+    section = case.rules.sections[2]["title"]
+
+    case = run_transition(
+        case, "return_for_completion", users["preparer"], reason="Komplettera målgruppen.", missing=[section]
+    )
+
+    assert case.completion_request["missing"] == [section]
+    notification = Notification.objects.get(recipient=users["applicant"])
+    assert notification.text == f"{case} behöver kompletteras: {section}"
+    client.force_login(users["applicant"])
+    html = client.get(reverse("applications:edit", args=[case.pk])).content.decode()
+    assert "Begärd komplettering" in html
+    assert f"<li>{section}</li>" in html
+
+
+def test_return_through_the_page_accepts_only_known_parts(new_case, today, client):
+    case, users = new_case("heby")
+    case = walk_to(case, S.SUBMITTED, users)
+    section = case.rules.sections[0]["title"]
+    client.force_login(users["preparer"])
+
+    client.post(
+        reverse("applications:transition", args=[case.pk, "return_for_completion"]),
+        {"expected_state": "submitted", "reason": "Se listan.", "missing": [section, "<påhittat>"]},
+    )
+
+    assert Case.objects.get(pk=case.pk).completion_request["missing"] == [section]
+
+
+def test_resubmission_shows_what_changed(new_case, today, client):
+    case, users = new_case("heby")
+    case = walk_to(case, S.IN_PREPARATION, users)
+    section = case.rules.sections[0]
+    case = run_transition(case, "return_for_completion", users["preparer"], reason="Mer.", missing=[section["title"]])
+    sections = dict(case.sections, **{section["key"]: "Helt ny <b>text</b> om problemet."})
+    save_case(case, users["applicant"], fields={"sections": sections})
+    run_transition(case, "resubmit", users["applicant"])
+
+    client.force_login(users["preparer"])
+    html = client.get(reverse("applications:detail", args=[case.pk])).content.decode()
+
+    assert "Ändringar sedan förra inlämningen" in html
+    assert "<ins>Helt ny &lt;b&gt;text&lt;/b&gt; om problemet.</ins>" in html
+    assert Case.objects.get(pk=case.pk).completion_request == {}
+
+
+def test_word_diff_marks_removed_and_added_words():
+    assert word_diff("tre barn i skolan", "fyra barn i förskolan") == (
+        "<del>tre</del> <ins>fyra</ins> barn i <del>skolan</del> <ins>förskolan</ins>"
+    )
+
+
+def test_changes_between_lists_only_changed_parts():
+    old = [["Namn", "A"], ["Metod", "samma"]]
+    new = [["Namn", "B"], ["Metod", "samma"]]
+    assert [(label, str(diff)) for label, diff in changes_between(old, new)] == [("Namn", "<del>A</del> <ins>B</ins>")]
+
+
+def test_walk_signs_where_the_rule_set_asks(new_case, today):
+    case, users = filled_draft(new_case, "norrkoping")
+    sign_for(case, users, when="before_submission")
+    assert missing_signatures(case) == []
