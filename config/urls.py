@@ -10,5 +10,6 @@ urlpatterns = [
     path("arenden/", include("applications.urls")),
     path("arenden/", include("discussion.urls")),
     path("arenden/", include("reviews.urls")),
+    path("arenden/", include("consultations.urls")),
     path("aviseringar/", include("notifications.urls")),
 ]

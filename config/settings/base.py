@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "notifications",
     "discussion",
     "reviews",
+    "consultations",
     "core",
 ]
 
