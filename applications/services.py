@@ -24,6 +24,7 @@ from .conditions import acting_role, is_case_participant
 from .enums import CLOSED_STATES, CaseState, StepOutcome, StepStatus
 from .models import ApplicationSnapshot, Case, CaseAttachment, CaseCost, CaseNumberSequence, CaseStep, Signature
 from .signatures import content_fingerprint, may_sign, required_signatures, valid_signatures
+from .signatures import missing_signatures as missing_signatures_of
 from .snapshots import readable_content
 
 S = CaseState
@@ -527,6 +528,33 @@ def _void_outdated_signatures(case, user):
             reason=signature.void_reason,
             data={"signed_for": signature.signed_for, "signer": str(signature.signer)},
         )
+
+
+def request_signatures(case, user):
+    """Ask the head of each unit whose signature is missing to sign. Returns who was asked."""
+    from accounts.models import User
+
+    if not is_case_participant(case, user):
+        raise TransitionRefusedError(_("Bara sökande i ärendet kan be om underskrifter."))
+    asked = []
+    url = reverse("applications:detail", args=[case.pk])
+    for requirement in missing_signatures_of(case):
+        if not requirement.unit_id:
+            continue
+        heads = User.objects.filter(
+            municipality=case.municipality,
+            unit_id=requirement.unit_id,
+            role_assignments__role=case.rules.applicant_role,
+        ).exclude(pk=user.pk)
+        for head in heads:
+            text = _("%(user)s ber dig skriva under ansökan %(case)s för %(unit)s.") % {
+                "user": user,
+                "case": case,
+                "unit": requirement.signed_for,
+            }
+            notify(head, NotificationKind.SIGNATURE_REQUESTED, text, case=case, url=url)
+            asked.append(head)
+    return asked
 
 
 @transaction.atomic

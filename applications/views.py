@@ -145,6 +145,23 @@ def case_sign(request, pk):
     return redirect("applications:detail", case.pk)
 
 
+@login_required
+@require_POST
+def case_request_signatures(request, pk):
+    case = _case_for(request, pk)
+    try:
+        asked = services.request_signatures(case, request.user)
+    except services.TransitionRefusedError as error:
+        messages.error(request, str(error))
+    else:
+        if asked:
+            names = ", ".join(str(person) for person in asked)
+            messages.success(request, _("Vi har bett %(names)s att skriva under.") % {"names": names})
+        else:
+            messages.info(request, _("Ingen annan behöver tillfrågas."))
+    return redirect("applications:detail", case.pk)
+
+
 def _deadlines(case):
     """The dates the guideline sets for this case, computed."""
     dates = []

@@ -161,3 +161,46 @@ def answer(consultation, user, *, position, text):
         data={"unit": consultation.unit.name, "position": position},
     )
     return consultation
+
+
+def _answerers(consultation):
+    if consultation.delegate_id:
+        return [consultation.delegate]
+    members = consultation.case.municipality.members.filter(role_assignments__role="board", is_active=True)
+    return list(members.filter(unit=consultation.unit_id)) or list(members.filter(unit__isnull=True))
+
+
+def remind_deadlines_near(*, days=3, today=None):
+    """Remind whoever must answer a consultation whose deadline is at most ``days`` away. Each
+    consultation is reminded once: running this twice, or in two workers, sends nothing twice."""
+    today = today or timezone.localdate()
+    due = Consultation.objects.filter(
+        answered_at__isnull=True,
+        reminded_at__isnull=True,
+        deadline__gte=today,
+        deadline__lte=today + timezone.timedelta(days=days),
+        case__state__in=OPEN_FOR_CONSULTATION,
+    ).values_list("pk", flat=True)
+    reminded = 0
+    for pk in due:
+        with transaction.atomic():
+            consultation = (
+                Consultation.objects.select_for_update(of=("self",), skip_locked=True)
+                .select_related("case", "unit", "delegate")
+                .filter(pk=pk, reminded_at__isnull=True)
+                .first()
+            )
+            if consultation is None:
+                continue
+            text = _("Påminnelse: %(unit)s ska yttra sig över %(case)s senast %(deadline)s.") % {
+                "unit": consultation.unit.name,
+                "case": consultation.case,
+                "deadline": consultation.deadline.isoformat(),
+            }
+            url = reverse("applications:detail", args=[consultation.case_id]) + f"#consultation-{consultation.pk}"
+            for person in _answerers(consultation):
+                notify(person, NotificationKind.DEADLINE_NEAR, text, case=consultation.case, url=url)
+            consultation.reminded_at = timezone.now()
+            consultation.save(update_fields=["reminded_at"])
+            reminded += 1
+    return reminded

@@ -198,3 +198,18 @@ def test_walk_signs_where_the_rule_set_asks(new_case, today):
     case, users = filled_draft(new_case, "norrkoping")
     sign_for(case, users, when="before_submission")
     assert missing_signatures(case) == []
+
+
+def test_applicant_asks_the_other_heads_to_sign(new_case, today):
+    case, users = filled_draft(new_case, "ale")
+    _first, second = required_signatures(case)
+    from applications.services import request_signatures
+
+    asked = request_signatures(case, users["applicant"])
+
+    assert asked == [head_of(case, second.unit_id)]
+    notification = Notification.objects.get(recipient=asked[0])
+    assert (notification.kind, notification.text) == (
+        "signature_requested",
+        f"{users['applicant']} ber dig skriva under ansökan {case} för {second.signed_for}.",
+    )

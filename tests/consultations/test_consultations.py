@@ -136,3 +136,31 @@ def test_answer_through_the_page(client, new_case, today):
     )
     consultation.refresh_from_db()
     assert (consultation.position, consultation.answer) == ("object", "Nej.")
+
+
+def test_deadline_reminder_is_sent_once(new_case, today, mailoutbox, django_capture_on_commit_callbacks):
+    from consultations.services import remind_deadlines_near
+    from consultations.tasks import remind_consultation_deadlines
+
+    case, users = prepared(new_case, "ystad")
+    soon = datetime.date(2026, 9, 17)
+    with django_capture_on_commit_callbacks(execute=True):
+        request_consultation(case, users["preparer"], units=[a_namnd(case)], question="?", deadline=soon)
+        request_consultation(case, users["preparer"], units=[a_namnd(case)], question="?", deadline=NEXT_MONTH)
+    mailoutbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first = remind_consultation_deadlines.delay().get()
+        second = remind_deadlines_near()
+
+    assert (first, second) == (1, 0)
+    reminders = Notification.objects.filter(kind="deadline_near")
+    assert [n.recipient for n in reminders] == [users["board"]]
+    assert [m.to for m in mailoutbox] == [[users["board"].email]]
+
+
+def test_reminder_task_is_scheduled_in_beat():
+    from django_celery_beat.models import PeriodicTask
+
+    task = PeriodicTask.objects.get(task="consultations.tasks.remind_consultation_deadlines")
+    assert (task.crontab.hour, task.crontab.minute, str(task.crontab.timezone)) == ("7", "0", "Europe/Stockholm")
