@@ -1,0 +1,56 @@
+import pytest
+from django.urls import reverse
+
+from accounts.enums import Role
+from notifications.models import Notification, NotificationKind
+from notifications.services import notify, send_notification_email
+
+pytestmark = pytest.mark.django_db
+
+
+def test_notify_stores_and_mails_after_commit(member, mailoutbox, django_capture_on_commit_callbacks):
+    person = member("ale", Role.PREPARER)
+    with django_capture_on_commit_callbacks(execute=True):
+        notification = notify(person, NotificationKind.REVIEWER_ASSIGNED, "Du är bedömare.", url="/arenden/1/")
+
+    assert [m.to for m in mailoutbox] == [[person.email]]
+    assert mailoutbox[0].subject == "Fonden: tilldelad som bedömare"
+    assert "Du är bedömare.\n\nhttp://127.0.0.1:8000/arenden/1/" in mailoutbox[0].body
+    notification.refresh_from_db()
+    assert notification.emailed_at is not None
+
+
+def test_email_is_sent_once_even_if_asked_twice(member, mailoutbox):
+    person = member("ale", Role.PREPARER)
+    notification = notify(person, NotificationKind.MENTIONED, "Omnämnd.")
+    assert (send_notification_email(notification.pk), send_notification_email(notification.pk)) == (True, False)
+    assert len(mailoutbox) == 1
+
+
+def test_rolled_back_change_sends_no_email(member, mailoutbox, django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    person = member("ale", Role.PREPARER)
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
+        with transaction.atomic():
+            notify(person, NotificationKind.MENTIONED, "Omnämnd.")
+            raise RuntimeError
+    assert (Notification.objects.count(), mailoutbox) == (0, [])
+
+
+def test_unread_count_in_header_and_mark_all_read(client, member):
+    person = member("ystad", Role.BOARD)
+    other = member("ystad", Role.BOARD)
+    notify(person, NotificationKind.CONSULTATION_REQUESTED, "Remiss till dig.")
+    notify(person, NotificationKind.DEADLINE_NEAR, "Snart sista dag.")
+    notify(other, NotificationKind.DEADLINE_NEAR, "Inte din.")
+    client.force_login(person)
+
+    html = client.get(reverse("notifications:list")).content.decode()
+    assert '2<span class="visually-hidden"> olästa</span>' in html
+    assert "Remiss till dig." in html
+    assert "Inte din." not in html
+
+    client.post(reverse("notifications:mark_all_read"))
+    assert person.notifications.unread().count() == 0
+    assert other.notifications.unread().count() == 1
