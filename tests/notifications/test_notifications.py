@@ -31,9 +31,14 @@ def test_rolled_back_change_sends_no_email(member, mailoutbox, django_capture_on
     from django.db import transaction
 
     person = member("ale", Role.PREPARER)
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
-        notify(person, NotificationKind.MENTIONED, "Omnämnd.")
-        raise RuntimeError
+
+    def notify_then_fail():
+        with transaction.atomic():
+            notify(person, NotificationKind.MENTIONED, "Omnämnd.")
+            raise RuntimeError
+
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
+        notify_then_fail()
     assert (Notification.objects.count(), mailoutbox) == (0, [])
 
 
