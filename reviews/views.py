@@ -1,0 +1,118 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from applications.models import DecisionRound
+from applications.services import cases_for_list
+
+from . import services
+from .criteria import portfolio_dimensions
+from .forms import AssignReviewerForm, AvailableFundsForm, ProposalForm
+from .models import ReviewAssignment
+
+ANSWER_PREFIX = "answer-"
+
+
+def _case_url(case):
+    return reverse("applications:detail", args=[case.pk]) + "#bedomningar"
+
+
+@login_required
+@require_POST
+def assign_reviewer(request, pk):
+    case = get_object_or_404(cases_for_list(request.user), pk=pk)
+    form = AssignReviewerForm(request.POST, candidates=services.reviewer_candidates(case))
+    if not form.is_valid():
+        messages.error(request, _("Välj en bedömare bland kommunens personal."))
+        return redirect(_case_url(case))
+    try:
+        assignment = services.assign_reviewer(case, request.user, form.cleaned_data["reviewer"])
+    except services.ReviewRefusedError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("%(name)s är tilldelad som bedömare.") % {"name": assignment.reviewer})
+    return redirect(_case_url(case))
+
+
+@login_required
+@require_POST
+def save_review(request, pk, assignment_id):
+    case = get_object_or_404(cases_for_list(request.user), pk=pk)
+    assignment = get_object_or_404(ReviewAssignment, pk=assignment_id, case=case)
+    answers = {
+        name.removeprefix(ANSWER_PREFIX): value
+        for name, value in request.POST.items()
+        if name.startswith(ANSWER_PREFIX)
+    }
+    submit = "submit" in request.POST
+    try:
+        services.save_review(
+            assignment, request.user, answers=answers, comment=request.POST.get("comment", ""), submit=submit
+        )
+    except services.ReviewRefusedError as error:
+        messages.error(request, _("Bedömningen sparades inte: %(reason)s") % {"reason": error})
+    else:
+        messages.success(
+            request, _("Din bedömning är inlämnad.") if submit else _("Utkastet till bedömning är sparat.")
+        )
+    return redirect(_case_url(case))
+
+
+@login_required
+def priorities(request, round_id=None):
+    """The prioritisation of the cases ready for decision: in a decision round, or (where the rule
+    set has no rounds) all ready cases without one."""
+    user = request.user
+    rules = services.municipality_rules(user)
+    if not services.may_view_priorities(user, rules):
+        raise PermissionDenied(_("Bara den beredande gruppen, controllern och beslutande organ ser prioriteringen."))
+    municipality = user.municipality
+    rounds = list(DecisionRound.objects.filter(municipality=municipality))
+    decision_round = get_object_or_404(DecisionRound, pk=round_id, municipality=municipality) if round_id else None
+    page_url = request.path
+    board = services.priority_board(user, municipality, decision_round)
+    cases = [row.case for row in board.rows]
+    proposal_form = ProposalForm(cases=cases)
+    funds_form = AvailableFundsForm()
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "proposal":
+                proposal_form = ProposalForm(request.POST, cases=cases)
+                if proposal_form.is_valid():
+                    services.record_proposal(
+                        user,
+                        municipality,
+                        decision_round,
+                        ranks=proposal_form.ranks(),
+                        note=proposal_form.cleaned_data["note"],
+                    )
+                    messages.success(request, _("Förslaget är sparat."))
+                    return redirect(page_url)
+            elif action == "funds":
+                funds_form = AvailableFundsForm(request.POST)
+                if funds_form.is_valid():
+                    services.set_available_funds(user, municipality, **funds_form.cleaned_data)
+                    messages.success(request, _("Tillgängliga medel är sparade."))
+                    return redirect(page_url)
+        except services.ReviewRefusedError as error:
+            messages.error(request, str(error))
+    return render(
+        request,
+        "reviews/priorities.html",
+        {
+            "board": board,
+            "rules": rules,
+            "rounds": rounds,
+            "decision_round": decision_round,
+            "proposal_form": proposal_form,
+            "funds_form": funds_form,
+            "may_prioritise": services.may_prioritise(user, rules),
+            "may_enter_funds": services.may_enter_funds(user, rules),
+            "dimensions": portfolio_dimensions(rules.document),
+        },
+    )
