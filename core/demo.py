@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import time_machine
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.enums import Role
 from accounts.models import RoleAssignment, User
@@ -17,8 +18,11 @@ from applications.models import Case, DecisionRound
 from applications.rulebook import RuleBook
 from applications.services import create_case
 from applications.walk import walk_to
+from consultations.services import request_consultation
+from discussion.services import post_comment
 from municipalities.enums import ActorKind, UnitKind
 from municipalities.models import ExternalActor, Municipality, OrganisationalUnit
+from reviews.services import assign_reviewer, save_review, stage_criteria
 
 DEMO_PASSWORD = "demo"  # noqa: S105 - demo accounts are public by design
 DEMO_DOMAIN = "demo.fonden.se"
@@ -252,8 +256,36 @@ def _load_municipality_cases(municipality, stdout):
         with time_machine.travel(moment):
             case = create_case(users["applicant"], title=DEMO_TITLES[index % len(DEMO_TITLES)])
             case = walk_to(case, target, users)
+        if target == CaseState.IN_PREPARATION:
+            _prepare_demo_case(case, users)
         if stdout:
             stdout.write(
                 f"  {municipality.slug}: {case.number or '(utkast)'} {case.title} – {case.get_state_display()}\n"
             )
     return len(targets)
+
+
+def _prepare_demo_case(case, users):
+    """Give the demo case in preparation what preparation brings: two reviewers (one has
+    submitted), a consultation and an internal comment, so the pages show them."""
+    criteria = stage_criteria(case, "preparation")
+    if criteria:
+        first = assign_reviewer(case, users["preparer"], users["management"])
+        assign_reviewer(case, users["preparer"], users["controller"])
+        answers = {c.key: ("ja" if c.kind == "yes_no" else str(max(c.scale_max - 1, 1))) for c in criteria}
+        save_review(first, users["management"], answers=answers, comment="Väl underbyggd ansökan.", submit=True)
+    namnd = case.municipality.units.filter(kind=UnitKind.NAMND).first()
+    if namnd:
+        request_consultation(
+            case,
+            users["preparer"],
+            units=[namnd],
+            question="Hur påverkar insatsen nämndens verksamhet?",
+            deadline=timezone.localdate() + datetime.timedelta(days=21),
+        )
+    post_comment(
+        case,
+        users["preparer"],
+        text="Vi behöver se kostnadsfördelningen per år innan beredningen är klar.",
+        visibility="internal",
+    )
