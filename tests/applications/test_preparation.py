@@ -213,3 +213,17 @@ def test_applicant_asks_the_other_heads_to_sign(new_case, today):
         "signature_requested",
         f"{users['applicant']} ber dig skriva under ansökan {case} för {second.signed_for}.",
     )
+
+
+def test_signature_from_another_municipality_or_after_decision_is_refused(new_case, people, today):
+    case, users = filled_draft(new_case, "norrkoping")
+    [requirement] = required_signatures(case)
+    heby = people("heby")
+    with pytest.raises(TransitionRefusedError, match=r"Bara chefer på de berörda enheterna kan skriva under\."):
+        sign(case, requirement.key, heby["applicant"])
+
+    sign_for(case, users, when="before_submission")
+    case = walk_to(Case.objects.get(pk=case.pk), S.GRANTED, users)
+    case.signatures.update(voided_at="2026-09-15T10:00:00+02:00")  # as if an earlier text had been signed
+    with pytest.raises(TransitionRefusedError, match="Ansökan kan inte skrivas under när ärendet är beviljad."):
+        sign(case, requirement.key, head_of(case, requirement.unit_id))
