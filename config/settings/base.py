@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "discussion",
     "reviews",
     "consultations",
+    "decisions",
     "core",
 ]
 

@@ -1,0 +1,56 @@
+"""Documents rendered with WeasyPrint from one base template: the municipality's header, the
+case number, the date and 'sida X av Y'. Issued as PDF/A-3b, tagged, with DejaVu fonts embedded,
+stored once with a SHA-256 fingerprint and never rendered again."""
+
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from weasyprint import HTML
+
+from audit.services import record
+
+from .models import DocumentKind, IssuedDocument
+
+TEMPLATES = {
+    DocumentKind.DECISION_BASIS: "documents/decision_basis.html",
+    DocumentKind.DECISION: "documents/decision.html",
+    DocumentKind.LETTER: "documents/letter.html",
+    DocumentKind.APPLICATION: "documents/application.html",
+    DocumentKind.AGENDA: "documents/agenda.html",
+}
+
+
+class RenderError(Exception):
+    """The document could not be rendered; nothing was issued."""
+
+
+def render_pdf(kind, context):
+    """PDF bytes for a document kind. Always Swedish: these are the municipality's records."""
+    with translation.override("sv"):
+        html = render_to_string(TEMPLATES[kind], {**context, "kind": kind, "today": timezone.localdate()})
+    try:
+        return HTML(string=html).write_pdf(pdf_variant="pdf/a-3b", pdf_tags=True)
+    except Exception as error:
+        raise RenderError(str(error)) from error
+
+
+@transaction.atomic
+def issue(kind, *, user, title, context, municipality, case=None, decision=None, replaces=None):
+    """Render and store one document; returns the IssuedDocument. A rendering failure raises
+    RenderError and stores nothing."""
+    content = render_pdf(
+        kind, {**context, "municipality": municipality, "case": case, "decision": decision, "title": title}
+    )
+    document = IssuedDocument.objects.create(
+        municipality=municipality,
+        case=case,
+        decision=decision,
+        kind=kind,
+        title=title,
+        content=content,
+        replaces=replaces,
+        issued_by=user,
+    )
+    if case is not None:
+        record(case, "document.issued", actor=user, data={"title": title, "sha256": document.sha256, "kind": kind})
+    return document

@@ -1,0 +1,137 @@
+"""Decisions of the decision body, recorded against cases, and the documents issued from them."""
+
+import hashlib
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class DecisionKind(models.TextChoices):
+    GRANT = "grant", pgettext_lazy("decision", "bevilja")
+    GRANT_LOWER = "grant_lower", pgettext_lazy("decision", "bevilja med lägre belopp")
+    REJECT = "reject", pgettext_lazy("decision", "avslå")
+    ABORT = "abort", pgettext_lazy("decision", "avbryta")
+    EXTEND = "extend", pgettext_lazy("decision", "förlänga")
+
+
+GRANTING_KINDS = [DecisionKind.GRANT, DecisionKind.GRANT_LOWER]
+
+
+class Decision(models.Model):
+    """One decision (a paragraph, §, of the body's minutes). Heby's kommunstyrelse may decide
+    several projects as a whole: then one decision covers several cases."""
+
+    municipality = models.ForeignKey("municipalities.Municipality", on_delete=models.PROTECT, related_name="decisions")
+    body = models.CharField(_("beslutande organ"), max_length=200)
+    meeting_date = models.DateField(_("sammanträdesdag"))
+    paragraph = models.CharField(_("paragraf"), max_length=20)
+    kind = models.CharField(_("beslut"), max_length=20, choices=DecisionKind.choices)
+    conditions = models.TextField(_("villkor"), blank=True)
+    reason = models.TextField(_("motivering"))
+    referral = models.TextField(_("hänvisning till annan finansiering"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-meeting_date", "paragraph"]
+        verbose_name = _("beslut")
+        verbose_name_plural = _("beslut")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "body", "meeting_date", "paragraph"], name="one_paragraph_per_meeting"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.body} {self.meeting_date:%Y-%m-%d} § {self.paragraph}"
+
+
+class DecisionLine(models.Model):
+    """What the decision says about one case: the total granted (if any)."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="lines")
+    case = models.ForeignKey("applications.Case", on_delete=models.PROTECT, related_name="decision_lines")
+    total_amount = models.DecimalField(_("totalt belopp (kr)"), max_digits=14, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        ordering = ["decision", "id"]
+        constraints = [models.UniqueConstraint(fields=["decision", "case"], name="one_line_per_case")]
+
+    def __str__(self):
+        return f"{self.decision}: {self.case}"
+
+
+class DecisionYear(models.Model):
+    """The preliminary split of a grant per year; the years add up to the line's total."""
+
+    line = models.ForeignKey(DecisionLine, on_delete=models.CASCADE, related_name="years")
+    year = models.PositiveSmallIntegerField(_("år"))
+    amount = models.DecimalField(_("belopp (kr)"), max_digits=14, decimal_places=2)
+
+    class Meta:
+        ordering = ["line", "year"]
+        constraints = [models.UniqueConstraint(fields=["line", "year"], name="one_amount_per_line_year")]
+
+    def __str__(self):
+        return f"{self.year}: {self.amount}"
+
+
+class DocumentKind(models.TextChoices):
+    DECISION_BASIS = "decision_basis", _("beslutsunderlag")
+    DECISION = "decision", _("protokollsutdrag")
+    LETTER = "letter", _("beslutsbrev till sökande")
+    APPLICATION = "application", _("ansökan som inlämnad")
+    AGENDA = "agenda", _("föredragningslista")
+
+
+class IssuedDocumentQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise RuntimeError("Issued documents are never changed; issue a correction instead.")
+
+    def delete(self):
+        raise RuntimeError("Issued documents are never deleted.")
+
+
+class IssuedDocument(models.Model):
+    """A rendered PDF as issued: stored once with its SHA-256 and never rendered again. A
+    correction is a new document that names the one it replaces."""
+
+    municipality = models.ForeignKey("municipalities.Municipality", on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(
+        "applications.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="documents"
+    )
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, null=True, blank=True, related_name="documents")
+    kind = models.CharField(_("handling"), max_length=20, choices=DocumentKind.choices)
+    title = models.CharField(_("rubrik"), max_length=300)
+    content = models.BinaryField(_("PDF"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    replaces = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaced_by", verbose_name=_("ersätter")
+    )
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField(auto_now_add=True)
+
+    objects = IssuedDocumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["issued_at", "id"]
+        verbose_name = _("upprättad handling")
+        verbose_name_plural = _("upprättade handlingar")
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise RuntimeError("Issued documents are never changed; issue a correction instead.")
+        self.sha256 = hashlib.sha256(bytes(self.content)).hexdigest()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RuntimeError("Issued documents are never deleted.")
+
+    @property
+    def filename(self):
+        return f"{self.kind}-{self.pk}.pdf"

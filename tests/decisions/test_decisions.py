@@ -1,0 +1,205 @@
+import datetime
+import subprocess
+from decimal import Decimal
+
+import pytest
+
+from applications.enums import CaseState as S
+from applications.models import Case
+from applications.services import TransitionRefusedError, create_case
+from applications.walk import walk_to
+from decisions.models import Decision, DecisionKind, IssuedDocument
+from decisions.services import (
+    DecisionRefusedError,
+    asked_total,
+    issue_application,
+    issue_decision_basis,
+    issue_decision_documents,
+    record_decision,
+)
+
+pytestmark = pytest.mark.django_db
+MEETING = datetime.date(2026, 10, 20)
+
+
+@pytest.fixture
+def today(time_machine):
+    time_machine.move_to("2026-09-15 10:00 +02:00")
+
+
+def ready(new_case, slug, title="Tidiga insatser"):
+    case, users = new_case(slug, title=title)
+    return walk_to(case, S.READY_FOR_DECISION, users), users
+
+
+def split_of(case):
+    return {cost.year: cost.amount for cost in case.costs.all()}
+
+
+def pdf_text(document, tmp_path):
+    path = tmp_path / f"{document.pk}.pdf"
+    path.write_bytes(bytes(document.content))
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout  # noqa: S603, S607
+
+
+@pytest.mark.parametrize("slug", ["heby", "ale", "sundsvall", "ystad", "norrkoping"])
+def test_decision_is_recorded_and_its_documents_issued(new_case, today, tmp_path, slug):
+    case, users = ready(new_case, slug)
+    total = asked_total(case)
+
+    decision = record_decision(
+        users["decision_body"],
+        cases=[case],
+        kind=DecisionKind.GRANT,
+        meeting_date=MEETING,
+        paragraph="42",
+        reason="Insatsen uppfyller riktlinjens kriterier.",
+        amounts={case.pk: (total, split_of(case))},
+    )
+    documents = issue_decision_documents(decision, users["decision_body"])
+
+    assert Case.objects.get(pk=case.pk).state == S.GRANTED
+    text = pdf_text(documents[0], tmp_path)
+    assert case.number in text
+    assert "§ 42" in text
+    for year, amount in split_of(case).items():
+        assert f"{year}" in text
+    assert "500 000 kr" in text.replace("\xa0", " ")
+    assert "sida 1 av 1" in text
+    assert b'pdfaid:part="3"' in _xmp(documents[0])
+
+
+def _xmp(document):
+    import re
+    import zlib
+
+    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", bytes(document.content), re.S):
+        data = match.group(1)
+        try:
+            data = zlib.decompress(data)
+        except zlib.error:
+            continue
+        if b"pdfaid" in data:
+            return data
+    return b""
+
+
+def test_split_that_does_not_add_up_is_refused(new_case, today):
+    case, users = ready(new_case, "ystad")
+    split = split_of(case)
+    first_year = min(split)
+    split[first_year] += Decimal("1.00")
+    with pytest.raises(DecisionRefusedError, match="fördelningen per år blir"):
+        record_decision(
+            users["decision_body"],
+            cases=[case],
+            kind=DecisionKind.GRANT,
+            meeting_date=MEETING,
+            paragraph="1",
+            reason="Ok.",
+            amounts={case.pk: (asked_total(case), split)},
+        )
+    assert Case.objects.get(pk=case.pk).state == S.READY_FOR_DECISION
+
+
+def two_ready_cases(people, slug):
+    users = people(slug)
+    cases = [walk_to(create_case(users["applicant"], title=title), S.READY_FOR_DECISION, users) for title in "AB"]
+    return cases, users
+
+
+def test_heby_decides_a_group_of_projects_as_one_whole(people, today):
+    cases, users = two_ready_cases(people, "heby")
+
+    decision = record_decision(
+        users["decision_body"],
+        cases=cases,
+        kind=DecisionKind.REJECT,
+        meeting_date=MEETING,
+        paragraph="7",
+        reason="Medlen räcker inte.",
+    )
+
+    assert [line.case for line in decision.lines.all()] == cases
+    assert {Case.objects.get(pk=c.pk).state for c in cases} == {S.REJECTED}
+
+
+def test_ystad_cannot_decide_a_group(people, today):
+    cases, users = two_ready_cases(people, "ystad")
+
+    with pytest.raises(DecisionRefusedError, match="medger inte att flera ärenden beslutas"):
+        record_decision(
+            users["decision_body"],
+            cases=cases,
+            kind=DecisionKind.REJECT,
+            meeting_date=MEETING,
+            paragraph="8",
+            reason="Nej.",
+        )
+
+    assert {Case.objects.get(pk=c.pk).state for c in cases} == {S.READY_FOR_DECISION}
+
+
+def test_sundsvall_rejection_points_to_other_funding(new_case, today, tmp_path):
+    case, users = ready(new_case, "sundsvall")
+    decision = record_decision(
+        users["decision_body"],
+        cases=[case],
+        kind=DecisionKind.REJECT,
+        meeting_date=MEETING,
+        paragraph="3",
+        reason="Svag evidens.",
+    )
+    letter = issue_decision_documents(decision, users["decision_body"])[1]
+    assert "Vinnova" in decision.referral
+    assert "Vinnova" in pdf_text(letter, tmp_path)
+
+
+def test_decision_by_wrong_role_or_not_ready_case_is_refused(people, today):
+    users = people("norrkoping")
+    case = walk_to(create_case(users["applicant"], title="Klar"), S.READY_FOR_DECISION, users)
+    draft = create_case(users["applicant"], title="Utkast")
+
+    with pytest.raises(DecisionRefusedError, match="Bara Kommunstyrelsen kan fatta beslutet"):
+        record_decision(
+            users["preparer"], cases=[case], kind=DecisionKind.REJECT, meeting_date=MEETING, paragraph="1", reason="x"
+        )
+    with pytest.raises(TransitionRefusedError, match="när ärendet är ansökan: utkast"):
+        record_decision(
+            users["decision_body"],
+            cases=[draft],
+            kind=DecisionKind.REJECT,
+            meeting_date=MEETING,
+            paragraph="2",
+            reason="x",
+        )
+
+    assert not Decision.objects.exists()
+    assert Case.objects.get(pk=case.pk).state == S.READY_FOR_DECISION
+
+
+def test_issued_document_is_immutable_and_the_same_bytes(new_case, today):
+    case, users = ready(new_case, "heby")
+    document = issue_decision_basis(case, users["preparer"])
+    again = IssuedDocument.objects.get(pk=document.pk)
+    assert bytes(again.content) == bytes(document.content)
+    import hashlib
+
+    assert again.sha256 == hashlib.sha256(bytes(again.content)).hexdigest()
+    with pytest.raises(RuntimeError):
+        again.save()
+    with pytest.raises(RuntimeError):
+        IssuedDocument.objects.all().delete()
+
+
+def test_decision_basis_lists_hebys_sixteen_points(new_case, today, tmp_path):
+    case, users = ready(new_case, "heby")
+    text = pdf_text(issue_decision_basis(case, users["preparer"]), tmp_path)
+    for number, section in enumerate(case.rules.sections, start=1):
+        assert f"{number}. {section['title'][:25]}" in text.replace("\n", " ")
+
+
+def test_application_document_holds_the_submitted_text(new_case, today, tmp_path):
+    case, users = ready(new_case, "ystad")
+    text = pdf_text(issue_application(case, users["preparer"]), tmp_path)
+    assert case.rules.sections[0]["title"] in text
