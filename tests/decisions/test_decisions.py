@@ -1,4 +1,5 @@
 import datetime
+import re
 import subprocess
 from decimal import Decimal
 
@@ -8,6 +9,7 @@ from applications.enums import CaseState as S
 from applications.models import Case
 from applications.services import TransitionRefusedError, create_case
 from applications.walk import walk_to
+from core.formatting import format_kronor
 from decisions.models import Decision, DecisionKind, IssuedDocument
 from decisions.services import (
     DecisionRefusedError,
@@ -62,9 +64,11 @@ def test_decision_is_recorded_and_its_documents_issued(new_case, today, tmp_path
     text = pdf_text(documents[0], tmp_path)
     assert case.number in text
     assert "§ 42" in text
+    readable = text.replace("\xa0", " ")
     for year, amount in split_of(case).items():
-        assert f"{year}" in text
-    assert "500 000 kr" in text.replace("\xa0", " ")
+        kronor = format_kronor(amount).replace("\xa0", " ")
+        assert re.search(rf"{year}\s+{kronor}", readable), (year, kronor)
+    assert re.search(rf"Totalt\s+{format_kronor(total).replace(chr(160), ' ')}", readable)
     assert "sida 1 av 1" in text
     assert b'pdfaid:part="3"' in _xmp(documents[0])
 
