@@ -11,5 +11,6 @@ urlpatterns = [
     path("arenden/", include("discussion.urls")),
     path("arenden/", include("reviews.urls")),
     path("arenden/", include("consultations.urls")),
+    path("arenden/", include("decisions.urls")),
     path("aviseringar/", include("notifications.urls")),
 ]

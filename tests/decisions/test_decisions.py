@@ -207,3 +207,58 @@ def test_application_document_holds_the_submitted_text(new_case, today, tmp_path
     case, users = ready(new_case, "ystad")
     text = pdf_text(issue_application(case, users["preparer"]), tmp_path)
     assert case.rules.sections[0]["title"] in text
+
+
+def test_decision_through_the_case_page_and_download_returns_the_same_bytes(client, people, today):
+    from django.urls import reverse
+
+    users = people("ystad")
+    case = walk_to(create_case(users["applicant"], title="Närvaro"), S.READY_FOR_DECISION, users)
+    client.force_login(users["decision_body"])
+    years = {f"year_{year}": str(amount) for year, amount in split_of(case).items()}
+    client.post(
+        reverse("decisions:record", args=[case.pk]),
+        {
+            "kind": "grant",
+            "meeting_date": "2026-10-20",
+            "paragraph": "12",
+            "total": str(asked_total(case)),
+            "reason": "Uppfyller kriterierna.",
+            **years,
+        },
+    )
+    case.refresh_from_db()
+    assert case.state == S.GRANTED
+    documents = list(case.documents.order_by("id"))
+    assert [d.kind for d in documents] == ["decision", "letter"]
+    first = client.get(reverse("decisions:document", args=[documents[0].pk]))
+    second = client.get(reverse("decisions:document", args=[documents[0].pk]))
+    assert first.content == second.content == bytes(documents[0].content)
+    assert first["ETag"] == f'"{documents[0].sha256}"'
+    html = client.get(reverse("applications:detail", args=[case.pk])).content.decode()
+    assert "Handling upprättad" in html
+    client.force_login(people("heby")["decision_body"])
+    assert client.get(reverse("decisions:document", args=[documents[0].pk])).status_code == 404
+
+
+def test_split_error_through_the_page_names_the_problem(client, people, today):
+    from django.urls import reverse
+
+    users = people("ystad")
+    case = walk_to(create_case(users["applicant"], title="Närvaro"), S.READY_FOR_DECISION, users)
+    client.force_login(users["decision_body"])
+    years = {f"year_{year}": "1" for year in split_of(case)}
+    response = client.post(
+        reverse("decisions:record", args=[case.pk]),
+        {
+            "kind": "grant",
+            "meeting_date": "2026-10-20",
+            "paragraph": "12",
+            "total": str(asked_total(case)),
+            "reason": "Ok.",
+            **years,
+        },
+        follow=True,
+    )
+    assert "fördelningen per år blir 3\xa0kr men totalbeloppet är 1\xa0500\xa0000\xa0kr" in response.content.decode()
+    assert Case.objects.get(pk=case.pk).state == S.READY_FOR_DECISION

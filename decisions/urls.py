@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "decisions"
+urlpatterns = [
+    path("<int:pk>/beslut/", views.record_view, name="record"),
+    path("<int:pk>/beslutsunderlag/", views.issue_basis_view, name="issue_basis"),
+    path("handlingar/<int:document_id>/", views.document_view, name="document"),
+]
