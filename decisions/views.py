@@ -4,7 +4,7 @@ from decimal import Decimal, InvalidOperation
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -12,7 +12,8 @@ from applications.services import TransitionRefusedError, cases_for_list
 
 from . import services
 from .documents import RenderError
-from .models import IssuedDocument
+from .meetings import agenda_cases, start_meeting_documents
+from .models import IssuedDocument, MeetingDocumentsJob
 
 
 def _amount(text):
@@ -99,3 +100,39 @@ def document_view(request, document_id):
     response["Content-Disposition"] = f'inline; filename="{document.filename}"'
     response["ETag"] = f'"{document.sha256}"'
     return response
+
+
+def _may_prepare_meeting(user):
+    ruleset = user.municipality.active_ruleset if user.municipality else None
+    if ruleset is None:
+        return False
+    stages = ruleset.document["stages"]
+    preparers = {step["actor_role"] for step in stages["preparation"].get("steps", [])}
+    return user.has_role(stages["decision"]["actor_role"]) or bool(preparers & set(user.role_set()))
+
+
+@login_required
+def meeting_view(request):
+    if not _may_prepare_meeting(request.user):
+        raise Http404
+    if request.method == "POST":
+        try:
+            meeting_date = datetime.date.fromisoformat(request.POST.get("meeting_date", ""))
+            job = start_meeting_documents(request.user, meeting_date)
+        except ValueError:
+            messages.error(request, _("Ange sammanträdesdagen (ÅÅÅÅ-MM-DD)."))
+        except RenderError as error:
+            messages.error(request, str(error))
+        else:
+            return redirect("decisions:job", job.pk)
+    cases = agenda_cases(request.user)
+    rows = [{"case": case, "asked": services.asked_total(case)} for case in cases]
+    jobs = MeetingDocumentsJob.objects.filter(municipality_id=request.user.municipality_id)[:5]
+    return render(request, "decisions/meeting.html", {"rows": rows, "jobs": jobs})
+
+
+@login_required
+def job_view(request, job_id):
+    job = get_object_or_404(MeetingDocumentsJob, pk=job_id, municipality_id=request.user.municipality_id)
+    documents = job.documents.order_by("id")
+    return render(request, "decisions/job.html", {"job": job, "documents": documents})

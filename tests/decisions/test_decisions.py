@@ -262,3 +262,22 @@ def test_split_error_through_the_page_names_the_problem(client, people, today):
     )
     assert "fördelningen per år blir 3\xa0kr men totalbeloppet är 1\xa0500\xa0000\xa0kr" in response.content.decode()
     assert Case.objects.get(pk=case.pk).state == S.READY_FOR_DECISION
+
+
+def test_meeting_documents_render_in_a_task_with_progress(client, people, today, django_capture_on_commit_callbacks):
+    from django.urls import reverse
+
+    from decisions.models import MeetingDocumentsJob
+
+    users = people("heby")
+    cases = [walk_to(create_case(users["applicant"], title=t), S.READY_FOR_DECISION, users) for t in "AB"]
+    client.force_login(users["decision_body"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("decisions:meeting"), {"meeting_date": "2026-10-20"})
+    job = MeetingDocumentsJob.objects.get()
+    assert response.url == reverse("decisions:job", args=[job.pk])
+    assert (job.status, job.done, job.total) == ("done", 3, 3)
+    assert [d.kind for d in job.documents.order_by("id")] == ["agenda", "decision_basis", "decision_basis"]
+    html = client.get(response.url).content.decode()
+    assert "Klar: 3 av 3 handlingar" in html
+    assert {d.case_id for d in job.documents.filter(kind="decision_basis")} == {c.pk for c in cases}
