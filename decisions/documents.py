@@ -38,8 +38,18 @@ def render_pdf(kind, context):
 def issue(kind, *, user, title, context, municipality, case=None, decision=None, replaces=None):
     """Render and store one document; returns the IssuedDocument. A rendering failure raises
     RenderError and stores nothing."""
+    if replaces is not None:
+        title = f"Rättelse: {title}"
     content = render_pdf(
-        kind, {**context, "municipality": municipality, "case": case, "decision": decision, "title": title}
+        kind,
+        {
+            **context,
+            "municipality": municipality,
+            "case": case,
+            "decision": decision,
+            "title": title,
+            "replaces": replaces,
+        },
     )
     document = IssuedDocument.objects.create(
         municipality=municipality,

@@ -216,7 +216,7 @@ def issue_decision_documents(decision, user):
     return documents
 
 
-def issue_decision_basis(case, user):
+def issue_decision_basis(case, user, *, replaces=None):
     return issue(
         DocumentKind.DECISION_BASIS,
         user=user,
@@ -229,10 +229,11 @@ def issue_decision_basis(case, user):
         },
         municipality=case.municipality,
         case=case,
+        replaces=replaces,
     )
 
 
-def issue_application(case, user):
+def issue_application(case, user, *, replaces=None):
     snapshot = case.snapshots.order_by("-number").first()
     return issue(
         DocumentKind.APPLICATION,
@@ -241,6 +242,7 @@ def issue_application(case, user):
         context={"content": snapshot.content if snapshot else [], "document_label": _("Ansökan")},
         municipality=case.municipality,
         case=case,
+        replaces=replaces,
     )
 
 
@@ -258,3 +260,18 @@ def issue_agenda(user, municipality, *, meeting_date, cases):
         },
         municipality=municipality,
     )
+
+
+REISSUERS = {
+    DocumentKind.DECISION_BASIS: lambda document, user: issue_decision_basis(document.case, user, replaces=document),
+    DocumentKind.APPLICATION: lambda document, user: issue_application(document.case, user, replaces=document),
+}
+
+
+def issue_correction(document, user):
+    """A corrected document of the same kind, rendered from the case as it is now, that names the
+    one it replaces. The original stays as issued."""
+    reissue = REISSUERS.get(document.kind)
+    if reissue is None:
+        raise DecisionRefusedError(_("Den här handlingen rättas genom ett nytt beslut."))
+    return reissue(document, user)

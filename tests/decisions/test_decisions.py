@@ -281,3 +281,67 @@ def test_meeting_documents_render_in_a_task_with_progress(client, people, today,
     html = client.get(response.url).content.decode()
     assert "Klar: 3 av 3 handlingar" in html
     assert {d.case_id for d in job.documents.filter(kind="decision_basis")} == {c.pk for c in cases}
+
+
+def test_correction_is_a_new_document_naming_the_one_it_replaces(people, today, tmp_path):
+    from decisions.services import issue_correction
+
+    users = people("heby")
+    case = walk_to(create_case(users["applicant"], title="Rättas"), S.READY_FOR_DECISION, users)
+    original = issue_decision_basis(case, users["preparer"])
+
+    correction = issue_correction(original, users["preparer"])
+
+    assert (correction.replaces, correction.title) == (original, f"Rättelse: {original.title}")
+    assert f"Ersätter {original.title}" in pdf_text(correction, tmp_path)
+    assert IssuedDocument.objects.get(pk=original.pk).sha256 == original.sha256
+
+
+def test_rendering_failure_issues_nothing_and_says_what_failed(people, today, monkeypatch, client):
+    from django.urls import reverse
+
+    import decisions.documents
+
+    users = people("heby")
+    case = walk_to(create_case(users["applicant"], title="Trasig"), S.READY_FOR_DECISION, users)
+
+    def broken(*args, **kwargs):
+        raise OSError("typsnittet saknas")
+
+    monkeypatch.setattr(decisions.documents.HTML, "write_pdf", broken)
+    client.force_login(users["preparer"])
+    response = client.post(reverse("decisions:issue_basis", args=[case.pk]), follow=True)
+
+    assert "Beslutsunderlaget kunde inte skapas: typsnittet saknas" in response.content.decode()
+    assert not IssuedDocument.objects.exists()
+
+
+def test_norrkoping_decision_basis_holds_the_municipality_wide_perspective(people, today, tmp_path):
+    from applications.services import complete_step, run_transition
+
+    users = people("norrkoping")
+    case = walk_to(create_case(users["applicant"], title="Perspektiv"), S.IN_PREPARATION, users)
+    for step in case.current_steps("preparation"):
+        complete_step(
+            case, step.pk, users[step.actor_role], outcome="positive", comment=f"Agenda 2030 mål 4: {step.key}"
+        )
+    case = run_transition(case, "mark_ready_for_decision", users["preparer"])
+
+    text = " ".join(pdf_text(issue_decision_basis(case, users["preparer"]), tmp_path).split())
+
+    step = next(s for s in case.current_steps("preparation") if s.key == "kommunovergripande_perspektiv")
+    assert " ".join(step.name.split()[:2]) in text
+    assert text.count("Agenda 2030 mål 4:") == 2
+
+
+def test_agenda_follows_the_latest_priority_proposal(people, today):
+    from decisions.meetings import agenda_cases
+    from reviews.models import PriorityProposal
+
+    users = people("heby")
+    first, second = (walk_to(create_case(users["applicant"], title=t), S.READY_FOR_DECISION, users) for t in "AB")
+    PriorityProposal.objects.create(
+        municipality=first.municipality, case_ids=[second.pk, first.pk], created_by=users["preparer"]
+    )
+
+    assert agenda_cases(users["decision_body"]) == [second, first]
