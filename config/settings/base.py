@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "reviews",
     "consultations",
     "decisions",
+    "reporting",
     "core",
 ]
 
