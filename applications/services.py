@@ -23,6 +23,7 @@ from .checks import _units_counted
 from .conditions import acting_role, is_case_participant
 from .enums import CLOSED_STATES, CaseState, StepOutcome, StepStatus
 from .models import ApplicationSnapshot, Case, CaseAttachment, CaseCost, CaseNumberSequence, CaseStep, Signature
+from .signals import case_transitioned
 from .signatures import content_fingerprint, may_sign, required_signatures, valid_signatures
 from .signatures import missing_signatures as missing_signatures_of
 from .snapshots import readable_content
@@ -189,6 +190,7 @@ def run_transition(case, name, user, *, reason="", expected_state=None, new_end=
         method(by=user)
     data = _apply_side_effects(case, name, user, reason=reason, new_end=new_end, missing=missing)
     record(case, f"case.{name}", actor=user, from_state=from_state, to_state=case.state, reason=reason, data=data)
+    case_transitioned.send(sender=Case, case=case, name=name, user=user)
     return case
 
 

@@ -120,13 +120,14 @@ def test_generate_obligations_not_running_refused(new_case):
 
 def test_generate_obligations_due_before_start_refused(running, monkeypatch):
     case, _users = running("ystad")
+    planned = list(ReportingObligation.objects.values_list("pk", "due_date"))
     early = Due("progress", D(2027, 3, 1), D(2027, 2, 1), D(2027, 2, 1), "decision_body", "Delårsbokslut 2")
     monkeypatch.setattr(services, "report_schedule", lambda *args: [early])
 
     with pytest.raises(ValidationError, match="före projektets start 2027-03-01"):
         services.generate_obligations(case)
 
-    assert not ReportingObligation.objects.exists()
+    assert list(ReportingObligation.objects.values_list("pk", "due_date")) == planned
 
 
 def test_send_due_reminders_before_on_and_after_due_date(running):
@@ -182,3 +183,32 @@ def test_send_report_reminders_task_uses_today(running, time_machine):
     assert send_report_reminders.delay().get() == 1
     assert send_report_reminders.delay().get() == 0
     assert Notification.objects.get().kind == NotificationKind.DEADLINE_NEAR
+
+
+def test_reports_are_planned_when_the_project_starts_and_replanned_on_extension(new_case, time_machine):
+    from applications.deadlines import add_months
+    from applications.enums import CaseState
+    from applications.walk import walk_to
+
+    time_machine.move_to("2026-09-15 10:00 +02:00")
+    case, users = new_case("sundsvall")
+    case = walk_to(case, CaseState.RUNNING, users)
+    planned = case.reporting_obligations.count()
+    last_due = case.reporting_obligations.order_by("-due_date").first().due_date
+
+    from applications.services import run_transition
+
+    case = run_transition(
+        case, "extend", users["decision_body"], reason="Förlängt.", new_end=add_months(case.end_date, 6)
+    )
+
+    assert planned > 0
+    assert case.reporting_obligations.order_by("-due_date").first().due_date > last_due
+
+
+@pytest.mark.django_db
+def test_report_reminder_task_is_scheduled_in_beat():
+    from django_celery_beat.models import PeriodicTask
+
+    task = PeriodicTask.objects.get(task="reporting.tasks.send_report_reminders")
+    assert (task.crontab.hour, task.crontab.minute) == ("6", "30")
