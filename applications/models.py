@@ -56,7 +56,7 @@ class CaseQuerySet(models.QuerySet):
         if user.is_superuser:
             return self
         cases = self.filter(municipality_id=user.municipality_id)
-        if user.role_set() - {"applicant"}:
+        if user.is_staff_member:
             return cases
         own = Q(created_by=user)
         if user.unit_id:

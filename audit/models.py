@@ -10,23 +10,43 @@ from .labels import action_label, state_label
 
 
 class AppendOnlyError(RuntimeError):
-    pass
+    """A record that is only ever added to was asked to change or disappear."""
 
 
-class AuditEntryQuerySet(models.QuerySet):
+class AppendOnlyQuerySet(models.QuerySet):
     def update(self, **kwargs):
-        raise AppendOnlyError("Audit entries are never changed.")
+        raise AppendOnlyError(f"{self.model._meta.verbose_name_plural} are never changed; add a new record.")
 
     def delete(self):
-        raise AppendOnlyError("Audit entries are never deleted.")
+        raise AppendOnlyError(f"{self.model._meta.verbose_name_plural} are never deleted.")
 
+
+class AppendOnlyModel(models.Model):
+    """The one way records are kept append-only here (history, issued documents, earlier comment
+    texts, priority proposals): rows are added, never changed or deleted; a correction is a new row."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError(f"{self._meta.verbose_name_plural} are never changed; add a new record.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError(f"{self._meta.verbose_name_plural} are never deleted.")
+
+
+class AuditEntryQuerySet(AppendOnlyQuerySet):
     def for_object(self, obj):
         return self.filter(
             content_type=ContentType.objects.get_for_model(obj.__class__), object_id=str(obj.pk)
         ).select_related("actor")
 
 
-class AuditEntry(models.Model):
+class AuditEntry(AppendOnlyModel):
     municipality = models.ForeignKey(
         "municipalities.Municipality", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -58,14 +78,6 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise AppendOnlyError("Audit entries are never changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("Audit entries are never deleted.")
 
     @property
     def description(self):

@@ -7,6 +7,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from audit.models import AppendOnlyModel
+
 
 class DecisionKind(models.TextChoices):
     GRANT = "grant", pgettext_lazy("decision", "bevilja")
@@ -86,15 +88,7 @@ class DocumentKind(models.TextChoices):
     AGENDA = "agenda", _("föredragningslista")
 
 
-class IssuedDocumentQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise RuntimeError("Issued documents are never changed; issue a correction instead.")
-
-    def delete(self):
-        raise RuntimeError("Issued documents are never deleted.")
-
-
-class IssuedDocument(models.Model):
+class IssuedDocument(AppendOnlyModel):
     """A rendered PDF as issued: stored once with its SHA-256 and never rendered again. A
     correction is a new document that names the one it replaces."""
 
@@ -113,8 +107,6 @@ class IssuedDocument(models.Model):
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     issued_at = models.DateTimeField(auto_now_add=True)
 
-    objects = IssuedDocumentQuerySet.as_manager()
-
     class Meta:
         ordering = ["issued_at", "id"]
         verbose_name = _("upprättad handling")
@@ -124,13 +116,9 @@ class IssuedDocument(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise RuntimeError("Issued documents are never changed; issue a correction instead.")
-        self.sha256 = hashlib.sha256(bytes(self.content)).hexdigest()
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise RuntimeError("Issued documents are never deleted.")
+        if self._state.adding:
+            self.sha256 = hashlib.sha256(bytes(self.content)).hexdigest()
+        super().save(*args, **kwargs)  # refuses any change once issued
 
     @property
     def filename(self):

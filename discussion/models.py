@@ -6,13 +6,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Case
+from audit.models import AppendOnlyError, AppendOnlyModel  # noqa: F401 - AppendOnlyError is part of this API
 
 from .enums import Visibility
 from .rules import sees_internal_comments
-
-
-class AppendOnlyError(RuntimeError):
-    pass
 
 
 class CommentQuerySet(models.QuerySet):
@@ -62,15 +59,7 @@ class Comment(models.Model):
         return f"kommentar-{self.pk}"
 
 
-class CommentRevisionQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise AppendOnlyError("Comment revisions are never changed.")
-
-    def delete(self):
-        raise AppendOnlyError("Comment revisions are never deleted.")
-
-
-class CommentRevision(models.Model):
+class CommentRevision(AppendOnlyModel):
     """The text a comment had before one edit. Append-only, like the audit log."""
 
     comment = models.ForeignKey(Comment, on_delete=models.PROTECT, related_name="revisions")
@@ -80,8 +69,6 @@ class CommentRevision(models.Model):
     )
     edited_at = models.DateTimeField(_("ändrad"))
 
-    objects = CommentRevisionQuerySet.as_manager()
-
     class Meta:
         ordering = ["edited_at", "id"]
         verbose_name = _("tidigare version")
@@ -89,14 +76,6 @@ class CommentRevision(models.Model):
 
     def __str__(self):
         return f"{self.edited_at:%Y-%m-%d %H:%M} {self.text[:60]}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise AppendOnlyError("Comment revisions are never changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("Comment revisions are never deleted.")
 
 
 def comment_attachment_path(instance, filename):

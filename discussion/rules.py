@@ -7,7 +7,7 @@ import rules
 @rules.predicate
 def sees_internal_comments(user):
     """Staff of the municipality (anyone with a role besides applicant) and system admins."""
-    return user.is_authenticated and (user.is_superuser or bool(user.role_set() - {"applicant"}))
+    return user.is_authenticated and user.is_staff_member
 
 
 @rules.predicate

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from applications.models import Case, DecisionRound
+from audit.models import AppendOnlyModel
 from municipalities.models import Municipality
 
 
@@ -85,12 +86,7 @@ class AvailableFunds(models.Model):
         return f"{self.municipality} {self.year}: {self.amount}"
 
 
-class PriorityProposalQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise RuntimeError("Priority proposals are never changed; record a new one.")
-
-
-class PriorityProposal(models.Model):
+class PriorityProposal(AppendOnlyModel):
     """The order the preparer proposes to the decision body. Append-only: a new order is a new
     proposal, so the history of proposals stays. ``decision_round`` is empty in municipalities
     that do not decide in rounds."""
@@ -111,8 +107,6 @@ class PriorityProposal(models.Model):
     )
     created_at = models.DateTimeField(_("sparat"), auto_now_add=True)
 
-    objects = PriorityProposalQuerySet.as_manager()
-
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("prioriteringsförslag")
@@ -120,8 +114,3 @@ class PriorityProposal(models.Model):
 
     def __str__(self):
         return f"{self.municipality} {self.decision_round or ''} {self.created_at:%Y-%m-%d %H:%M}".strip()
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise RuntimeError("Priority proposals are never changed; record a new one.")
-        super().save(*args, **kwargs)

@@ -55,7 +55,7 @@ def is_staff_member(user, municipality_id):
         user.is_authenticated
         and user.is_active
         and user.municipality_id == municipality_id
-        and user.role_set() - {Role.APPLICANT.value}
+        and user.role_set() - {Role.APPLICANT.value}  # a system admin belongs to no municipality
     )
 
 

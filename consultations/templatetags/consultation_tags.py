@@ -12,7 +12,7 @@ def case_consultations(context, case):
     """The case's consultations, with what this user may do; a fixed number of queries."""
     user = context["request"].user
     consultations = list(case.consultations.select_related("unit", "delegate", "answered_by", "requested_by"))
-    is_staff = bool(user.role_set() - {"applicant"}) or user.is_superuser
+    is_staff = user.is_staff_member
     rows = []
     for consultation in consultations:
         consultation.case = case

@@ -14,7 +14,7 @@ def case_decisions(context, case):
     """Decisions and issued documents of the case, and the decision form for the decision body."""
     user = context["request"].user
     rules = case.rules
-    is_staff = bool(user.role_set() - {"applicant"}) or user.is_superuser
+    is_staff = user.is_staff_member
     documents = list(case.documents.select_related("issued_by", "replaces").order_by("issued_at"))
     may_decide = case.state == CaseState.READY_FOR_DECISION and user.has_role(rules.decision_role)
     return {
