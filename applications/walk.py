@@ -9,6 +9,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from accounts.models import User
+
 from .deadlines import add_months
 from .enums import CaseState
 from .models import DecisionRound
@@ -105,37 +107,22 @@ def fill_idea(case, applicant):
     return save_case(case, applicant, fields={"idea": idea})
 
 
-def sign_for(case, users, *, when):
-    """Have each unit's head (or a participant, for an external actor) sign where still needed."""
-    from accounts.models import User
-
-    for requirement in missing_signatures(case, when=when):
-        signer = users[case.rules.applicant_role]
-        if requirement.unit_id:
-            signer = (
-                User.objects.filter(
-                    municipality=case.municipality,
-                    role_assignments__role=case.rules.applicant_role,
-                    unit=requirement.unit_id,
-                    is_active=True,
-                ).first()
-                or signer
-            )
-        sign(case, requirement.key, signer)
-
-
-def _actor_for_step(case, step, users):
-    """Whoever of the step's role works at the step's unit (each unit's head signs for it), or
-    the role's usual person."""
-    if step.unit_id:
-        from accounts.models import User
-
+def person_at(case, role, unit_id, users):
+    """Whoever of ``role`` works at the unit (its head, who signs and acts for it), or the
+    role's usual person."""
+    if unit_id:
         local = User.objects.filter(
-            municipality=case.municipality, role_assignments__role=step.actor_role, unit=step.unit_id, is_active=True
+            municipality=case.municipality, role_assignments__role=role, unit=unit_id, is_active=True
         ).first()
         if local:
             return local
-    return users[step.actor_role]
+    return users[role]
+
+
+def sign_for(case, users, *, when):
+    """Have each unit's head (or a participant, for an external actor) sign where still needed."""
+    for requirement in missing_signatures(case, when=when):
+        sign(case, requirement.key, person_at(case, case.rules.applicant_role, requirement.unit_id, users))
 
 
 def complete_open_steps(case, users):
@@ -145,7 +132,7 @@ def complete_open_steps(case, users):
         return case
     for step in case.current_steps(stage):
         if step.is_pending:
-            actor = _actor_for_step(case, step, users)
+            actor = person_at(case, step.actor_role, step.unit_id, users)
             if step.action == "sign" and step.unit_id:
                 sign_for(case, users, when="in_preparation")
             complete_step(case, step.pk, actor, outcome="positive", comment="Klart.")

@@ -24,7 +24,7 @@ from applications.services import (
     create_case,
     run_transition,
 )
-from applications.walk import FORWARD, _actor_for_step, fill_application, fill_idea, walk_to
+from applications.walk import FORWARD, fill_application, fill_idea, person_at, walk_to
 from audit.models import AuditEntry
 from tests.conftest import SLUGS
 
@@ -126,7 +126,7 @@ def try_step(case, move, users, everyone):
         return False
     pending = [step for step in steps if step.is_pending]
     step = pending[0] if pending and move.pick % 4 else steps[move.pick % len(steps)]
-    user = person(move, _actor_for_step(case, step, users), everyone)
+    user = person(move, person_at(case, step.actor_role, step.unit_id, users), everyone)
     complete_step(case, step.pk, user, outcome=move.outcome)
     return True
 
