@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from applications.rulebook import RuleBook
 from applications.services import TransitionRefusedError, cases_for_list
 
 from . import services
@@ -103,12 +104,12 @@ def document_view(request, document_id):
 
 
 def _may_prepare_meeting(user):
+    """The decision body and the preparing group of the user's municipality."""
     ruleset = user.municipality.active_ruleset if user.municipality else None
     if ruleset is None:
         return False
-    stages = ruleset.document["stages"]
-    preparers = {step["actor_role"] for step in stages["preparation"].get("steps", [])}
-    return user.has_role(stages["decision"]["actor_role"]) or bool(preparers & set(user.role_set()))
+    rules = RuleBook(ruleset.document)
+    return user.has_role(rules.decision_role) or user.has_role(rules.preparation_role)
 
 
 @login_required
