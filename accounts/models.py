@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -54,6 +55,13 @@ class User(AbstractUser):
     )
     title = models.CharField(_("befattning"), max_length=200, blank=True)
     is_demo = models.BooleanField(_("demokonto"), default=False)
+    language = models.CharField(
+        _("språk"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="sv",
+        help_text=_("Språket i aviseringar och e-post till användaren."),
+    )
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

@@ -10,6 +10,9 @@ class NotificationKind(models.TextChoices):
     CASE_RETURNED = "case_returned", _("ärende åter för komplettering")
     SIGNATURE_REQUESTED = "signature_requested", _("ombedd att skriva under")
     DEADLINE_NEAR = "deadline_near", _("tidsfrist närmar sig")
+    REPORT_SUBMITTED = "report_submitted", _("rapport inlämnad")
+    REPORT_REVIEWED = "report_reviewed", _("rapport granskad")
+    APPLICATION_WINDOW = "application_window", _("ansökningsperiod")
 
 
 class NotificationQuerySet(models.QuerySet):
@@ -28,6 +31,8 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
     read_at = models.DateTimeField(_("läst"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("e-post skickad"), null=True, blank=True)
+    email_attempts = models.PositiveSmallIntegerField(_("försök att skicka e-post"), default=0)
+    email_error = models.CharField(_("senaste fel vid e-post"), max_length=300, blank=True)
 
     objects = NotificationQuerySet.as_manager()
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +17,7 @@ class ObligationKind(models.TextChoices):
 class ObligationStatus(models.TextChoices):
     OPEN = "open", pgettext_lazy("reporting status", "ej inlämnad")
     SUBMITTED = "submitted", pgettext_lazy("reporting status", "inlämnad")
+    RETURNED = "returned", pgettext_lazy("reporting status", "komplettering begärd")
     ACCEPTED = "accepted", pgettext_lazy("reporting status", "godkänd")
 
 
@@ -81,3 +83,161 @@ class ReportingObligation(models.Model):
 
     def __str__(self):
         return f"{self.name} {self.due_date.isoformat()}"
+
+
+class ProjectRole(models.TextChoices):
+    OWNER = "owner", pgettext_lazy("project role", "projektägare")
+    MANAGER = "manager", pgettext_lazy("project role", "projektledare")
+    GROUP = "group", pgettext_lazy("project role", "projektgrupp")
+    STEERING = "steering", pgettext_lazy("project role", "projektstyrgrupp")
+
+
+# Who may write and submit the project's reports: the project manager, and the owner who answers
+# for the project (Ystad: "projektledaren ser till att redovisningen kommer in till projektägaren").
+REPORTING_ROLES = [ProjectRole.MANAGER, ProjectRole.OWNER]
+
+
+class ProjectMember(models.Model):
+    """One person in a granted project's organisation, in one role; a project group member
+    represents one participating party (a unit or an external actor)."""
+
+    case = models.ForeignKey("applications.Case", on_delete=models.CASCADE, related_name="project_members")
+    role = models.CharField(_("roll"), max_length=20, choices=ProjectRole.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="project_roles")
+    unit = models.ForeignKey(
+        "municipalities.OrganisationalUnit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("företräder enhet"),
+    )
+    external_actor = models.ForeignKey(
+        "municipalities.ExternalActor",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("företräder extern aktör"),
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["case", "role", "id"]
+        verbose_name = _("projektmedlem")
+        verbose_name_plural = _("projektorganisation")
+        constraints = [
+            models.UniqueConstraint(fields=["case", "role", "user"], name="one_role_per_person_and_project"),
+            models.UniqueConstraint(
+                fields=["case"], condition=models.Q(role="manager"), name="one_project_manager_per_project"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_role_display()}: {self.user}"
+
+
+class ProjectPlan(models.Model):
+    """The project plan written at start, under the headings of the rule set's template."""
+
+    case = models.OneToOneField("applications.Case", on_delete=models.CASCADE, related_name="project_plan")
+    sections = models.JSONField(_("avsnitt"), default=list, help_text="[{'title': ..., 'text': ...}]")
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("projektplan")
+        verbose_name_plural = _("projektplaner")
+
+    def __str__(self):
+        return f"{self.case}: {_('projektplan')}"
+
+
+class Report(models.Model):
+    """What the project wrote for one reporting obligation: its texts under the rule set's
+    headings, the economy per year, attachments. Saved as a draft until submitted; a report sent
+    back for completion is edited and submitted again, and the history keeps every step."""
+
+    obligation = models.OneToOneField(ReportingObligation, on_delete=models.PROTECT, related_name="report")
+    sections = models.JSONField(_("avsnitt"), default=list, help_text="[{'title': ..., 'text': ...}]")
+    economy_comment = models.TextField(_("kommentar till ekonomin"), blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("inlämnad"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("granskad"), null=True, blank=True)
+    review_comment = models.TextField(_("mottagarens kommentar"), blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("rapport")
+        verbose_name_plural = _("rapporter")
+
+    def __str__(self):
+        return str(self.obligation)
+
+
+class ReportCostLine(models.Model):
+    """The economy of one project year as reported: the budget granted and the outcome so far."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="cost_lines")
+    year = models.PositiveSmallIntegerField(_("år"))
+    budget = models.DecimalField(_("budget (kr)"), max_digits=14, decimal_places=2)
+    outcome = models.DecimalField(_("utfall (kr)"), max_digits=14, decimal_places=2)
+
+    class Meta:
+        ordering = ["report", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "year"], name="one_cost_line_per_report_year"),
+            models.CheckConstraint(condition=models.Q(outcome__gte=0), name="report_outcome_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.year}: {self.outcome} / {self.budget}"
+
+    @property
+    def deviation(self):
+        return self.outcome - self.budget
+
+
+def report_attachment_path(instance, filename):
+    case = instance.report.obligation.case
+    return f"reports/{case.municipality.slug}/{case.pk}/{instance.report_id}/{filename}"
+
+
+class ReportAttachment(models.Model):
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("fil"), upload_to=report_attachment_path)
+    original_name = models.CharField(_("filnamn"), max_length=255)
+    size = models.PositiveIntegerField(_("storlek (byte)"))
+    content_type = models.CharField(max_length=100)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("uppladdad"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = _("bilaga till rapport")
+        verbose_name_plural = _("bilagor till rapporter")
+
+    def __str__(self):
+        return self.original_name
+
+
+class SentReminder(models.Model):
+    """A reminder that has gone out, by a key naming what it was about (e.g. one Ale case's
+    feedback deadline, or one application window opening). The unique key makes sending once
+    hold even for two workers at the same moment: the second insert fails and sends nothing."""
+
+    key = models.CharField(max_length=200, unique=True)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("skickad påminnelse")
+        verbose_name_plural = _("skickade påminnelser")
+
+    def __str__(self):
+        return self.key

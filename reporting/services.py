@@ -1,26 +1,68 @@
-"""Reporting obligations of running projects: generating them from the rule set and reminding
-those who owe a report."""
+"""A granted project's follow-up: its organisation and plan, the reporting obligations generated
+from the rule set, the reports written, submitted and accepted, and the reminders about them."""
 
 import datetime
+import os
+from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.enums import Role
+from applications.conditions import is_case_participant
 from applications.enums import RUNNING_STATES, CaseState
 from applications.models import Case
+from applications.services import ALLOWED_UPLOADS, TransitionRefusedError, upload_problem
+from audit.services import record
+from decisions.models import GRANTING_KINDS, DecisionLine
 from notifications.models import NotificationKind
-from notifications.services import notify
+from notifications.services import notify_each
 
-from .models import ObligationStatus, ReportingDate, ReportingObligation
+from .models import (
+    REPORTING_ROLES,
+    ObligationStatus,
+    ProjectMember,
+    ProjectPlan,
+    ProjectRole,
+    Report,
+    ReportAttachment,
+    ReportCostLine,
+    ReportingDate,
+    ReportingObligation,
+)
 from .schedule import report_schedule
 
 # Cases still carrying out their project: an abort is only proposed, the work goes on.
 REPORTING_STATES = [*RUNNING_STATES, CaseState.ABORT_PROPOSED]
-KEPT_STATUSES = [ObligationStatus.SUBMITTED, ObligationStatus.ACCEPTED]
+# Reports can still be written and reviewed once the final report has been handed in.
+REPORT_WRITING_STATES = [*REPORTING_STATES, CaseState.FINAL_REPORT]
+# A project's organisation is set from the grant until it ends.
+ORGANISATION_STATES = [CaseState.GRANTED, CaseState.STARTING, *REPORTING_STATES]
+KEPT_STATUSES = [ObligationStatus.SUBMITTED, ObligationStatus.RETURNED, ObligationStatus.ACCEPTED]
+WRITABLE_STATUSES = [ObligationStatus.OPEN, ObligationStatus.RETURNED]
+# Headings of a report when the rule set's obligation names no contents of its own.
+DEFAULT_REPORT_HEADINGS = [
+    "Genomförda aktiviteter",
+    "Progression sedan föregående rapport",
+    "Effekter hittills",
+]
+# Headings of a project plan when the rule set has no template.
+DEFAULT_PLAN_HEADINGS = [
+    "Bakgrund och syfte",
+    "Mål och förväntade effekter",
+    "Aktiviteter och tidplan",
+    "Projektorganisation och ansvar",
+    "Budget",
+    "Uppföljning och utvärdering",
+    "Risker",
+    "Plan för implementering",
+]
 
 
 def fixed_dates_by_year(municipality):
@@ -55,9 +97,10 @@ def generate_obligations(case):
                     _("%(name)s kan inte lämnas %(due)s, före projektets start %(start)s.")
                     % {"name": due.name, "due": due.due_date.isoformat(), "start": case.period_start.isoformat()}
                 )
-        kept = case.reporting_obligations.filter(status__in=KEPT_STATUSES)
+        # A report begun (even a draft) is kept with its obligation; only untouched ones are replanned.
+        kept = case.reporting_obligations.filter(Q(status__in=KEPT_STATUSES) | Q(report__isnull=False))
         done = {(obligation.kind, obligation.name, obligation.period_end) for obligation in kept}
-        case.reporting_obligations.filter(status=ObligationStatus.OPEN).delete()
+        case.reporting_obligations.filter(status=ObligationStatus.OPEN, report__isnull=True).delete()
         ReportingObligation.objects.bulk_create(
             ReportingObligation(
                 case=case,
@@ -74,20 +117,434 @@ def generate_obligations(case):
     return list(case.reporting_obligations.order_by("due_date", "id"))
 
 
+# ---- The project's organisation and plan -------------------------------------------------------
+
+
+def project_manager(case):
+    """The project manager; until one is named, the person who wrote the application. Reads
+    prefetched ``project_members`` when there are any."""
+    manager = next((m.user for m in case.project_members.all() if m.role == ProjectRole.MANAGER), None)
+    return manager or case.created_by
+
+
+def project_owners(case):
+    return [m.user for m in case.project_members.all() if m.role == ProjectRole.OWNER]
+
+
+def is_reporter(case, user):
+    """Whether ``user`` writes the project's reports: its manager or one of its owners."""
+    if project_manager(case).pk == user.pk:
+        return True
+    return any(m.user_id == user.pk and m.role in REPORTING_ROLES for m in case.project_members.all())
+
+
+def may_organise(case, user):
+    """(allowed, reason) for setting the project organisation and plan: the applicants taking part
+    in the case, the project's owners and the preparing group, while the project lives."""
+    if case.state not in ORGANISATION_STATES:
+        return False, _("Projektorganisationen kan bara ändras från beviljande till projektslut.")
+    if user.municipality_id != case.municipality_id:
+        return False, _("Ärendet tillhör en annan kommun.")
+    rules = case.rules
+    if user.has_role(rules.preparation_role) or any(owner.pk == user.pk for owner in project_owners(case)):
+        return True, ""
+    if user.has_role(rules.applicant_role) and is_case_participant(case, user):
+        return True, ""
+    return False, _("Bara de sökande, projektägaren eller %(body)s kan ändra projektorganisationen.") % {
+        "body": rules.body_name(rules.preparation_role)
+    }
+
+
+def ensure_project_manager(case):
+    """A project that begins its start gets the applicant as project manager until another is named."""
+    if not case.project_members.filter(role=ProjectRole.MANAGER).exists():
+        ProjectMember.objects.create(case=case, role=ProjectRole.MANAGER, user=case.created_by)
+
+
+def _organisation_summary(case):
+    return {
+        role.value: sorted(str(m.user) for m in case.project_members.all() if m.role == role) for role in ProjectRole
+    }
+
+
+def set_project_organisation(case, user, *, manager, owners=(), group=(), steering=()):
+    """Replace the project organisation: one manager, owners (förvaltningschefer), a project group
+    of one person per participating party (the person's unit is the party they represent) and a
+    steering group. Everyone must belong to the case's municipality.
+
+    Refuses (TransitionRefusedError) a user who may not organise the project, and
+    (ValidationError, by field) a person of another municipality or two group members for one
+    party. Side effects: the case's ProjectMember rows; the history records before and after.
+    """
+    with transaction.atomic():
+        case = Case.objects.select_for_update(of=("self",)).get(pk=case.pk)
+        allowed, reason = may_organise(case, user)
+        if not allowed:
+            raise TransitionRefusedError(reason)
+        chosen = {"manager": [manager], "owners": list(owners), "group": list(group), "steering": list(steering)}
+        errors = {}
+        for field, people in chosen.items():
+            foreign = [str(p) for p in people if p is not None and p.municipality_id != case.municipality_id]
+            if foreign:
+                errors[field] = _("%(people)s hör inte till %(municipality)s.") % {
+                    "people": ", ".join(foreign),
+                    "municipality": case.municipality.name,
+                }
+        if manager is None:
+            errors["manager"] = _("Ange projektledare.")
+        parties = {}
+        for person in chosen["group"]:
+            if person.unit_id in parties and "group" not in errors:
+                errors["group"] = _("%(a)s och %(b)s företräder samma part (%(unit)s); en person per part.") % {
+                    "a": parties[person.unit_id],
+                    "b": person,
+                    "unit": person.unit.name if person.unit_id else _("ingen enhet"),
+                }
+            parties[person.unit_id] = person
+        if errors:
+            raise ValidationError(errors)
+        before = _organisation_summary(case)
+        case.project_members.all().delete()
+        roles = {
+            ProjectRole.MANAGER: chosen["manager"],
+            ProjectRole.OWNER: chosen["owners"],
+            ProjectRole.GROUP: chosen["group"],
+            ProjectRole.STEERING: chosen["steering"],
+        }
+        ProjectMember.objects.bulk_create(
+            ProjectMember(
+                case=case, role=role, user=person, unit_id=person.unit_id if role == ProjectRole.GROUP else None
+            )
+            for role, people in roles.items()
+            for person in dict.fromkeys(people)
+        )
+        case = Case.objects.prefetch_related("project_members__user").get(pk=case.pk)
+        record(case, "project.organisation", actor=user, data={"before": before, "after": _organisation_summary(case)})
+    return case
+
+
+def plan_headings(case):
+    return case.rules.stages["start"].get("project_plan_template") or DEFAULT_PLAN_HEADINGS
+
+
+def save_project_plan(case, user, texts):
+    """Save the project plan under the rule set's headings (``texts`` in the headings' order)."""
+    with transaction.atomic():
+        case = Case.objects.select_for_update(of=("self",)).get(pk=case.pk)
+        allowed, reason = may_organise(case, user)
+        if not allowed:
+            raise TransitionRefusedError(reason)
+        sections = [
+            {"title": title, "text": text.strip()} for title, text in zip(plan_headings(case), texts, strict=True)
+        ]
+        plan, created = ProjectPlan.objects.update_or_create(
+            case=case, defaults={"sections": sections, "updated_by": user}
+        )
+        record(case, "project.plan", actor=user, data={"created": created})
+    return plan
+
+
+# ---- Reports -----------------------------------------------------------------------------------
+
+
+def report_headings(obligation):
+    """The headings a report answers: the rule set's contents for the obligation's kind, or ours."""
+    reporting = obligation.case.rules.document.get("reporting") or {}
+    for rule in reporting.get("obligations", []):
+        if rule["kind"] == obligation.kind and rule.get("contents"):
+            return rule["contents"]
+    return DEFAULT_REPORT_HEADINGS
+
+
+def budget_by_year(case):
+    """The budget per year: the granted split of the latest grant, or the application's costs."""
+    line = (
+        DecisionLine.objects.filter(case=case, decision__kind__in=GRANTING_KINDS)
+        .order_by("-decision__meeting_date", "-id")
+        .prefetch_related("years")
+        .first()
+    )
+    if line is not None and line.years.all():
+        return {year.year: year.amount for year in line.years.all()}
+    return {cost.year: cost.amount for cost in case.costs.all()}
+
+
+def report_years(obligation):
+    """The project years up to the end of the report's period: the economy table's rows."""
+    case = obligation.case
+    return list(range(case.period_start.year, obligation.period_end.year + 1))
+
+
+def economy_rows(obligation):
+    """(year, budget, outcome) for the report's economy table: the outcome this report holds, or
+    the latest earlier report's figure for that year, as a starting point."""
+    budget = budget_by_year(obligation.case)
+    outcomes = {}
+    earlier = (
+        ReportCostLine.objects.filter(report__obligation__case=obligation.case, report__submitted_at__isnull=False)
+        .exclude(report__obligation=obligation)
+        .order_by("report__submitted_at")
+    )
+    for line in earlier:
+        outcomes[line.year] = line.outcome
+    report = getattr(obligation, "report", None)
+    if report is not None:
+        for line in report.cost_lines.all():
+            outcomes[line.year] = line.outcome
+    return [(year, budget.get(year, Decimal("0.00")), outcomes.get(year)) for year in report_years(obligation)]
+
+
+def may_write_report(obligation, user):
+    """(allowed, reason) for ``user`` writing or submitting the report now."""
+    case = obligation.case
+    if user.municipality_id != case.municipality_id or not is_reporter(case, user):
+        return False, _("Bara projektledaren eller projektägaren kan skriva projektets rapporter.")
+    if case.state not in REPORT_WRITING_STATES:
+        return False, _("Projektet är %(state)s; rapporter lämnas bara medan det pågår.") % {
+            "state": case.get_state_display()
+        }
+    if obligation.status == ObligationStatus.ACCEPTED:
+        return False, _("Rapporten för perioden %(start)s–%(end)s är redan godkänd.") % {
+            "start": obligation.period_start.isoformat(),
+            "end": obligation.period_end.isoformat(),
+        }
+    if obligation.status == ObligationStatus.SUBMITTED:
+        return False, _("Rapporten är inlämnad och väntar på granskning.")
+    return True, ""
+
+
+def may_review_report(obligation, user):
+    """(allowed, reason) for ``user`` accepting the report or asking for completion."""
+    case = obligation.case
+    role = obligation.receiver_role or case.rules.preparation_role
+    if user.municipality_id != case.municipality_id or not user.has_role(role):
+        return False, _("Bara %(body)s tar emot rapporten.") % {"body": case.rules.body_name(role)}
+    if obligation.status != ObligationStatus.SUBMITTED:
+        return False, _("Rapporten är %(status)s; bara en inlämnad rapport granskas.") % {
+            "status": obligation.get_status_display()
+        }
+    return True, ""
+
+
+def _lock_obligation(obligation):
+    return (
+        ReportingObligation.objects.select_for_update(of=("self",))
+        .select_related("case__ruleset_version", "case__municipality", "case__created_by")
+        .get(pk=obligation.pk)
+    )
+
+
+def _report_url(obligation):
+    return reverse("reporting:report", args=[obligation.case_id, obligation.pk])
+
+
+def _status_change(case, action, obligation, user, before, *, reason=""):
+    record(
+        case,
+        action,
+        actor=user,
+        from_state=f"report:{before}",
+        to_state=f"report:{obligation.status}",
+        reason=reason,
+        data={"report": obligation.name, "period": f"{obligation.period_start}–{obligation.period_end}"},
+    )
+
+
+def save_report(obligation, user, *, texts, outcomes, economy_comment="", submit=False):
+    """Save the report of ``obligation`` as a draft, or submit it.
+
+    ``texts`` are the answers under ``report_headings`` in order; ``outcomes`` maps each year of
+    ``report_years`` to the amount spent (Decimal). A submission needs every text and every year.
+
+    Refuses (TransitionRefusedError) someone outside the project, a report already submitted or
+    accepted, and a project that is not running; (ValidationError, by field) missing or negative
+    figures. Side effects on submission: the obligation becomes "submitted", the history records
+    it, and the receivers are notified with a link to the report.
+    """
+    with transaction.atomic():
+        obligation = _lock_obligation(obligation)
+        case = obligation.case
+        allowed, reason = may_write_report(obligation, user)
+        if not allowed:
+            raise TransitionRefusedError(reason)
+        headings = report_headings(obligation)
+        years = report_years(obligation)
+        errors = {}
+        if len(texts) != len(headings):
+            raise ValidationError(_("Rapporten ska ha %(n)s avsnitt.") % {"n": len(headings)})
+        for year in years:
+            amount = outcomes.get(year)
+            if amount is not None and amount < 0:
+                errors[f"outcome_{year}"] = _("Utfallet kan inte vara negativt.")
+            elif amount is None and submit:
+                errors[f"outcome_{year}"] = _("Ange utfallet för %(year)s (0 om inget har använts).") % {"year": year}
+        if submit:
+            for index, text in enumerate(texts):
+                if not text.strip():
+                    errors[f"text_{index}"] = _("Skriv något under rubriken innan rapporten lämnas in.")
+            if timezone.localdate() < obligation.period_start:
+                errors["__all__"] = _("Perioden börjar %(start)s; rapporten kan lämnas in först då.") % {
+                    "start": obligation.period_start.isoformat()
+                }
+        if errors:
+            raise ValidationError(errors)
+        budget = budget_by_year(case)
+        report, _created = Report.objects.update_or_create(
+            obligation=obligation,
+            defaults={
+                "sections": [{"title": t, "text": x.strip()} for t, x in zip(headings, texts, strict=True)],
+                "economy_comment": economy_comment.strip(),
+                "updated_by": user,
+            },
+        )
+        report.cost_lines.all().delete()
+        ReportCostLine.objects.bulk_create(
+            ReportCostLine(report=report, year=year, budget=budget.get(year, Decimal("0.00")), outcome=outcomes[year])
+            for year in years
+            if outcomes.get(year) is not None
+        )
+        if submit:
+            before = obligation.status
+            report.submitted_by, report.submitted_at = user, timezone.now()
+            report.save(update_fields=["submitted_by", "submitted_at"])
+            obligation.status = ObligationStatus.SUBMITTED
+            obligation.save(update_fields=["status"])
+            _status_change(case, "report.submitted", obligation, user, before)
+            values = {"name": obligation.name, "case": case, "who": user}
+            notify_each(
+                _receivers(obligation),
+                NotificationKind.REPORT_SUBMITTED,
+                gettext_lazy("%(who)s har lämnat %(name)s för %(case)s. Granska och godkänn den."),
+                values,
+                case=case,
+                url=_report_url(obligation),
+            )
+    return report
+
+
+def add_report_attachment(obligation, user, upload, *, max_mb):
+    """Attach a file to the report (a draft is created if there is none yet)."""
+    with transaction.atomic():
+        obligation = _lock_obligation(obligation)
+        allowed, reason = may_write_report(obligation, user)
+        if not allowed:
+            raise TransitionRefusedError(reason)
+        problem = upload_problem(upload, max_mb)
+        if problem:
+            raise TransitionRefusedError(problem)
+        report, _created = Report.objects.get_or_create(
+            obligation=obligation,
+            defaults={"sections": [{"title": t, "text": ""} for t in report_headings(obligation)], "updated_by": user},
+        )
+        return ReportAttachment.objects.create(
+            report=report,
+            file=upload,
+            original_name=os.path.basename(upload.name),
+            size=upload.size,
+            content_type=ALLOWED_UPLOADS[os.path.splitext(upload.name)[1].lower()][0],
+            uploaded_by=user,
+        )
+
+
+def review_report(obligation, user, *, accept, comment=""):
+    """Accept the submitted report, or send it back for completion (a comment is then required).
+
+    Side effects: the obligation's status, the report's review fields, the history, and a
+    notification to the project manager (and the one who submitted) with a link to the report.
+    """
+    with transaction.atomic():
+        obligation = _lock_obligation(obligation)
+        case = obligation.case
+        allowed, reason = may_review_report(obligation, user)
+        if not allowed:
+            raise TransitionRefusedError(reason)
+        if not accept and not comment.strip():
+            raise ValidationError({"comment": _("Skriv vad som behöver kompletteras.")})
+        report = obligation.report
+        before = obligation.status
+        obligation.status = ObligationStatus.ACCEPTED if accept else ObligationStatus.RETURNED
+        obligation.save(update_fields=["status"])
+        report.reviewed_by, report.reviewed_at, report.review_comment = user, timezone.now(), comment.strip()
+        report.save(update_fields=["reviewed_by", "reviewed_at", "review_comment"])
+        _status_change(
+            case, "report.accepted" if accept else "report.returned", obligation, user, before, reason=comment.strip()
+        )
+        values = {"name": obligation.name, "case": case, "who": user}
+        if accept:
+            message = gettext_lazy("%(who)s har godkänt %(name)s för %(case)s.")
+        else:
+            message = gettext_lazy("%(who)s ber om komplettering av %(name)s för %(case)s.")
+        notify_each(
+            [project_manager(case), report.submitted_by],
+            NotificationKind.REPORT_REVIEWED,
+            message,
+            values,
+            case=case,
+            url=_report_url(obligation),
+        )
+    return obligation
+
+
+def _receivers(obligation):
+    case = obligation.case
+    role = obligation.receiver_role or case.rules.preparation_role
+    return list(
+        get_user_model()
+        .objects.filter(municipality=case.municipality, role_assignments__role=role, is_active=True)
+        .distinct()
+        .order_by("pk")
+    )
+
+
+# ---- Overview ----------------------------------------------------------------------------------
+
+
+def reporting_overview(user, today=None):
+    """For the preparer and the controller: every project's next report, overdue ones first, and
+    the reports waiting for acceptance. A fixed number of queries whatever the number of projects."""
+    today = today or timezone.localdate()
+    obligations = list(
+        ReportingObligation.objects.filter(
+            case__in=Case.objects.visible_to(user), case__state__in=REPORT_WRITING_STATES
+        )
+        .exclude(status=ObligationStatus.ACCEPTED)
+        .select_related("case__municipality", "case__ruleset_version", "report__submitted_by")
+        .prefetch_related(Prefetch("case__project_members", queryset=ProjectMember.objects.select_related("user")))
+        .order_by("due_date", "id")
+    )
+    waiting = [o for o in obligations if o.status == ObligationStatus.SUBMITTED]
+    next_by_case = {}
+    for obligation in obligations:
+        if obligation.status in WRITABLE_STATUSES:
+            next_by_case.setdefault(obligation.case_id, obligation)
+    upcoming = sorted(next_by_case.values(), key=lambda o: (o.due_date >= today, o.due_date, o.pk))
+    return {"upcoming": upcoming, "waiting": waiting, "today": today}
+
+
+def case_obligations(case):
+    """The case's obligations with their reports, for the case page."""
+    return list(case.reporting_obligations.select_related("report__submitted_by").order_by("due_date", "id"))
+
+
+# ---- Reminders ---------------------------------------------------------------------------------
+
+
 def send_due_reminders(today=None):
-    """Remind about open reports: ``reminder_days_before`` days before the due date and on it,
-    the case's applicant; ``escalate_after_days`` after it, the project owner (the applicant and
-    the municipality's ledningsgrupp). Each step is sent once: its marker is set in the same
-    transaction as the notifications, on a row locked with skip_locked, so running this twice,
-    or in two workers, sends nothing twice. A step whose day has passed unsent is sent late
-    rather than never, but not after a later step (no "due today" after an escalation).
+    """Remind about reports not yet submitted (open, or sent back for completion):
+    ``reminder_days_before`` days before the due date and on it, the project manager;
+    ``escalate_after_days`` after it, the manager, the project owners and the municipality's
+    ledningsgrupp. Each step is sent once: its marker is set in the same transaction as the
+    notifications, on a row locked with skip_locked, so running this twice, or in two workers,
+    sends nothing twice. A step whose day has passed unsent is sent late rather than never, but
+    not after a later step (no "due today" after an escalation). Texts are in each receiver's
+    language and link to the report's form.
 
     Side effects: Notification rows of kind "deadline_near" and their e-mails. Returns the
     number of notifications created.
     """
     today = today or timezone.localdate()
     candidates = ReportingObligation.objects.filter(
-        status=ObligationStatus.OPEN, escalated_at__isnull=True, case__state__in=REPORTING_STATES
+        status__in=WRITABLE_STATUSES, escalated_at__isnull=True, case__state__in=REPORTING_STATES
     ).values_list("pk", flat=True)
     sent = 0
     for pk in candidates:
@@ -95,7 +552,7 @@ def send_due_reminders(today=None):
             obligation = (
                 ReportingObligation.objects.select_for_update(of=("self",), skip_locked=True)
                 .select_related("case__ruleset_version", "case__created_by")
-                .filter(pk=pk, status=ObligationStatus.OPEN, escalated_at__isnull=True)
+                .filter(pk=pk, status__in=WRITABLE_STATUSES, escalated_at__isnull=True)
                 .first()
             )
             if obligation is not None:
@@ -108,35 +565,35 @@ def _remind(obligation, today):
     rules = case.rules.document.get("reporting") or {}
     before = datetime.timedelta(days=rules.get("reminder_days_before", 14))
     escalate = datetime.timedelta(days=rules.get("escalate_after_days", 14))
-    url = reverse("applications:detail", args=[case.pk])
     values = {"name": obligation.name, "case": case, "due": obligation.due_date.isoformat()}
     now = timezone.now()
+    manager = project_manager(case)
     if today >= obligation.due_date + escalate:
-        text = _("%(name)s för %(case)s skulle ha lämnats senast %(due)s och har inte kommit in.") % values
-        recipients = [case.created_by, *_management(case)]
+        message = gettext_lazy("%(name)s för %(case)s skulle ha lämnats senast %(due)s och har inte kommit in.")
+        recipients = [manager, *project_owners(case), *_management(case)]
         obligation.escalated_at = now
         field = "escalated_at"
     elif today >= obligation.due_date and obligation.reminded_due_at is None:
-        text = _("I dag, %(due)s, ska %(name)s för %(case)s lämnas.") % values
-        recipients = [case.created_by]
+        message = gettext_lazy("I dag, %(due)s, ska %(name)s för %(case)s lämnas.")
+        recipients = [manager]
         obligation.reminded_due_at = now
         field = "reminded_due_at"
     elif obligation.due_date - before <= today < obligation.due_date and obligation.reminded_before_at is None:
-        text = _("Påminnelse: %(name)s för %(case)s ska lämnas senast %(due)s.") % values
-        recipients = [case.created_by]
+        message = gettext_lazy("Påminnelse: %(name)s för %(case)s ska lämnas senast %(due)s.")
+        recipients = [manager]
         obligation.reminded_before_at = now
         field = "reminded_before_at"
     else:
         return 0
-    unique = list(dict.fromkeys(recipients))  # the applicant may also sit in the ledningsgrupp
-    for person in unique:
-        notify(person, NotificationKind.DEADLINE_NEAR, text, case=case, url=url)
+    notifications = notify_each(
+        recipients, NotificationKind.DEADLINE_NEAR, message, values, case=case, url=_report_url(obligation)
+    )
     obligation.save(update_fields=[field])
-    return len(unique)
+    return len(notifications)
 
 
 def _management(case):
-    """The municipality's ledningsgrupp, who with the applicant stand for the project owner."""
+    """The municipality's ledningsgrupp, who with the owners answer for the project."""
     return list(
         case.municipality.members.filter(role_assignments__role=Role.MANAGEMENT, is_active=True)
         .distinct()
