@@ -9,8 +9,9 @@ def register_actions(labels):
     _ACTIONS.update(labels)
 
 
-def register_states(choices):
-    _STATES.update(dict(choices.choices))
+def register_states(choices, prefix=""):
+    """``prefix`` keeps apart states of different things that share a value ("submitted")."""
+    _STATES.update({f"{prefix}{value}": label for value, label in choices.choices})
 
 
 def action_label(action):

@@ -8,7 +8,20 @@ class ReportingConfig(AppConfig):
 
     def ready(self):
         from applications.signals import case_transitioned
+        from audit.labels import register_actions, register_states
 
+        from .models import ObligationStatus
         from .receivers import plan_reports
 
         case_transitioned.connect(plan_reports, dispatch_uid="reporting.plan_reports")
+        # A report's status is recorded on the case as "report:<status>".
+        register_states(ObligationStatus, prefix="report:")
+        register_actions(
+            {
+                "report.submitted": _("Rapport inlämnad"),
+                "report.accepted": _("Rapport godkänd"),
+                "report.returned": _("Rapport åter för komplettering"),
+                "project.organisation": _("Projektorganisationen ändrad"),
+                "project.plan": _("Projektplanen sparad"),
+            }
+        )

@@ -21,6 +21,10 @@ class ObligationStatus(models.TextChoices):
     ACCEPTED = "accepted", pgettext_lazy("reporting status", "godkänd")
 
 
+# A report still owed: not yet handed in, or sent back for completion.
+WRITABLE_STATUSES = [ObligationStatus.OPEN, ObligationStatus.RETURNED]
+
+
 class ReportingDate(models.Model):
     """A fixed reporting date the admin sets for one year (Ystad: the year's delårsbokslut 2 and
     årsbokslut). Without one, the rule set's default "MM-DD" applies."""

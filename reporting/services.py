@@ -26,6 +26,7 @@ from notifications.services import notify_each
 
 from .models import (
     REPORTING_ROLES,
+    WRITABLE_STATUSES,
     ObligationStatus,
     ProjectMember,
     ProjectPlan,
@@ -45,7 +46,6 @@ REPORT_WRITING_STATES = [*REPORTING_STATES, CaseState.FINAL_REPORT]
 # A project's organisation is set from the grant until it ends.
 ORGANISATION_STATES = [CaseState.GRANTED, CaseState.STARTING, *REPORTING_STATES]
 KEPT_STATUSES = [ObligationStatus.SUBMITTED, ObligationStatus.RETURNED, ObligationStatus.ACCEPTED]
-WRITABLE_STATUSES = [ObligationStatus.OPEN, ObligationStatus.RETURNED]
 # Headings of a report when the rule set's obligation names no contents of its own.
 DEFAULT_REPORT_HEADINGS = [
     "Genomförda aktiviteter",

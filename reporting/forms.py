@@ -1,0 +1,99 @@
+"""Forms of a project's follow-up: its organisation, its plan, a report and the receiver's review."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from applications.forms import KronorField
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, person):
+        return f"{person.full_name} ({person.title or person.email})"
+
+
+class PeopleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, person):
+        unit = f", {person.unit.name}" if person.unit_id else ""
+        return f"{person.full_name} ({person.title or person.email}{unit})"
+
+
+class OrganisationForm(forms.Form):
+    """The people of the project, chosen among the municipality's members."""
+
+    manager = PersonChoiceField(queryset=None, label=_("Projektledare"))
+    owners = PeopleChoiceField(
+        queryset=None, required=False, label=_("Projektägare"), help_text=_("Förvaltningschefer som äger projektet.")
+    )
+    group = PeopleChoiceField(
+        queryset=None,
+        required=False,
+        label=_("Projektgrupp"),
+        help_text=_("En person per ingående part; personens enhet är den part hen företräder."),
+    )
+    steering = PeopleChoiceField(queryset=None, required=False, label=_("Projektstyrgrupp"))
+
+    def __init__(self, *args, municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        people = (
+            get_user_model()
+            .objects.filter(municipality=municipality, is_active=True)
+            .select_related("unit")
+            .order_by("full_name")
+        )
+        for name in ("manager", "owners", "group", "steering"):
+            self.fields[name].queryset = people
+            self.fields[name].widget.attrs["size"] = 6 if name != "manager" else None
+
+
+class HeadingsForm(forms.Form):
+    """Texts under given headings (a project plan, a report): fields ``text_0``, ``text_1``…"""
+
+    def __init__(self, *args, headings, **kwargs):
+        super().__init__(*args, **kwargs)
+        for index, heading in enumerate(headings):
+            self.fields[f"text_{index}"] = forms.CharField(
+                label=heading, required=False, widget=forms.Textarea(attrs={"rows": 4})
+            )
+        self.headings = headings
+
+    def texts(self):
+        return [self.cleaned_data.get(f"text_{index}", "") for index in range(len(self.headings))]
+
+    def add_errors(self, error):
+        """Put a service's ValidationError beside the fields it names."""
+        for field, messages in error.message_dict.items():
+            self.add_error(field if field in self.fields else None, messages)
+
+
+class ReportForm(HeadingsForm):
+    """A report: texts under the rule set's headings, the outcome per project year, a comment."""
+
+    economy_comment = forms.CharField(
+        label=_("Kommentar till ekonomin"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Förklara större avvikelser mot budgeten."),
+    )
+
+    def __init__(self, *args, headings, years, **kwargs):
+        super().__init__(*args, headings=headings, **kwargs)
+        self.years = years
+        for year in years:
+            self.fields[f"outcome_{year}"] = KronorField(
+                label=_("Utfall %(year)s (kr)") % {"year": year}, required=False
+            )
+        # The economy comes after the texts, as the report reads.
+        self.order_fields([*(f"text_{i}" for i in range(len(headings))), *(f"outcome_{y}" for y in years)])
+
+    def outcomes(self):
+        return {year: self.cleaned_data.get(f"outcome_{year}") for year in self.years}
+
+
+class ReviewForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Kommentar"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Krävs när du ber om komplettering."),
+    )

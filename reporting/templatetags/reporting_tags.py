@@ -1,0 +1,42 @@
+from django import template
+from django.utils import timezone
+
+from applications.enums import CaseState
+
+from ..models import WRITABLE_STATUSES
+from ..services import project_manager, project_owners
+
+register = template.Library()
+
+# The project section shows from the grant on; before it there is no project to follow.
+PROJECT_STATES = {
+    CaseState.GRANTED,
+    CaseState.STARTING,
+    CaseState.RUNNING,
+    CaseState.EXTENDED,
+    CaseState.ABORT_PROPOSED,
+    CaseState.ABORTED,
+    CaseState.FINAL_REPORT,
+    CaseState.EVALUATED,
+    CaseState.IMPLEMENTED,
+    CaseState.PARTLY_IMPLEMENTED,
+    CaseState.NOT_IMPLEMENTED,
+}
+
+
+@register.inclusion_tag("reporting/_case_reporting.html")
+def case_reporting(case):
+    """The project's manager and owners and its reports, each linking to its form."""
+    if case.state not in PROJECT_STATES:
+        return {"show": False}
+    today = timezone.localdate()
+    obligations = list(case.reporting_obligations.order_by("due_date", "id"))
+    for obligation in obligations:
+        obligation.is_overdue = obligation.status in WRITABLE_STATUSES and obligation.due_date < today
+    return {
+        "show": True,
+        "case": case,
+        "manager": project_manager(case),
+        "owners": project_owners(case),
+        "obligations": obligations,
+    }

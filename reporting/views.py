@@ -1,0 +1,248 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from applications.forms import AttachmentForm
+from applications.services import TransitionRefusedError, case_history, cases_for_list
+
+from . import services
+from .forms import HeadingsForm, OrganisationForm, ReportForm, ReviewForm
+from .models import ProjectMember, ProjectRole, ReportAttachment
+
+
+def _case_for(request, pk):
+    """The case if the user may see it; another municipality's case is 'not found'."""
+    cases = cases_for_list(request.user).prefetch_related(
+        Prefetch("project_members", queryset=ProjectMember.objects.select_related("user__unit"))
+    )
+    return get_object_or_404(cases, pk=pk)
+
+
+def _obligation_for(case, obligation_id):
+    obligation = get_object_or_404(
+        case.reporting_obligations.select_related("report__submitted_by", "report__reviewed_by"), pk=obligation_id
+    )
+    obligation.case = case  # the case already carries its prefetched organisation
+    return obligation
+
+
+@login_required
+def project_view(request, pk):
+    """The project's organisation and plan; those who may, change them here."""
+    case = _case_for(request, pk)
+    may_organise, reason = services.may_organise(case, request.user)
+    members = {role: [m for m in case.project_members.all() if m.role == role] for role in ProjectRole}
+    form = OrganisationForm(
+        request.POST or None,
+        municipality=case.municipality,
+        initial={
+            "manager": services.project_manager(case),
+            "owners": [m.user for m in members[ProjectRole.OWNER]],
+            "group": [m.user for m in members[ProjectRole.GROUP]],
+            "steering": [m.user for m in members[ProjectRole.STEERING]],
+        },
+    )
+    if request.method == "POST":
+        if not may_organise:
+            raise PermissionDenied(reason)
+        if form.is_valid():
+            try:
+                services.set_project_organisation(case, request.user, **form.cleaned_data)
+            except ValidationError as error:
+                for field, problems in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, problems)
+            else:
+                messages.success(request, _("Projektorganisationen är sparad."))
+                return redirect("reporting:project", case.pk)
+    plan = getattr(case, "project_plan", None)
+    headings = services.plan_headings(case)
+    plan_texts = {section["title"]: section["text"] for section in plan.sections} if plan else {}
+    plan_form = HeadingsForm(
+        headings=headings, initial={f"text_{i}": plan_texts.get(title, "") for i, title in enumerate(headings)}
+    )
+    return render(
+        request,
+        "reporting/project.html",
+        {
+            "case": case,
+            "members": [(role.label, members[role]) for role in ProjectRole],
+            "manager": services.project_manager(case),
+            "form": form,
+            "plan": plan,
+            "plan_form": plan_form,
+            "may_organise": may_organise,
+            "reason": reason,
+            "obligations": services.case_obligations(case),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def plan_view(request, pk):
+    case = _case_for(request, pk)
+    form = HeadingsForm(request.POST, headings=services.plan_headings(case))
+    form.is_valid()
+    try:
+        services.save_project_plan(case, request.user, form.texts())
+    except TransitionRefusedError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Projektplanen är sparad."))
+    return redirect("reporting:project", case.pk)
+
+
+@login_required
+def report_view(request, pk, obligation_id):
+    """One report: the form for the project manager, the report and the review for the receiver."""
+    case = _case_for(request, pk)
+    obligation = _obligation_for(case, obligation_id)
+    user = request.user
+    may_write, write_reason = services.may_write_report(obligation, user)
+    report = getattr(obligation, "report", None)
+    headings = services.report_headings(obligation)
+    rows = services.economy_rows(obligation)
+    years = [year for year, _budget, _outcome in rows]
+    written = {section["title"]: section["text"] for section in report.sections} if report else {}
+    form = ReportForm(
+        request.POST or None,
+        headings=headings,
+        years=years,
+        initial={
+            **{f"text_{i}": written.get(title, "") for i, title in enumerate(headings)},
+            **{f"outcome_{year}": outcome for year, _budget, outcome in rows},
+            "economy_comment": report.economy_comment if report else "",
+        },
+    )
+    status = 200
+    if request.method == "POST":
+        if not may_write:
+            raise PermissionDenied(write_reason)
+        submit = request.POST.get("action") == "submit"
+        if form.is_valid():
+            try:
+                services.save_report(
+                    obligation,
+                    user,
+                    texts=form.texts(),
+                    outcomes=form.outcomes(),
+                    economy_comment=form.cleaned_data["economy_comment"],
+                    submit=submit,
+                )
+            except TransitionRefusedError as error:
+                messages.error(request, str(error))
+                return redirect("reporting:report", case.pk, obligation.pk)
+            except ValidationError as error:
+                form.add_errors(error)
+            else:
+                messages.success(
+                    request,
+                    _("Rapporten är inlämnad.") if submit else _("Utkastet är sparat. Du kan fortsätta senare."),
+                )
+                return redirect("reporting:report", case.pk, obligation.pk)
+        status = 400
+    may_review, review_reason = services.may_review_report(obligation, user)
+    return render(
+        request,
+        "reporting/report.html",
+        {
+            "case": case,
+            "obligation": obligation,
+            "report": report,
+            "headings": headings,
+            "form": form,
+            "text_fields": [form[f"text_{index}"] for index in range(len(headings))],
+            "outcome_fields": [(form[f"outcome_{year}"], budget) for year, budget, _outcome in rows],
+            "rows": _economy_table(rows),
+            "may_write": may_write,
+            "write_reason": write_reason,
+            "may_review": may_review,
+            "review_reason": review_reason,
+            "review_form": ReviewForm(),
+            "attachment_form": AttachmentForm(),
+            "attachments": list(report.attachments.all()) if report else [],
+            "history": [
+                entry
+                for entry in case_history(case)
+                if entry.action.startswith("report.")
+                and entry.data.get("report") == obligation.name
+                and entry.data.get("period") == f"{obligation.period_start}–{obligation.period_end}"
+            ],
+            "manager": services.project_manager(case),
+            "receiver": case.rules.body_name(obligation.receiver_role or case.rules.preparation_role),
+        },
+        status=status,
+    )
+
+
+def _economy_table(rows):
+    """Rows of (year, budget, outcome, deviation) and the project's total so far."""
+    table = [
+        (year, budget, outcome, outcome - budget if outcome is not None else None) for year, budget, outcome in rows
+    ]
+    budget_total = sum((budget for _year, budget, *_rest in table), start=0)
+    outcome_total = sum((outcome for _y, _b, outcome, _d in table if outcome is not None), start=0)
+    return {"years": table, "budget": budget_total, "outcome": outcome_total, "deviation": outcome_total - budget_total}
+
+
+@login_required
+@require_POST
+def review_view(request, pk, obligation_id):
+    case = _case_for(request, pk)
+    obligation = _obligation_for(case, obligation_id)
+    form = ReviewForm(request.POST)
+    form.is_valid()
+    accept = request.POST.get("action") == "accept"
+    try:
+        services.review_report(obligation, request.user, accept=accept, comment=form.cleaned_data.get("comment", ""))
+    except (TransitionRefusedError, ValidationError) as error:
+        messages.error(request, " ".join(error.messages) if isinstance(error, ValidationError) else str(error))
+    else:
+        messages.success(
+            request, _("Rapporten är godkänd.") if accept else _("Rapporten är skickad tillbaka för komplettering.")
+        )
+    return redirect("reporting:report", case.pk, obligation.pk)
+
+
+@login_required
+@require_POST
+def upload_view(request, pk, obligation_id):
+    case = _case_for(request, pk)
+    obligation = _obligation_for(case, obligation_id)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.add_report_attachment(
+                obligation, request.user, form.cleaned_data["file"], max_mb=settings.MAX_UPLOAD_MB
+            )
+        except TransitionRefusedError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Bilagan är uppladdad."))
+    else:
+        messages.error(request, " ".join(form.errors.get("file", [])))
+    return redirect("reporting:report", case.pk, obligation.pk)
+
+
+@login_required
+def attachment_view(request, pk, obligation_id, attachment_id):
+    case = _case_for(request, pk)
+    attachment = get_object_or_404(
+        ReportAttachment, pk=attachment_id, report__obligation_id=obligation_id, report__obligation__case=case
+    )
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)
+
+
+@login_required
+def overview_view(request):
+    """Every project's next report (overdue first) and the reports waiting for acceptance."""
+    if not request.user.is_staff_member:
+        raise PermissionDenied(_("Översikten över uppföljningen är för beredare, controllers och ledning."))
+    return render(request, "reporting/overview.html", services.reporting_overview(request.user))
