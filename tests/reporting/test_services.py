@@ -17,21 +17,6 @@ D = datetime.date
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 
-@pytest.fixture
-def running(new_case, time_machine):
-    """A running project of the municipality, 2027-03-01 → 2029-08-31 (30 months)."""
-
-    def build(slug):
-        time_machine.move_to(datetime.datetime(2027, 2, 15, 10, tzinfo=STOCKHOLM))
-        case, users = new_case(slug)
-        case = walk_to(case, CaseState.RUNNING, users)
-        Case.objects.filter(pk=case.pk).update(period_start=D(2027, 3, 1), period_end=D(2029, 8, 31))
-        Notification.objects.all().delete()  # the walk's own notifications are not under test
-        return Case.objects.get(pk=case.pk), users
-
-    return build
-
-
 def dues(case):
     return [(o.kind, o.name, o.due_date, o.status) for o in case.reporting_obligations.order_by("due_date", "id")]
 
@@ -188,7 +173,6 @@ def test_send_report_reminders_task_uses_today(running, time_machine):
 def test_reports_are_planned_when_the_project_starts_and_replanned_on_extension(new_case, time_machine):
     from applications.deadlines import add_months
     from applications.enums import CaseState
-    from applications.walk import walk_to
 
     time_machine.move_to("2026-09-15 10:00 +02:00")
     case, users = new_case("sundsvall")
