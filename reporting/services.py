@@ -508,7 +508,7 @@ def reporting_overview(user, today=None):
             case__in=Case.objects.visible_to(user), case__state__in=REPORT_WRITING_STATES
         )
         .exclude(status=ObligationStatus.ACCEPTED)
-        .select_related("case__municipality", "case__ruleset_version", "report__submitted_by")
+        .select_related("case__municipality", "case__ruleset_version", "case__created_by", "report__submitted_by")
         .prefetch_related(Prefetch("case__project_members", queryset=ProjectMember.objects.select_related("user")))
         .order_by("due_date", "id")
     )

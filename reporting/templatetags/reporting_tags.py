@@ -40,3 +40,9 @@ def case_reporting(case):
         "owners": project_owners(case),
         "obligations": obligations,
     }
+
+
+@register.filter(name="project_manager")
+def project_manager_filter(case):
+    """{{ case|project_manager }}: reads the case's prefetched organisation."""
+    return project_manager(case)
