@@ -58,3 +58,63 @@ def test_unread_count_in_header_and_mark_all_read(client, member):
     client.post(reverse("notifications:mark_all_read"))
     assert person.notifications.unread().count() == 0
     assert other.notifications.unread().count() == 1
+
+
+def test_mail_server_down_leaves_the_email_unsent_and_it_is_sent_later(
+    member, mailoutbox, monkeypatch, django_capture_on_commit_callbacks
+):
+    import smtplib
+
+    from notifications import services
+
+    person = member("ale", Role.PREPARER)
+
+    def refuse(*args, **kwargs):
+        raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+
+    monkeypatch.setattr(services, "send_mail", refuse)
+    with django_capture_on_commit_callbacks(execute=True):
+        notification = notify(person, NotificationKind.DEADLINE_NEAR, "Rapporten ska lämnas.")
+
+    notification.refresh_from_db()
+    assert (notification.emailed_at, notification.email_attempts) == (None, 1)
+    assert notification.email_error == "Connection unexpectedly closed"
+    assert services.resend_unsent_emails() == 0  # still down: still unsent
+    notification.refresh_from_db()
+    assert (notification.emailed_at, notification.email_attempts) == (None, 2)
+
+    monkeypatch.undo()
+    assert services.resend_unsent_emails() == 1
+    assert services.resend_unsent_emails() == 0
+    assert [m.to for m in mailoutbox] == [[person.email]]
+    notification.refresh_from_db()
+    assert (notification.email_attempts, notification.email_error) == (3, "")
+
+
+def test_notify_each_writes_in_each_receivers_language(member, mailoutbox, django_capture_on_commit_callbacks):
+    from django.utils.translation import gettext_lazy
+
+    from notifications.services import notify_each
+
+    swede = member("ale", Role.PREPARER)
+    english = member("ale", Role.PREPARER, language="en")
+    message = gettext_lazy("Påminnelse: %(name)s för %(case)s ska lämnas senast %(due)s.")
+    values = {"name": "Slutrapport", "case": "KS 2027/0001", "due": "2027-12-31"}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        notify_each([swede, english, swede], NotificationKind.DEADLINE_NEAR, message, values)
+
+    texts = dict(Notification.objects.values_list("recipient", "text"))
+    assert texts == {
+        swede.pk: "Påminnelse: Slutrapport för KS 2027/0001 ska lämnas senast 2027-12-31.",
+        english.pk: "Reminder: Slutrapport for KS 2027/0001 is due by 2027-12-31.",
+    }
+    subjects = {m.to[0]: m.subject for m in mailoutbox}
+    assert subjects == {swede.email: "Fonden: tidsfrist närmar sig", english.email: "Fonden: deadline approaching"}
+
+
+def test_resend_task_is_scheduled_in_beat():
+    from django_celery_beat.models import PeriodicTask
+
+    task = PeriodicTask.objects.get(task="notifications.tasks.resend_unsent_notification_emails")
+    assert (task.interval.every, task.interval.period) == (15, "minutes")
