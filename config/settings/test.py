@@ -9,7 +9,9 @@ DEBUG = False
 DEMO_MODE = True
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# A Celery worker started by a test is another process: it writes its e-mail to files there.
+EMAIL_BACKEND = os.environ.get("TEST_EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
+EMAIL_FILE_PATH = os.environ.get("TEST_EMAIL_FILE_PATH", "")
 CELERY_TASK_ALWAYS_EAGER = not os.environ.get("CELERY_TEST_BROKER")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
