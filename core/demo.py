@@ -22,6 +22,8 @@ from consultations.services import request_consultation
 from discussion.services import post_comment
 from municipalities.enums import ActorKind, UnitKind
 from municipalities.models import ExternalActor, Municipality, OrganisationalUnit
+from reporting.models import ObligationStatus
+from reporting.services import report_headings, report_years, review_report, save_report
 from reviews.services import assign_reviewer, save_review, stage_criteria
 
 DEMO_PASSWORD = "demo"  # noqa: S105 - demo accounts are public by design
@@ -258,6 +260,8 @@ def _load_municipality_cases(municipality, stdout):
             case = walk_to(case, target, users)
         if target == CaseState.IN_PREPARATION:
             _prepare_demo_case(case, users)
+        if target in (CaseState.RUNNING, CaseState.EXTENDED):
+            _report_demo_case(case, users, accept=target == CaseState.RUNNING)
         if stdout:
             stdout.write(
                 f"  {municipality.slug}: {case.number or '(utkast)'} {case.title} – {case.get_state_display()}\n"
@@ -289,3 +293,36 @@ def _prepare_demo_case(case, users):
         text="Vi behöver se kostnadsfördelningen per år innan beredningen är klar.",
         visibility="internal",
     )
+
+
+def _report_demo_case(case, users, *, accept):
+    """The running demo project hands in its first report whose period has begun: the running one
+    has it accepted, the extended one leaves it waiting, so the follow-up overview shows both."""
+    today = timezone.localdate()
+    obligation = (
+        case.reporting_obligations.filter(status=ObligationStatus.OPEN, period_start__lte=today)
+        .order_by("due_date")
+        .first()
+    )
+    if obligation is None:
+        return
+    texts = [
+        "Insatsen har kommit igång enligt projektplanen.",
+        "Fler deltagare än planerat har nåtts under perioden.",
+        "Närvaron i målgruppen har ökat något; för tidigt att säga mer.",
+        "Utfallet ligger i nivå med budgeten.",
+        "Kostnaderna följer den beviljade fördelningen per år.",
+    ]
+    headings = report_headings(obligation)
+    years = report_years(obligation)
+    save_report(
+        obligation,
+        users["applicant"],
+        texts=[texts[index % len(texts)] for index in range(len(headings))],
+        outcomes={year: Decimal("125000.00") for year in years},
+        economy_comment="Inga större avvikelser.",
+        submit=True,
+    )
+    if accept:
+        receiver = users[obligation.receiver_role or case.rules.preparation_role]
+        review_report(obligation, receiver, accept=True, comment="Tack, tydlig rapport.")
