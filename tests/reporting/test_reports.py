@@ -318,3 +318,19 @@ def test_save_project_plan_under_the_template_headings(running):
 
 def test_project_members_unique_manager():
     assert any(c.name == "one_project_manager_per_project" for c in ProjectMember._meta.constraints)
+
+
+def test_project_plan_follows_the_rule_sets_template(running):
+    case, users = running("ystad")
+    document = case.ruleset_version.document
+    document["stages"]["start"]["project_plan_template"] = ["Syfte", "Mätplan", "Budget per år"]
+    type(case.ruleset_version).objects.filter(pk=case.ruleset_version_id).update(document=document)
+    case = type(case).objects.get(pk=case.pk)
+
+    plan = services.save_project_plan(case, users["applicant"], ["Varför.", "Hur vi mäter.", "Pengarna."])
+
+    assert [(s["title"], s["text"]) for s in plan.sections] == [
+        ("Syfte", "Varför."),
+        ("Mätplan", "Hur vi mäter."),
+        ("Budget per år", "Pengarna."),
+    ]
