@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from applications.forms import KronorField
+from applications.forms import DateInput, KronorField
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -97,3 +97,15 @@ class ReviewForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Krävs när du ber om komplettering."),
     )
+
+
+class ReportingDateForm(HeadingsForm):
+    """One fixed reporting date for one year."""
+
+    name = forms.ChoiceField(label=_("Rapporteringsdatum"))
+    year = forms.IntegerField(label=_("År"), min_value=2000, max_value=2100)
+    date = forms.DateField(label=_("Datum"), widget=DateInput())
+
+    def __init__(self, *args, names, **kwargs):
+        super().__init__(*args, headings=[], **kwargs)
+        self.fields["name"].choices = [(name, name) for name in names]

@@ -599,3 +599,56 @@ def _management(case):
         .distinct()
         .order_by("pk")
     )
+
+
+# ---- Fixed reporting dates set by the admin ----------------------------------------------------
+
+
+def fixed_date_names(municipality):
+    """The names of the fixed reporting dates the municipality's rule set in force asks for, with
+    their default "MM-DD" (Ystad: delårsbokslut 2 and årsbokslut)."""
+    ruleset = municipality.active_ruleset
+    obligations = (ruleset.document.get("reporting") or {}).get("obligations", []) if ruleset else []
+    return {
+        fixed["name"]: fixed["default"]
+        for obligation in obligations
+        if obligation["schedule"] == "fixed_dates"
+        for fixed in obligation["fixed_dates"]
+    }
+
+
+def may_set_reporting_dates(municipality, user):
+    return user.municipality_id == municipality.pk and user.has_role(Role.MUNICIPAL_ADMIN)
+
+
+def set_reporting_date(municipality, user, *, name, year, date):
+    """Set the year's date of a fixed reporting date, then replan the open reports of the
+    municipality's running projects so their due dates follow it.
+
+    Refuses (TransitionRefusedError) anyone but the municipality's admin, and (ValidationError, by
+    field) a name the rule set does not have or a date outside the year. Returns the number of
+    projects replanned.
+    """
+    if not may_set_reporting_dates(municipality, user):
+        raise TransitionRefusedError(_("Bara kommunens administratör kan sätta rapporteringsdatum."))
+    if name not in fixed_date_names(municipality):
+        raise ValidationError(
+            {"name": _("Regelverket har inget rapporteringsdatum som heter %(name)s.") % {"name": name}}
+        )
+    if date.year != year:
+        raise ValidationError({"date": _("Datumet måste ligga inom det angivna året.")})
+    with transaction.atomic():
+        row = ReportingDate.objects.filter(municipality=municipality, name=name, year=year).first()
+        before = row.date.isoformat() if row else ""
+        ReportingDate.objects.update_or_create(municipality=municipality, name=name, year=year, defaults={"date": date})
+        record(
+            municipality,
+            "reporting.date_set",
+            actor=user,
+            municipality=municipality,
+            data={"name": name, "year": year, "before": before, "after": date.isoformat()},
+        )
+        running = Case.objects.filter(municipality=municipality, state__in=REPORTING_STATES)
+        for case in running:
+            generate_obligations(case)
+    return running.count()

@@ -15,4 +15,5 @@ urlpatterns = [
         name="attachment",
     ),
     path("uppfoljning/", views.overview_view, name="overview"),
+    path("uppfoljning/rapporteringsdatum/", views.reporting_dates_view, name="dates"),
 ]

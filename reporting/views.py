@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -12,7 +13,7 @@ from applications.forms import AttachmentForm
 from applications.services import TransitionRefusedError, case_history, cases_for_list
 
 from . import services
-from .forms import HeadingsForm, OrganisationForm, ReportForm, ReviewForm
+from .forms import HeadingsForm, OrganisationForm, ReportForm, ReportingDateForm, ReviewForm
 from .models import ProjectMember, ProjectRole, ReportAttachment
 
 
@@ -246,3 +247,37 @@ def overview_view(request):
     if not request.user.is_staff_member:
         raise PermissionDenied(_("Översikten över uppföljningen är för beredare, controllers och ledning."))
     return render(request, "reporting/overview.html", services.reporting_overview(request.user))
+
+
+@login_required
+def reporting_dates_view(request):
+    """The municipal admin sets each year's fixed reporting dates (Ystad's bokslut dates)."""
+    municipality = request.user.municipality
+    if municipality is None or not services.may_set_reporting_dates(municipality, request.user):
+        raise PermissionDenied(_("Bara kommunens administratör kan sätta rapporteringsdatum."))
+    names = services.fixed_date_names(municipality)
+    form = ReportingDateForm(request.POST or None, names=list(names))
+    if request.method == "POST" and form.is_valid():
+        try:
+            replanned = services.set_reporting_date(municipality, request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_errors(error)
+        else:
+            messages.success(
+                request,
+                _("Datumet är sparat; %(count)s pågående projekt har fått sina rapporter omplanerade.")
+                % {"count": replanned},
+            )
+            return redirect("reporting:dates")
+    year = timezone.localdate().year
+    chosen = services.fixed_dates_by_year(municipality)
+    rows = [
+        (name, [(y, chosen.get(y, {}).get(name), f"{y}-{default}") for y in (year, year + 1)])
+        for name, default in names.items()
+    ]
+    return render(
+        request,
+        "reporting/dates.html",
+        {"form": form, "rows": rows, "years": (year, year + 1), "municipality": municipality},
+        status=400 if form.errors else 200,
+    )

@@ -214,3 +214,40 @@ def test_overview_makes_the_same_number_of_queries_for_2_and_5_projects(client, 
         html = client.get(reverse("reporting:overview")).content.decode()
     assert "(5)" in html
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_admin_sets_this_years_bokslut_date_and_open_reports_follow(client, running, time_machine):
+    case, _users = running("ystad")
+    services.generate_obligations(case)
+    admin = UserFactory(municipality=case.municipality, roles=["municipal_admin"])
+    client.force_login(admin)
+    page = reverse("reporting:dates")
+    assert "Delårsbokslut 2" in client.get(page).content.decode()
+
+    response = client.post(page, {"name": "Delårsbokslut 2", "year": 2028, "date": "2028-09-15"}, follow=True)
+
+    assert "1 pågående projekt har fått sina rapporter omplanerade" in response.content.decode()
+    dues = list(case.reporting_obligations.filter(name="Delårsbokslut 2").values_list("due_date", flat=True))
+    assert D(2028, 9, 15) in dues
+    assert D(2028, 8, 31) not in dues
+
+
+def test_reporting_date_outside_its_year_is_refused_beside_the_field(client, running):
+    case, _users = running("ystad")
+    client.force_login(UserFactory(municipality=case.municipality, roles=["municipal_admin"]))
+
+    response = client.post(reverse("reporting:dates"), {"name": "Årsbokslut", "year": 2028, "date": "2029-01-10"})
+
+    assert response.status_code == 400
+    assert "Datumet måste ligga inom det angivna året." in response.content.decode()
+
+
+def test_only_the_municipal_admin_sets_reporting_dates(client, running):
+    _case, users = running("ystad")
+    client.force_login(users["preparer"])
+
+    assert client.get(reverse("reporting:dates")).status_code == 403
+    assert (
+        client.post(reverse("reporting:dates"), {"name": "Årsbokslut", "year": 2028, "date": "2028-12-20"}).status_code
+        == 403
+    )
