@@ -23,5 +23,6 @@ class ReportingConfig(AppConfig):
                 "report.returned": _("Rapport åter för komplettering"),
                 "project.organisation": _("Projektorganisationen ändrad"),
                 "project.plan": _("Projektplanen sparad"),
+                "reporting.date_set": _("Rapporteringsdatum satt"),
             }
         )
