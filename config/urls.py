@@ -13,4 +13,5 @@ urlpatterns = [
     path("arenden/", include("consultations.urls")),
     path("arenden/", include("decisions.urls")),
     path("aviseringar/", include("notifications.urls")),
+    path("", include("evaluation.urls")),
 ]
