@@ -78,6 +78,7 @@ class CostLineForm(forms.Form):
     def __init__(self, *args, payers, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["payer"].choices = payers
+        self.fields["payer"].initial = payers[0][0]  # so an untouched extra row counts as unchanged
 
 
 class OutcomeLineForm(forms.Form):
@@ -98,8 +99,10 @@ class OutcomeLineForm(forms.Form):
     deadweight = PercentField(label=_("Dödvikt (%)"), initial=0)
     attribution = PercentField(label=_("Andel som beror på andra (%)"), initial=0)
     displacement = PercentField(label=_("Undanträngning (%)"), initial=0)
-    confidence = forms.ChoiceField(label=_("Tillförlitlighet"), choices=Confidence.choices)
-    effect_source = forms.ChoiceField(label=_("Effekten skattas från"), choices=EffectSource.choices)
+    confidence = forms.ChoiceField(label=_("Tillförlitlighet"), choices=Confidence.choices, initial=Confidence.MEDIUM)
+    effect_source = forms.ChoiceField(
+        label=_("Effekten skattas från"), choices=EffectSource.choices, initial=EffectSource.ESTIMATE
+    )
     cashable = forms.BooleanField(label=_("Frigörbar (kan tas ur en budget)"), required=False)
     transfer = forms.BooleanField(label=_("Transferering mellan betalare"), required=False)
     transfer_from = forms.ChoiceField(label=_("Transfereringen går från"), required=False)
