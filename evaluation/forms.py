@@ -14,6 +14,8 @@ from .enums import MAX_HORIZON, Comparison, Confidence, EffectSource, Group, Rec
 from .models import UnitCost
 
 PERCENT_MESSAGE = _("Ange en andel mellan 0 och 100 %.")
+# Django formats min/max messages with their limit, so a literal per cent sign is written twice.
+PERCENT_LIMIT_MESSAGE = _("Ange en andel mellan 0 och 100 %%.")
 
 
 class NumberField(forms.DecimalField):
@@ -43,7 +45,11 @@ class PercentField(NumberField):
         super().__init__(
             max_digits=5,
             decimal_places=2,
-            error_messages={"min_value": PERCENT_MESSAGE, "max_value": PERCENT_MESSAGE, "invalid": PERCENT_MESSAGE},
+            error_messages={
+                "min_value": PERCENT_LIMIT_MESSAGE,
+                "max_value": PERCENT_LIMIT_MESSAGE,
+                "invalid": PERCENT_MESSAGE,
+            },
             min_value=Decimal(0),
             max_value=Decimal(100),
             **kwargs,

@@ -24,9 +24,10 @@ from .enums import (
     Recommendation,
 )
 
+# Validators format their message with the limit, so a literal per cent sign is written twice.
 PERCENT_VALIDATORS = [
-    MinValueValidator(Decimal(0), message=_("Ange en andel mellan 0 och 100 %.")),
-    MaxValueValidator(Decimal(100), message=_("Ange en andel mellan 0 och 100 %.")),
+    MinValueValidator(Decimal(0), message=_("Ange en andel mellan 0 och 100 %%.")),
+    MaxValueValidator(Decimal(100), message=_("Ange en andel mellan 0 och 100 %%.")),
 ]
 
 

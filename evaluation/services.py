@@ -61,11 +61,7 @@ def payer_choices(municipality):
 # ---- Calculation ---------------------------------------------------------------------------------
 def calculation_for(case, kind):
     """The case's calculation of this kind, or an unsaved one with the defaults."""
-    found = (
-        Calculation.objects.filter(case=case, kind=kind)
-        .prefetch_related("cost_lines", "outcome_lines__unit_cost")
-        .first()
-    )
+    found = Calculation.objects.filter(case=case, kind=kind).prefetch_related("cost_lines", "outcome_lines").first()
     if found:
         return found
     first_year = case.period_start.year if case.period_start else timezone.localdate().year
@@ -216,7 +212,9 @@ def save_calculation(case, kind, user, *, discount_rate, horizon, first_year, co
 
 
 def latest_snapshot(case, kind):
-    return CalculationSnapshot.objects.filter(case=case, kind=kind).order_by("-number").first()
+    return (
+        CalculationSnapshot.objects.filter(case=case, kind=kind).select_related("saved_by").order_by("-number").first()
+    )
 
 
 # ---- Measurement plan and values -----------------------------------------------------------------
