@@ -51,7 +51,7 @@ def cumulative_chart(years, cumulative, *, chart_id="cumulative"):
         f'aria-labelledby="{chart_id}-title {chart_id}-desc" class="chart" width="100%">',
         f'<title id="{chart_id}-title">{escape(title)}</title><desc id="{chart_id}-desc">{escape(desc)}</desc>',
     ]
-    for tick in (low, (low + high) / 2, high):
+    for tick in sorted({low, 0.0, high}):
         y = y_of(tick)
         parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" stroke="{GRID}"/>')
         parts.append(

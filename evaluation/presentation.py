@@ -32,6 +32,10 @@ def calculation_context(snapshot, payers):
         for key in result.payers
         if any(result.payer_nominal[key])
     ]
+    payer_year_rows = [
+        (year, [(row["nominal"][index], row["discounted"][index]) for row in payer_rows])
+        for index, year in enumerate(result.years)
+    ]
     confidence = dict(Confidence.choices)
     return {
         "result": result,
@@ -48,6 +52,7 @@ def calculation_context(snapshot, payers):
             )
         ),
         "payer_rows": payer_rows,
+        "payer_year_rows": payer_year_rows,
         "line_rows": [(line, confidence.get(line.confidence, line.confidence)) for line in result.lines],
         "cumulative_svg": charts.cumulative_chart(result.years, result.cumulative_discounted),
         "tornado_svg": charts.tornado_chart(result.tornado, result.npv),
