@@ -1,10 +1,10 @@
 """A preparer in Sundsvall opens a case's calculation, changes the discount rate and a unit cost,
 and sees the NPV, the payback and the charts change; axe-core finds nothing serious."""
 
-import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from accounts.models import User
 from applications.services import create_case
@@ -21,7 +21,7 @@ def calculated_case(demo):
     preparer = User.objects.get(email=f"beredare.sundsvall@{DEMO_DOMAIN}")
     case = create_case(applicant, title="Familjestöd i Sundsvall")
     placement = UnitCost.objects.get(municipality=case.municipality, name__startswith="Dygn i HVB")
-    year = datetime.date.today().year  # noqa: DTZ011 - a calendar year for the form, not a timestamp
+    year = timezone.localdate().year
     line = {
         "name": "Färre dygn i HVB",
         "unit_cost": placement,
