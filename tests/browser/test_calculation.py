@@ -91,3 +91,16 @@ def test_sundsvall_preparer_changes_rate_and_unit_cost_and_sees_results_change(
     response = page.request.get(f"{live_server.url}/arenden/{calculated_case.pk}/kalkyl/forecast/pdf/")
     assert response.headers["content-type"] == "application/pdf"
     (artifacts_dir / "calculation-sundsvall.pdf").write_bytes(response.body())
+
+
+def test_evaluation_pages_pass_axe(page, live_server, login, axe, calculated_case):
+    login(page, f"beredare.sundsvall@{DEMO_DOMAIN}")
+    for path in (
+        f"/arenden/{calculated_case.pk}/utvardering/",
+        f"/arenden/{calculated_case.pk}/utvardering/matplan/",
+        f"/arenden/{calculated_case.pk}/utvardering/final/",
+        "/enhetskostnader/",
+    ):
+        page.goto(f"{live_server.url}{path}")
+        assert page.locator("h1").count() == 1
+        axe.check(page)
