@@ -93,7 +93,7 @@ def test_sundsvall_preparer_changes_rate_and_unit_cost_and_sees_results_change(
     (artifacts_dir / "calculation-sundsvall.pdf").write_bytes(response.body())
 
 
-def test_evaluation_pages_pass_axe(page, live_server, login, axe, calculated_case):
+def test_evaluation_pages_pass_axe(page, live_server, login, axe, artifacts_dir, calculated_case):
     login(page, f"beredare.sundsvall@{DEMO_DOMAIN}")
     for path in (
         f"/arenden/{calculated_case.pk}/utvardering/",
@@ -104,3 +104,5 @@ def test_evaluation_pages_pass_axe(page, live_server, login, axe, calculated_cas
         page.goto(f"{live_server.url}{path}")
         assert page.locator("h1").count() == 1
         axe.check(page)
+        name = path.strip("/").replace("/", "-").replace(str(calculated_case.pk), "case")
+        page.screenshot(path=str(artifacts_dir / f"evaluation-{name}.png"), full_page=True)

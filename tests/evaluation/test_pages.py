@@ -260,9 +260,9 @@ def test_values_page_shows_difference_in_differences_beside_the_naive_estimates(
     response = client.post(page, {"period": "2027-01-01", "group": "comparison", "value": "8"}, follow=True)
 
     content = response.content.decode()
-    assert re.search(r"Skillnad-i-skillnader.*?</th><td class=\"num\">-4", content, re.S)
-    assert re.search(r"Naiv före–efter.*?</th><td class=\"num\">-6", content, re.S)
-    assert re.search(r"Bara efter.*?</th><td class=\"num\">-2", content, re.S)
+    assert re.search(r"Skillnad-i-skillnader.*?</th><td class=\"num text-end\">-4", content, re.S)
+    assert re.search(r"Naiv före–efter.*?</th><td class=\"num text-end\">-6", content, re.S)
+    assert re.search(r"Bara efter.*?</th><td class=\"num text-end\">-2", content, re.S)
 
 
 def test_final_evaluation_page_links_to_the_implementation_decision(client, sundsvall):
