@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from applications.forms import DateInput, KronorField
 from core.formatting import format_kronor
 
-from .enums import MAX_HORIZON, Comparison, Confidence, EffectSource, Group, Recommendation
+from .enums import MAX_HORIZON, Comparison, Confidence, EffectSource, Group, IndicatorKind, Recommendation
 from .models import UnitCost
 
 PERCENT_MESSAGE = _("Ange en andel mellan 0 och 100 %.")
@@ -232,7 +232,8 @@ class IndicatorForm(forms.Form):
     name = forms.CharField(label=_("Indikator"), max_length=200)
     kind = forms.ChoiceField(
         label=_("Typ av mått"),
-        choices=[("process", _("processmått")), ("effect", _("effekt- eller utfallsmått"))],
+        choices=IndicatorKind.choices,
+        initial=IndicatorKind.PROCESS,  # the first option, so an untouched extra row counts as unchanged
     )
     unit = forms.CharField(label=_("Enhet"), max_length=60, required=False)
     baseline_value = NumberField(label=_("Basvärde"), required=False)

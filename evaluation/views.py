@@ -314,6 +314,8 @@ def unit_costs(request):
     allowed, reason = rules.may_edit_unit_costs(request.user, municipality.pk)
     edited = None
     if request.GET.get("andra"):
+        if not request.GET["andra"].isdigit():
+            raise Http404
         edited = get_object_or_404(UnitCost, pk=request.GET["andra"], municipality=municipality)
     form = UnitCostForm(request.POST or None, instance=edited)
     if request.method == "POST":

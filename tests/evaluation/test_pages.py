@@ -229,6 +229,22 @@ def test_applicant_makes_the_measurement_plan_on_its_page(client, sundsvall):
     assert "Mätplanen är sparad." in response.content.decode()
 
 
+def test_an_untouched_extra_indicator_row_is_ignored(client, sundsvall):
+    client.force_login(sundsvall.users["applicant"])
+    data = {**plan_post(), "indicators-TOTAL_FORMS": "2", "indicators-1-kind": "process"}
+
+    client.post(reverse("evaluation:plan", args=[sundsvall.case.pk]), data)
+
+    assert MeasurementPlan.objects.get().indicators.count() == 1
+
+
+def test_a_unit_cost_of_another_municipality_is_not_found_on_the_catalogue_page(client, sundsvall, people):
+    client.force_login(people("ystad")["controller"])
+
+    assert client.get(reverse("evaluation:unit_costs") + f"?andra={sundsvall.unit_cost.pk}").status_code == 404
+    assert client.get(reverse("evaluation:unit_costs") + "?andra=x").status_code == 404
+
+
 def test_an_effect_indicator_without_a_baseline_is_refused_on_the_page(client, sundsvall):
     client.force_login(sundsvall.users["applicant"])
 
