@@ -42,6 +42,14 @@ def idea_problems(case):
     return problems
 
 
+def _has_structured_plan(case):
+    """A structured mätplan with at least one indicator (made on the evaluation pages) also
+    satisfies a rule set that requires a measurement plan. Read through the reverse relation so
+    this module does not import the evaluation app."""
+    plan = getattr(case, "structured_plan", None)
+    return plan is not None and plan.indicators.exists()
+
+
 def application_problems(case, today=None):
     """All rule-set problems with an application, in form order. Empty means it may be submitted."""
     today = today or timezone.localdate()
@@ -56,7 +64,7 @@ def application_problems(case, today=None):
     for section in rules.sections:
         if section["required"] and not str(case.sections.get(section["key"], "")).strip():
             problems.append(Problem(section_field(section["key"]), _("Avsnittet måste fyllas i.")))
-    if rules.measurement_plan_required and not case.measurement_plan.strip():
+    if rules.measurement_plan_required and not case.measurement_plan.strip() and not _has_structured_plan(case):
         problems.append(
             Problem("measurement_plan", _("Regelverket kräver en mätplan för att ansökan ska vara komplett."))
         )

@@ -14,4 +14,5 @@ urlpatterns = [
     path("arenden/", include("decisions.urls")),
     path("aviseringar/", include("notifications.urls")),
     path("", include("reporting.urls")),
+    path("", include("evaluation.urls")),
 ]

@@ -20,6 +20,7 @@ from applications.services import create_case
 from applications.walk import walk_to
 from consultations.services import request_consultation
 from discussion.services import post_comment
+from evaluation.services import seed_unit_costs
 from municipalities.enums import ActorKind, UnitKind
 from municipalities.models import ExternalActor, Municipality, OrganisationalUnit
 from reporting.models import ObligationStatus
@@ -134,6 +135,7 @@ def load_demo():
             created_units[name] = unit
         for name, kind in ACTORS:
             ExternalActor.objects.get_or_create(municipality=municipality, name=name, defaults={"kind": kind})
+        seed_unit_costs(municipality)
         applicant_units = _applicant_units(municipality)
         for role, local_part in ROLE_LOGINS.items():
             user = _demo_user(
