@@ -76,9 +76,20 @@ class ReportForm(HeadingsForm):
         help_text=_("Förklara större avvikelser mot budgeten."),
     )
 
-    def __init__(self, *args, headings, years, **kwargs):
+    def __init__(self, *args, headings, years, indicators=(), **kwargs):
         super().__init__(*args, headings=headings, **kwargs)
         self.years = years
+        self.indicators = [indicator for indicator, _values in indicators]
+        for indicator in self.indicators:
+            unit = f" ({indicator.unit})" if indicator.unit else ""
+            for group, label in (("target", _("målgruppen")), ("comparison", _("jämförelsegruppen"))):
+                self.fields[f"indicator_{indicator.pk}_{group}"] = forms.DecimalField(
+                    label=f"{indicator.name}{unit}: {label}",
+                    required=False,
+                    max_digits=14,
+                    decimal_places=2,
+                    localize=True,
+                )
         for year in years:
             self.fields[f"outcome_{year}"] = KronorField(
                 label=_("Utfall %(year)s (kr)") % {"year": year}, required=False
@@ -88,6 +99,14 @@ class ReportForm(HeadingsForm):
 
     def outcomes(self):
         return {year: self.cleaned_data.get(f"outcome_{year}") for year in self.years}
+
+    def measured(self):
+        return {
+            indicator.pk: {
+                group: self.cleaned_data.get(f"indicator_{indicator.pk}_{group}") for group in ("target", "comparison")
+            }
+            for indicator in self.indicators
+        }
 
 
 class ReviewForm(forms.Form):

@@ -21,6 +21,9 @@ from applications.models import Case
 from applications.services import ALLOWED_UPLOADS, TransitionRefusedError, upload_problem
 from audit.services import record
 from decisions.models import GRANTING_KINDS, DecisionLine
+from evaluation.enums import Group
+from evaluation.models import Indicator, IndicatorValue
+from evaluation.services import enter_indicator_value
 from notifications.models import NotificationKind
 from notifications.services import notify_each
 
@@ -350,11 +353,24 @@ def _status_change(case, action, obligation, user, before, *, reason=""):
     )
 
 
-def save_report(obligation, user, *, texts, outcomes, economy_comment="", submit=False):
+def report_indicators(obligation):
+    """The indicators of the case's measurement plan, with the values measured at the end of the
+    report's period: [(indicator, {group: value})]."""
+    indicators = list(Indicator.objects.filter(plan__case=obligation.case_id).order_by("id"))
+    values = IndicatorValue.objects.filter(indicator__in=indicators, period=obligation.period_end)
+    measured = {}
+    for value in values:
+        measured.setdefault(value.indicator_id, {})[value.group] = value.value
+    return [(indicator, measured.get(indicator.pk, {})) for indicator in indicators]
+
+
+def save_report(obligation, user, *, texts, outcomes, economy_comment="", submit=False, measured=None):
     """Save the report of ``obligation`` as a draft, or submit it.
 
     ``texts`` are the answers under ``report_headings`` in order; ``outcomes`` maps each year of
     ``report_years`` to the amount spent (Decimal). A submission needs every text and every year.
+    ``measured`` maps an indicator's id to ``{group: value}`` measured at the period's end; the
+    values go to the measurement plan (evaluation), marked with this report.
 
     Refuses (TransitionRefusedError) someone outside the project, a report already submitted or
     accepted, and a project that is not running; (ValidationError, by field) missing or negative
@@ -369,23 +385,9 @@ def save_report(obligation, user, *, texts, outcomes, economy_comment="", submit
             raise TransitionRefusedError(reason)
         headings = report_headings(obligation)
         years = report_years(obligation)
-        errors = {}
         if len(texts) != len(headings):
             raise ValidationError(_("Rapporten ska ha %(n)s avsnitt.") % {"n": len(headings)})
-        for year in years:
-            amount = outcomes.get(year)
-            if amount is not None and amount < 0:
-                errors[f"outcome_{year}"] = _("Utfallet kan inte vara negativt.")
-            elif amount is None and submit:
-                errors[f"outcome_{year}"] = _("Ange utfallet för %(year)s (0 om inget har använts).") % {"year": year}
-        if submit:
-            for index, text in enumerate(texts):
-                if not text.strip():
-                    errors[f"text_{index}"] = _("Skriv något under rubriken innan rapporten lämnas in.")
-            if timezone.localdate() < obligation.period_start:
-                errors["__all__"] = _("Perioden börjar %(start)s; rapporten kan lämnas in först då.") % {
-                    "start": obligation.period_start.isoformat()
-                }
+        errors = _report_problems(obligation, texts, outcomes, submit=submit)
         if errors:
             raise ValidationError(errors)
         budget = budget_by_year(case)
@@ -403,6 +405,7 @@ def save_report(obligation, user, *, texts, outcomes, economy_comment="", submit
             for year in years
             if outcomes.get(year) is not None
         )
+        _store_measured(obligation, report, user, measured or {})
         if submit:
             before = obligation.status
             report.submitted_by, report.submitted_at = user, timezone.now()
@@ -420,6 +423,43 @@ def save_report(obligation, user, *, texts, outcomes, economy_comment="", submit
                 url=_report_url(obligation),
             )
     return report
+
+
+def _report_problems(obligation, texts, outcomes, *, submit):
+    """What is wrong with the report, by field: negative figures always; on submission also empty
+    headings, missing years and a period that has not begun."""
+    errors = {}
+    for year in report_years(obligation):
+        amount = outcomes.get(year)
+        if amount is not None and amount < 0:
+            errors[f"outcome_{year}"] = _("Utfallet kan inte vara negativt.")
+        elif amount is None and submit:
+            errors[f"outcome_{year}"] = _("Ange utfallet för %(year)s (0 om inget har använts).") % {"year": year}
+    if submit:
+        for index, text in enumerate(texts):
+            if not text.strip():
+                errors[f"text_{index}"] = _("Skriv något under rubriken innan rapporten lämnas in.")
+        if timezone.localdate() < obligation.period_start:
+            errors["__all__"] = _("Perioden börjar %(start)s; rapporten kan lämnas in först då.") % {
+                "start": obligation.period_start.isoformat()
+            }
+    return errors
+
+
+def _store_measured(obligation, report, user, measured):
+    """The indicator values entered in the report go to the measurement plan, marked with it."""
+    indicators = {indicator.pk: indicator for indicator, _values in report_indicators(obligation)}
+    for indicator_id, by_group in measured.items():
+        for group, value in by_group.items():
+            if value is not None and indicator_id in indicators and group in Group.values:
+                enter_indicator_value(
+                    indicators[indicator_id],
+                    user,
+                    period=obligation.period_end,
+                    group=group,
+                    value=value,
+                    report_id=report.pk,
+                )
 
 
 def add_report_attachment(obligation, user, upload, *, max_mb):

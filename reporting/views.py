@@ -111,12 +111,19 @@ def report_view(request, pk, obligation_id):
     headings = services.report_headings(obligation)
     rows = services.economy_rows(obligation)
     years = [year for year, _budget, _outcome in rows]
+    indicators = services.report_indicators(obligation)
     written = {section["title"]: section["text"] for section in report.sections} if report else {}
     form = ReportForm(
         request.POST or None,
         headings=headings,
         years=years,
+        indicators=indicators,
         initial={
+            **{
+                f"indicator_{indicator.pk}_{group}": value
+                for indicator, measured in indicators
+                for group, value in measured.items()
+            },
             **{f"text_{i}": written.get(title, "") for i, title in enumerate(headings)},
             **{f"outcome_{year}": outcome for year, _budget, outcome in rows},
             "economy_comment": report.economy_comment if report else "",
@@ -136,6 +143,7 @@ def report_view(request, pk, obligation_id):
                     outcomes=form.outcomes(),
                     economy_comment=form.cleaned_data["economy_comment"],
                     submit=submit,
+                    measured=form.measured(),
                 )
             except TransitionRefusedError as error:
                 messages.error(request, str(error))
@@ -161,6 +169,11 @@ def report_view(request, pk, obligation_id):
             "form": form,
             "text_fields": [form[f"text_{index}"] for index in range(len(headings))],
             "outcome_fields": [(form[f"outcome_{year}"], budget) for year, budget, _outcome in rows],
+            "indicator_fields": [
+                (indicator, form[f"indicator_{indicator.pk}_target"], form[f"indicator_{indicator.pk}_comparison"])
+                for indicator, _measured in indicators
+            ],
+            "indicators": indicators,
             "rows": _economy_table(rows),
             "may_write": may_write,
             "write_reason": write_reason,

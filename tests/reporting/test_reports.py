@@ -334,3 +334,50 @@ def test_project_plan_follows_the_rule_sets_template(running):
         ("Mätplan", "Hur vi mäter."),
         ("Budget per år", "Pengarna."),
     ]
+
+
+def test_indicator_values_in_a_report_go_to_the_measurement_plan(norrkoping):
+    from evaluation.models import Indicator, IndicatorValue, MeasurementPlan
+
+    case, users, half_time = norrkoping
+    plan = MeasurementPlan.objects.create(
+        case=case, goals="Högre närvaro.", activities="Läxhjälp.", updated_by=users["applicant"]
+    )
+    attendance = Indicator.objects.create(
+        plan=plan, name="Närvaro", kind="effect", unit="%", baseline_value=Decimal(85)
+    )
+
+    report = services.save_report(
+        half_time,
+        users["applicant"],
+        texts=texts_for(half_time),
+        outcomes=outcomes_for(half_time),
+        submit=True,
+        measured={attendance.pk: {"target": Decimal("91.5"), "comparison": Decimal(86)}},
+    )
+
+    stored = IndicatorValue.objects.filter(indicator=attendance).order_by("group")
+    assert [(v.group, v.value, v.period, v.report_id) for v in stored] == [
+        ("comparison", Decimal("86.00"), half_time.period_end, report.pk),
+        ("target", Decimal("91.50"), half_time.period_end, report.pk),
+    ]
+    assert services.report_indicators(half_time) == [
+        (attendance, {"comparison": Decimal("86.00"), "target": Decimal("91.50")})
+    ]
+
+
+def test_a_named_project_manager_enters_indicator_values_through_the_report(norrkoping):
+    from evaluation.models import Indicator, IndicatorValue, MeasurementPlan
+
+    case, users, half_time = norrkoping
+    manager = UserFactory(municipality=case.municipality)
+    services.set_project_organisation(case, users["preparer"], manager=manager)
+    plan = MeasurementPlan.objects.create(case=case, goals="Mål.", activities="Akt.", updated_by=users["applicant"])
+    indicator = Indicator.objects.create(plan=plan, name="Närvaro", kind="effect")
+    half_time = type(half_time).objects.get(pk=half_time.pk)
+
+    services.save_report(
+        half_time, manager, texts=texts_for(half_time), outcomes={}, measured={indicator.pk: {"target": Decimal(90)}}
+    )
+
+    assert IndicatorValue.objects.get().entered_by == manager
