@@ -347,6 +347,7 @@ def record_appropriation(fund, user, *, amount, year, basis, entry_date=None, no
 # ---- Grants --------------------------------------------------------------------------------------
 
 
+@transaction.atomic
 def commit_grant(case, decision, years, user, *, entry_date=None):
     """The commitment of a granted decision, one entry per year. Called by the decision service
     inside its transaction; refuses the grant, naming the shortfall, when the fund cannot carry
@@ -358,6 +359,7 @@ def commit_grant(case, decision, years, user, *, entry_date=None):
     fund = _locked(fund)
     policy = fund_policy(fund)
     name = case.number or case.title
+    years = {year: _amount(amount) for year, amount in years.items() if amount != 0}
     balances = fund_balances(fund, policy)
     need = sum(years.values(), ZERO)
     if need > balances.available:
@@ -376,7 +378,8 @@ def commit_grant(case, decision, years, user, *, entry_date=None):
         if policy.uses_yearly_appropriation and amount > left:
             raise FundRefusedError(
                 _(
-                    "%(case)s: för %(year)s finns %(available)s kvar av anslaget men beviljandet är %(need)s; det saknas %(short)s."
+                    "%(case)s: för %(year)s finns %(available)s kvar av anslaget men beviljandet är %(need)s; "
+                    "det saknas %(short)s."
                 )
                 % {
                     "case": name,
@@ -394,12 +397,11 @@ def commit_grant(case, decision, years, user, *, entry_date=None):
             kind=K.COMMITMENT,
             year=year,
             amount=amount,
-            entry_date=entry_date or decision.meeting_date,
+            entry_date=entry_date or (decision.meeting_date if decision else None),
             case=case,
             decision=decision,
         )
         for year, amount in sorted(years.items())
-        if amount > 0
     ]
 
 

@@ -23,8 +23,8 @@ def split_of(case):
     return {cost.year: cost.amount for cost in case.costs.all()}
 
 
-def ready(new_case, slug, title="Tidiga insatser"):
-    case, users = new_case(slug, title=title)
+def ready(make_case, slug, title="Tidiga insatser"):
+    case, users = make_case(slug, title=title)
     return walk_to(case, S.READY_FOR_DECISION, users), users
 
 

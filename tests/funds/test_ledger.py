@@ -200,12 +200,12 @@ def test_payout_over_the_years_grant_is_refused_with_the_shortfall(new_case, tod
 
 
 def test_ale_pays_out_only_after_the_steering_group_approves_the_plan(new_case, today):
-    case, users, fund = granted(new_case, "ale", reserved=5_000_000)
+    case, users, _fund = granted(new_case, "ale", reserved=5_000_000)
 
     with pytest.raises(funds.FundRefusedError, match="Utbetalningsplanen ska vara godkänd av"):
         funds.record_payout(case, users["controller"], amount=kr(100_000), year=2027)
     funds.save_payout_plan(case, users["applicant"], description="Halva i januari, halva i juli.")
-    with pytest.raises(funds.FundRefusedError, match="Bara .* godkänner utbetalningsplanen"):
+    with pytest.raises(funds.FundRefusedError, match=r"Bara .* godkänner utbetalningsplanen"):
         funds.approve_payout_plan(case, users["decision_body"])
     funds.approve_payout_plan(case, users["preparer"])
     entry = funds.record_payout(case, users["controller"], amount=kr(100_000), year=2027)
@@ -235,7 +235,7 @@ def test_ystad_compensates_costs_twice_a_year_against_reports(new_case, today):
 
 
 def test_sundsvall_pays_an_internal_grant_on_the_rule_sets_account(new_case, today):
-    case, users, fund = granted(
+    case, users, _fund = granted(
         new_case, "sundsvall", reserved=5_000_000, appropriations={2026: 1e6, 2027: 1e6, 2028: 1e6}
     )
 
@@ -269,7 +269,7 @@ def test_ystad_carries_unused_money_over_financed_from_next_years_appropriation(
 
 
 def test_carry_over_beyond_next_years_appropriation_is_refused(new_case, today):
-    case, users, fund = granted(new_case, "ystad", reserved=5e6, appropriations={2026: 1e6, 2027: 600_000, 2028: 1e6})
+    case, users, _fund = granted(new_case, "ystad", reserved=5e6, appropriations={2026: 1e6, 2027: 600_000, 2028: 1e6})
 
     with pytest.raises(funds.FundRefusedError) as refusal:
         funds.record_carry_over(case, users["controller"], amount=kr(200_000), from_year=2026, basis="KS § 12")
@@ -280,26 +280,26 @@ def test_carry_over_beyond_next_years_appropriation_is_refused(new_case, today):
 
 
 def test_carry_over_is_refused_where_the_rule_set_has_none(new_case, today):
-    case, users, fund = granted(new_case, "norrkoping", reserved=5e6)
+    case, users, _fund = granted(new_case, "norrkoping", reserved=5e6)
 
     with pytest.raises(funds.FundRefusedError, match="medger inte att outnyttjade medel flyttas"):
         funds.record_carry_over(case, users["controller"], amount=kr(1), from_year=2026, basis="KS")
 
 
 def test_sundsvall_freezes_unspent_money_and_it_is_not_consumed(new_case, today):
-    case, users, fund = granted(new_case, "sundsvall", reserved=5e6, appropriations={2026: 1e6, 2027: 1e6, 2028: 1e6})
+    case, users, _fund = granted(new_case, "sundsvall", reserved=5e6, appropriations={2026: 1e6, 2027: 1e6, 2028: 1e6})
     controller = users["controller"]
     funds.record_payout(case, controller, amount=kr(500_000), year=2026, project_number="11-1")
 
     funds.record_freeze(case, controller, amount=kr(120_000), year=2026)
 
     assert funds.consumed(case) == kr(380_000)
-    with pytest.raises(funds.FundRefusedError, match="Bara .* är inte redan fryst"):
+    with pytest.raises(funds.FundRefusedError, match=r"Bara .* är inte redan fryst"):
         funds.record_freeze(case, controller, amount=kr(380_001), year=2026)
 
 
 def test_ystad_does_not_freeze(new_case, today):
-    case, users, fund = granted(new_case, "ystad", **YSTAD_MONEY)
+    case, users, _fund = granted(new_case, "ystad", **YSTAD_MONEY)
 
     with pytest.raises(funds.FundRefusedError, match="fryser inte"):
         funds.record_freeze(case, users["controller"], amount=kr(1), year=2026)
@@ -320,12 +320,12 @@ def test_correction_is_a_reversing_entry_and_the_original_stays(people, today):
     assert funds.fund_balances(fund).reserved == 0
     with pytest.raises(funds.FundRefusedError, match="redan rättad"):
         funds.reverse_entry(original, users["controller"], reason="Igen.")
-    with pytest.raises(funds.FundRefusedError, match="rättar rättelsen|rättelse"):
+    with pytest.raises(funds.FundRefusedError, match="En rättelse rättas genom en ny post"):
         funds.reverse_entry(reversal, users["controller"], reason="Igen.")
 
 
 def test_reversing_a_reservation_that_grants_rest_on_is_refused(new_case, today):
-    case, users, fund = granted(new_case, "norrkoping", reserved=2_000_000)
+    _case, users, fund = granted(new_case, "norrkoping", reserved=2_000_000)
     reservation = fund.entries.get(kind=EntryKind.RESERVATION)
 
     with pytest.raises(funds.FundRefusedError) as refusal:
