@@ -13,4 +13,6 @@ urlpatterns = [
     path("arenden/", include("consultations.urls")),
     path("arenden/", include("decisions.urls")),
     path("aviseringar/", include("notifications.urls")),
+    path("fonden/", include("funds.urls")),
+    path("arenden/", include("repayment.urls")),
 ]
