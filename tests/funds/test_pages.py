@@ -142,7 +142,7 @@ def test_form_says_what_is_wrong_next_to_the_field(client, people, today):
     assert typo.status_code == 400
     assert typo.context["forms"][0][2].errors == {"amount": ["Skriv beloppet i kronor, till exempel 1 250 000."]}
     assert zero.context["forms"][0][2].errors == {"amount": ["Beloppet måste vara större än noll."]}
-    appropriation = dict((key, form) for key, _title, form, _bound in over.context["forms"])["appropriation"]
+    appropriation = {key: form for key, _title, form, _bound in over.context["forms"]}["appropriation"]
     assert appropriation.errors == {
         "amount": [
             f"Anslaget får inte vara högre än avsättningen: {fk(1_000_000)} ryms för 2027; det saknas {fk(250_000)}."
@@ -162,7 +162,7 @@ def test_payout_form_on_a_case_that_was_not_granted_is_refused(client, new_case,
     )
 
     assert response.status_code == 400
-    payout = dict((key, form) for key, _t, form, _b in response.context["forms"])["payout"]
+    payout = {key: form for key, _t, form, _b in response.context["forms"]}["payout"]
     assert "case" in payout.errors  # not offered: only granted cases are
     assert Fund.objects.get().entries.filter(kind=EntryKind.PAYOUT).count() == 0
 
@@ -188,7 +188,7 @@ def test_sundsvall_payout_form_asks_for_the_project_number(client, new_case, tod
     )
 
     assert response.status_code == 400
-    assert "project_number" in dict((k, f) for k, _t, f, _b in response.context["forms"])["payout"].errors
+    assert "project_number" in {k: f for k, _t, f, _b in response.context["forms"]}["payout"].errors
     assert ok.status_code == 302
     entry = Case.objects.get(pk=case.pk).ledger_entries.get(kind=EntryKind.PAYOUT)
     assert (entry.account, entry.project_number, entry.summary_code) == ("935900", "11-0042", "11")
