@@ -58,10 +58,12 @@ def fund_chart(points):
     values = [series_values(balances) for _day, balances in points]
     top = _nice_ceiling(max(max(v.values()) for v in values))
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
-    count = len(points)
+    first, last = points[0][0], points[-1][0]
+    span = (last - first).days
 
     def x(index):
-        return LEFT + (plot_w * index / (count - 1) if count > 1 else plot_w / 2)
+        """Time runs proportionally along the axis."""
+        return LEFT + (plot_w * (points[index][0] - first).days / span if span else plot_w / 2)
 
     def y(value):
         return TOP + plot_h - float(max(value, 0) / top) * plot_h
@@ -75,7 +77,8 @@ def fund_chart(points):
                 coords.append(f"{x(index):.1f},{y(values[index - 1][key]):.1f}")
             coords.append(f"{x(index):.1f},{y(value[key]):.1f}")
         series.append(Series(key, label, colour, dash, " ".join(coords)))
-    ticks = [{"y": round(y(top * part / 4), 1), "label": format_kronor(top * part / 4)} for part in range(5)]
+    # Coordinates go to the template as strings: a localised float would be written "220,0".
+    ticks = [{"y": f"{y(top * part / 4):.1f}", "label": format_kronor(top * part / 4)} for part in range(5)]
     return {
         "width": WIDTH,
         "height": HEIGHT,
