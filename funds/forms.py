@@ -151,3 +151,8 @@ class PayoutPlanForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("När och hur mycket som ska betalas ut."),
     )
+
+
+class ReconciliationForm(forms.Form):
+    ar = year_field()
+    resultat = KronorField(label=_("Årets resultat enligt bokslutet (kr)"), min_value=None)

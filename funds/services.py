@@ -48,6 +48,7 @@ class FundRefusedError(Exception):
 @dataclass
 class YearBalance:
     year: int
+    reserved: Decimal = ZERO
     appropriated: Decimal = ZERO
     committed: Decimal = ZERO
     carried_in: Decimal = ZERO
@@ -100,6 +101,7 @@ def compute_balances(rows, policy):
     for kind, y, from_year, amount in rows:
         if kind == K.RESERVATION:
             balances.reserved += amount
+            year(y).reserved += amount
         elif kind == K.APPROPRIATION:
             balances.appropriated += amount
             year(y).appropriated += amount
@@ -698,6 +700,40 @@ def reverse_entry(entry, user, *, reason):
         reverses=entry,
         note=reason,
         reason=reason,
+    )
+
+
+# ---- Balance requirement (balanskravet) ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    """Ystad's reconciliation against the balance requirement: the year's result with and without
+    the social-investment costs, and how much of the reservation the year used."""
+
+    year: int
+    result: Decimal
+    social_costs: Decimal  # paid out in the year, less what was frozen unspent
+    reservation_left: Decimal  # reserved and repaid up to the year's end, less all costs so far
+
+    @property
+    def result_excluding(self):
+        return self.result + self.social_costs
+
+    @property
+    def reservation_used(self):
+        return self.social_costs
+
+
+def reconciliation(fund, year, result, policy=None):
+    balances = fund_balances(fund, policy)
+    upto = [b for b in balances.year_list if b.year <= year]
+    this = balances.year(year)
+    return Reconciliation(
+        year=year,
+        result=result,
+        social_costs=this.paid - this.frozen,
+        reservation_left=sum((b.reserved + b.repaid - b.paid + b.frozen for b in upto), ZERO),
     )
 
 

@@ -100,6 +100,12 @@ def fund_detail(request, slug):
     entries = list(services.ledger(fund))
     reversed_ids = {entry.reverses_id for entry in entries if entry.reverses_id}
     points = services.history_points(fund, policy)
+    check = forms.ReconciliationForm(request.GET or None)
+    reconciled = (
+        services.reconciliation(fund, check.cleaned_data["ar"], check.cleaned_data["resultat"], policy)
+        if policy.holds_reservation and check.is_valid()
+        else None
+    )
     status = 400 if bound_key in built else 200
     return render(
         request,
@@ -116,6 +122,8 @@ def fund_detail(request, slug):
             "points": [(day, series_values(b)) for day, b in points],
             "forms": [(key, title, form, key == bound_key) for key, (title, form) in built.items()],
             "may_record": may_record,
+            "reconciliation_form": check if policy.holds_reservation else None,
+            "reconciliation": reconciled,
         },
         status=status,
     )

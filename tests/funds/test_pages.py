@@ -228,3 +228,25 @@ def test_fund_page_queries_do_not_grow_with_the_ledger(client, new_case, today, 
         response = client.get(url("ystad"))
 
     assert len(response.context["entries"]) == 1 + 3 + 3 + 2 + 30 + 1
+
+
+def test_ystad_reconciles_the_years_result_against_the_balance_requirement(client, new_case, today):
+    case, users = ready(new_case, "ystad")
+    fund = set_up_fund(users, reserved=5e6, appropriations={2026: 1e6, 2027: 1e6, 2028: 1e6})
+    decide(case, users)
+    case = Case.objects.get(pk=case.pk)
+    funds.record_payout(case, users["controller"], amount=kr(300_000), year=2026, report_id=1)
+    funds.record_payout(case, users["controller"], amount=kr(100_000), year=2027, report_id=2)
+    client.force_login(users["management"])
+
+    response = client.get(url("ystad"), {"ar": "2026", "resultat": "-250 000"})
+
+    reconciled = response.context["reconciliation"]
+    assert (reconciled.result, reconciled.social_costs, reconciled.result_excluding) == (
+        kr(-250_000),
+        kr(300_000),
+        kr(50_000),
+    )
+    assert (reconciled.reservation_used, reconciled.reservation_left) == (kr(300_000), kr(4_700_000))
+    assert funds.reconciliation(fund, 2027, kr(0)).reservation_left == kr(4_600_000)
+    assert "Resultat exklusive sociala investeringar" in response.content.decode()
