@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.services import cases_for_list
@@ -78,6 +79,8 @@ def plan_page(request, pk):
         plan is not None and plan.status == PlanStatus.APPROVED and may_record_money(user, case.municipality_id)
     )
     can_approve = plan is not None and plan.status == PlanStatus.DRAFT and user.has_role(policy.decided_by)
+    last_year = max((row.installment.year for row in rows), default=None)
+    window_passed = last_year is None or timezone.localdate().year > last_year
     plan_form = PlanForm(policy=policy) if can_draft else None
     formset = InstallmentFormSet(prefix="rows", form_kwargs={"municipality": case.municipality}) if can_draft else None
     repay_form = RepaymentForm(rows=rows, from_savings=policy.from_savings) if can_record else None
@@ -117,7 +120,7 @@ def plan_page(request, pk):
             "formset": formset,
             "repay_form": repay_form,
             "can_approve": can_approve,
-            "can_close": can_record,
+            "can_close": can_record and window_passed,
             "approver": case.rules.body_name(policy.decided_by),
         },
         status=400 if action in ("draft", "repay") else 200,
