@@ -1,6 +1,9 @@
+import csv
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -172,3 +175,61 @@ def payout_plan_approve(request, pk):
     else:
         messages.success(request, _("Utbetalningsplanen är godkänd."))
     return redirect("applications:detail", case.pk)
+
+
+EXPORT_COLUMNS = [
+    "post",
+    "datum",
+    "slag",
+    "år",
+    "från år",
+    "belopp",
+    "ärende",
+    "beslut",
+    "underlag",
+    "nämnd/verksamhet",
+    "konto",
+    "projektnummer",
+    "summeringskod",
+    "rapport",
+    "referens",
+    "rättar post",
+    "bokförd av",
+]
+
+
+@login_required
+def fund_export(request, slug):
+    """The ledger as CSV for the accounting (Sundsvall: account 935900, the project number and
+    summary code 11 on each internal grant), for those who may read the fund."""
+    municipality = get_object_or_404(Municipality.objects.visible_to(request.user), slug=slug)
+    if not request.user.has_perm("funds.view_fund", municipality):
+        raise PermissionDenied
+    fund = get_object_or_404(Fund, municipality=municipality)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="fond-{municipality.slug}.csv"'
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(EXPORT_COLUMNS)
+    for e in services.ledger(fund):
+        writer.writerow(
+            [
+                e.pk,
+                e.entry_date.isoformat(),
+                e.kind,
+                e.year,
+                e.from_year or "",
+                f"{e.amount:.2f}".replace(".", ","),
+                e.case.number if e.case else "",
+                str(e.decision) if e.decision else "",
+                e.basis,
+                e.unit.name if e.unit else "",
+                e.account,
+                e.project_number,
+                e.summary_code,
+                e.report_id or "",
+                e.reference,
+                e.reverses_id or "",
+                e.recorded_by.email,
+            ]
+        )
+    return response

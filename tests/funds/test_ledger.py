@@ -374,3 +374,25 @@ def test_history_points_follow_the_entries(people, today, time_machine):
 def test_split_of_helper_matches_the_walks_costs(new_case, today):
     case, _users = ready(new_case, "ystad")
     assert split_of(case) == {2026: kr(500_000), 2027: kr(500_000), 2028: kr(500_000)}
+
+
+def test_heby_sets_money_aside_in_the_yearly_budget_so_its_appropriations_are_the_fund(new_case, today):
+    case, users = ready(new_case, "heby")
+    fund = set_up_fund(users, appropriations={2026: 500_000, 2027: 500_000, 2028: 400_000})
+
+    with pytest.raises(DecisionRefusedError) as refusal:
+        decide(case, users)
+    assert str(refusal.value) == (
+        f"{case.number}: fonden har {fk(1_400_000)} tillgängligt men beviljandet är {fk(1_500_000)}; "
+        f"det saknas {fk(100_000)}."
+    )
+    funds.record_appropriation(fund, users["controller"], amount=kr(100_000), year=2028, basis="KF budget 2028")
+    decide(case, users, paragraph="2")
+
+    balances = funds.fund_balances(fund)
+    assert (balances.reserved, balances.appropriated, balances.committed, balances.available) == (
+        0,
+        kr(1.5e6),
+        kr(1.5e6),
+        0,
+    )

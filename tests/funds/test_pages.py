@@ -250,3 +250,30 @@ def test_ystad_reconciles_the_years_result_against_the_balance_requirement(clien
     assert (reconciled.reservation_used, reconciled.reservation_left) == (kr(300_000), kr(4_700_000))
     assert funds.reconciliation(fund, 2027, kr(0)).reservation_left == kr(4_600_000)
     assert "Resultat exklusive sociala investeringar" in response.content.decode()
+
+
+def test_ledger_export_carries_sundsvalls_account_and_project_number(client, new_case, today):
+    case, users = ready(new_case, "sundsvall")
+    set_up_fund(users, reserved=5e6, appropriations={2026: 1e6, 2027: 1e6, 2028: 1e6})
+    decide(case, users)
+    funds.record_payout(
+        Case.objects.get(pk=case.pk), users["controller"], amount=kr("1250.50"), year=2027, project_number="11-9"
+    )
+    client.force_login(users["management"])
+
+    response = client.get(reverse("funds:export", args=["sundsvall"]))
+
+    lines = response.content.decode().splitlines()
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert lines[0].startswith("post;datum;slag;år")
+    payout = next(line for line in lines if ";payout;" in line)
+    assert ";1250,50;" in payout
+    assert ";935900;11-9;11;" in payout
+
+
+def test_applicant_cannot_export_the_ledger(client, people, today):
+    users = people("sundsvall")
+    set_up_fund(users)
+    client.force_login(users["applicant"])
+
+    assert client.get(reverse("funds:export", args=["sundsvall"])).status_code == 403
