@@ -20,8 +20,12 @@ from applications.services import create_case
 from applications.walk import walk_to
 from consultations.services import request_consultation
 from discussion.services import post_comment
+from funds import services as funds
+from funds.models import Fund
+from funds.policy import FundPolicy
 from municipalities.enums import ActorKind, UnitKind
 from municipalities.models import ExternalActor, Municipality, OrganisationalUnit
+from repayment import services as repayment
 from reviews.services import assign_reviewer, save_review, stage_criteria
 
 DEMO_PASSWORD = "demo"  # noqa: S105 - demo accounts are public by design
@@ -278,10 +282,8 @@ DEMO_YEARS = [2026, 2027, 2028, 2029]
 def _demo_money(municipality, users):
     """The fund, its money, the commitments of the demo's granted cases, some payouts, and a
     repayment plan where the rule set has one, through the same services as the pages."""
-    from funds import services as funds
-    from funds.policy import FundPolicy
-    from repayment import services as repayment
-
+    if Fund.objects.filter(municipality=municipality).exists():
+        return  # set up by hand before the demo cases: leave its money alone
     controller = users["controller"]
     policy = FundPolicy.of(municipality.active_ruleset.document)
     fund = funds.create_fund(controller, municipality)
@@ -344,8 +346,6 @@ DEMO_GRANTED_STATES = [
 
 def _demo_repayment_plan(case, users):
     """Sundsvall's återföringsmodell on the consumed amount, by two nämnder, approved."""
-    from repayment import services as repayment
-
     units = list(case.municipality.units.filter(kind=UnitKind.NAMND).order_by("name"))
     basis = repayment.basis_amount(case, repayment.policy_of(case))
     first = (basis * Decimal("0.6")).quantize(Decimal("1"))
