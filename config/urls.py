@@ -15,4 +15,6 @@ urlpatterns = [
     path("aviseringar/", include("notifications.urls")),
     path("", include("reporting.urls")),
     path("", include("evaluation.urls")),
+    path("fonden/", include("funds.urls")),
+    path("arenden/", include("repayment.urls")),
 ]

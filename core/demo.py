@@ -21,8 +21,12 @@ from applications.walk import walk_to
 from consultations.services import request_consultation
 from discussion.services import post_comment
 from evaluation.services import seed_unit_costs
+from funds import services as funds
+from funds.models import Fund
+from funds.policy import FundPolicy
 from municipalities.enums import ActorKind, UnitKind
 from municipalities.models import ExternalActor, Municipality, OrganisationalUnit
+from repayment import services as repayment
 from reporting.models import ObligationStatus
 from reporting.services import report_headings, report_years, review_report, save_report
 from reviews.services import assign_reviewer, save_review, stage_criteria
@@ -268,7 +272,100 @@ def _load_municipality_cases(municipality, stdout):
             stdout.write(
                 f"  {municipality.slug}: {case.number or '(utkast)'} {case.title} – {case.get_state_display()}\n"
             )
+    _demo_money(municipality, users)
     return len(targets)
+
+
+# The demo fund: a reservation (Norrköping's 40 MSEK from its rule set) and, where the rule set has
+# them, appropriations of 6 MSEK a year for 2026–2029. The demo's granted cases take 500 000 kr a
+# year each for 2026–2028 (at most nine cases: 4.5 MSEK a year), so a case decided in the demo still
+# fits, whether its years start now or next year.
+DEMO_RESERVATION = Decimal("20000000.00")
+DEMO_APPROPRIATION = Decimal("6000000.00")
+DEMO_YEARS = [2026, 2027, 2028, 2029]
+
+
+def _demo_money(municipality, users):
+    """The fund, its money, the commitments of the demo's granted cases, some payouts, and a
+    repayment plan where the rule set has one, through the same services as the pages."""
+    if Fund.objects.filter(municipality=municipality).exists():
+        return  # set up by hand before the demo cases: leave its money alone
+    controller = users["controller"]
+    policy = FundPolicy.of(municipality.active_ruleset.document)
+    fund = funds.create_fund(controller, municipality)
+    start = datetime.date(2026, 1, 15)
+    if policy.holds_reservation:
+        amount = Decimal(policy.initial_amount or DEMO_RESERVATION)
+        funds.record_reservation(
+            fund, controller, amount=amount, year=2026, basis="KF 2025-11-24 § 183", entry_date=start
+        )
+    if policy.uses_yearly_appropriation:
+        for year in DEMO_YEARS:
+            funds.record_appropriation(
+                fund,
+                controller,
+                amount=DEMO_APPROPRIATION,
+                year=year,
+                basis=f"KF mål och budget {year}",
+                entry_date=start if year == 2026 else datetime.date(2026, 11, 23),
+            )
+    granted = Case.objects.filter(
+        municipality=municipality, created_by__is_demo=True, state__in=DEMO_GRANTED_STATES
+    ).order_by("pk")
+    for case in granted:
+        years = {cost.year: cost.amount for cost in case.costs.all()}
+        funds.commit_grant(case, None, years, controller, entry_date=datetime.date(2026, 4, 15))
+    for case in granted.filter(state__in=funds.PAYABLE_STATES).exclude(state=CaseState.STARTING):
+        if policy.needs_payout_plan:
+            funds.save_payout_plan(case, users["applicant"], description="Halva årsbeloppet i juni, resten i oktober.")
+            funds.approve_payout_plan(case, users[policy.payout_plan_approver])
+        for day, amount in ((datetime.date(2026, 6, 30), "250000.00"), (datetime.date(2026, 10, 31), "250000.00")):
+            funds.record_payout(
+                case,
+                controller,
+                amount=Decimal(amount),
+                year=2026,
+                entry_date=day,
+                reference=f"Rapport {day:%Y-%m}",
+                project_number=f"11-{case.pk:04d}",
+            )
+        if case.state == CaseState.FINAL_REPORT and policy.freezes_unspent:
+            funds.record_freeze(
+                case, controller, amount=Decimal("60000.00"), year=2026, entry_date=datetime.date(2026, 11, 27)
+            )
+        if case.state == CaseState.FINAL_REPORT and repayment.policy_of(case).from_savings:
+            _demo_repayment_plan(case, users)
+
+
+DEMO_GRANTED_STATES = [
+    CaseState.GRANTED,
+    CaseState.STARTING,
+    CaseState.RUNNING,
+    CaseState.EXTENDED,
+    CaseState.ABORT_PROPOSED,
+    CaseState.FINAL_REPORT,
+    CaseState.EVALUATED,
+    CaseState.IMPLEMENTED,
+    CaseState.PARTLY_IMPLEMENTED,
+]
+
+
+def _demo_repayment_plan(case, users):
+    """Sundsvall's återföringsmodell on the consumed amount, by two nämnder, approved."""
+    units = list(case.municipality.units.filter(kind=UnitKind.NAMND).order_by("name"))
+    basis = repayment.basis_amount(case, repayment.policy_of(case))
+    first = (basis * Decimal("0.6")).quantize(Decimal("1"))
+    end = case.end_date.year
+    plan = repayment.draft_plan(
+        case,
+        users["preparer"],
+        outcome_measures="Färre placeringsdygn; fler elever med godkända betyg i årskurs 9.",
+        installments=[
+            repayment.PlannedInstallment(end + 2, units[-1], first, "Placeringsdygn per år"),
+            repayment.PlannedInstallment(end + 3, units[0], basis - first, "Andel elever med godkända betyg"),
+        ],
+    )
+    repayment.approve_plan(plan, users["decision_body"])
 
 
 def _prepare_demo_case(case, users):

@@ -12,6 +12,7 @@ from applications.models import Case
 from applications.services import TransitionRefusedError, run_transition
 from audit.services import record
 from core.formatting import format_kronor
+from funds.services import FundRefusedError, commit_grant
 
 from .documents import issue
 from .models import GRANTING_KINDS, Decision, DecisionKind, DecisionLine, DecisionYear, DocumentKind
@@ -131,6 +132,8 @@ def record_decision(
             decision=decision, case=case, total_amount=total if kind in GRANTING_KINDS else None
         )
         DecisionYear.objects.bulk_create([DecisionYear(line=line, year=y, amount=a) for y, a in sorted(years.items())])
+        if kind in GRANTING_KINDS:
+            _commit_to_fund(case, decision, total, years, user)
         run_transition(
             case,
             TRANSITION_OF_KIND[kind],
@@ -145,6 +148,17 @@ def record_decision(
             data={"decision": str(decision), "kind": kind, "total": str(total or "")},
         )
     return decision
+
+
+def _commit_to_fund(case, decision, total, years, user):
+    """Commit the grant in the fund's ledger, per year, in this transaction; a fund that cannot
+    carry it refuses the whole decision. Without a fund nothing is written."""
+    if not years:
+        years = {(case.period_start or decision.meeting_date).year: total}
+    try:
+        commit_grant(case, decision, years, user)
+    except FundRefusedError as refusal:
+        raise DecisionRefusedError(str(refusal)) from refusal
 
 
 def decidable_cases(user):

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "municipalities",
     "applications",
     "evaluation",
+    "funds",
     "repayment",
     "audit",
     "notifications",

@@ -1,0 +1,22 @@
+"""The kinds of entry in a fund's ledger. Every balance is a sum over these."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class EntryKind(models.TextChoices):
+    # avsättning: money set aside in equity (or with KS) by a decision of KF or KS.
+    RESERVATION = "reservation", _("avsättning")
+    # anslag / resultatanslag: the year's budgeted cost room for the fund's efforts.
+    APPROPRIATION = "appropriation", _("anslag")
+    COMMITMENT = "commitment", _("åtagande (beviljat belopp)")
+    PAYOUT = "payout", _("utbetalning")
+    BUDGET_COMPENSATION = "budget_compensation", _("budgetkompensation")
+    CARRY_OVER = "carry_over", _("ombudgetering till nästa år")
+    FREEZE = "freeze", _("frysta medel vid årets slut")
+    REPAYMENT = "repayment", _("återbetalning")
+    WRITE_OFF = "write_off", _("avskrivning")
+
+
+# Money that leaves the fund to a project.
+PAID_KINDS = [EntryKind.PAYOUT, EntryKind.BUDGET_COMPENSATION]

@@ -1,0 +1,773 @@
+"""The fund's operations. Each one checks who asks, locks the fund row, checks the money, writes
+its ledger entries and the history in one transaction: it happens whole, or not at all.
+
+Balances are never stored. They are sums over the ledger, computed here from one grouped query
+(``fund_balances``) so the fund page stays at a fixed number of queries however long the ledger.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.enums import Role
+from applications.conditions import is_case_participant
+from applications.enums import CaseState
+from audit.services import record
+from core.formatting import format_kronor
+
+from .enums import PAID_KINDS, EntryKind
+from .models import Fund, LedgerEntry, PayoutPlan
+from .policy import FundPolicy
+
+ZERO = Decimal("0.00")
+K = EntryKind
+S = CaseState
+# A case can be paid while it is granted and until its final report.
+PAYABLE_STATES = [S.GRANTED, S.STARTING, S.RUNNING, S.EXTENDED, S.ABORT_PROPOSED, S.FINAL_REPORT]
+MONEY_ROLES = [Role.CONTROLLER, Role.MUNICIPAL_ADMIN]
+
+
+class FundRefusedError(Exception):
+    """A money operation was refused; the message says why (and names any shortfall). Nothing was
+    written. ``field`` names the form field the problem belongs to, when there is one."""
+
+    def __init__(self, message, field=None):
+        super().__init__(message)
+        self.field = field
+
+
+# ---- Balances ------------------------------------------------------------------------------------
+
+
+@dataclass
+class YearBalance:
+    year: int
+    reserved: Decimal = ZERO
+    appropriated: Decimal = ZERO
+    committed: Decimal = ZERO
+    carried_in: Decimal = ZERO
+    carried_out: Decimal = ZERO
+    paid: Decimal = ZERO
+    frozen: Decimal = ZERO
+    repaid: Decimal = ZERO
+    written_off: Decimal = ZERO
+    available: Decimal | None = None  # left of the year's appropriation; None without appropriations
+
+
+@dataclass
+class Balances:
+    reserved: Decimal = ZERO
+    appropriated: Decimal = ZERO
+    committed: Decimal = ZERO
+    paid: Decimal = ZERO
+    frozen: Decimal = ZERO
+    repaid: Decimal = ZERO
+    written_off: Decimal = ZERO
+    available: Decimal = ZERO
+    years: dict = field(default_factory=dict)
+
+    def year(self, year):
+        return self.years.get(year) or YearBalance(year=year)
+
+    def available_in(self, year, policy):
+        """What can still be committed in ``year``: the fund's available money, and where the
+        rule set has yearly appropriations, no more than what is left of that year's."""
+        if policy.uses_yearly_appropriation:
+            return min(self.available, self.year(year).appropriated - self.year(year).committed)
+        return self.available
+
+    @property
+    def year_list(self):
+        return [self.years[y] for y in sorted(self.years)]
+
+
+def compute_balances(rows, policy):
+    """Balances from ledger sums: ``rows`` are (kind, year, from_year, amount). The one place
+    that says what each kind of entry means for each balance."""
+    balances = Balances()
+    years = defaultdict(lambda: None)
+
+    def year(y):
+        if years[y] is None:
+            years[y] = YearBalance(year=y)
+        return years[y]
+
+    for kind, y, from_year, amount in rows:
+        if kind == K.RESERVATION:
+            balances.reserved += amount
+            year(y).reserved += amount
+        elif kind == K.APPROPRIATION:
+            balances.appropriated += amount
+            year(y).appropriated += amount
+        elif kind == K.COMMITMENT:
+            balances.committed += amount
+            year(y).committed += amount
+        elif kind == K.CARRY_OVER:
+            # Unused money of one year committed to the next: the total does not change.
+            year(y).committed += amount
+            year(y).carried_in += amount
+            year(from_year).committed -= amount
+            year(from_year).carried_out += amount
+        elif kind in PAID_KINDS:
+            balances.paid += amount
+            year(y).paid += amount
+        elif kind == K.FREEZE:
+            balances.frozen += amount
+            year(y).frozen += amount
+        elif kind == K.REPAYMENT:
+            balances.repaid += amount
+            year(y).repaid += amount
+        elif kind == K.WRITE_OFF:
+            balances.written_off += amount
+            year(y).written_off += amount
+    source = balances.reserved if policy.holds_reservation else balances.appropriated
+    balances.available = source + balances.repaid - balances.committed
+    balances.years = {y: b for y, b in years.items() if b is not None}
+    for b in balances.years.values():
+        if policy.uses_yearly_appropriation:
+            b.available = b.appropriated - b.committed
+    return balances
+
+
+def _rows(entries):
+    grouped = entries.values("kind", "year", "from_year").annotate(total=Sum("amount")).order_by()
+    return [(r["kind"], r["year"], r["from_year"], r["total"]) for r in grouped]
+
+
+def fund_balances(fund, policy=None):
+    policy = policy or fund_policy(fund)
+    return compute_balances(_rows(fund.entries.all()), policy)
+
+
+def case_balances(fund, case, policy=None):
+    policy = policy or fund_policy(fund)
+    return compute_balances(_rows(fund.entries.filter(case=case)), policy)
+
+
+def fund_policy(fund):
+    ruleset = fund.municipality.active_ruleset
+    return FundPolicy.of(ruleset.document if ruleset else {})
+
+
+def balance_problems(balances, policy):
+    """What the ledger must never show, worded for the person whose entry would cause it.
+    Empty when the fund is in order. A safety net behind each operation's own checks."""
+    problems = []
+    if balances.available < 0:
+        problems.append(_("Fonden räcker inte: det saknas %(short)s.") % {"short": format_kronor(-balances.available)})
+    for b in balances.year_list:
+        if policy.uses_yearly_appropriation and b.committed > b.appropriated:
+            problems.append(
+                _("Anslaget för %(year)s räcker inte: det saknas %(short)s.")
+                % {"year": b.year, "short": format_kronor(b.committed - b.appropriated)}
+            )
+        if policy.appropriation_capped_by_reservation and b.appropriated > balances.reserved + balances.repaid:
+            problems.append(
+                _("Anslaget för %(year)s får inte vara högre än avsättningen; det överskrider med %(short)s.")
+                % {"year": b.year, "short": format_kronor(b.appropriated - balances.reserved - balances.repaid)}
+            )
+    return problems
+
+
+def case_problems(balances):
+    """A case's own money: never more paid in a year than committed to it, never more frozen than
+    paid, never a negative commitment."""
+    problems = []
+    for b in balances.year_list:
+        if b.paid > b.committed:
+            problems.append(
+                _("Ärendet har fått %(paid)s utbetalt för %(year)s men bara %(committed)s beviljat.")
+                % {"paid": format_kronor(b.paid), "year": b.year, "committed": format_kronor(b.committed)}
+            )
+        if b.frozen > b.paid:
+            problems.append(_("Mer frysta än utbetalda medel för %(year)s.") % {"year": b.year})
+    return problems
+
+
+# ---- Checks shared by the operations -------------------------------------------------------------
+
+
+def may_record_money(user, municipality_id):
+    """Controllers and the municipal admin of the fund's municipality record money; a system admin
+    may too."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return user.municipality_id == municipality_id and any(user.has_role(role) for role in MONEY_ROLES)
+
+
+def _require_recorder(user, fund):
+    if not may_record_money(user, fund.municipality_id):
+        raise FundRefusedError(_("Bara controller eller kommunens administratör bokför i fonden."))
+
+
+def _amount(amount, field="amount"):
+    if amount is None:
+        raise FundRefusedError(_("Ange ett belopp."), field)
+    amount = Decimal(amount)
+    if amount <= 0:
+        raise FundRefusedError(_("Beloppet måste vara större än noll."), field)
+    if amount != amount.quantize(Decimal("0.01")):
+        raise FundRefusedError(_("Beloppet anges i kronor och ören, med högst två decimaler."), field)
+    return amount
+
+
+def _open_year(fund, year, field="year"):
+    if year is None:
+        raise FundRefusedError(_("Ange år."), field)
+    if fund.is_closed(year):
+        raise FundRefusedError(
+            _("Året %(year)s är stängt; inga poster kan bokas på det.") % {"year": year},
+            field,
+        )
+    return year
+
+
+def _locked(fund):
+    """The fund row, locked until the transaction ends: operations on one fund take turns."""
+    return Fund.objects.select_for_update().select_related("municipality").get(pk=fund.pk)
+
+
+def _write(fund, user, policy, *, kind, year, amount, entry_date=None, case=None, reason="", **fields):
+    """Append one entry, then check that the fund and the case are still in order; refused (and
+    the entry rolled back with the transaction) otherwise."""
+    entry = LedgerEntry.objects.create(
+        fund=fund,
+        kind=kind,
+        year=year,
+        amount=amount,
+        entry_date=entry_date or timezone.localdate(),
+        case=case,
+        recorded_by=user,
+        **fields,
+    )
+    problems = balance_problems(fund_balances(fund, policy), policy)
+    if case is not None:
+        problems += case_problems(case_balances(fund, case, policy))
+    if problems:
+        raise FundRefusedError(" ".join(problems))
+    data = {"kind": kind, "year": year, "amount": str(amount), "entry": entry.pk}
+    record(fund, "fund.entry", actor=user, reason=reason, data=data, municipality=fund.municipality)
+    if case is not None:
+        record(case, "case.money", actor=user, reason=reason, data=data)
+    return entry
+
+
+# ---- Setting up the fund -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_fund(user, municipality, *, name=""):
+    """Set up the municipality's fund (once). Writes the history."""
+    if not may_record_money(user, municipality.pk):
+        raise FundRefusedError(_("Bara controller eller kommunens administratör kan inrätta fonden."))
+    if Fund.objects.filter(municipality=municipality).exists():
+        raise FundRefusedError(_("Kommunen har redan en fond."))
+    fund = Fund.objects.create(
+        municipality=municipality,
+        name=name or _("Sociala investeringsfonden i %(name)s") % {"name": municipality.name},
+        created_by=user,
+    )
+    record(fund, "fund.created", actor=user, municipality=municipality)
+    return fund
+
+
+@transaction.atomic
+def close_year(fund, user, year):
+    """Close the books of ``year`` (and every year before it): no entry can be booked on them."""
+    fund = _locked(fund)
+    _require_recorder(user, fund)
+    if fund.closed_through is not None and year <= fund.closed_through:
+        raise FundRefusedError(_("Året %(year)s är redan stängt.") % {"year": year}, "year")
+    before = fund.closed_through
+    fund.closed_through = year
+    fund.save(update_fields=["closed_through"])
+    record(fund, "fund.year_closed", actor=user, from_state=str(before or ""), to_state=str(year))
+    return fund
+
+
+# ---- Money in ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_reservation(fund, user, *, amount, year, basis, entry_date=None, note=""):
+    """An avsättning to the fund, resting on the decision named in ``basis``."""
+    fund = _locked(fund)
+    _require_recorder(user, fund)
+    amount = _amount(amount)
+    _open_year(fund, year)
+    if not basis.strip():
+        raise FundRefusedError(_("Ange beslutet som avsättningen vilar på."), "basis")
+    policy = fund_policy(fund)
+    return _write(
+        fund, user, policy, kind=K.RESERVATION, year=year, amount=amount, entry_date=entry_date, basis=basis, note=note
+    )
+
+
+@transaction.atomic
+def record_appropriation(fund, user, *, amount, year, basis, entry_date=None, note=""):
+    """The year's appropriation (anslag, resultatanslag). Refused where the rule set has none, or
+    where it would exceed the reservation."""
+    fund = _locked(fund)
+    _require_recorder(user, fund)
+    amount = _amount(amount)
+    _open_year(fund, year)
+    policy = fund_policy(fund)
+    if not policy.uses_yearly_appropriation:
+        raise FundRefusedError(_("Regelverket har inget årligt anslag; beviljanden tas direkt ur avsättningen."))
+    if not basis.strip():
+        raise FundRefusedError(_("Ange beslutet som anslaget vilar på."), "basis")
+    if policy.appropriation_capped_by_reservation:
+        balances = fund_balances(fund, policy)
+        room = balances.reserved + balances.repaid - balances.year(year).appropriated
+        if amount > room:
+            raise FundRefusedError(
+                _("Anslaget får inte vara högre än avsättningen: %(room)s ryms för %(year)s; det saknas %(short)s.")
+                % {"room": format_kronor(room), "year": year, "short": format_kronor(amount - room)},
+                "amount",
+            )
+    return _write(
+        fund,
+        user,
+        policy,
+        kind=K.APPROPRIATION,
+        year=year,
+        amount=amount,
+        entry_date=entry_date,
+        basis=basis,
+        note=note,
+    )
+
+
+# ---- Grants --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def commit_grant(case, decision, years, user, *, entry_date=None):
+    """The commitment of a granted decision, one entry per year. Called by the decision service
+    inside its transaction; refuses the grant, naming the shortfall, when the fund cannot carry
+    it. A municipality without a fund keeps deciding as before: nothing is written.
+    ``years`` maps a year to its amount."""
+    fund = Fund.objects.filter(municipality_id=case.municipality_id).first()
+    if fund is None:
+        return []
+    fund = _locked(fund)
+    policy = fund_policy(fund)
+    name = case.number or case.title
+    years = {year: _amount(amount) for year, amount in years.items() if amount != 0}
+    balances = fund_balances(fund, policy)
+    need = sum(years.values(), ZERO)
+    if need > balances.available:
+        raise FundRefusedError(
+            _("%(case)s: fonden har %(available)s tillgängligt men beviljandet är %(need)s; det saknas %(short)s.")
+            % {
+                "case": name,
+                "available": format_kronor(max(balances.available, ZERO)),
+                "need": format_kronor(need),
+                "short": format_kronor(need - balances.available),
+            }
+        )
+    for year, amount in sorted(years.items()):
+        _open_year(fund, year)
+        left = balances.available_in(year, policy)
+        if policy.uses_yearly_appropriation and amount > left:
+            raise FundRefusedError(
+                _(
+                    "%(case)s: för %(year)s finns %(available)s kvar av anslaget men beviljandet är %(need)s; "
+                    "det saknas %(short)s."
+                )
+                % {
+                    "case": name,
+                    "year": year,
+                    "available": format_kronor(max(left, ZERO)),
+                    "need": format_kronor(amount),
+                    "short": format_kronor(amount - left),
+                }
+            )
+    return [
+        _write(
+            fund,
+            user,
+            policy,
+            kind=K.COMMITMENT,
+            year=year,
+            amount=amount,
+            entry_date=entry_date or (decision.meeting_date if decision else None),
+            case=case,
+            decision=decision,
+        )
+        for year, amount in sorted(years.items())
+    ]
+
+
+def commitment_by_year(case):
+    """What has been committed to the case per year, after carry-overs and corrections."""
+    fund = Fund.objects.filter(municipality_id=case.municipality_id).first()
+    if fund is None:
+        return {}
+    return {b.year: b.committed for b in case_balances(fund, case).year_list}
+
+
+# ---- Payouts -------------------------------------------------------------------------------------
+
+
+def _payable_case(fund, case, policy):
+    if case.municipality_id != fund.municipality_id:
+        raise FundRefusedError(_("Ärendet hör till en annan kommun."), "case")
+    balances = case_balances(fund, case, policy)
+    granted = sum((b.committed for b in balances.year_list), ZERO)
+    if case.state not in PAYABLE_STATES or granted <= 0:
+        raise FundRefusedError(
+            _("%(case)s är inte beviljat och kan inte få utbetalningar (status: %(state)s).")
+            % {"case": case.number or case.title, "state": case.get_state_display()},
+            "case",
+        )
+    return balances
+
+
+@transaction.atomic
+def record_payout(
+    case, user, *, amount, year, entry_date=None, report_id=None, reference="", project_number="", note=""
+):
+    """Pay out granted money to the case, as the rule set's payout model says: an ordinary payout,
+    a budget compensation against reported costs (at most as often as the rule set allows, with a
+    report reference), or an internal grant booked on the rule set's account and the project's
+    number. Refused before an approved payout plan where one is required."""
+    fund = Fund.objects.filter(municipality_id=case.municipality_id).first()
+    if fund is None:
+        raise FundRefusedError(_("Kommunen har ingen fond inrättad."))
+    fund = _locked(fund)
+    _require_recorder(user, fund)
+    amount = _amount(amount)
+    _open_year(fund, year)
+    policy = FundPolicy.of(case.rules.document)
+    balances = _payable_case(fund, case, policy)
+    fields = {}
+    kind = K.PAYOUT
+    if policy.needs_payout_plan:
+        plan = PayoutPlan.objects.filter(case=case).first()
+        if plan is None or not plan.is_approved:
+            raise FundRefusedError(
+                _("Utbetalningsplanen ska vara godkänd av %(body)s före första utbetalningen.")
+                % {"body": case.rules.body_name(policy.payout_plan_approver)}
+            )
+    if policy.is_budget_compensation:
+        kind = K.BUDGET_COMPENSATION
+        if report_id is None and not reference.strip():
+            raise FundRefusedError(_("Ange rapporten som budgetkompensationen avser."), "reference")
+        times = policy.compensations_per_year
+        done = LedgerEntry.objects.filter(
+            case=case, kind=K.BUDGET_COMPENSATION, year=year, reverses__isnull=True, reversed_by__isnull=True
+        ).count()
+        if times and done >= times:
+            raise FundRefusedError(
+                _("Budgetkompensation ges %(times)s gånger per år; %(year)s har redan fått %(done)s.")
+                % {"times": times, "year": year, "done": done},
+                "year",
+            )
+        fields.update(report_id=report_id, reference=reference)
+    if policy.is_internal_grant:
+        if not project_number.strip():
+            raise FundRefusedError(_("Ange insatsens projektnummer för bokföringen."), "project_number")
+        fields.update(
+            account=policy.account, project_number=project_number.strip(), summary_code=policy.project_summary_code
+        )
+    left = balances.year(year).committed - balances.year(year).paid
+    if amount > left:
+        raise FundRefusedError(
+            _("Utbetalningen överskrider det beviljade för %(year)s: %(left)s återstår; det saknas %(short)s.")
+            % {"year": year, "left": format_kronor(max(left, ZERO)), "short": format_kronor(amount - max(left, ZERO))},
+            "amount",
+        )
+    return _write(
+        fund,
+        user,
+        policy,
+        kind=kind,
+        year=year,
+        amount=amount,
+        entry_date=entry_date,
+        case=case,
+        unit=case.applicant_unit,
+        note=note,
+        **fields,
+    )
+
+
+@transaction.atomic
+def save_payout_plan(case, user, *, description):
+    """The applicants write (or rewrite, until approved) the case's payout plan."""
+    policy = FundPolicy.of(case.rules.document)
+    if not policy.needs_payout_plan:
+        raise FundRefusedError(_("Regelverket kräver ingen utbetalningsplan."))
+    if case.state not in PAYABLE_STATES:
+        raise FundRefusedError(_("Utbetalningsplanen upprättas efter beviljandet."))
+    if not (user.has_role(case.rules.applicant_role) and is_case_participant(case, user)):
+        raise FundRefusedError(_("Bara de sökande upprättar utbetalningsplanen."))
+    if not description.strip():
+        raise FundRefusedError(_("Beskriv utbetalningsplanen."), "description")
+    plan = PayoutPlan.objects.select_for_update().filter(case=case).first()
+    if plan and plan.is_approved:
+        raise FundRefusedError(_("Utbetalningsplanen är redan godkänd och kan inte ändras."))
+    if plan is None:
+        plan = PayoutPlan.objects.create(case=case, description=description, created_by=user)
+    else:
+        plan.description = description
+        plan.save(update_fields=["description"])
+    record(case, "case.payout_plan_saved", actor=user)
+    return plan
+
+
+@transaction.atomic
+def approve_payout_plan(case, user):
+    """The body the rule set names (Ale: the steering group, the preparer role) approves the plan."""
+    policy = FundPolicy.of(case.rules.document)
+    plan = PayoutPlan.objects.select_for_update().filter(case=case).first()
+    if plan is None:
+        raise FundRefusedError(_("Det finns ingen utbetalningsplan att godkänna."))
+    if plan.is_approved:
+        raise FundRefusedError(_("Utbetalningsplanen är redan godkänd."))
+    role = policy.payout_plan_approver
+    if not (user.has_role(role) and user.municipality_id == case.municipality_id):
+        raise FundRefusedError(_("Bara %(body)s godkänner utbetalningsplanen.") % {"body": case.rules.body_name(role)})
+    plan.approved_by = user
+    plan.approved_at = timezone.now()
+    plan.save(update_fields=["approved_by", "approved_at"])
+    record(case, "case.payout_plan_approved", actor=user)
+    return plan
+
+
+# ---- Year end ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_carry_over(case, user, *, amount, from_year, basis, entry_date=None, note=""):
+    """Move unused granted money of ``from_year`` to the next year, by the decision named in
+    ``basis`` (Ystad: KS). Financed from the next year's appropriation, so refused when that
+    has no room."""
+    fund = Fund.objects.filter(municipality_id=case.municipality_id).first()
+    if fund is None:
+        raise FundRefusedError(_("Kommunen har ingen fond inrättad."))
+    fund = _locked(fund)
+    _require_recorder(user, fund)
+    amount = _amount(amount)
+    policy = FundPolicy.of(case.rules.document)
+    if not policy.allows_carry_over:
+        raise FundRefusedError(_("Regelverket medger inte att outnyttjade medel flyttas till nästa år."))
+    _open_year(fund, from_year, "from_year")
+    to_year = from_year + 1
+    _open_year(fund, to_year, "from_year")
+    if not basis.strip():
+        raise FundRefusedError(_("Ange beslutet om ombudgeteringen."), "basis")
+    mine = _payable_case(fund, case, policy)
+    unused = mine.year(from_year).committed - mine.year(from_year).paid
+    if amount > unused:
+        raise FundRefusedError(
+            _("Bara %(unused)s av det beviljade för %(year)s är outnyttjat; det saknas %(short)s.")
+            % {"unused": format_kronor(max(unused, ZERO)), "year": from_year, "short": format_kronor(amount - unused)},
+            "amount",
+        )
+    if policy.uses_yearly_appropriation:
+        left = fund_balances(fund, policy).year(to_year).available or ZERO
+        if amount > left:
+            raise FundRefusedError(
+                _("Ombudgeteringen finansieras ur anslaget för %(year)s, där %(left)s återstår; det saknas %(short)s.")
+                % {"year": to_year, "left": format_kronor(max(left, ZERO)), "short": format_kronor(amount - left)},
+                "amount",
+            )
+    return _write(
+        fund,
+        user,
+        policy,
+        kind=K.CARRY_OVER,
+        year=to_year,
+        from_year=from_year,
+        amount=amount,
+        entry_date=entry_date,
+        case=case,
+        basis=basis,
+        note=note,
+    )
+
+
+@transaction.atomic
+def record_freeze(case, user, *, amount, year, entry_date=None, note=""):
+    """Unspent money of an internal grant at year end is frozen (Sundsvall) and handled in the
+    nämnd's request to carry over its result. The frozen part does not count as consumed."""
+    fund = Fund.objects.filter(municipality_id=case.municipality_id).first()
+    if fund is None:
+        raise FundRefusedError(_("Kommunen har ingen fond inrättad."))
+    fund = _locked(fund)
+    _require_recorder(user, fund)
+    amount = _amount(amount)
+    _open_year(fund, year)
+    policy = FundPolicy.of(case.rules.document)
+    if not policy.freezes_unspent:
+        raise FundRefusedError(_("Regelverket fryser inte outnyttjade medel vid årets slut."))
+    mine = _payable_case(fund, case, policy)
+    spendable = mine.year(year).paid - mine.year(year).frozen
+    if amount > spendable:
+        raise FundRefusedError(
+            _("Bara %(paid)s av det utbetalda för %(year)s är inte redan fryst.")
+            % {"paid": format_kronor(spendable), "year": year},
+            "amount",
+        )
+    return _write(
+        fund, user, policy, kind=K.FREEZE, year=year, amount=amount, entry_date=entry_date, case=case, note=note
+    )
+
+
+def consumed(case):
+    """The amount the case has consumed: paid out, less what was frozen unspent."""
+    fund = Fund.objects.filter(municipality_id=case.municipality_id).first()
+    if fund is None:
+        return ZERO
+    balances = case_balances(fund, case)
+    return balances.paid - balances.frozen
+
+
+# ---- Repayment and write-off (called by the repayment plan's services) ---------------------------
+
+
+def record_repayment_entry(
+    case, user, *, kind, amount, year, unit, installment_year, basis="", entry_date=None, note=""
+):
+    """A repayment to the fund, or the write-off of what is left unpaid, from a repayment plan
+    (the installment's year is kept in ``from_year``). Runs inside the caller's transaction,
+    which has checked what is owed."""
+    fund = Fund.objects.filter(municipality_id=case.municipality_id).first()
+    if fund is None:
+        raise FundRefusedError(_("Kommunen har ingen fond inrättad."))
+    fund = _locked(fund)
+    amount = _amount(amount)
+    _open_year(fund, year)
+    return _write(
+        fund,
+        user,
+        fund_policy(fund),
+        kind=kind,
+        year=year,
+        amount=amount,
+        entry_date=entry_date,
+        case=case,
+        unit=unit,
+        from_year=installment_year,
+        basis=basis,
+        note=note,
+    )
+
+
+# ---- Corrections ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def reverse_entry(entry, user, *, reason):
+    """Correct an entry by a reversing entry with the negated amount. The original stays. Refused
+    when the entry is already reversed or is itself a reversal, its year is closed, or the fund
+    (or the case) would no longer be in order without it."""
+    fund = _locked(entry.fund)
+    _require_recorder(user, fund)
+    entry = LedgerEntry.objects.get(pk=entry.pk)
+    if not reason.strip():
+        raise FundRefusedError(_("Skriv varför posten rättas."), "reason")
+    if entry.is_reversal:
+        raise FundRefusedError(_("En rättelse rättas genom en ny post, inte genom att rätta rättelsen."))
+    if LedgerEntry.objects.filter(reverses=entry).exists():
+        raise FundRefusedError(_("Posten är redan rättad."))
+    _open_year(fund, entry.year)
+    if entry.from_year:
+        _open_year(fund, entry.from_year)
+    policy = fund_policy(fund)
+    return _write(
+        fund,
+        user,
+        policy,
+        kind=entry.kind,
+        year=entry.year,
+        from_year=entry.from_year,
+        amount=-entry.amount,
+        case=entry.case,
+        decision=entry.decision,
+        unit=entry.unit,
+        basis=entry.basis,
+        reverses=entry,
+        note=reason,
+        reason=reason,
+    )
+
+
+# ---- Balance requirement (balanskravet) ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    """Ystad's reconciliation against the balance requirement: the year's result with and without
+    the social-investment costs, and how much of the reservation the year used."""
+
+    year: int
+    result: Decimal
+    social_costs: Decimal  # paid out in the year, less what was frozen unspent
+    reservation_left: Decimal  # reserved and repaid up to the year's end, less all costs so far
+
+    @property
+    def result_excluding(self):
+        return self.result + self.social_costs
+
+    @property
+    def reservation_used(self):
+        return self.social_costs
+
+
+def reconciliation(fund, year, result, policy=None):
+    balances = fund_balances(fund, policy)
+    upto = [b for b in balances.year_list if b.year <= year]
+    this = balances.year(year)
+    return Reconciliation(
+        year=year,
+        result=result,
+        social_costs=this.paid - this.frozen,
+        reservation_left=sum((b.reserved + b.repaid - b.paid + b.frozen for b in upto), ZERO),
+    )
+
+
+# ---- Reading -------------------------------------------------------------------------------------
+
+
+def ledger(fund):
+    """The fund's entries, oldest first, with what the history table shows, in one query."""
+    return fund.entries.select_related("case", "decision", "unit", "recorded_by", "reverses").order_by(
+        "entry_date", "id"
+    )
+
+
+def history_points(fund, policy=None):
+    """The fund's available money after each day's entries, for the chart: [(date, reserved +
+    repaid, committed, paid, available)]. One query."""
+    policy = policy or fund_policy(fund)
+    rows = (
+        fund.entries.values("entry_date", "kind", "year", "from_year")
+        .annotate(total=Sum("amount"))
+        .order_by("entry_date")
+    )
+    points = []
+    running = []
+    current = None
+    for row in rows:
+        if current is not None and row["entry_date"] != current:
+            points.append((current, compute_balances(running, policy)))
+        current = row["entry_date"]
+        running.append((row["kind"], row["year"], row["from_year"], row["total"]))
+    if current is not None:
+        points.append((current, compute_balances(running, policy)))
+    return points
+
+
+def default_year():
+    return datetime.date.today().year

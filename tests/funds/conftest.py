@@ -1,0 +1,58 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from applications.enums import CaseState as S
+from applications.walk import walk_to
+from decisions.models import DecisionKind
+from decisions.services import asked_total, record_decision
+from funds import services as funds
+from tests.applications.conftest import new_case, organisation, people  # noqa: F401 - shared fixtures
+
+MEETING = datetime.date(2026, 10, 20)
+
+
+@pytest.fixture
+def today(time_machine):
+    """Cases filled in now run November 2026 – October 2028: 500 000 kr a year for 2026–2028."""
+    time_machine.move_to("2026-09-15 10:00 +02:00")
+
+
+def split_of(case):
+    return {cost.year: cost.amount for cost in case.costs.all()}
+
+
+def ready(make_case, slug, title="Tidiga insatser"):
+    case, users = make_case(slug, title=title)
+    return walk_to(case, S.READY_FOR_DECISION, users), users
+
+
+def decide(case, users, *, paragraph="1", years=None):
+    """Record the decision body's grant of what the case asks, split per year as asked."""
+    years = years if years is not None else split_of(case)
+    return record_decision(
+        users["decision_body"],
+        cases=[case],
+        kind=DecisionKind.GRANT,
+        meeting_date=MEETING,
+        paragraph=paragraph,
+        reason="Uppfyller kriterierna.",
+        amounts={case.pk: (sum(years.values(), Decimal(0)) or asked_total(case), years)},
+    )
+
+
+def kr(value):
+    return Decimal(str(value)).quantize(Decimal("0.01"))
+
+
+def set_up_fund(users, *, reserved=None, appropriations=None):
+    """The fund of the users' municipality, with a reservation and yearly appropriations (where
+    the rule set has them)."""
+    controller = users["controller"]
+    fund = funds.create_fund(controller, controller.municipality)
+    if reserved:
+        funds.record_reservation(fund, controller, amount=kr(reserved), year=2026, basis="KF 2025-11-24 § 183")
+    for year, amount in (appropriations or {}).items():
+        funds.record_appropriation(fund, controller, amount=kr(amount), year=year, basis=f"KF MRP {year}")
+    return fund

@@ -1,0 +1,275 @@
+"""Each municipality's repayment policy, from its rule set: none (Heby, Ystad), an anchored plan
+(Ale), Sundsvall's återföringsmodell, and Norrköping's, for efforts started before 2021 only."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from applications.models import Case
+from audit.models import AuditEntry
+from core.formatting import format_kronor as fk
+from funds import services as funds
+from funds.enums import EntryKind
+from repayment import services as repayment
+from repayment.models import PlanStatus
+from repayment.services import PlannedInstallment as Planned
+from repayment.services import RepaymentRefusedError
+from tests.funds.conftest import decide, kr, ready, set_up_fund
+
+pytestmark = pytest.mark.django_db
+REPAYMENT_ACTIONS = ["case.repayment_plan_drafted", "case.repayment_plan_approved", "case.repaid"]
+MONEY = {"reserved": 5_000_000, "appropriations": {2026: 1e6, 2027: 1e6, 2028: 1e6}}
+
+
+def granted(new_case, slug, **money):
+    case, users = ready(new_case, slug)
+    fund = set_up_fund(users, **money) if money else None
+    decide(case, users)
+    return Case.objects.get(pk=case.pk), users, fund
+
+
+def namnd(case, index=0):
+    return list(case.municipality.units.filter(kind="namnd").order_by("name"))[index]
+
+
+@pytest.mark.parametrize("slug", ["heby", "ystad"])
+def test_no_repayment_where_the_rule_set_has_none(new_case, today, slug):
+    case, users, _fund = granted(new_case, slug, **MONEY)
+
+    with pytest.raises(RepaymentRefusedError) as refusal:
+        repayment.draft_plan(case, users["controller"], installments=[Planned(2029, namnd(case), kr(1))])
+
+    assert str(refusal.value) == "Regelverket har ingen återbetalning till fonden."
+    assert repayment.RepaymentPlan.objects.count() == 0
+
+
+def test_ale_anchored_plan_approved_by_the_steering_group_refills_the_fund(new_case, today):
+    case, users, fund = granted(new_case, "ale", reserved=5_000_000)
+    unit = type(case.applicant_unit).objects.create(
+        municipality=case.municipality, name="Kommunstyrelsen AU", kind="namnd"
+    )
+
+    plan = repayment.draft_plan(
+        case, users["preparer"], installments=[Planned(2029, unit, kr(200_000)), Planned(2030, unit, kr(100_000))]
+    )
+    with pytest.raises(RepaymentRefusedError, match="godkänner återbetalningsplanen"):
+        repayment.approve_plan(plan, users["decision_body"])
+    repayment.approve_plan(plan, users["preparer"])
+    repayment.record_repayment(plan, users["controller"], year=2029, unit=unit, amount=kr(200_000))
+
+    assert (plan.basis, plan.basis_amount) == ("granted", kr(1_500_000))
+    balances = funds.fund_balances(fund)
+    assert (balances.repaid, balances.available) == (kr(200_000), kr(5_000_000 - 1_500_000 + 200_000))
+    assert [e.action for e in AuditEntry.objects.for_object(case).filter(action__in=REPAYMENT_ACTIONS)] == [
+        "case.repaid",
+        "case.repayment_plan_approved",
+        "case.repayment_plan_drafted",
+    ]
+
+
+def test_ale_plan_cannot_ask_more_than_was_granted(new_case, today):
+    case, users, _fund = granted(new_case, "ale", reserved=5_000_000)
+    unit = type(case.applicant_unit).objects.create(municipality=case.municipality, name="KS", kind="namnd")
+
+    with pytest.raises(RepaymentRefusedError) as refusal:
+        repayment.draft_plan(case, users["preparer"], installments=[Planned(2029, unit, kr(1_500_001))])
+
+    assert str(refusal.value) == f"Delbetalningarna, {fk(1_500_001)}, är mer än det beviljade, {fk(1_500_000)}."
+
+
+def test_norrkoping_repays_only_for_efforts_started_before_2021(new_case, today):
+    case, users, _fund = granted(new_case, "norrkoping", reserved=5_000_000)
+    unit = type(case.applicant_unit).objects.create(municipality=case.municipality, name="Socialnämnden", kind="namnd")
+
+    with pytest.raises(RepaymentRefusedError) as refusal:
+        repayment.draft_plan(case, users["controller"], installments=[Planned(2029, unit, kr(1000))])
+    assert str(refusal.value) == "Återföring gäller bara insatser som startade före 2021-01-01."
+
+    Case.objects.filter(pk=case.pk).update(
+        period_start=datetime.date(2020, 8, 1), period_end=datetime.date(2022, 7, 31)
+    )
+    early = Case.objects.get(pk=case.pk)
+    plan = repayment.draft_plan(early, users["controller"], installments=[Planned(2023, unit, kr(500_000))])
+    assert plan.installments.get().amount == kr(500_000)
+
+
+# ---- Sundsvall's återföringsmodell ------------------------------------------------------------------
+
+
+def sundsvall_spent(new_case, *, paid, frozen=0):
+    """A Sundsvall grant of 1 500 000 kr, of which ``paid`` was paid out (and ``frozen`` of that
+    was left unspent), the project ending in 2028."""
+    case, users, fund = granted(new_case, "sundsvall", **MONEY)
+    controller = users["controller"]
+    for year, amount in paid.items():
+        funds.record_payout(case, controller, amount=kr(amount), year=year, project_number="11-0042")
+    if frozen:
+        funds.record_freeze(case, controller, amount=kr(frozen), year=max(paid))
+    return case, users, fund
+
+
+def test_sundsvall_plan_is_computed_on_the_amount_consumed_not_granted(new_case, today):
+    case, users, _fund = sundsvall_spent(new_case, paid={2026: 400_000, 2027: 500_000}, frozen=100_000)
+    social, school = namnd(case, 1), namnd(case, 0)
+
+    with pytest.raises(RepaymentRefusedError) as refusal:
+        repayment.draft_plan(
+            case,
+            users["preparer"],
+            outcome_measures="Minskade placeringskostnader",
+            installments=[Planned(2029, social, kr(1_500_000), "Placeringsdygn")],
+        )
+    assert str(refusal.value) == (
+        f"Planen ska räknas på förbrukat belopp, {fk(800_000)}, men delbetalningarna blir {fk(1_500_000)}."
+    )
+    plan = repayment.draft_plan(
+        case,
+        users["preparer"],
+        outcome_measures="Minskade placeringskostnader; minskat försörjningsstöd",
+        installments=[
+            Planned(2029, social, kr(500_000), "Placeringsdygn"),
+            Planned(2030, school, kr(300_000), "Elever med särskilt stöd"),
+        ],
+    )
+
+    assert (plan.basis, plan.basis_amount, plan.owed) == ("consumed", kr(800_000), kr(800_000))
+
+
+def test_sundsvall_installments_lie_one_to_ten_years_after_the_end_and_name_a_measure(new_case, today):
+    case, users, _fund = sundsvall_spent(new_case, paid={2026: 300_000})
+    social = namnd(case, 1)
+
+    with pytest.raises(RepaymentRefusedError, match="2039 ligger utanför återbetalningstiden 2029–2038"):
+        repayment.draft_plan(
+            case, users["preparer"], outcome_measures="x", installments=[Planned(2039, social, kr(300_000), "m")]
+        )
+    with pytest.raises(RepaymentRefusedError, match="Knyt delbetalningen 2029 till ett utfallsmått"):
+        repayment.draft_plan(
+            case, users["preparer"], outcome_measures="x", installments=[Planned(2029, social, kr(300_000))]
+        )
+    forvaltning = case.municipality.units.filter(kind="forvaltning").first()
+    with pytest.raises(RepaymentRefusedError, match="är ingen nämnd"):
+        repayment.draft_plan(
+            case, users["preparer"], outcome_measures="x", installments=[Planned(2029, forvaltning, kr(300_000), "m")]
+        )
+
+
+def approved_sundsvall_plan(new_case):
+    case, users, fund = sundsvall_spent(new_case, paid={2026: 300_000})
+    social = namnd(case, 1)
+    plan = repayment.draft_plan(
+        case,
+        users["preparer"],
+        outcome_measures="Minskade placeringskostnader",
+        installments=[Planned(y, social, kr(100_000), "Placeringsdygn") for y in (2029, 2030, 2031)],
+    )
+    with pytest.raises(RepaymentRefusedError, match=r"Bara .* godkänner"):
+        repayment.approve_plan(plan, users["preparer"])
+    return repayment.approve_plan(plan, users["decision_body"]), users, fund, social
+
+
+def test_sundsvall_savings_stop_early_and_the_rest_is_written_off(new_case, today):
+    plan, users, fund, social = approved_sundsvall_plan(new_case)
+    controller = users["controller"]
+    repayment.record_repayment(
+        plan, controller, year=2029, unit=social, amount=kr(100_000), realised_savings=kr(130_000)
+    )
+    with pytest.raises(RepaymentRefusedError) as refusal:
+        repayment.record_repayment(
+            plan, controller, year=2030, unit=social, amount=kr(60_000), realised_savings=kr(40_000)
+        )
+    assert (
+        str(refusal.value)
+        == f"Återbetalningen görs ur realiserade besparingar, {fk(40_000)}; den kan inte vara större."
+    )
+    repayment.record_repayment(plan, controller, year=2030, unit=social, amount=kr(40_000), realised_savings=kr(40_000))
+    # 2031: no savings at all, so nothing is repaid.
+
+    with pytest.raises(RepaymentRefusedError, match="löper till och med 2031"):
+        repayment.close_plan(plan, controller, today=datetime.date(2031, 12, 31))
+    write_offs = repayment.close_plan(plan, controller, today=datetime.date(2032, 1, 15))
+
+    assert [(e.kind, e.from_year, e.amount, e.year) for e in write_offs] == [
+        (EntryKind.WRITE_OFF, 2030, kr(60_000), 2032),
+        (EntryKind.WRITE_OFF, 2031, kr(100_000), 2032),
+    ]
+    rows = repayment.schedule(plan)
+    assert [(r.installment.year, r.repaid, r.written_off, r.remaining) for r in rows] == [
+        (2029, kr(100_000), 0, 0),
+        (2030, kr(40_000), kr(60_000), 0),
+        (2031, 0, kr(100_000), 0),
+    ]
+    balances = funds.fund_balances(fund)
+    assert (balances.repaid, balances.written_off) == (kr(140_000), kr(160_000))
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.CLOSED
+
+
+def test_repayment_larger_than_owed_is_refused(new_case, today):
+    plan, users, fund, social = approved_sundsvall_plan(new_case)
+
+    with pytest.raises(RepaymentRefusedError) as refusal:
+        repayment.record_repayment(
+            plan, users["controller"], year=2029, unit=social, amount=kr(100_001), realised_savings=kr(500_000)
+        )
+
+    assert (
+        str(refusal.value)
+        == f"Återbetalningen är större än det som återstår: {fk(100_000)}; det är 1\xa0kr för mycket."
+    )
+    assert fund.entries.filter(kind=EntryKind.REPAYMENT).count() == 0
+
+
+def test_sundsvall_exempts_very_early_efforts_resting_on_controlled_studies(new_case, today):
+    case, users, _fund = sundsvall_spent(new_case, paid={2026: 300_000})
+
+    with pytest.raises(RepaymentRefusedError, match="mer än 10 år fram i tiden"):
+        repayment.draft_plan(
+            case,
+            users["preparer"],
+            exempt=True,
+            exemption_reason="Tidig insats.",
+            savings_expected_after_years=8,
+            rests_on_controlled_studies=True,
+        )
+    with pytest.raises(RepaymentRefusedError, match="försöks- och kontrollgrupper"):
+        repayment.draft_plan(
+            case,
+            users["preparer"],
+            exempt=True,
+            exemption_reason="Tidig insats.",
+            savings_expected_after_years=15,
+            rests_on_controlled_studies=False,
+        )
+    plan = repayment.draft_plan(
+        case,
+        users["preparer"],
+        exempt=True,
+        exemption_reason="Föräldraskapsstöd 0–3 år; vinsterna väntas i vuxen ålder.",
+        savings_expected_after_years=15,
+        rests_on_controlled_studies=True,
+    )
+
+    assert (plan.exempt, plan.owed) == (True, Decimal("0.00"))
+
+
+def test_ale_has_no_exemption(new_case, today):
+    case, users, _fund = granted(new_case, "ale", reserved=5_000_000)
+
+    with pytest.raises(RepaymentRefusedError, match="medger inget undantag"):
+        repayment.draft_plan(
+            case,
+            users["preparer"],
+            exempt=True,
+            exemption_reason="x",
+            savings_expected_after_years=20,
+            rests_on_controlled_studies=True,
+        )
+
+
+def test_applicant_cannot_draft_a_plan(new_case, today):
+    case, users, _fund = granted(new_case, "ale", reserved=5_000_000)
+
+    with pytest.raises(RepaymentRefusedError, match="Bara beredande grupp eller controller"):
+        repayment.draft_plan(case, users["applicant"], installments=[])
