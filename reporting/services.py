@@ -24,6 +24,10 @@ from decisions.models import GRANTING_KINDS, DecisionLine
 from evaluation.enums import Group
 from evaluation.models import Indicator, IndicatorValue
 from evaluation.services import enter_indicator_value
+from funds.enums import EntryKind
+from funds.models import LedgerEntry
+from funds.policy import FundPolicy
+from funds.services import may_record_money, record_payout
 from notifications.models import NotificationKind
 from notifications.services import notify_each
 
@@ -692,3 +696,45 @@ def set_reporting_date(municipality, user, *, name, year, date):
         for case in running:
             generate_obligations(case)
     return running.count()
+
+
+# ---- Budget compensation with the report (Ystad) -----------------------------------------------
+
+
+def budget_compensation(obligation, user):
+    """What the report page offers for the rule set's budget compensation (Ystad: costs are
+    compensated twice a year, with the reports), or None where the rule set pays otherwise.
+
+    Returns the year compensated (the year the report's period ends), the outcome reported for it,
+    what has been compensated for that year already, the suggested amount (the difference), the
+    entries paid against this report, and whether ``user`` may pay now (a controller or the
+    municipal admin, once the report is accepted)."""
+    case = obligation.case
+    if not FundPolicy.of(case.rules.document).is_budget_compensation:
+        return None
+    report = getattr(obligation, "report", None)
+    year = obligation.period_end.year
+    outcome = next((line.outcome for line in report.cost_lines.all() if line.year == year), None) if report else None
+    compensations = LedgerEntry.objects.filter(
+        case=case, kind=EntryKind.BUDGET_COMPENSATION, reverses__isnull=True, reversed_by__isnull=True
+    )
+    compensated = sum((entry.amount for entry in compensations if entry.year == year), Decimal("0.00"))
+    may_pay = obligation.status == ObligationStatus.ACCEPTED and may_record_money(user, case.municipality_id)
+    return {
+        "year": year,
+        "outcome": outcome,
+        "compensated": compensated,
+        "suggested": max((outcome or Decimal("0.00")) - compensated, Decimal("0.00")),
+        "paid": [entry for entry in compensations if report and entry.report_id == report.pk],
+        "may_pay": may_pay,
+    }
+
+
+def pay_budget_compensation(obligation, user, *, amount):
+    """Pay the budget compensation for an accepted report, through the fund's ledger (which checks
+    the money, the role and how many times a year). Refuses a report not yet accepted."""
+    if obligation.status != ObligationStatus.ACCEPTED:
+        raise TransitionRefusedError(_("Budgetkompensation betalas ut när rapporten är godkänd."))
+    return record_payout(
+        obligation.case, user, amount=amount, year=obligation.period_end.year, report_id=obligation.report.pk
+    )

@@ -10,6 +10,11 @@ urlpatterns = [
     path("arenden/<int:pk>/rapporter/<int:obligation_id>/granska/", views.review_view, name="review"),
     path("arenden/<int:pk>/rapporter/<int:obligation_id>/bilagor/", views.upload_view, name="upload"),
     path(
+        "arenden/<int:pk>/rapporter/<int:obligation_id>/budgetkompensation/",
+        views.compensate_view,
+        name="compensate",
+    ),
+    path(
         "arenden/<int:pk>/rapporter/<int:obligation_id>/bilagor/<int:attachment_id>/",
         views.attachment_view,
         name="attachment",

@@ -9,8 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from applications.forms import AttachmentForm
+from applications.forms import AttachmentForm, KronorField
 from applications.services import TransitionRefusedError, case_history, cases_for_list
+from funds.services import FundRefusedError
 
 from . import services
 from .forms import HeadingsForm, OrganisationForm, ReportForm, ReportingDateForm, ReviewForm
@@ -190,6 +191,7 @@ def report_view(request, pk, obligation_id):
                 and entry.data.get("period") == f"{obligation.period_start}–{obligation.period_end}"
             ],
             "manager": services.project_manager(case),
+            "compensation": services.budget_compensation(obligation, user),
             "receiver": case.rules.body_name(obligation.receiver_role or case.rules.preparation_role),
         },
         status=status,
@@ -222,6 +224,24 @@ def review_view(request, pk, obligation_id):
         messages.success(
             request, _("Rapporten är godkänd.") if accept else _("Rapporten är skickad tillbaka för komplettering.")
         )
+    return redirect("reporting:report", case.pk, obligation.pk)
+
+
+@login_required
+@require_POST
+def compensate_view(request, pk, obligation_id):
+    """Pay the budget compensation that goes with an accepted report (Ystad)."""
+    case = _case_for(request, pk)
+    obligation = _obligation_for(case, obligation_id)
+    try:
+        amount = KronorField().clean(request.POST.get("amount", ""))
+        services.pay_budget_compensation(obligation, request.user, amount=amount)
+    except ValidationError as error:
+        messages.error(request, _("Beloppet: %(problem)s") % {"problem": " ".join(error.messages)})
+    except (TransitionRefusedError, FundRefusedError) as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Budgetkompensationen är bokförd i fonden."))
     return redirect("reporting:report", case.pk, obligation.pk)
 
 
