@@ -371,6 +371,18 @@ def complete_step(case, step_id, user, *, outcome, comment=""):
     return step
 
 
+def complete_start_step(case, key, user, *, comment):
+    """Mark the project start's step ``key`` done when the thing it asks for has been recorded
+    (the project plan, the evaluation plan, the payout plan and its approval), if the case is
+    starting and the step is the user's to do now; otherwise leave it for the step form."""
+    if case.state != S.STARTING:
+        return None
+    step = next((s for s in case.current_steps("start") if s.key == key and s.is_pending), None)
+    if step is None or not may_complete_step(step, user)[0]:
+        return None
+    return complete_step(case, step.pk, user, outcome=StepOutcome.POSITIVE, comment=comment)
+
+
 @dataclass(frozen=True)
 class Waiting:
     role: str

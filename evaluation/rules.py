@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from accounts.enums import Role
 from applications.conditions import is_case_participant
+from applications.enums import CaseState
 
 from .enums import CalculationKind
 
@@ -33,12 +34,14 @@ def may_edit_calculation(user, case, kind):
 
 
 def may_edit_plan(user, case):
+    """Applicants write the plan with the application and complete it at the project's start,
+    where the rule set asks for a plan for follow-up before start (Ale, Sundsvall, Ystad...)."""
     if is_fund_staff(user, case.municipality_id):
         return True, ""
     if is_case_applicant(user, case):
-        if case.is_editable:
+        if case.is_editable or case.state == CaseState.STARTING:
             return True, ""
-        return False, _("Mätplanen kan bara ändras av sökande medan ansökan kan ändras.")
+        return False, _("Mätplanen kan bara ändras av sökande medan ansökan kan ändras eller projektet startar.")
     return False, _("Bara sökande och den beredande gruppen ändrar mätplanen.")
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.models import Case
+from applications.services import complete_start_step
 from audit.services import record
 from municipalities.enums import UnitKind
 
@@ -241,6 +242,8 @@ def save_measurement_plan(case, user, *, fields, indicators):
             setattr(indicator, name, value)
         indicator.save()
     record(case, "measurement_plan.saved", actor=user, data={"indicators": plan.indicators.count()})
+    if plan.indicators.exists():
+        complete_start_step(case, "evaluation_plan", user, comment=_("Mätplanen med indikatorer är sparad."))
     return plan
 
 

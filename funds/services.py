@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from accounts.enums import Role
 from applications.conditions import is_case_participant
 from applications.enums import CaseState
+from applications.services import complete_start_step
 from audit.services import record
 from core.formatting import format_kronor
 
@@ -522,6 +523,7 @@ def save_payout_plan(case, user, *, description):
         plan.description = description
         plan.save(update_fields=["description"])
     record(case, "case.payout_plan_saved", actor=user)
+    complete_start_step(case, "payout_plan", user, comment=_("Utbetalningsplanen är upprättad."))
     return plan
 
 
@@ -541,6 +543,7 @@ def approve_payout_plan(case, user):
     plan.approved_at = timezone.now()
     plan.save(update_fields=["approved_by", "approved_at"])
     record(case, "case.payout_plan_approved", actor=user)
+    complete_start_step(case, "payout_plan_approved", user, comment=_("Utbetalningsplanen är godkänd."))
     return plan
 
 

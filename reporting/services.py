@@ -18,7 +18,7 @@ from accounts.enums import Role
 from applications.conditions import is_case_participant
 from applications.enums import RUNNING_STATES, CaseState
 from applications.models import Case
-from applications.services import ALLOWED_UPLOADS, TransitionRefusedError, upload_problem
+from applications.services import ALLOWED_UPLOADS, TransitionRefusedError, complete_start_step, upload_problem
 from audit.services import record
 from decisions.models import GRANTING_KINDS, DecisionLine
 from evaluation.enums import Group
@@ -248,6 +248,7 @@ def save_project_plan(case, user, texts):
             case=case, defaults={"sections": sections, "updated_by": user}
         )
         record(case, "project.plan", actor=user, data={"created": created})
+        complete_start_step(case, "project_plan", user, comment=_("Projektplanen är sparad."))
     return plan
 
 
