@@ -251,3 +251,23 @@ def test_only_the_municipal_admin_sets_reporting_dates(client, running):
         client.post(reverse("reporting:dates"), {"name": "Årsbokslut", "year": 2028, "date": "2028-12-20"}).status_code
         == 403
     )
+
+
+def test_report_attachment_is_uploaded_by_the_manager_and_refused_when_not_a_pdf(client, half_time, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    case, users, obligation = half_time
+    client.force_login(users["applicant"])
+    upload = reverse("reporting:upload", args=[case.pk, obligation.pk])
+
+    refused = client.post(upload, {"file": SimpleUploadedFile("virus.exe", b"MZ\x90\x00")}, follow=True)
+    assert "Filtypen .exe tas inte emot." in refused.content.decode()
+    accepted = client.post(upload, {"file": SimpleUploadedFile("ekonomi.pdf", b"%PDF-1.7 underlag")}, follow=True)
+    assert "Bilagan är uppladdad." in accepted.content.decode()
+
+    attachment = obligation.report.attachments.get()
+    download = reverse("reporting:attachment", args=[case.pk, obligation.pk, attachment.pk])
+    assert b"".join(client.get(download).streaming_content) == b"%PDF-1.7 underlag"
+    client.force_login(UserFactory(municipality=Municipality.objects.get(slug="ystad"), roles=["controller"]))
+    assert client.get(download).status_code == 404
