@@ -16,5 +16,6 @@ urlpatterns = [
     path("", include("reporting.urls")),
     path("", include("evaluation.urls")),
     path("fonden/", include("funds.urls")),
+    path("oversikt/", include("dashboards.urls")),
     path("arenden/", include("repayment.urls")),
 ]

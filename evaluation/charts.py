@@ -7,20 +7,12 @@ from html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from core.charts import AXIS, GRID, short_kronor
 from core.formatting import format_kronor
 
 WIDTH, HEIGHT = 640, 260
 LEFT, RIGHT, TOP, BOTTOM = 90, 16, 16, 34
-POSITIVE, NEGATIVE, AXIS, GRID = "#1a6b3c", "#a3261b", "#333333", "#d0d7de"
-
-
-def _short_kronor(value):
-    value = float(value)
-    if abs(value) >= 1_000_000:
-        return f"{value / 1_000_000:.1f}".replace(".", ",") + " mnkr"
-    if abs(value) >= 1_000:
-        return f"{value / 1_000:.0f}" + " tkr"
-    return f"{value:.0f} kr"
+POSITIVE, NEGATIVE = "#1a6b3c", "#a3261b"
 
 
 def _scale(low, high, size, start):
@@ -56,7 +48,7 @@ def cumulative_chart(years, cumulative, *, chart_id="cumulative"):
         parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" stroke="{GRID}"/>')
         parts.append(
             f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11" fill="{AXIS}">'
-            f"{escape(_short_kronor(tick))}</text>"
+            f"{escape(short_kronor(tick))}</text>"
         )
     zero = y_of(0.0)
     parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{zero:.1f}" y2="{zero:.1f}" stroke="{AXIS}"/>')
@@ -117,7 +109,7 @@ def tornado_chart(bars, npv, *, chart_id="tornado"):
     for tick in (low, high):
         parts.append(
             f'<text x="{x_of(tick):.1f}" y="{height - 12}" text-anchor="middle" font-size="11" fill="{AXIS}">'
-            f"{escape(_short_kronor(tick))}</text>"
+            f"{escape(short_kronor(tick))}</text>"
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every text inside is escaped above

@@ -2,10 +2,10 @@
 The page shows the same figures as a table for those who cannot see the chart."""
 
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
+from core.charts import nice_ceiling
 from core.formatting import format_kronor
 
 WIDTH, HEIGHT = 720, 260
@@ -19,18 +19,6 @@ class Series:
     colour: str
     dash: str
     points: str  # the SVG polyline's points
-
-
-def _nice_ceiling(value):
-    """A round top for the y axis: 1, 2 or 5 times a power of ten."""
-    if value <= 0:
-        return Decimal(1)
-    exponent = len(str(int(value))) - 1
-    base = Decimal(10) ** exponent
-    for step in (1, 2, 5, 10):
-        if value <= step * base:
-            return step * base
-    return 10 * base
 
 
 SERIES = [
@@ -56,7 +44,7 @@ def fund_chart(points):
     if not points:
         return None
     values = [series_values(balances) for _day, balances in points]
-    top = _nice_ceiling(max(max(v.values()) for v in values))
+    top = nice_ceiling(max(max(v.values()) for v in values))
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     first, last = points[0][0], points[-1][0]
     span = (last - first).days

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "consultations",
     "decisions",
     "reporting",
+    "dashboards",
     "core",
 ]
 
