@@ -20,7 +20,7 @@ from applications.services import create_case
 from applications.walk import walk_to
 from consultations.services import request_consultation
 from discussion.services import post_comment
-from evaluation.services import seed_unit_costs
+from evaluation.services import enter_indicator_value, save_calculation, save_measurement_plan, seed_unit_costs
 from funds import services as funds
 from funds.models import Fund
 from funds.policy import FundPolicy
@@ -267,6 +267,7 @@ def _load_municipality_cases(municipality, stdout):
         if target == CaseState.IN_PREPARATION:
             _prepare_demo_case(case, users)
         if target in (CaseState.RUNNING, CaseState.EXTENDED):
+            _evaluate_demo_case(case, users)
             _report_demo_case(case, users, accept=target == CaseState.RUNNING)
         if stdout:
             stdout.write(
@@ -425,3 +426,76 @@ def _report_demo_case(case, users, *, accept):
     if accept:
         receiver = users[obligation.receiver_role or case.rules.preparation_role]
         review_report(obligation, receiver, accept=True, comment="Tack, tydlig rapport.")
+
+
+def _evaluate_demo_case(case, users):
+    """A measurement plan with a comparison group and a förkalkyl for the running demo projects, so
+    the evaluation pages and the dashboard's outcomes have figures to show."""
+    preparer = users["preparer"]
+    plan = save_measurement_plan(
+        case,
+        preparer,
+        fields={
+            "goals": "Färre placeringar utanför hemmet.",
+            "activities": "Tidigt familjestöd i hemmet.",
+            "comparison": "control_group",
+            "comparison_description": "Familjer i två jämförbara stadsdelar utan insatsen.",
+        },
+        indicators=[
+            (
+                None,
+                {
+                    "name": "Placerade barn per 1 000",
+                    "kind": "effect",
+                    "unit": "antal",
+                    "baseline_value": Decimal(12),
+                    "baseline_date": case.period_start,
+                    "target_value": Decimal(8),
+                    "measurement_times": "varje halvår",
+                },
+                False,
+            )
+        ],
+    )
+    indicator = plan.indicators.get()
+    for period, target, comparison in [
+        (case.period_start, Decimal(12), Decimal(12)),
+        (case.period_start + datetime.timedelta(days=180), Decimal(10), Decimal("11.5")),
+    ]:
+        enter_indicator_value(indicator, preparer, period=period, group="target", value=target)
+        enter_indicator_value(indicator, preparer, period=period, group="comparison", value=comparison)
+    placement = case.municipality.unit_costs.filter(unit="dygn").order_by("-amount").first()
+    start = case.period_start.year
+    save_calculation(
+        case,
+        "forecast",
+        preparer,
+        discount_rate=Decimal("3.5"),
+        horizon=10,
+        first_year=start,
+        costs=[
+            {"year": cost.year, "payer": "municipality", "description": "Beviljade medel", "granted": cost.amount}
+            for cost in case.costs.all()
+        ],
+        outcomes=[
+            {
+                "name": "Färre dygn i HVB",
+                "unit_cost": placement,
+                "unit_amount": None,
+                "baseline": Decimal(900),
+                "quantity": Decimal(160),
+                "start_year": start + 1,
+                "duration": 6,
+                "drop_off": Decimal(10),
+                "deadweight": Decimal(15),
+                "attribution": Decimal(10),
+                "displacement": Decimal(0),
+                "confidence": "medium",
+                "effect_source": "estimate",
+                "cashable": True,
+                "transfer": False,
+                "transfer_from": "",
+                "split": {"municipality": "100"},
+            }
+        ],
+    )
