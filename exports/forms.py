@@ -31,6 +31,7 @@ class ExportForm(forms.Form):
 
 
 class AnnualReportForm(forms.Form):
+    prefix = "annual"  # its fields sit on the same page as the export form's
     year = forms.IntegerField(label=_("År"), min_value=YEAR_MIN, max_value=YEAR_MAX)
     format = forms.ChoiceField(
         label=_("Format"), choices=[("pdf", _("PDF")), (ExportFormat.XLSX, _("Excel (XLSX)"))], initial="pdf"

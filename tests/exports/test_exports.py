@@ -182,7 +182,9 @@ def test_applicant_may_not_export(client, member):
 
     assert client.get(reverse("exports:index")).status_code == 403
     assert client.post(reverse("exports:index"), {"kind": "cases", "format": "xlsx"}).status_code == 403
-    assert client.post(reverse("exports:annual_report"), {"year": 2026, "format": "pdf"}).status_code == 403
+    assert (
+        client.post(reverse("exports:annual_report"), {"annual-year": 2026, "annual-format": "pdf"}).status_code == 403
+    )
     assert ExportJob.objects.count() == 0
 
 
@@ -253,7 +255,7 @@ def test_annual_report_pdf_is_rendered(client, new_case, today):
     _case, _waiting, users = granted_with_payout(new_case)
     client.force_login(users["controller"])
 
-    response = client.post(reverse("exports:annual_report"), {"year": 2027, "format": "pdf"})
+    response = client.post(reverse("exports:annual_report"), {"annual-year": 2027, "annual-format": "pdf"})
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -267,7 +269,7 @@ def test_annual_report_xlsx_has_one_sheet_per_table_with_the_years_payouts(
     client.force_login(users["controller"])
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("exports:annual_report"), {"year": 2027, "format": "xlsx"})
+        response = client.post(reverse("exports:annual_report"), {"annual-year": 2027, "annual-format": "xlsx"})
 
     job = ExportJob.objects.get()
     assert response.status_code == 302
@@ -280,7 +282,7 @@ def test_annual_report_xlsx_has_one_sheet_per_table_with_the_years_payouts(
 def test_annual_report_with_a_nonsense_year_is_refused(client, member):
     client.force_login(member("ystad", Role.CONTROLLER))
 
-    response = client.post(reverse("exports:annual_report"), {"year": "i fjol", "format": "pdf"})
+    response = client.post(reverse("exports:annual_report"), {"annual-year": "i fjol", "annual-format": "pdf"})
 
     assert response.status_code == 400
     assert response.context["annual_form"].errors["year"] == ["Fyll i ett heltal."]
