@@ -12,6 +12,8 @@ from funds.services import fund_balances
 
 from .tables import AMOUNT, ANNUAL_REPORT_KINDS, DATE, NUMBER, TEXT, table
 
+LEDGER_ONLY_IN_XLSX = {"Post", "Från år", "Beslut", "Beslut eller underlag", "Konto", "Projektnummer", "Rättar post"}
+
 
 class AnnualReportError(Exception):
     """The report could not be made; the message says why."""
@@ -23,9 +25,10 @@ def annual_report_context(user, year):
     tables = []
     for kind in ANNUAL_REPORT_KINDS:
         t = table(kind, user, {"year": year})
-        kinds = [kind for _header, kind in t.columns]
-        rows = [[_shown(value, kind) for value, kind in zip(row, kinds, strict=True)] for row in t.rows]
-        columns = [(str(header), kind != TEXT) for header, kind in t.columns]
+        # An A4 page holds about seven columns: the ledger's bookkeeping columns stay in the XLSX.
+        keep = [i for i, (header, _kind) in enumerate(t.columns) if str(header) not in LEDGER_ONLY_IN_XLSX]
+        rows = [[_shown(row[i], t.columns[i][1]) for i in keep] for row in t.rows]
+        columns = [(str(t.columns[i][0]), t.columns[i][1] != TEXT) for i in keep]
         tables.append({"title": t.title, "columns": columns, "rows": rows})
     return {
         "fund": fund,
@@ -38,8 +41,8 @@ def annual_report_context(user, year):
 
 def render_annual_report(user, year):
     """PDF bytes of the annual report. Always Swedish: it is the municipality's record."""
-    context = annual_report_context(user, year)
     with translation.override("sv"):
+        context = annual_report_context(user, year)
         html = render_to_string(
             "exports/annual_report.html",
             {

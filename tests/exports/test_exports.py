@@ -251,7 +251,7 @@ def test_case_export_query_count_does_not_grow_with_the_rows(member):
     assert five == fifty == 2
 
 
-def test_annual_report_pdf_is_rendered(client, new_case, today):
+def test_annual_report_pdf_is_rendered(client, new_case, today, artifacts_dir):
     _case, _waiting, users = granted_with_payout(new_case)
     client.force_login(users["controller"])
 
@@ -260,6 +260,7 @@ def test_annual_report_pdf_is_rendered(client, new_case, today):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
+    (artifacts_dir / "annual-report.pdf").write_bytes(response.content)
 
 
 def test_annual_report_xlsx_has_one_sheet_per_table_with_the_years_payouts(
