@@ -293,3 +293,22 @@ def test_user_without_municipality_may_not_export(client, db):
     client.force_login(UserFactory(municipality=None, roles=[Role.CONTROLLER]))
 
     assert client.get(reverse("exports:index")).status_code == 403
+
+
+def test_job_reports_progress_while_it_writes_and_the_page_polls_until_done(client, member):
+    controller = member("ystad", Role.CONTROLLER)
+    _bulk_cases(controller.municipality, controller, 1200, 0)
+    job = services.start_export(controller, kind=ExportKind.CASES, export_format=ExportFormat.CSV, filters=NO_FILTERS)
+    client.force_login(controller)
+    assert '<meta http-equiv="refresh"' in client.get(reverse("exports:job", args=[job.pk])).content.decode()
+
+    with CaptureQueriesContext(connection) as queries:
+        job = services.run_export(job.pk)
+
+    progress_updates = [q["sql"] for q in queries if q["sql"].startswith("UPDATE") and '"done"' in q["sql"]]
+    assert (job.status, job.total, job.done) == (ExportStatus.DONE, 1200, 1200)
+    assert len(progress_updates) == 5  # the start, after 500 and 1000 rows, at the end, and done
+    assert len(list(csv.reader(io.StringIO(bytes(job.content).decode("utf-8"))))) == 1201
+    page = client.get(reverse("exports:job", args=[job.pk])).content.decode()
+    assert '<meta http-equiv="refresh"' not in page
+    assert reverse("exports:download", args=[job.pk]) in page
