@@ -18,4 +18,5 @@ urlpatterns = [
     path("fonden/", include("funds.urls")),
     path("oversikt/", include("dashboards.urls")),
     path("arenden/", include("repayment.urls")),
+    path("export/", include("exports.urls")),
 ]

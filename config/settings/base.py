@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "evaluation",
     "funds",
     "repayment",
+    "exports",
     "audit",
     "notifications",
     "discussion",

@@ -1,0 +1,29 @@
+"""What can be exported, and in which formats."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ExportKind(models.TextChoices):
+    CASES = "cases", _("ärenden med belopp")
+    DECISIONS = "decisions", _("beslut")
+    LEDGER = "ledger", _("fondens poster")
+    PAYOUTS = "payouts", _("utbetalningar")
+    REPAYMENTS = "repayments", _("återbetalningsplaner")
+    REPORTS = "reports", _("rapporter")
+    INDICATOR_VALUES = "indicator_values", _("indikatorvärden")
+    CALCULATIONS = "calculations", _("kalkyler")
+    ANNUAL_REPORT = "annual_report", _("årsredovisning")
+
+
+class ExportFormat(models.TextChoices):
+    XLSX = "xlsx", _("Excel (XLSX)")
+    CSV = "csv", _("CSV (UTF-8, komma)")
+    CSV_SV = "csv_sv", _("CSV för svenskt Excel (semikolon, decimalkomma)")
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", _("i kö")
+    RUNNING = "running", _("pågår")
+    DONE = "done", _("klar")
+    FAILED = "failed", _("misslyckades")

@@ -1,0 +1,77 @@
+"""Starting and running exports. The job reads as the user who asked, so the tenant scoping and
+the filters are the same in the task as they would be in the request."""
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .enums import ExportFormat, ExportKind, ExportStatus
+from .models import ExportJob
+from .tables import ANNUAL_REPORT_KINDS, table
+from .writers import write
+
+
+def may_export(user):
+    return user.has_perm("exports.export")
+
+
+def tables_for(job_or_kind, user, filters):
+    kind = getattr(job_or_kind, "kind", job_or_kind)
+    if kind == ExportKind.ANNUAL_REPORT:
+        return [table(k, user, {"year": filters["year"]}) for k in ANNUAL_REPORT_KINDS]
+    return [table(kind, user, filters)]
+
+
+@transaction.atomic
+def start_export(user, *, kind, export_format, filters):
+    """Create the job and queue its task after commit; returns the job. Refused (PermissionDenied)
+    for anyone who may not export. Side effects: one ExportJob row, one queued task."""
+    from .tasks import run_export_task
+
+    if not may_export(user):
+        raise PermissionDenied(_("Du har inte behörighet att exportera."))
+    if kind == ExportKind.ANNUAL_REPORT:
+        export_format = ExportFormat.XLSX
+    job = ExportJob.objects.create(
+        municipality_id=user.municipality_id,
+        created_by=user,
+        kind=kind,
+        format=export_format,
+        filters=filters,
+    )
+    transaction.on_commit(lambda: run_export_task.delay(job.pk))
+    return job
+
+
+def run_export(job_id):
+    """Write the job's file, saving progress every few hundred rows. A failure stops the job
+    with its reason."""
+    job = ExportJob.objects.select_related("created_by", "municipality").get(pk=job_id)
+    if job.status not in (ExportStatus.QUEUED, ExportStatus.FAILED):
+        return job
+    user = job.created_by
+    tables = tables_for(job, user, job.filters)
+    total = sum(t.count for t in tables)
+    ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.RUNNING, done=0, total=total, error="")
+
+    def progress(done):
+        ExportJob.objects.filter(pk=job.pk).update(done=done)
+
+    try:
+        content, extension = write(tables, job.format, progress)
+    except Exception as error:  # noqa: BLE001 - any failure is shown on the job page, not lost in the worker
+        ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.FAILED, error=str(error))
+    else:
+        stamp = timezone.localdate().isoformat()
+        filename = f"{job.kind}-{job.municipality.slug}-{stamp}.{extension}"
+        ExportJob.objects.filter(pk=job.pk).update(
+            status=ExportStatus.DONE, content=content, filename=filename, done=total
+        )
+    job.refresh_from_db()
+    return job
+
+
+def jobs_for(user):
+    """The user's municipality's recent exports (the file is downloadable only by them)."""
+    return ExportJob.objects.filter(municipality_id=user.municipality_id).defer("content")

@@ -1,0 +1,93 @@
+"""The export page, the job page that follows an export's progress, the download and the annual
+report. Views parse, call one service and render; the tables decide what the user may see."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from . import services
+from .annual import render_annual_report
+from .enums import ExportFormat, ExportKind, ExportStatus
+from .forms import AnnualReportForm, ExportForm
+from .models import ExportJob
+
+CONTENT_TYPES = {
+    ExportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ExportFormat.CSV: "text/csv; charset=utf-8",
+    ExportFormat.CSV_SV: "text/csv; charset=utf-8",
+}
+
+
+def _require_exporter(user):
+    if not services.may_export(user):
+        raise PermissionDenied
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def index_view(request):
+    """The filter form; a valid POST starts an export job. Invalid filters answer 400 with the
+    reason by the field."""
+    _require_exporter(request.user)
+    form = ExportForm(request.POST or None)
+    annual_form = AnnualReportForm()
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            job = services.start_export(
+                request.user,
+                kind=form.cleaned_data["kind"],
+                export_format=form.cleaned_data["format"],
+                filters=form.filters(),
+            )
+            return redirect("exports:job", job_id=job.pk)
+        status = 400
+    jobs = services.jobs_for(request.user)[:10]
+    context = {"form": form, "annual_form": annual_form, "jobs": jobs}
+    return render(request, "exports/index.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["POST"])
+def annual_report_view(request):
+    """The annual report for a year: the PDF at once, or the XLSX as a job."""
+    _require_exporter(request.user)
+    form = AnnualReportForm(request.POST)
+    if not form.is_valid():
+        context = {"form": ExportForm(), "annual_form": form, "jobs": services.jobs_for(request.user)[:10]}
+        return render(request, "exports/index.html", context, status=400)
+    year = form.cleaned_data["year"]
+    if form.cleaned_data["format"] == "pdf":
+        response = HttpResponse(render_annual_report(request.user, year), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="arsredovisning-{year}.pdf"'
+        return response
+    job = services.start_export(
+        request.user, kind=ExportKind.ANNUAL_REPORT, export_format=ExportFormat.XLSX, filters={"year": year}
+    )
+    return redirect("exports:job", job_id=job.pk)
+
+
+def _job(request, job_id):
+    """A job of the user's own municipality (404 for another's), for those who may export."""
+    _require_exporter(request.user)
+    return get_object_or_404(
+        ExportJob.objects.defer("content"), pk=job_id, municipality_id=request.user.municipality_id
+    )
+
+
+@login_required
+def job_view(request, job_id):
+    return render(request, "exports/job.html", {"job": _job(request, job_id)})
+
+
+@login_required
+def download_view(request, job_id):
+    job = _job(request, job_id)
+    if job.status != ExportStatus.DONE:
+        return HttpResponse(status=404)
+    content = ExportJob.objects.values_list("content", flat=True).get(pk=job.pk)
+    response = HttpResponse(bytes(content), content_type=CONTENT_TYPES[job.format])
+    response["Content-Disposition"] = f'attachment; filename="{job.filename}"'
+    return response
