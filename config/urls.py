@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("evaluation.urls")),
     path("fonden/", include("funds.urls")),
     path("arenden/", include("repayment.urls")),
+    path("api/", include("api.urls")),
 ]
