@@ -38,8 +38,9 @@ ID_PARAM = OpenApiParameter("id", int, OpenApiParameter.PATH, description="Raden
 
 
 class MunicipalityScopedViewSet(viewsets.ReadOnlyModelViewSet):
-    """Every row served comes from `scoped(municipality_id)`; a municipality in the query string
-    is never read. Another municipality's id is therefore a 404, like an id that does not exist."""
+    """Every row served comes from `scoped(client)`, the token's municipality; a municipality in the
+    query string is never read. Another municipality's id is therefore a 404, like an id that does
+    not exist."""
 
     pagination_class = ApiPagination
 
@@ -82,6 +83,8 @@ def granted_total_subquery():
     retrieve=extend_schema(summary="Ett ärende", parameters=[ID_PARAM]),
 )
 class CaseViewSet(MunicipalityScopedViewSet):
+    """Kommunens ärenden: status och skede, sökt belopp per år och beviljat belopp."""
+
     serializer_class = serializers.CaseSerializer
 
     def scoped(self, client):
@@ -112,6 +115,8 @@ class CaseViewSet(MunicipalityScopedViewSet):
     retrieve=extend_schema(summary="Ett beslut", parameters=[ID_PARAM]),
 )
 class DecisionViewSet(MunicipalityScopedViewSet):
+    """Beslutande organets beslut, med ärenden och belopp per år."""
+
     serializer_class = serializers.DecisionSerializer
 
     def scoped(self, client):
@@ -143,6 +148,8 @@ class DecisionViewSet(MunicipalityScopedViewSet):
     retrieve=extend_schema(summary="En post i huvudboken", parameters=[ID_PARAM]),
 )
 class LedgerEntryViewSet(MunicipalityScopedViewSet):
+    """Posterna i kommunens fond: avsättningar, anslag, åtaganden, utbetalningar med mera."""
+
     serializer_class = serializers.LedgerEntrySerializer
 
     def scoped(self, client):
@@ -179,6 +186,8 @@ class LedgerEntryViewSet(MunicipalityScopedViewSet):
     retrieve=extend_schema(summary="En rapporteringsskyldighet", parameters=[ID_PARAM]),
 )
 class ReportViewSet(MunicipalityScopedViewSet):
+    """Rapporteringsskyldigheter med status, sista dag, period och när rapporten lämnades och godkändes."""
+
     serializer_class = serializers.ReportSerializer
 
     def scoped(self, client):
@@ -212,6 +221,8 @@ class ReportViewSet(MunicipalityScopedViewSet):
     retrieve=extend_schema(summary="En indikator", parameters=[ID_PARAM]),
 )
 class IndicatorViewSet(MunicipalityScopedViewSet):
+    """Mätplanernas indikatorer med uppmätta värden för målgrupp och jämförelsegrupp."""
+
     serializer_class = serializers.IndicatorSerializer
 
     def scoped(self, client):
