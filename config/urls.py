@@ -19,4 +19,5 @@ urlpatterns = [
     path("oversikt/", include("dashboards.urls")),
     path("arenden/", include("repayment.urls")),
     path("export/", include("exports.urls")),
+    path("api/", include("api.urls")),
 ]
