@@ -74,7 +74,10 @@ def main():
     progress_updates = sum(1 for q in queries if q["sql"].startswith("UPDATE") and '"done"' in q["sql"])
     print(f"exported {job.done} cases to XLSX ({len(bytes(job.content)) / 1e6:.1f} MB), status {job.status}")
     print(f"time: {seconds:.2f} s")
-    print(f"queries: {len(queries)} ({progress_updates} of them progress updates, one per 500 rows)")
+    print(
+        f"queries: {len(queries)} ({progress_updates} of them progress updates:"
+        " the start, at most 20 steps of 5 % and the end)"
+    )
 
 
 if __name__ == "__main__":

@@ -44,9 +44,13 @@ def start_export(user, *, kind, export_format, filters):
     return job
 
 
+# The job page's progress moves in steps of 5 %.
+PROGRESS_STEPS = 20
+
+
 def run_export(job_id):
-    """Write the job's file, saving progress every few hundred rows. A failure stops the job
-    with its reason."""
+    """Write the job's file, saving its progress in at most ``PROGRESS_STEPS`` steps. A failure
+    stops the job with its reason."""
     job = ExportJob.objects.select_related("created_by", "municipality").get(pk=job_id)
     if job.status not in (ExportStatus.QUEUED, ExportStatus.FAILED):
         return job
@@ -55,8 +59,14 @@ def run_export(job_id):
     total = sum(t.count for t in tables)
     ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.RUNNING, done=0, total=total, error="")
 
+    saved = {"step": 0}
+
     def progress(done):
-        ExportJob.objects.filter(pk=job.pk).update(done=done)
+        # At most PROGRESS_STEPS updates whatever the size, so the queries do not grow with the rows.
+        step = done * PROGRESS_STEPS // total if total else PROGRESS_STEPS
+        if step > saved["step"]:
+            saved["step"] = step
+            ExportJob.objects.filter(pk=job.pk).update(done=done)
 
     try:
         content, extension = write(tables, job.format, progress)

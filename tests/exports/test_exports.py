@@ -312,3 +312,19 @@ def test_job_reports_progress_while_it_writes_and_the_page_polls_until_done(clie
     page = client.get(reverse("exports:job", args=[job.pk])).content.decode()
     assert '<meta http-equiv="refresh"' not in page
     assert reverse("exports:download", args=[job.pk]) in page
+
+
+def test_progress_updates_do_not_grow_with_the_rows(member, monkeypatch):
+    from exports import writers
+
+    controller = member("ystad", Role.CONTROLLER)
+    _bulk_cases(controller.municipality, controller, 1200, 0)
+    monkeypatch.setattr(writers, "PROGRESS_EVERY", 10)  # 120 calls from the writer
+    job = services.start_export(controller, kind=ExportKind.CASES, export_format=ExportFormat.CSV, filters=NO_FILTERS)
+
+    with CaptureQueriesContext(connection) as queries:
+        job = services.run_export(job.pk)
+
+    progress_updates = [q["sql"] for q in queries if q["sql"].startswith("UPDATE") and '"done"' in q["sql"]]
+    assert job.done == 1200
+    assert len(progress_updates) == services.PROGRESS_STEPS + 2  # the start, 20 steps of 5 %, and done
