@@ -18,6 +18,7 @@ from decisions.models import DecisionLine
 from evaluation.models import CalculationSnapshot, IndicatorValue
 from funds.enums import PAID_KINDS, EntryKind
 from funds.models import Fund, LedgerEntry
+from municipalities import presentation
 from repayment.models import Installment
 from reporting.models import Report, ReportCostLine
 
@@ -75,7 +76,7 @@ def cases_table(user, filters):
             c.number,
             c.title,
             str(c.get_state_display()),
-            STAGE_OF_STATE.get(c.state, ""),
+            str(presentation.label("stage", STAGE_OF_STATE[c.state])) if c.state in STAGE_OF_STATE else "",
             c.applicant_unit.name if c.applicant_unit else "",
             c.submitted_at.date() if c.submitted_at else None,
             c.asked,
