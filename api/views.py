@@ -27,6 +27,12 @@ class ApiPagination(PageNumberPagination):
     # Django's paginator gives the reason ("Sidan innehåller inga resultat"), in Swedish.
     invalid_page_message = _("Sidan ”{page_number}” finns inte: {message}")
 
+    def get_page_size(self, request):
+        """A page size that is not a whole number from 1 to ``max_page_size`` is a 400, not a guess."""
+        if self.page_size_query_param in request.query_params:
+            return filters.integer(request.query_params, self.page_size_query_param, 1, self.max_page_size)
+        return self.page_size
+
 
 def _param(name, description, type_=str, enum=None):
     return OpenApiParameter(name, type_, OpenApiParameter.QUERY, description=description, enum=enum)

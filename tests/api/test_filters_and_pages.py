@@ -87,3 +87,11 @@ def test_pages_split_the_rows(tenant):
     assert first.json()["next"].endswith("/api/v1/decisions/?page=2&page_size=2")
     assert [row["id"] for row in second.json()["results"]] == [ystad.decisions[2].pk]
     assert second.json()["next"] is None
+
+
+@pytest.mark.parametrize("page_size", ["abc", "0", "1001", "-5"])
+def test_page_size_out_of_range_is_a_400_naming_it(ystad, page_size):
+    response = ystad.client().get("/api/v1/cases/", {"page_size": page_size})
+
+    assert response.status_code == 400
+    assert response.json()["parameter"] == "page_size"
