@@ -1,6 +1,7 @@
 """The export filters. Every value is validated; nonsense is refused with a reason by the field."""
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applications.enums import CaseState
@@ -32,7 +33,9 @@ class ExportForm(forms.Form):
 
 class AnnualReportForm(forms.Form):
     prefix = "annual"  # its fields sit on the same page as the export form's
-    year = forms.IntegerField(label=_("År"), min_value=YEAR_MIN, max_value=YEAR_MAX)
+    year = forms.IntegerField(
+        label=_("År"), min_value=YEAR_MIN, max_value=YEAR_MAX, initial=lambda: timezone.localdate().year
+    )
     format = forms.ChoiceField(
         label=_("Format"), choices=[("pdf", _("PDF")), (ExportFormat.XLSX, _("Excel (XLSX)"))], initial="pdf"
     )
