@@ -28,6 +28,14 @@ class UserManager(BaseUserManager):
         extra_fields.setdefault("is_superuser", True)
         return self._create_user(email, password, **extra_fields)
 
+    def holding(self, role, municipality):
+        """The active members of ``municipality`` who hold ``role``, each once, in a stable order."""
+        return (
+            self.filter(municipality=municipality, role_assignments__role=role, is_active=True)
+            .distinct()
+            .order_by("pk")
+        )
+
 
 class User(AbstractUser):
     """Logs in with e-mail. Belongs to one municipality; a system admin (superuser) has none

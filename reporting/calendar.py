@@ -47,12 +47,7 @@ def _send_once(key, recipients, kind, message, values, *, case=None, url=""):
 
 
 def _members_with_role(municipality, role):
-    return list(
-        get_user_model()
-        .objects.filter(municipality=municipality, role_assignments__role=role, is_active=True)
-        .distinct()
-        .order_by("pk")
-    )
+    return list(get_user_model().objects.holding(role, municipality))
 
 
 def feedback_deadline_of(case):

@@ -533,12 +533,7 @@ def review_report(obligation, user, *, accept, comment=""):
 def _receivers(obligation):
     case = obligation.case
     role = obligation.receiver_role or case.rules.preparation_role
-    return list(
-        get_user_model()
-        .objects.filter(municipality=case.municipality, role_assignments__role=role, is_active=True)
-        .distinct()
-        .order_by("pk")
-    )
+    return list(get_user_model().objects.holding(role, case.municipality))
 
 
 # ---- Overview ----------------------------------------------------------------------------------
@@ -639,11 +634,7 @@ def _remind(obligation, today):
 
 def _management(case):
     """The municipality's ledningsgrupp, who with the owners answer for the project."""
-    return list(
-        case.municipality.members.filter(role_assignments__role=Role.MANAGEMENT, is_active=True)
-        .distinct()
-        .order_by("pk")
-    )
+    return list(get_user_model().objects.holding(Role.MANAGEMENT, case.municipality))
 
 
 # ---- Fixed reporting dates set by the admin ----------------------------------------------------
