@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.views import i18n
 
 from .enums import Role
 from .forms import EmailAuthenticationForm
@@ -32,3 +33,19 @@ def demo_accounts_by_municipality():
         label = user.municipality.name if user.municipality else "Fonden"
         grouped.setdefault(label, []).append({"user": user, "roles": [Role(r).label for r in roles]})
     return grouped
+
+
+def set_language(request):
+    """Django's language switch, which also remembers a signed-in user's choice: notifications
+    and e-mail to them are then written in that language."""
+    response = i18n.set_language(request)
+    language = request.POST.get("language")
+    if (
+        request.method == "POST"
+        and request.user.is_authenticated
+        and language in dict(settings.LANGUAGES)
+        and request.user.language != language
+    ):
+        request.user.language = language
+        request.user.save(update_fields=["language"])
+    return response

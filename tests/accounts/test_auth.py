@@ -62,3 +62,16 @@ def test_password_reset_for_unknown_address_sends_nothing(client, db):
     response = client.post(reverse("password_reset"), {"email": "ingen@ale.se"}, follow=True)
     assert "Kolla din e-post" in response.content.decode()
     assert mail.outbox == []
+
+
+def test_language_switch_remembers_a_signed_in_users_choice(client, member):
+    person = member("ale", Role.PREPARER)
+    client.force_login(person)
+
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    person.refresh_from_db()
+    assert (response.status_code, person.language) == (302, "en")
+
+    client.post(reverse("set_language"), {"language": "klingon", "next": "/"})
+    person.refresh_from_db()
+    assert person.language == "en"
