@@ -11,7 +11,7 @@ from rest_framework.pagination import PageNumberPagination
 
 from applications.enums import STAGE_OF_STATE, CaseState
 from applications.models import Case
-from decisions.models import GRANTING_KINDS, Decision, DecisionKind, DecisionLine
+from decisions.models import Decision, DecisionKind, DecisionLine
 from evaluation.models import Indicator
 from funds.enums import EntryKind
 from funds.models import LedgerEntry
@@ -72,9 +72,7 @@ class MunicipalityScopedViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 def granted_total_subquery():
-    latest_grant = DecisionLine.objects.filter(case=OuterRef("pk"), decision__kind__in=GRANTING_KINDS).order_by(
-        "-decision__meeting_date", "-id"
-    )
+    latest_grant = DecisionLine.objects.filter(case=OuterRef("pk")).grants()
     return Subquery(latest_grant.values("total_amount")[:1])
 
 

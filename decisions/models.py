@@ -50,12 +50,21 @@ class Decision(models.Model):
         return f"{self.body} {self.meeting_date:%Y-%m-%d} § {self.paragraph}"
 
 
+class DecisionLineQuerySet(models.QuerySet):
+    def grants(self):
+        """Lines of granting decisions, the latest first: a later grant (e.g. after an extension)
+        replaces an earlier one."""
+        return self.filter(decision__kind__in=GRANTING_KINDS).order_by("-decision__meeting_date", "-id")
+
+
 class DecisionLine(models.Model):
     """What the decision says about one case: the total granted (if any)."""
 
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="lines")
     case = models.ForeignKey("applications.Case", on_delete=models.PROTECT, related_name="decision_lines")
     total_amount = models.DecimalField(_("totalt belopp (kr)"), max_digits=14, decimal_places=2, null=True, blank=True)
+
+    objects = DecisionLineQuerySet.as_manager()
 
     class Meta:
         ordering = ["decision", "id"]

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from accounts.enums import Role
 from applications.conditions import is_case_participant
 from applications.enums import CaseState
+from reporting.organisation import is_reporter
 
 from .enums import CalculationKind
 
@@ -45,14 +46,9 @@ def may_edit_plan(user, case):
     return False, _("Bara sökande och den beredande gruppen ändrar mätplanen.")
 
 
-def is_project_reporter(user, case):
-    """The project's manager or an owner, as named in its organisation (they write its reports)."""
-    return any(m.user_id == user.pk and m.role in ("manager", "owner") for m in case.project_members.all())
-
-
 def may_enter_values(user, case):
     """The project (its applicants, manager and owners) and the fund's staff enter measured values."""
-    if is_fund_staff(user, case.municipality_id) or is_case_applicant(user, case) or is_project_reporter(user, case):
+    if is_fund_staff(user, case.municipality_id) or is_case_applicant(user, case) or is_reporter(case, user):
         return True, ""
     return False, _("Bara projektet och den beredande gruppen för in mätvärden.")
 

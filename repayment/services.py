@@ -16,7 +16,6 @@ from accounts.enums import Role
 from applications.enums import OPEN_STATES, CaseState
 from audit.services import record
 from core.formatting import format_kronor
-from decisions.models import GRANTING_KINDS
 from funds.enums import EntryKind
 from funds.services import FundRefusedError, consumed, may_record_money, record_repayment_entry
 from municipalities.enums import UnitKind
@@ -46,9 +45,7 @@ def policy_of(case):
 
 def granted_total(case):
     """The case's granted total: the latest granting decision's line."""
-    line = (
-        case.decision_lines.filter(decision__kind__in=GRANTING_KINDS).order_by("-decision__meeting_date", "-id").first()
-    )
+    line = case.decision_lines.grants().first()
     return line.total_amount if line and line.total_amount else ZERO
 
 

@@ -46,10 +46,6 @@ def _send_once(key, recipients, kind, message, values, *, case=None, url=""):
         return 0
 
 
-def _members_with_role(municipality, role):
-    return list(get_user_model().objects.holding(role, municipality))
-
-
 def feedback_deadline_of(case):
     """The day the applicant must have an answer, or None where the rule set sets no deadline."""
     deadline = case.rules.feedback_deadline
@@ -84,7 +80,7 @@ def send_feedback_reminders(today=None):
         role = case.rules.feedback_deadline.get("actor_role") or case.rules.preparation_role
         sent += _send_once(
             f"feedback:{case.pk}:{due.isoformat()}:{step}",
-            _members_with_role(case.municipality, role),
+            list(get_user_model().objects.holding(role, case.municipality)),
             NotificationKind.DEADLINE_NEAR,
             message,
             values,
@@ -121,7 +117,11 @@ def send_application_window_reminders(today=None):
                 continue
             sent += _send_once(
                 f"window:{municipality.pk}:{window['name']}:{today.year}:{step}",
-                _members_with_role(municipality, ruleset.document["stages"]["application"]["actor_role"]),
+                list(
+                    get_user_model().objects.holding(
+                        ruleset.document["stages"]["application"]["actor_role"], municipality
+                    )
+                ),
                 NotificationKind.APPLICATION_WINDOW,
                 message,
                 values,

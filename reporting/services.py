@@ -18,9 +18,15 @@ from accounts.enums import Role
 from applications.conditions import is_case_participant
 from applications.enums import RUNNING_STATES, CaseState
 from applications.models import Case
-from applications.services import ALLOWED_UPLOADS, TransitionRefusedError, complete_start_step, upload_problem
+from applications.services import (
+    ALLOWED_UPLOADS,
+    TransitionRefusedError,
+    case_history,
+    complete_start_step,
+    upload_problem,
+)
 from audit.services import record
-from decisions.models import GRANTING_KINDS, DecisionLine
+from decisions.models import DecisionLine
 from evaluation.enums import Group
 from evaluation.models import Indicator, IndicatorValue
 from evaluation.services import enter_indicator_value
@@ -32,7 +38,6 @@ from notifications.models import NotificationKind
 from notifications.services import notify_each
 
 from .models import (
-    REPORTING_ROLES,
     WRITABLE_STATUSES,
     ObligationStatus,
     ProjectMember,
@@ -44,6 +49,7 @@ from .models import (
     ReportingDate,
     ReportingObligation,
 )
+from .organisation import is_reporter, project_manager, project_owners
 from .schedule import report_schedule
 
 # Cases still carrying out their project: an abort is only proposed, the work goes on.
@@ -125,24 +131,6 @@ def generate_obligations(case):
 
 
 # ---- The project's organisation and plan -------------------------------------------------------
-
-
-def project_manager(case):
-    """The project manager; until one is named, the person who wrote the application. Reads
-    prefetched ``project_members`` when there are any."""
-    manager = next((m.user for m in case.project_members.all() if m.role == ProjectRole.MANAGER), None)
-    return manager or case.created_by
-
-
-def project_owners(case):
-    return [m.user for m in case.project_members.all() if m.role == ProjectRole.OWNER]
-
-
-def is_reporter(case, user):
-    """Whether ``user`` writes the project's reports: its manager or one of its owners."""
-    if project_manager(case).pk == user.pk:
-        return True
-    return any(m.user_id == user.pk and m.role in REPORTING_ROLES for m in case.project_members.all())
 
 
 def may_organise(case, user):
@@ -266,12 +254,7 @@ def report_headings(obligation):
 
 def budget_by_year(case):
     """The budget per year: the granted split of the latest grant, or the application's costs."""
-    line = (
-        DecisionLine.objects.filter(case=case, decision__kind__in=GRANTING_KINDS)
-        .order_by("-decision__meeting_date", "-id")
-        .prefetch_related("years")
-        .first()
-    )
+    line = DecisionLine.objects.filter(case=case).grants().prefetch_related("years").first()
     if line is not None and line.years.all():
         return {year.year: year.amount for year in line.years.all()}
     return {cost.year: cost.amount for cost in case.costs.all()}
@@ -300,6 +283,30 @@ def economy_rows(obligation):
         for line in report.cost_lines.all():
             outcomes[line.year] = line.outcome
     return [(year, budget.get(year, Decimal("0.00")), outcomes.get(year)) for year in report_years(obligation)]
+
+
+def economy_table(rows):
+    """The report's economy: (year, budget, outcome, deviation) per year, and the project's totals
+    so far. ``rows`` are ``economy_rows``."""
+    years = [(year, budget, outcome, None if outcome is None else outcome - budget) for year, budget, outcome in rows]
+    budget = sum((row[1] for row in years), Decimal("0.00"))
+    outcome = sum((row[2] for row in years if row[2] is not None), Decimal("0.00"))
+    return {"years": years, "budget": budget, "outcome": outcome, "deviation": outcome - budget}
+
+
+def _period(obligation):
+    return f"{obligation.period_start}–{obligation.period_end}"
+
+
+def report_history(obligation):
+    """The history entries of this report (submitted, returned, accepted), oldest first."""
+    return [
+        entry
+        for entry in case_history(obligation.case)
+        if entry.action.startswith("report.")
+        and entry.data.get("report") == obligation.name
+        and entry.data.get("period") == _period(obligation)
+    ]
 
 
 def may_write_report(obligation, user):
@@ -354,7 +361,7 @@ def _status_change(case, action, obligation, user, before, *, reason=""):
         from_state=f"report:{before}",
         to_state=f"report:{obligation.status}",
         reason=reason,
-        data={"report": obligation.name, "period": f"{obligation.period_start}–{obligation.period_end}"},
+        data={"report": obligation.name, "period": _period(obligation)},
     )
 
 

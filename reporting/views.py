@@ -10,12 +10,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications.forms import AttachmentForm, KronorField
-from applications.services import TransitionRefusedError, case_history, cases_for_list
+from applications.services import TransitionRefusedError, cases_for_list
 from funds.services import FundRefusedError
 
 from . import services
 from .forms import HeadingsForm, OrganisationForm, ReportForm, ReportingDateForm, ReviewForm
 from .models import ProjectMember, ProjectRole, ReportAttachment
+from .organisation import project_manager
 
 
 def _case_for(request, pk):
@@ -44,7 +45,7 @@ def project_view(request, pk):
         request.POST or None,
         municipality=case.municipality,
         initial={
-            "manager": services.project_manager(case),
+            "manager": project_manager(case),
             "owners": [m.user for m in members[ProjectRole.OWNER]],
             "group": [m.user for m in members[ProjectRole.GROUP]],
             "steering": [m.user for m in members[ProjectRole.STEERING]],
@@ -74,7 +75,7 @@ def project_view(request, pk):
         {
             "case": case,
             "members": [(role.label, members[role]) for role in ProjectRole],
-            "manager": services.project_manager(case),
+            "manager": project_manager(case),
             "form": form,
             "plan": plan,
             "plan_form": plan_form,
@@ -175,7 +176,7 @@ def report_view(request, pk, obligation_id):
                 for indicator, _measured in indicators
             ],
             "indicators": indicators,
-            "rows": _economy_table(rows),
+            "rows": services.economy_table(rows),
             "may_write": may_write,
             "write_reason": write_reason,
             "may_review": may_review,
@@ -183,29 +184,13 @@ def report_view(request, pk, obligation_id):
             "review_form": ReviewForm(),
             "attachment_form": AttachmentForm(),
             "attachments": list(report.attachments.all()) if report else [],
-            "history": [
-                entry
-                for entry in case_history(case)
-                if entry.action.startswith("report.")
-                and entry.data.get("report") == obligation.name
-                and entry.data.get("period") == f"{obligation.period_start}–{obligation.period_end}"
-            ],
-            "manager": services.project_manager(case),
+            "history": services.report_history(obligation),
+            "manager": project_manager(case),
             "compensation": services.budget_compensation(obligation, user),
             "receiver": case.rules.body_name(obligation.receiver_role or case.rules.preparation_role),
         },
         status=status,
     )
-
-
-def _economy_table(rows):
-    """Rows of (year, budget, outcome, deviation) and the project's total so far."""
-    table = [
-        (year, budget, outcome, outcome - budget if outcome is not None else None) for year, budget, outcome in rows
-    ]
-    budget_total = sum((budget for _year, budget, *_rest in table), start=0)
-    outcome_total = sum((outcome for _y, _b, outcome, _d in table if outcome is not None), start=0)
-    return {"years": table, "budget": budget_total, "outcome": outcome_total, "deviation": outcome_total - budget_total}
 
 
 @login_required

@@ -4,7 +4,7 @@ from django.utils import timezone
 from applications.enums import CaseState
 
 from ..models import WRITABLE_STATUSES
-from ..services import project_manager, project_owners
+from ..organisation import project_manager, project_owners
 
 register = template.Library()
 
