@@ -1,7 +1,9 @@
 """Move a case forward along its rule set's stages, as the people its rule set names would.
 
 Used to build the demo cases and by tests that walk every municipality's lifecycle. Every move
-goes through the same services as the pages, so it obeys the same rules and leaves the same history.
+goes through the same services as the pages, so it obeys the same rules and leaves the same history:
+a grant or a rejection is the decision body's recorded decision (meeting, §, amounts, commitment).
+This module stands on the roof with the demo: it uses the decision service above the case app.
 """
 
 import datetime
@@ -10,11 +12,13 @@ from decimal import Decimal
 from django.utils import timezone
 
 from accounts.models import User
+from decisions.models import Decision, DecisionKind
+from decisions.services import asked_total, record_decision
 
 from .deadlines import add_months
 from .enums import CaseState
 from .models import DecisionRound
-from .services import STAGE_BEGUN_BY_STATE, complete_step, run_transition, save_case, sign
+from .services import DECISION_TRANSITIONS, STAGE_BEGUN_BY_STATE, complete_step, run_transition, save_case, sign
 from .signatures import missing_signatures
 
 S = CaseState
@@ -155,7 +159,31 @@ def step_forward(case, users, name=None):
     if name == "extend":
         kwargs["new_end"] = add_months(case.end_date, 6)
     reason = "Enligt regelverket." if name in _NEEDS_REASON else ""
+    if name in DECISION_TRANSITIONS and case.state == S.READY_FOR_DECISION:
+        decide(case, users[role], grant=name == "grant", reason=reason)
+        return type(case).objects.get(pk=case.pk)
     return run_transition(case, name, users[role], reason=reason, **kwargs)
+
+
+def decide(case, decision_maker, *, grant=True, reason="Enligt regelverket.", meeting_date=None, paragraph=None):
+    """The decision body's decision on one case at a meeting today (or ``meeting_date``), with the
+    next free § of that meeting: the sum asked for, split per year as applied for."""
+    meeting_date = meeting_date or timezone.localdate()
+    if paragraph is None:
+        taken = Decision.objects.filter(municipality_id=case.municipality_id, meeting_date=meeting_date)
+        paragraph = max(taken.values_list("paragraph", flat=True), default=0) + 1
+    amounts = {}
+    if grant:
+        amounts[case.pk] = (asked_total(case), {cost.year: cost.amount for cost in case.costs.all()})
+    return record_decision(
+        decision_maker,
+        cases=[case],
+        kind=DecisionKind.GRANT if grant else DecisionKind.REJECT,
+        meeting_date=meeting_date,
+        paragraph=paragraph,
+        reason=reason,
+        amounts=amounts,
+    )
 
 
 _NEEDS_REASON = {

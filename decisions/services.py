@@ -5,7 +5,9 @@ changes nothing."""
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from applications.enums import CaseState
 from applications.models import Case
@@ -15,7 +17,7 @@ from core.formatting import format_kronor
 from funds.services import FundRefusedError, commit_grant
 
 from .documents import issue
-from .models import GRANTING_KINDS, Decision, DecisionKind, DecisionLine, DecisionYear, DocumentKind
+from .models import GRANTING_KINDS, Decision, DecisionKind, DecisionLine, DecisionYear, DocumentKind, paragraph_label
 
 TRANSITION_OF_KIND = {
     DecisionKind.GRANT: "grant",
@@ -27,7 +29,54 @@ TRANSITION_OF_KIND = {
 
 
 class DecisionRefusedError(TransitionRefusedError):
-    """The decision was refused; the message names the problem. Nothing was recorded."""
+    """The decision was refused; the message names the problem. Nothing was recorded. ``field``
+    names the form field the problem belongs to, when there is one (a case's amounts are named
+    ``total-<case id>`` and ``year-<case id>-<year>``)."""
+
+    def __init__(self, message, field=None):
+        super().__init__(message)
+        self.field = field
+
+
+GROUP_REFUSAL = _lazy("Regelverket medger inte att flera ärenden beslutas som en helhet.")
+
+
+def parse_paragraph(value):
+    """The paragraph number from what was typed: 212, "212" or "§ 212" all give 212."""
+    text = str(value if value is not None else "").strip().lstrip("§").strip()
+    if not text:
+        raise DecisionRefusedError(_("Ange paragrafnummer (§)."), "paragraph")
+    if not text.isdigit() or int(text) <= 0:
+        raise DecisionRefusedError(
+            _("Paragrafen anges som ett positivt heltal, till exempel 212 (inte %(value)s).") % {"value": value},
+            "paragraph",
+        )
+    return int(text)
+
+
+def check_meeting_date(meeting_date, cases):
+    """The meeting has taken place (not after today) and not before any case was submitted."""
+    if meeting_date is None:
+        raise DecisionRefusedError(_("Ange sammanträdesdagen."), "meeting_date")
+    today = timezone.localdate()
+    if meeting_date > today:
+        raise DecisionRefusedError(
+            _("Sammanträdesdagen %(date)s har inte varit än; ett beslut protokollförs efter sammanträdet.")
+            % {"date": meeting_date.isoformat()},
+            "meeting_date",
+        )
+    for case in cases:
+        submitted = timezone.localdate(case.submitted_at) if case.submitted_at else None
+        if submitted and meeting_date < submitted:
+            raise DecisionRefusedError(
+                _("Sammanträdesdagen %(date)s ligger före den dag ansökan %(case)s kom in, %(submitted)s.")
+                % {
+                    "date": meeting_date.isoformat(),
+                    "case": case.number or case.title,
+                    "submitted": submitted.isoformat(),
+                },
+                "meeting_date",
+            )
 
 
 def asked_total(case):
@@ -39,69 +88,95 @@ def _check_amounts(case, kind, total, years):
     if kind not in GRANTING_KINDS:
         return
     name = case.number or case.title
+    total_field = f"total-{case.pk}"
     if total is None or total <= 0:
-        raise DecisionRefusedError(_("%(case)s: ange det beviljade totalbeloppet.") % {"case": name})
+        raise DecisionRefusedError(_("%(case)s: ange det beviljade totalbeloppet.") % {"case": name}, total_field)
     asked = asked_total(case)
     if kind == DecisionKind.GRANT_LOWER and total >= asked:
         raise DecisionRefusedError(
             _("%(case)s: ett lägre belopp ska vara mindre än det sökta, %(asked)s.")
-            % {"case": name, "asked": format_kronor(asked)}
+            % {"case": name, "asked": format_kronor(asked)},
+            total_field,
         )
     if kind == DecisionKind.GRANT and total > asked:
         raise DecisionRefusedError(
             _("%(case)s: beviljat belopp %(total)s är högre än det sökta, %(asked)s.")
-            % {"case": name, "total": format_kronor(total), "asked": format_kronor(asked)}
+            % {"case": name, "total": format_kronor(total), "asked": format_kronor(asked)},
+            total_field,
         )
     multi_year = case.period_start and case.period_end and case.period_end.year > case.period_start.year
     if multi_year and not years:
-        raise DecisionRefusedError(_("%(case)s: ett flerårigt beviljande ska fördelas per år.") % {"case": name})
+        raise DecisionRefusedError(
+            _("%(case)s: ett flerårigt beviljande ska fördelas per år.") % {"case": name}, f"year-{case.pk}"
+        )
     if years:
         split = sum(years.values(), Decimal(0))
         if split != total:
             raise DecisionRefusedError(
                 _("%(case)s: fördelningen per år blir %(split)s men totalbeloppet är %(total)s.")
-                % {"case": name, "split": format_kronor(split), "total": format_kronor(total)}
+                % {"case": name, "split": format_kronor(split), "total": format_kronor(total)},
+                f"year-{case.pk}",
             )
         outside = [y for y in years if case.period_start and not case.period_start.year <= y <= case.period_end.year]
         if outside:
             raise DecisionRefusedError(
                 _("%(case)s: år utanför projekttiden: %(years)s.")
-                % {"case": name, "years": ", ".join(map(str, outside))}
+                % {"case": name, "years": ", ".join(map(str, outside))},
+                f"year-{case.pk}",
             )
         if any(amount < 0 for amount in years.values()):
-            raise DecisionRefusedError(_("%(case)s: belopp per år kan inte vara negativa.") % {"case": name})
+            raise DecisionRefusedError(
+                _("%(case)s: belopp per år kan inte vara negativa.") % {"case": name}, f"year-{case.pk}"
+            )
 
 
 @transaction.atomic
 def record_decision(
-    user, *, cases, kind, meeting_date, paragraph, reason, conditions="", amounts=None, referral="", new_end=None
+    user,
+    *,
+    cases,
+    kind,
+    meeting_date,
+    paragraph,
+    reason,
+    conditions="",
+    amounts=None,
+    referral="",
+    new_end=None,
+    **transition_kwargs,
 ):
-    """Record one decision covering ``cases`` and move each case accordingly.
+    """Record one decision covering ``cases`` and move each case accordingly: the only way a case
+    becomes beviljad or avslagen.
 
-    ``amounts`` maps a case id to ``(total, {year: amount})`` for granting decisions. Refused, with
-    the problem named and nothing stored, when: the user is not the decision body; the cases
-    belong to different municipalities; several cases are decided together where the rule set
-    does not allow it; an amount or split is wrong; the paragraph is taken; a case is not ready.
+    ``amounts`` maps a case id to ``(total, {year: amount})`` for granting decisions; ``paragraph``
+    is the § number (212 or "§ 212"). Further keyword arguments are passed on to each case's
+    transition. Refused, with the problem named (and its form field) and nothing stored, when:
+    the user is not the decision body; the cases belong to different municipalities; several
+    cases are decided together where the rule set does not allow it; the meeting is after today
+    or before a case was submitted; an amount or split is wrong; the paragraph is not a positive
+    number or is taken at that meeting; a case is not ready. Side effects: the decision with a
+    line and the split per year for each case, the fund commitment per year, each case's
+    transition and history entries.
     """
     if not cases:
-        raise DecisionRefusedError(_("Välj minst ett ärende."))
+        raise DecisionRefusedError(_("Välj minst ett ärende."), "cases")
     if kind not in DecisionKind.values:
-        raise DecisionRefusedError(_("Välj vilket beslut som fattas."))
+        raise DecisionRefusedError(_("Välj vilket beslut som fattas."), "kind")
+    paragraph = parse_paragraph(paragraph)
     if not reason.strip():
-        raise DecisionRefusedError(_("Skriv beslutets motivering."))
-    if not str(paragraph).strip():
-        raise DecisionRefusedError(_("Ange paragrafnummer (§)."))
+        raise DecisionRefusedError(_("Skriv beslutets motivering."), "reason")
     cases = list(Case.objects.select_for_update().filter(pk__in=[c.pk for c in cases]).order_by("pk"))
     municipality_ids = {case.municipality_id for case in cases}
     if len(municipality_ids) != 1:
-        raise DecisionRefusedError(_("Ett beslut gäller ärenden i en och samma kommun."))
+        raise DecisionRefusedError(_("Ett beslut gäller ärenden i en och samma kommun."), "cases")
     rules = cases[0].rules
-    if len(cases) > 1 and not rules.stages["decision"].get("may_decide_group"):
-        raise DecisionRefusedError(_("Regelverket medger inte att flera ärenden beslutas som en helhet."))
+    if len(cases) > 1 and not rules.may_decide_group:
+        raise DecisionRefusedError(str(GROUP_REFUSAL), "cases")
     if not user.has_role(rules.decision_role) or user.municipality_id not in municipality_ids:
         raise DecisionRefusedError(
             _("Bara %(body)s kan fatta beslutet.") % {"body": rules.body_name(rules.decision_role)}
         )
+    check_meeting_date(meeting_date, cases)
     amounts = amounts or {}
     for case in cases:
         total, years = amounts.get(case.pk, (None, {}))
@@ -114,7 +189,7 @@ def record_decision(
                 municipality_id=cases[0].municipality_id,
                 body=rules.body_name(rules.decision_role),
                 meeting_date=meeting_date,
-                paragraph=str(paragraph).strip(),
+                paragraph=paragraph,
                 kind=kind,
                 conditions=conditions,
                 reason=reason,
@@ -123,8 +198,9 @@ def record_decision(
             )
     except IntegrityError as error:
         raise DecisionRefusedError(
-            _("§ %(paragraph)s vid sammanträdet %(date)s är redan använd.")
-            % {"paragraph": paragraph, "date": meeting_date.isoformat()}
+            _("%(paragraph)s vid sammanträdet %(date)s är redan använd.")
+            % {"paragraph": paragraph_label(paragraph), "date": meeting_date.isoformat()},
+            "paragraph",
         ) from error
     for case in cases:
         total, years = amounts.get(case.pk, (None, {}))
@@ -140,6 +216,8 @@ def record_decision(
             user,
             reason=_("%(decision)s: %(reason)s") % {"decision": decision, "reason": reason},
             new_end=new_end,
+            decision=decision,
+            **transition_kwargs,
         )
         record(
             case,

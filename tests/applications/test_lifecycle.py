@@ -23,7 +23,7 @@ from applications.services import (
     sign,
     transition_options,
 )
-from applications.walk import fill_application, sign_for, walk_to
+from applications.walk import decide, fill_application, sign_for, walk_to
 from audit.models import AuditEntry
 from municipalities.models import Municipality, OrganisationalUnit
 from municipalities.services import RuleSetLockedError, activate_version, create_draft, update_draft
@@ -104,6 +104,18 @@ def refused(case, name, user, **kwargs):
         run_transition(case, name, user, reason=kwargs.pop("reason", "Motivering."), **kwargs)
     case.refresh_from_db()
     assert (case.state, history_count(case), Case.objects.filter(pk=case.pk).values().get()) == before
+    return str(refusal.value)
+
+
+def decision_refused(case, user, *, grant=True, reason="Motivering."):
+    """Decide a case where the decision must be refused; return the reason, having checked that
+    nothing changed."""
+    before = (case.state, history_count(case), Case.objects.filter(pk=case.pk).values().get())
+    with pytest.raises(TransitionRefusedError) as refusal:
+        decide(case, user, grant=grant, reason=reason)
+    case.refresh_from_db()
+    assert (case.state, history_count(case), Case.objects.filter(pk=case.pk).values().get()) == before
+    assert not case.decision_lines.exists()
     return str(refusal.value)
 
 
@@ -260,13 +272,24 @@ def test_implement_partly_allowed_granted(new_case, today, slug, implementer):
 # ---- Refusals -----------------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("name", ["grant", "reject"])
+def test_grant_or_reject_without_a_decision_refused_even_for_the_decision_body(new_case, name):
+    case, users = new_case("heby")
+    case = walk_to(case, S.READY_FOR_DECISION, users)
+
+    reason = refused(case, name, users["decision_body"])
+
+    assert reason == "Ärendet beviljas eller avslås bara genom beslutsorganets protokollförda beslut."
+    assert not case.decision_lines.exists()
+
+
 def test_grant_by_applicant_refused(new_case):
     case, users = new_case("heby")
     case = walk_to(case, S.READY_FOR_DECISION, users)
 
-    reason = refused(case, "grant", users["applicant"])
+    reason = decision_refused(case, users["applicant"])
 
-    assert reason == "Bara Kommunstyrelsen kan göra detta."
+    assert reason == "Bara Kommunstyrelsen kan fatta beslutet."
     assert case.state == S.READY_FOR_DECISION
 
 
@@ -275,9 +298,9 @@ def test_grant_by_every_other_role_refused(new_case):
     case = walk_to(case, S.READY_FOR_DECISION, users)
     others = ["applicant", "preparer", "management", "board", "controller", "municipal_admin"]
 
-    reasons = {role: refused(case, "grant", users[role]) for role in others}
+    reasons = {role: decision_refused(case, users[role]) for role in others}
 
-    assert reasons == dict.fromkeys(others, "Bara Kommunstyrelsen kan göra detta.")
+    assert reasons == dict.fromkeys(others, "Bara Kommunstyrelsen kan fatta beslutet.")
 
 
 def test_grant_by_decision_body_of_another_municipality_refused(new_case, people):
@@ -285,9 +308,9 @@ def test_grant_by_decision_body_of_another_municipality_refused(new_case, people
     case = walk_to(case, S.READY_FOR_DECISION, users)
     other = people("ale")
 
-    reason = refused(case, "grant", other["decision_body"])
+    reason = decision_refused(case, other["decision_body"])
 
-    assert reason == "Bara Kommunstyrelsen kan göra detta."
+    assert reason == "Bara Kommunstyrelsen kan fatta beslutet."
     assert case.state == S.READY_FOR_DECISION
 
 
@@ -312,12 +335,12 @@ def test_submit_by_applicant_not_taking_part_refused(new_case):
     assert reason == "Bara sökande som deltar i ärendet kan göra detta."
 
 
-def test_grant_from_draft_refused(new_case):
+def test_decision_on_a_draft_refused(new_case):
     case, users = new_case("heby")
 
-    reason = refused(case, "grant", users["decision_body"])
+    reason = decision_refused(case, users["decision_body"], grant=False)
 
-    assert reason == "Åtgärden ”Bevilja” går inte när ärendet är ansökan: utkast."
+    assert reason == "Åtgärden ”Avslå” går inte när ärendet är ansökan: utkast."
 
 
 def test_mark_ready_for_decision_from_submitted_refused(new_case):
@@ -341,16 +364,25 @@ def test_grant_without_reason_refused(new_case):
     case, users = new_case("heby")
     case = walk_to(case, S.READY_FOR_DECISION, users)
 
-    reason = refused(case, "grant", users["decision_body"], reason="  ")
+    reason = decision_refused(case, users["decision_body"], reason="  ")
+
+    assert reason == "Skriv beslutets motivering."
+
+
+def test_return_without_reason_refused(new_case):
+    case, users = new_case("heby")
+    case = walk_to(case, S.IN_PREPARATION, users)
+
+    reason = refused(case, "return_for_completion", users["preparer"], reason="  ")
 
     assert reason == "Skriv en motivering."
 
 
-def test_grant_when_state_changed_since_seen_refused(new_case):
+def test_transition_when_state_changed_since_seen_refused(new_case):
     case, users = new_case("heby")
     case = walk_to(case, S.READY_FOR_DECISION, users)
 
-    reason = refused(case, "grant", users["decision_body"], expected_state=S.IN_PREPARATION)
+    reason = refused(case, "return_for_completion", users["preparer"], expected_state=S.IN_PREPARATION)
 
     assert reason == ("Ärendet har ändrats av någon annan (det är nu klar för beslut). Ladda om sidan och försök igen.")
 
@@ -398,10 +430,11 @@ def test_submit_outside_application_window_refused(new_case, time_machine):
 def test_refused_transition_returns_case_unchanged_for_retry(new_case):
     case, users = new_case("heby")
     case = walk_to(case, S.READY_FOR_DECISION, users)
-    refused(case, "grant", users["applicant"])
+    decision_refused(case, users["applicant"])
 
-    case = run_transition(case, "grant", users["decision_body"], reason="Enligt beredningen.")
+    decide(case, users["decision_body"], reason="Enligt beredningen.")
 
+    case.refresh_from_db()
     assert case.state == S.GRANTED
     assert transitions_in_history(case, users)[-1] == ("grant", S.READY_FOR_DECISION, S.GRANTED, "decision_body")
 
@@ -455,14 +488,12 @@ def test_options_for_decision_body_leave_out_stages_the_rule_set_lacks(new_case,
     )
 
 
-def test_options_for_other_role_show_who_may(new_case):
+def test_options_at_ready_for_decision_offer_no_bare_grant_or_reject(new_case):
+    # The decision body decides through the decision form (meeting, §, amounts), not a button.
     case, users = new_case("heby")
     case = walk_to(case, S.READY_FOR_DECISION, users)
 
-    assert (options(case, users["decision_body"]), options(case, users["preparer"])) == (
-        [("grant", True, ""), ("reject", True, "")],
-        [],
-    )
+    assert (options(case, users["decision_body"]), options(case, users["preparer"])) == ([], [])
 
 
 # ---- Side roads ---------------------------------------------------------------------------------------
@@ -1134,10 +1165,11 @@ def test_concurrent_decisions_exactly_one_wins(new_case, first, second):
     case = walk_to(case, S.READY_FOR_DECISION, users)
     decider = users["decision_body"]
 
-    results = run_at_once(
-        lambda: run_transition(Case.objects.get(pk=case.pk), first, decider, reason="Beslut.").state,
-        lambda: run_transition(Case.objects.get(pk=case.pk), second, decider, reason="Beslut.").state,
-    )
+    def decision(name, paragraph):
+        decide(Case.objects.get(pk=case.pk), decider, grant=name == "grant", reason="Beslut.", paragraph=paragraph)
+        return Case.objects.get(pk=case.pk).state
+
+    results = run_at_once(lambda: decision(first, 1), lambda: decision(second, 2))
 
     assert sorted(kind for kind, _ in results) == ["ok", "refused"]
     (won,) = [state for kind, state in results if kind == "ok"]

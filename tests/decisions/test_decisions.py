@@ -21,7 +21,7 @@ from decisions.services import (
 )
 
 pytestmark = pytest.mark.django_db
-MEETING = datetime.date(2026, 10, 20)
+MEETING = datetime.date(2026, 9, 15)
 
 
 @pytest.fixture
@@ -220,7 +220,7 @@ def test_decision_through_the_case_page_and_download_returns_the_same_bytes(clie
         reverse("decisions:record", args=[case.pk]),
         {
             "kind": "grant",
-            "meeting_date": "2026-10-20",
+            "meeting_date": "2026-09-15",
             "paragraph": "12",
             "total": str(asked_total(case)),
             "reason": "Uppfyller kriterierna.",
@@ -252,7 +252,7 @@ def test_split_error_through_the_page_names_the_problem(client, people, today):
         reverse("decisions:record", args=[case.pk]),
         {
             "kind": "grant",
-            "meeting_date": "2026-10-20",
+            "meeting_date": "2026-09-15",
             "paragraph": "12",
             "total": str(asked_total(case)),
             "reason": "Ok.",
@@ -273,7 +273,7 @@ def test_meeting_documents_render_in_a_task_with_progress(client, people, today,
     cases = [walk_to(create_case(users["applicant"], title=t), S.READY_FOR_DECISION, users) for t in "AB"]
     client.force_login(users["decision_body"])
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("decisions:meeting"), {"meeting_date": "2026-10-20"})
+        response = client.post(reverse("decisions:meeting"), {"meeting_date": "2026-09-15"})
     job = MeetingDocumentsJob.objects.get()
     assert response.url == reverse("decisions:job", args=[job.pk])
     assert (job.status, job.done, job.total) == ("done", 3, 3)
