@@ -5,6 +5,7 @@ changes nothing."""
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -17,7 +18,16 @@ from core.formatting import format_kronor
 from funds.services import FundRefusedError, commit_grant
 
 from .documents import issue
-from .models import GRANTING_KINDS, Decision, DecisionKind, DecisionLine, DecisionYear, DocumentKind, paragraph_label
+from .models import (
+    GRANTING_KINDS,
+    Decision,
+    DecisionKind,
+    DecisionLine,
+    DecisionYear,
+    DocumentKind,
+    IssuedDocument,
+    paragraph_label,
+)
 
 TRANSITION_OF_KIND = {
     DecisionKind.GRANT: "grant",
@@ -30,8 +40,8 @@ TRANSITION_OF_KIND = {
 
 class DecisionRefusedError(TransitionRefusedError):
     """The decision was refused; the message names the problem. Nothing was recorded. ``field``
-    names the form field the problem belongs to, when there is one (a case's amounts are named
-    ``total-<case id>`` and ``year-<case id>-<year>``)."""
+    names the form field the problem belongs to, when there is one (a case's total is
+    ``total_<case id>``, its split per year ``year_<case id>``)."""
 
     def __init__(self, message, field=None):
         super().__init__(message)
@@ -88,7 +98,7 @@ def _check_amounts(case, kind, total, years):
     if kind not in GRANTING_KINDS:
         return
     name = case.number or case.title
-    total_field = f"total-{case.pk}"
+    total_field = f"total_{case.pk}"
     if total is None or total <= 0:
         raise DecisionRefusedError(_("%(case)s: ange det beviljade totalbeloppet.") % {"case": name}, total_field)
     asked = asked_total(case)
@@ -107,7 +117,7 @@ def _check_amounts(case, kind, total, years):
     multi_year = case.period_start and case.period_end and case.period_end.year > case.period_start.year
     if multi_year and not years:
         raise DecisionRefusedError(
-            _("%(case)s: ett flerårigt beviljande ska fördelas per år.") % {"case": name}, f"year-{case.pk}"
+            _("%(case)s: ett flerårigt beviljande ska fördelas per år.") % {"case": name}, f"year_{case.pk}"
         )
     if years:
         split = sum(years.values(), Decimal(0))
@@ -115,18 +125,18 @@ def _check_amounts(case, kind, total, years):
             raise DecisionRefusedError(
                 _("%(case)s: fördelningen per år blir %(split)s men totalbeloppet är %(total)s.")
                 % {"case": name, "split": format_kronor(split), "total": format_kronor(total)},
-                f"year-{case.pk}",
+                f"year_{case.pk}",
             )
         outside = [y for y in years if case.period_start and not case.period_start.year <= y <= case.period_end.year]
         if outside:
             raise DecisionRefusedError(
                 _("%(case)s: år utanför projekttiden: %(years)s.")
                 % {"case": name, "years": ", ".join(map(str, outside))},
-                f"year-{case.pk}",
+                f"year_{case.pk}",
             )
         if any(amount < 0 for amount in years.values()):
             raise DecisionRefusedError(
-                _("%(case)s: belopp per år kan inte vara negativa.") % {"case": name}, f"year-{case.pk}"
+                _("%(case)s: belopp per år kan inte vara negativa.") % {"case": name}, f"year_{case.pk}"
             )
 
 
@@ -239,6 +249,11 @@ def _commit_to_fund(case, decision, total, years, user):
         raise DecisionRefusedError(str(refusal)) from refusal
 
 
+def may_decide(case, user):
+    """Whether the user is the decision body of a case that is ready for its decision."""
+    return case.state == CaseState.READY_FOR_DECISION and user.has_role(case.rules.decision_role)
+
+
 def decidable_cases(user):
     """Cases waiting for this user's decision body, for the decision page."""
     return Case.objects.visible_to(user).filter(state=CaseState.READY_FOR_DECISION)
@@ -264,31 +279,41 @@ def next_steps(case):
 
 
 def issue_decision_documents(decision, user):
-    """The minutes extract and the letter to the applicants, for each case of the decision."""
+    """One minutes extract (protokollsutdrag) of the decision's paragraph, listing every case it
+    covers, and a letter to the applicants of each case. The extract of a decision on several
+    cases belongs to the decision, not to one case; each case's history names it."""
     documents = []
     lines = list(
         decision.lines.select_related("case__applicant_unit", "case__ruleset_version").prefetch_related("years")
     )
+    first = lines[0].case
+    common = {
+        "lines": lines,
+        "decision_text": decision_text(decision),
+        "guideline_title": first.rules.document["guideline"]["title"],
+        "ruleset_number": first.ruleset_version.number,
+    }
+    numbers = ", ".join(line.case.number for line in lines)
+    extract = issue(
+        DocumentKind.DECISION,
+        user=user,
+        title=_("Protokollsutdrag %(decision)s, %(case)s") % {"decision": decision, "case": numbers},
+        context={**common, "line": lines[0], "document_label": _("Protokollsutdrag")},
+        municipality=decision.municipality,
+        case=first if len(lines) == 1 else None,
+        decision=decision,
+    )
+    documents.append(extract)
+    if len(lines) > 1:
+        for line in lines:
+            record(
+                line.case,
+                "document.issued",
+                actor=user,
+                data={"title": extract.title, "sha256": extract.sha256, "kind": extract.kind},
+            )
     for line in lines:
         case = line.case
-        common = {
-            "lines": lines,
-            "line": line,
-            "decision_text": decision_text(decision),
-            "guideline_title": case.rules.document["guideline"]["title"],
-            "ruleset_number": case.ruleset_version.number,
-        }
-        documents.append(
-            issue(
-                DocumentKind.DECISION,
-                user=user,
-                title=_("Protokollsutdrag %(decision)s, %(case)s") % {"decision": decision, "case": case.number},
-                context={**common, "document_label": _("Protokollsutdrag")},
-                municipality=decision.municipality,
-                case=case,
-                decision=decision,
-            )
-        )
         documents.append(
             issue(
                 DocumentKind.LETTER,
@@ -296,6 +321,7 @@ def issue_decision_documents(decision, user):
                 title=_("Beslutsbrev %(case)s") % {"case": case.number},
                 context={
                     **common,
+                    "line": line,
                     "granted": decision.kind in GRANTING_KINDS,
                     "next_steps": next_steps(case),
                     "document_label": _("Beslut"),
@@ -306,6 +332,17 @@ def issue_decision_documents(decision, user):
             )
         )
     return documents
+
+
+def case_documents(case):
+    """The documents issued for a case, with the minutes extract of a decision it shares with
+    other cases."""
+    return (
+        IssuedDocument.objects.filter(Q(case=case) | Q(case__isnull=True, decision__lines__case=case))
+        .select_related("issued_by", "replaces")
+        .distinct()
+        .order_by("issued_at", "id")
+    )
 
 
 def issue_decision_basis(case, user, *, replaces=None):

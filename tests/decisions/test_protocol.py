@@ -48,6 +48,20 @@ def grant(case, users, **overrides):
     return record_decision(users["decision_body"], **arguments)
 
 
+def decision_post(case, **fields):
+    """What the decision form posts for a grant of what the case asks, split as asked."""
+    years = {f"year_{case.pk}_{year}": str(amount) for year, amount in split_of(case).items()}
+    return {
+        "kind": "grant",
+        "meeting_date": "2026-09-15",
+        "paragraph": "212",
+        f"total_{case.pk}": str(asked_total(case)),
+        "reason": "Uppfyller kriterierna.",
+        **years,
+        **fields,
+    }
+
+
 def unchanged(case):
     return (
         Case.objects.get(pk=case.pk).state,
@@ -179,18 +193,7 @@ def test_case_granted_through_the_decision_form_can_be_paid_out(client, ready_ca
     case, users = ready_case
     set_up_fund(users, reserved=5_000_000, appropriations={2026: 1e6, 2027: 1e6, 2028: 1e6})
     client.force_login(users["decision_body"])
-    years = {f"year_{year}": str(amount) for year, amount in split_of(case).items()}
-    client.post(
-        reverse("decisions:record", args=[case.pk]),
-        {
-            "kind": "grant",
-            "meeting_date": "2026-09-15",
-            "paragraph": "§ 12",
-            "total": str(asked_total(case)),
-            "reason": "Uppfyller kriterierna.",
-            **years,
-        },
-    )
+    client.post(reverse("decisions:record", args=[case.pk]), decision_post(case, paragraph="§ 12"))
     case = Case.objects.get(pk=case.pk)
     year = min(split_of(case))
 
@@ -199,3 +202,68 @@ def test_case_granted_through_the_decision_form_can_be_paid_out(client, ready_ca
     assert case.state == S.GRANTED
     assert entry.amount == Decimal("100000.00")
     assert entry.case_id == case.pk
+
+
+@pytest.mark.parametrize(
+    ("field", "typed", "message"),
+    [
+        ("meeting_date", "2026-09-16", "Sammanträdesdagen 2026-09-16 har inte varit än"),
+        ("meeting_date", "", "Ange sammanträdesdagen."),
+        ("meeting_date", "15/9", "Ange sammanträdesdagen (ÅÅÅÅ-MM-DD)."),
+        ("meeting_date", "2026-09-14", "Sammanträdesdagen 2026-09-14 ligger före den dag ansökan"),
+        ("paragraph", "§ § 9x", "Paragrafen anges som ett positivt heltal"),
+        ("reason", "", "Skriv beslutets motivering."),
+    ],
+)
+def test_refused_decision_form_keeps_what_was_typed_and_shows_the_error_by_its_field(
+    client, ready_case, field, typed, message
+):
+    case, users = ready_case
+    client.force_login(users["decision_body"])
+    before = unchanged(case)
+    posted = decision_post(case, conditions="Rapport varje halvår.", **{field: typed})
+
+    response = client.post(reverse("decisions:record", args=[case.pk]), posted)
+
+    form = response.context["form"]
+    assert response.status_code == 400
+    assert list(form.errors) == [field]
+    assert form.errors[field][0].startswith(message)
+    assert {name: form[name].value() for name in ("paragraph", "conditions", f"total_{case.pk}")} == {
+        "paragraph": posted["paragraph"],
+        "conditions": "Rapport varje halvår.",
+        f"total_{case.pk}": posted[f"total_{case.pk}"],
+    }
+    assert unchanged(case) == before
+
+
+def test_grant_above_the_asked_sum_by_the_form_is_shown_by_the_total(client, ready_case):
+    case, users = ready_case
+    client.force_login(users["decision_body"])
+    before = unchanged(case)
+
+    response = client.post(
+        reverse("decisions:record", args=[case.pk]), decision_post(case, **{f"total_{case.pk}": "9 000 000"})
+    )
+
+    form = response.context["form"]
+    assert form.errors == {
+        f"total_{case.pk}": [
+            f"{case.number}: beviljat belopp 9\xa0000\xa0000\xa0kr är högre än det sökta, 1\xa0500\xa0000\xa0kr."
+        ]
+    }
+    assert form[f"total_{case.pk}"].value() == "9 000 000"
+    assert unchanged(case) == before
+
+
+def test_decision_form_by_someone_other_than_the_decision_body_is_refused(client, ready_case):
+    case, users = ready_case
+    client.force_login(users["preparer"])
+    before = unchanged(case)
+
+    response = client.post(reverse("decisions:record", args=[case.pk]), decision_post(case))
+
+    assert response.status_code == 400
+    assert response.context["form"].non_field_errors() == ["Bara Kommunstyrelsen kan fatta beslutet."]
+    assert unchanged(case) == before
+    assert client.get(reverse("decisions:record", args=[case.pk])).status_code == 404
