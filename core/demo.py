@@ -232,10 +232,7 @@ def ensure_demo_rounds(year=None):
                 municipality=municipality,
                 name=round_["name"],
                 meeting_date=datetime.date(year, 3 + 6 * index, 15),
-                defaults={
-                    "requires_remaining_funds": round_["requires_remaining_funds"],
-                    "remaining_funds": Decimal("2000000.00") if round_["requires_remaining_funds"] else None,
-                },
+                defaults={"requires_remaining_funds": round_["requires_remaining_funds"]},
             )
 
 

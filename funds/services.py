@@ -151,6 +151,46 @@ def case_balances(fund, case, policy=None):
     return compute_balances(_rows(fund.entries.filter(case=case)), policy)
 
 
+@dataclass(frozen=True)
+class AvailableMoney:
+    """What a fund can still commit by its ledger on ``as_of``: in all, and in a year no more than
+    is left of that year's appropriation where the rule set has yearly appropriations. The figure
+    the prioritisation and the decision rounds read, never one typed in beside the ledger."""
+
+    fund: Fund
+    as_of: datetime.date
+    balances: Balances
+    policy: FundPolicy
+
+    @property
+    def total(self):
+        return self.balances.available
+
+    @property
+    def yearly(self):
+        return self.policy.uses_yearly_appropriation
+
+    def in_year(self, year):
+        return self.balances.available_in(year, self.policy)
+
+
+def available_money(municipality):
+    """The municipality's fund's available money by its ledger today, or None without a fund.
+    Three queries, however long the ledger."""
+    fund = Fund.objects.filter(municipality=municipality).select_related("municipality").first()
+    if fund is None:
+        return None
+    policy = fund_policy(fund)
+    return AvailableMoney(fund, timezone.localdate(), fund_balances(fund, policy), policy)
+
+
+def money_left_in(municipality, year):
+    """What the fund can still commit in ``year`` (None without a fund): a decision round that is
+    held only if money remains reads it."""
+    money = available_money(municipality)
+    return None if money is None else money.in_year(year)
+
+
 def fund_policy(fund):
     ruleset = fund.municipality.active_ruleset
     return FundPolicy.of(ruleset.document if ruleset else {})
