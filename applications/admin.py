@@ -7,7 +7,7 @@ from .models import Case, DecisionRound
 
 @admin.register(DecisionRound)
 class DecisionRoundAdmin(SuperuserOnlyAdmin):
-    list_display = ["name", "meeting_date", "municipality", "requires_remaining_funds", "remaining_funds", "is_open"]
+    list_display = ["name", "meeting_date", "municipality", "requires_remaining_funds", "is_open"]
     list_filter = ["municipality", "is_open"]
 
 

@@ -210,6 +210,19 @@ def window_for(windows, today):
     return None
 
 
+# The fund stands above the case (funds imports applications), so it hands in how much money is
+# left to commit in a year (funds/apps.py): ``reader(municipality, year)``, None without a fund.
+_money_left = []
+
+
+def register_money_left(reader):
+    _money_left[:] = [reader]
+
+
+def money_left(municipality, year):
+    return _money_left[0](municipality, year) if _money_left else None
+
+
 def _calendar_problems(case, today):
     rules = case.rules
     problems = []
@@ -230,13 +243,22 @@ def _calendar_problems(case, today):
             problems.append(Problem("decision_round", _("Beslutstillfället tar inte emot ansökningar.")))
         elif round_.requires_remaining_funds:
             asked = sum((cost.amount for cost in case.costs.all()), 0)
-            remaining = round_.remaining_funds or 0
+            year = round_.meeting_date.year
+            remaining = money_left(case.municipality, year) or 0
             if remaining <= 0 or asked > remaining:
                 problems.append(
                     Problem(
                         "decision_round",
-                        _("%(round)s hålls bara om medel återstår: %(remaining)s återstår, ansökan gäller %(asked)s.")
-                        % {"round": round_.name, "remaining": format_kronor(remaining), "asked": format_kronor(asked)},
+                        _(
+                            "%(round)s hålls bara om medel återstår: enligt fondens huvudbok återstår %(remaining)s "
+                            "för %(year)s, ansökan gäller %(asked)s."
+                        )
+                        % {
+                            "round": round_.name,
+                            "remaining": format_kronor(remaining),
+                            "year": year,
+                            "asked": format_kronor(asked),
+                        },
                     )
                 )
     return problems

@@ -25,16 +25,13 @@ S = CaseState
 
 class DecisionRound(models.Model):
     """A meeting of the decision body that applications are submitted for (Ystad: one or two a
-    year, the second only if money remains). Until the fund ledger exists, the controller enters
-    the money that remains for the round."""
+    year, the second only if money remains: what remains is read from the fund's ledger)."""
 
     municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="decision_rounds")
     name = models.CharField(_("namn"), max_length=200, help_text=_("Som i regelverkets beslutstillfällen."))
     meeting_date = models.DateField(_("sammanträdesdag"))
+    # Whether money remains is read from the fund's ledger (funds.services.money_left_in).
     requires_remaining_funds = models.BooleanField(_("hålls bara om medel återstår"), default=False)
-    remaining_funds = models.DecimalField(
-        _("återstående medel (kr)"), max_digits=14, decimal_places=2, null=True, blank=True
-    )
     is_open = models.BooleanField(_("tar emot ansökningar"), default=True)
 
     class Meta:

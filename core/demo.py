@@ -232,10 +232,7 @@ def ensure_demo_rounds(year=None):
                 municipality=municipality,
                 name=round_["name"],
                 meeting_date=datetime.date(year, 3 + 6 * index, 15),
-                defaults={
-                    "requires_remaining_funds": round_["requires_remaining_funds"],
-                    "remaining_funds": Decimal("2000000.00") if round_["requires_remaining_funds"] else None,
-                },
+                defaults={"requires_remaining_funds": round_["requires_remaining_funds"]},
             )
 
 
@@ -320,7 +317,12 @@ def _demo_money(municipality, users):
         if policy.needs_payout_plan:
             funds.save_payout_plan(case, users["applicant"], description="Halva årsbeloppet i juni, resten i oktober.")
             funds.approve_payout_plan(case, users[policy.payout_plan_approver])
-        for day, amount in ((datetime.date(2026, 6, 30), "250000.00"), (datetime.date(2026, 10, 31), "250000.00")):
+        payouts = ((datetime.date(2026, 6, 30), "250000.00"), (datetime.date(2026, 10, 31), "250000.00"))
+        if policy.is_budget_compensation:
+            # Budget compensation pays the costs an accepted report states, and no more.
+            reported = funds.reported_costs(case, 2026)
+            payouts = ((datetime.date(2026, 10, 31), reported),) if reported else ()
+        for day, amount in payouts:
             funds.record_payout(
                 case,
                 controller,
@@ -330,10 +332,12 @@ def _demo_money(municipality, users):
                 reference=f"Rapport {day:%Y-%m}",
                 project_number=f"11-{case.pk:04d}",
             )
-        if case.state == CaseState.FINAL_REPORT and policy.freezes_unspent:
-            funds.record_freeze(
-                case, controller, amount=Decimal("60000.00"), year=2026, entry_date=datetime.date(2026, 11, 27)
-            )
+        spent = funds.reported_costs(case, 2026)
+        if case.state == CaseState.FINAL_REPORT and policy.freezes_unspent and spent is not None:
+            # What an accepted report shows unspent of the year's 500 000 kr is frozen.
+            unspent = Decimal("500000.00") - spent
+            if unspent > 0:
+                funds.record_freeze(case, controller, amount=unspent, year=2026, entry_date=datetime.date(2026, 11, 27))
         if case.state == CaseState.FINAL_REPORT and repayment.policy_of(case).from_savings:
             _demo_repayment_plan(case, users)
 

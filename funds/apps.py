@@ -7,7 +7,13 @@ class FundsConfig(AppConfig):
     verbose_name = _("Fonden och dess huvudbok")
 
     def ready(self):
+        from applications.checks import register_money_left
         from audit.labels import register_actions
+
+        from .services import money_left_in
+
+        # A decision round held only if money remains reads what is left from the fund's ledger.
+        register_money_left(money_left_in)
 
         register_actions(
             {

@@ -151,6 +151,46 @@ def case_balances(fund, case, policy=None):
     return compute_balances(_rows(fund.entries.filter(case=case)), policy)
 
 
+@dataclass(frozen=True)
+class AvailableMoney:
+    """What a fund can still commit by its ledger on ``as_of``: in all, and in a year no more than
+    is left of that year's appropriation where the rule set has yearly appropriations. The figure
+    the prioritisation and the decision rounds read, never one typed in beside the ledger."""
+
+    fund: Fund
+    as_of: datetime.date
+    balances: Balances
+    policy: FundPolicy
+
+    @property
+    def total(self):
+        return self.balances.available
+
+    @property
+    def yearly(self):
+        return self.policy.uses_yearly_appropriation
+
+    def in_year(self, year):
+        return self.balances.available_in(year, self.policy)
+
+
+def available_money(municipality):
+    """The municipality's fund's available money by its ledger today, or None without a fund.
+    Three queries, however long the ledger."""
+    fund = Fund.objects.filter(municipality=municipality).select_related("municipality").first()
+    if fund is None:
+        return None
+    policy = fund_policy(fund)
+    return AvailableMoney(fund, timezone.localdate(), fund_balances(fund, policy), policy)
+
+
+def money_left_in(municipality, year):
+    """What the fund can still commit in ``year`` (None without a fund): a decision round that is
+    held only if money remains reads it."""
+    money = available_money(municipality)
+    return None if money is None else money.in_year(year)
+
+
 def fund_policy(fund):
     ruleset = fund.municipality.active_ruleset
     return FundPolicy.of(ruleset.document if ruleset else {})
@@ -189,6 +229,36 @@ def case_problems(balances):
         if b.frozen > b.paid:
             problems.append(_("Mer frysta än utbetalda medel för %(year)s.") % {"year": b.year})
     return problems
+
+
+# ---- What the reports state ----------------------------------------------------------------------
+
+# The fund stands below reporting, so reporting hands in its reader when the app is ready
+# (reporting/apps.py): ``reader(case, year, report_id=None)`` gives the cost a case's accepted
+# reports state for the year (that report's figure, when one is named), or None where none does.
+_cost_readers = []
+
+
+def register_reported_costs(reader):
+    if reader not in _cost_readers:
+        _cost_readers.append(reader)
+
+
+def reported_costs(case, year, report_id=None):
+    """The costs (the outcome) an accepted report states for the case's ``year``: what a budget
+    compensation may pay at most, and what was spent of the money paid out. None when no accepted
+    report states it."""
+    for reader in _cost_readers:
+        stated = reader(case, year, report_id=report_id)
+        if stated is not None:
+            return stated
+    return None
+
+
+def _net(case, kind, year):
+    """The case's entries of one kind and year, net of corrections."""
+    total = LedgerEntry.objects.filter(case=case, kind=kind, year=year).aggregate(total=Sum("amount"))["total"]
+    return total or ZERO
 
 
 # ---- Checks shared by the operations -------------------------------------------------------------
@@ -440,7 +510,9 @@ def record_payout(
     """Pay out granted money to the case, as the rule set's payout model says: an ordinary payout,
     a budget compensation against reported costs (at most as often as the rule set allows, with a
     report reference), or an internal grant booked on the rule set's account and the project's
-    number. Refused before an approved payout plan where one is required."""
+    number. Refused before an approved payout plan where one is required. A budget compensation is
+    refused beyond the costs an accepted report states for the year, less what the year has been
+    compensated already (``report_id`` names the report; without it, the latest accepted one)."""
     fund = Fund.objects.filter(municipality_id=case.municipality_id).first()
     if fund is None:
         raise FundRefusedError(_("Kommunen har ingen fond inrättad."))
@@ -472,6 +544,31 @@ def record_payout(
                 _("Budgetkompensation ges %(times)s gånger per år; %(year)s har redan fått %(done)s.")
                 % {"times": times, "year": year, "done": done},
                 "year",
+            )
+        reported = reported_costs(case, year, report_id)
+        if reported is None:
+            raise FundRefusedError(
+                _(
+                    "Ingen godkänd rapport anger kostnaderna för %(year)s. Budgetkompensation betalas för de "
+                    "kostnader en godkänd rapport anger."
+                )
+                % {"year": year},
+                "reference" if report_id is None else "amount",
+            )
+        compensated = _net(case, K.BUDGET_COMPENSATION, year)
+        if compensated + amount > reported:
+            raise FundRefusedError(
+                _(
+                    "Rapporten anger kostnader på %(reported)s för %(year)s och %(compensated)s är redan "
+                    "kompenserat; högst %(left)s kan betalas ut."
+                )
+                % {
+                    "reported": format_kronor(reported),
+                    "year": year,
+                    "compensated": format_kronor(compensated),
+                    "left": format_kronor(max(reported - compensated, ZERO)),
+                },
+                "amount",
             )
         fields.update(report_id=report_id, reference=reference)
     if policy.is_internal_grant:
@@ -603,7 +700,9 @@ def record_carry_over(case, user, *, amount, from_year, basis, entry_date=None, 
 @transaction.atomic
 def record_freeze(case, user, *, amount, year, entry_date=None, note=""):
     """Unspent money of an internal grant at year end is frozen (Sundsvall) and handled in the
-    nämnd's request to carry over its result. The frozen part does not count as consumed."""
+    nämnd's request to carry over its result. The frozen part does not count as consumed. What is
+    unspent is what was paid out for the year less the outcome the accepted reports state (and
+    what is already frozen); refused beyond it, and when no accepted report states the year."""
     fund = Fund.objects.filter(municipality_id=case.municipality_id).first()
     if fund is None:
         raise FundRefusedError(_("Kommunen har ingen fond inrättad."))
@@ -614,12 +713,31 @@ def record_freeze(case, user, *, amount, year, entry_date=None, note=""):
     policy = FundPolicy.of(case.rules.document)
     if not policy.freezes_unspent:
         raise FundRefusedError(_("Regelverket fryser inte outnyttjade medel vid årets slut."))
-    mine = _payable_case(fund, case, policy)
-    spendable = mine.year(year).paid - mine.year(year).frozen
-    if amount > spendable:
+    mine = _payable_case(fund, case, policy).year(year)
+    spent = reported_costs(case, year)
+    if spent is None:
         raise FundRefusedError(
-            _("Bara %(paid)s av det utbetalda för %(year)s är inte redan fryst.")
-            % {"paid": format_kronor(spendable), "year": year},
+            _(
+                "Ingen godkänd rapport anger utfallet för %(year)s, så det är inte känt vad som är outnyttjat. "
+                "Frysningen bokas när årets utfall är rapporterat och godkänt."
+            )
+            % {"year": year},
+            "year",
+        )
+    unspent = mine.paid - spent - mine.frozen
+    if amount > unspent:
+        raise FundRefusedError(
+            _(
+                "För %(year)s är %(paid)s utbetalt och rapporterna anger utfallet %(spent)s; %(frozen)s är redan "
+                "fryst, så högst %(left)s är outnyttjat och kan frysas."
+            )
+            % {
+                "year": year,
+                "paid": format_kronor(mine.paid),
+                "spent": format_kronor(spent),
+                "frozen": format_kronor(mine.frozen),
+                "left": format_kronor(max(unspent, ZERO)),
+            },
             "amount",
         )
     return _write(

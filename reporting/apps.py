@@ -9,9 +9,14 @@ class ReportingConfig(AppConfig):
     def ready(self):
         from applications.signals import case_transitioned
         from audit.labels import register_actions, register_states
+        from funds.services import register_reported_costs
 
         from .models import ObligationStatus
         from .receivers import plan_reports
+        from .services import reported_costs
+
+        # The fund caps budget compensations and freezes by the costs the accepted reports state.
+        register_reported_costs(reported_costs)
 
         case_transitioned.connect(plan_reports, dispatch_uid="reporting.plan_reports")
         # A report's status is recorded on the case as "report:<status>".

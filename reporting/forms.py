@@ -128,3 +128,9 @@ class ReportingDateForm(HeadingsForm):
     def __init__(self, *args, names, **kwargs):
         super().__init__(*args, headings=[], **kwargs)
         self.fields["name"].choices = [(name, name) for name in names]
+
+
+class CompensationForm(forms.Form):
+    """The budget compensation paid with an accepted report (Ystad)."""
+
+    amount = KronorField(label=_("Belopp att betala ut (kr)"))

@@ -700,6 +700,19 @@ def set_reporting_date(municipality, user, *, name, year, date):
 # ---- Budget compensation with the report (Ystad) -----------------------------------------------
 
 
+def reported_costs(case, year, report_id=None):
+    """The outcome for ``year`` that the case's accepted reports state: the named report's, or
+    else the latest accepted report's that has the year. None where no accepted report states it.
+    The fund reads it (funds.services.reported_costs) to cap budget compensations and freezes."""
+    lines = ReportCostLine.objects.filter(
+        report__obligation__case=case, report__obligation__status=ObligationStatus.ACCEPTED, year=year
+    )
+    if report_id is not None:
+        lines = lines.filter(report_id=report_id)
+    line = lines.order_by("-report__obligation__period_end", "-report__submitted_at", "-pk").first()
+    return line.outcome if line else None
+
+
 def budget_compensation(obligation, user):
     """What the report page offers for the rule set's budget compensation (Ystad: costs are
     compensated twice a year, with the reports), or None where the rule set pays otherwise.

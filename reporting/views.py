@@ -9,12 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from applications.forms import AttachmentForm, KronorField
+from applications.forms import AttachmentForm
 from applications.services import TransitionRefusedError, cases_for_list
 from funds.services import FundRefusedError
 
 from . import services
-from .forms import HeadingsForm, OrganisationForm, ReportForm, ReportingDateForm, ReviewForm
+from .forms import CompensationForm, HeadingsForm, OrganisationForm, ReportForm, ReportingDateForm, ReviewForm
 from .models import ProjectMember, ProjectRole, ReportAttachment
 from .organisation import project_manager
 
@@ -107,7 +107,14 @@ def report_view(request, pk, obligation_id):
     """One report: the form for the project manager, the report and the review for the receiver."""
     case = _case_for(request, pk)
     obligation = _obligation_for(case, obligation_id)
+    return _report_page(request, case, obligation)
+
+
+def _report_page(request, case, obligation, *, compensation_form=None):
+    """The report page; ``compensation_form`` is a refused budget compensation, shown again with
+    what the user typed and the reason by the amount."""
     user = request.user
+    posted = request.method == "POST" and compensation_form is None
     may_write, write_reason = services.may_write_report(obligation, user)
     report = getattr(obligation, "report", None)
     headings = services.report_headings(obligation)
@@ -116,7 +123,7 @@ def report_view(request, pk, obligation_id):
     indicators = services.report_indicators(obligation)
     written = {section["title"]: section["text"] for section in report.sections} if report else {}
     form = ReportForm(
-        request.POST or None,
+        request.POST if posted else None,
         headings=headings,
         years=years,
         indicators=indicators,
@@ -131,8 +138,8 @@ def report_view(request, pk, obligation_id):
             "economy_comment": report.economy_comment if report else "",
         },
     )
-    status = 200
-    if request.method == "POST":
+    status = 400 if compensation_form is not None else 200
+    if posted:
         if not may_write:
             raise PermissionDenied(write_reason)
         submit = request.POST.get("action") == "submit"
@@ -160,6 +167,7 @@ def report_view(request, pk, obligation_id):
                 return redirect("reporting:report", case.pk, obligation.pk)
         status = 400
     may_review, review_reason = services.may_review_report(obligation, user)
+    compensation = services.budget_compensation(obligation, user)
     return render(
         request,
         "reporting/report.html",
@@ -186,7 +194,9 @@ def report_view(request, pk, obligation_id):
             "attachments": list(report.attachments.all()) if report else [],
             "history": services.report_history(obligation),
             "manager": project_manager(case),
-            "compensation": services.budget_compensation(obligation, user),
+            "compensation": compensation,
+            "compensation_form": compensation_form
+            or CompensationForm(initial={"amount": compensation["suggested"] if compensation else None}),
             "receiver": case.rules.body_name(obligation.receiver_role or case.rules.preparation_role),
         },
         status=status,
@@ -218,16 +228,19 @@ def compensate_view(request, pk, obligation_id):
     """Pay the budget compensation that goes with an accepted report (Ystad)."""
     case = _case_for(request, pk)
     obligation = _obligation_for(case, obligation_id)
-    try:
-        amount = KronorField().clean(request.POST.get("amount", ""))
-        services.pay_budget_compensation(obligation, request.user, amount=amount)
-    except ValidationError as error:
-        messages.error(request, _("Beloppet: %(problem)s") % {"problem": " ".join(error.messages)})
-    except (TransitionRefusedError, FundRefusedError) as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Budgetkompensationen är bokförd i fonden."))
-    return redirect("reporting:report", case.pk, obligation.pk)
+    form = CompensationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.pay_budget_compensation(obligation, request.user, amount=form.cleaned_data["amount"])
+        except FundRefusedError as refusal:
+            # The amount, the report or the year: all are the amount the user typed for this report.
+            form.add_error("amount" if refusal.field in ("amount", "reference", "year") else None, str(refusal))
+        except TransitionRefusedError as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(request, _("Budgetkompensationen är bokförd i fonden."))
+            return redirect("reporting:report", case.pk, obligation.pk)
+    return _report_page(request, case, obligation, compensation_form=form)
 
 
 @login_required

@@ -2,13 +2,7 @@ from django.contrib import admin
 
 from municipalities.admin import SuperuserOnlyAdmin
 
-from .models import AvailableFunds, PriorityProposal, Review, ReviewAssignment
-
-
-@admin.register(AvailableFunds)
-class AvailableFundsAdmin(SuperuserOnlyAdmin):
-    list_display = ["municipality", "year", "amount", "updated_by", "updated_at"]
-    list_filter = ["municipality"]
+from .models import PriorityProposal, Review, ReviewAssignment
 
 
 class ReadOnlyAdmin(SuperuserOnlyAdmin):

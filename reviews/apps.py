@@ -14,6 +14,7 @@ class ReviewsConfig(AppConfig):
                 "review.assigned": _("Bedömare tilldelad"),
                 "review.submitted": _("Bedömning inlämnad"),
                 "priority.proposal": _("Prioriteringsförslag sparat"),
+                # Kept for the history of figures typed in before the page read the fund's ledger.
                 "priority.funds": _("Tillgängliga medel angivna"),
             }
         )

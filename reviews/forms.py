@@ -4,8 +4,6 @@ validated by the service (one place that names the criterion a refusal concerns)
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from applications.forms import KronorField
-
 
 class AssignReviewerForm(forms.Form):
     reviewer = forms.ModelChoiceField(queryset=None, label=_("Bedömare"), empty_label=_("Välj en person"))
@@ -13,11 +11,6 @@ class AssignReviewerForm(forms.Form):
     def __init__(self, *args, candidates, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reviewer"].queryset = candidates
-
-
-class AvailableFundsForm(forms.Form):
-    year = forms.IntegerField(label=_("År"), min_value=2000, max_value=2100)
-    amount = KronorField(label=_("Tillgängliga medel (kr)"))
 
 
 class ProposalForm(forms.Form):

@@ -1,5 +1,6 @@
 """Reviews of a case against its rule set's criteria, and the prioritisation of the cases ready
-for decision: the money available per year and the preparer's proposed order, kept append-only."""
+for decision: the preparer's proposed order, kept append-only. The money available is read from
+the fund's ledger (funds.services.available_money), never typed in here."""
 
 from django.conf import settings
 from django.db import models
@@ -63,27 +64,6 @@ class Review(models.Model):
     @property
     def is_submitted(self):
         return self.submitted_at is not None
-
-
-class AvailableFunds(models.Model):
-    """The money the fund can grant in a year, as the preparer or controller enters it."""
-
-    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="available_funds")
-    year = models.PositiveSmallIntegerField(_("år"))
-    amount = models.DecimalField(_("tillgängliga medel (kr)"), max_digits=14, decimal_places=2)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    updated_at = models.DateTimeField(_("ändrad"), auto_now=True)
-
-    class Meta:
-        ordering = ["municipality", "year"]
-        verbose_name = _("tillgängliga medel")
-        verbose_name_plural = _("tillgängliga medel")
-        constraints = [models.UniqueConstraint(fields=["municipality", "year"], name="one_amount_per_year")]
-
-    def __str__(self):
-        return f"{self.municipality} {self.year}: {self.amount}"
 
 
 class PriorityProposal(AppendOnlyModel):

@@ -21,11 +21,12 @@ from applications.models import Case
 from applications.rulebook import RuleBook
 from applications.services import TransitionRefusedError
 from audit.services import record
+from funds.services import available_money
 from notifications.models import NotificationKind
 from notifications.services import notify
 
 from .criteria import IDEA, PREPARATION, REVIEW_STAGE_OF_STATE, STAGES, YES_NO, criteria_for
-from .models import AvailableFunds, PriorityProposal, Review, ReviewAssignment, ReviewStage
+from .models import PriorityProposal, Review, ReviewAssignment, ReviewStage
 from .results import summarise
 
 
@@ -275,15 +276,14 @@ def may_prioritise(user, rules):
     return bool(rules) and user.has_role(rules.preparation_role)
 
 
-def may_enter_funds(user, rules):
-    return may_prioritise(user, rules) or user.has_role(Role.CONTROLLER.value)
-
-
 def may_view_priorities(user, rules):
-    """The preparing body orders, the controller enters the money; management and the decision
+    """The preparing body orders; the controller, who keeps the fund, management and the decision
     body read the proposal that goes to them."""
     return bool(rules) and (
-        may_enter_funds(user, rules) or user.has_role(rules.decision_role) or user.has_role(Role.MANAGEMENT.value)
+        may_prioritise(user, rules)
+        or user.has_role(Role.CONTROLLER.value)
+        or user.has_role(rules.decision_role)
+        or user.has_role(Role.MANAGEMENT.value)
     )
 
 
@@ -340,6 +340,8 @@ class PriorityBoard:
     proposals: list
     latest: PriorityProposal | None
     case_titles: dict = field(default_factory=dict)
+    money: object = None  # funds.services.AvailableMoney: the fund's ledger today; None without a fund
+    total: YearBalance | None = None  # all years asked, against all the fund has available
 
 
 def _latest_order(rows, latest):
@@ -376,31 +378,41 @@ def priority_board(user, municipality, decision_round):
     )
     latest = proposals[0] if proposals else None
     rows = _latest_order(rows, latest)
-    funds = {f.year: f.amount for f in AvailableFunds.objects.filter(municipality=municipality)}
+    money = available_money(municipality)
     asked = {}
     for row in rows:
         for year, amount in row.costs.items():
             asked[year] = asked.get(year, Decimal(0)) + amount
-    years = [
-        YearBalance(year, asked.get(year, Decimal(0)), funds.get(year)) for year in sorted(set(asked) | set(funds))
-    ]
-    _mark_what_fits(rows, funds)
+    # Per year only where the rule set appropriates per year; otherwise the fund is one sum.
+    per_year = money is not None and money.yearly
+    years = [YearBalance(year, asked[year], money.in_year(year) if per_year else None) for year in sorted(asked)]
+    total = YearBalance(None, sum(asked.values(), Decimal(0)), money.total if money else None)
+    _mark_what_fits(rows, money)
     mentioned = {case_id for proposal in proposals for case_id in proposal.case_ids}
     titles = {case.pk: str(case) for case in Case.objects.filter(pk__in=mentioned).only("number", "title")}
-    return PriorityBoard(rows, years, proposals, latest, titles)
+    return PriorityBoard(rows, years, proposals, latest, titles, money, total)
 
 
-def _mark_what_fits(rows, funds):
-    """Take the cases in order; a case fits if every year it asks for is covered by what the
-    cases before it left. Cases asking for a year without an entered amount are left unmarked."""
-    left = dict(funds)
+def _mark_what_fits(rows, money):
+    """Take the cases in order; a case fits if the fund's available money, and (with yearly
+    appropriations) each year it asks for, covers it after the cases before it. Unmarked without
+    a fund."""
+    if money is None:
+        return
+    left_total = money.total
+    left = {}
     for row in rows:
-        if any(year not in left for year in row.costs):
-            continue
-        row.fits = all(left[year] >= amount for year, amount in row.costs.items())
+        if money.yearly:
+            for year in row.costs:
+                left.setdefault(year, money.in_year(year))
+        row.fits = row.total <= left_total and all(
+            left[year] >= amount for year, amount in row.costs.items() if money.yearly
+        )
         if row.fits:
+            left_total -= row.total
             for year, amount in row.costs.items():
-                left[year] -= amount
+                if money.yearly:
+                    left[year] -= amount
 
 
 @transaction.atomic
@@ -440,32 +452,3 @@ def record_proposal(user, municipality, decision_round, *, ranks, note=""):
         municipality=municipality,
     )
     return proposal
-
-
-@transaction.atomic
-def set_available_funds(user, municipality, *, year, amount):
-    """Enter the money available in a year (replacing an earlier amount for that year).
-    Refused unless the user is the preparing body or the controller of the municipality."""
-    rules = municipality_rules(user)
-    if user.municipality_id != municipality.pk or not may_enter_funds(user, rules):
-        raise ReviewRefusedError(_("Bara den beredande gruppen eller controllern kan ange tillgängliga medel."))
-    if amount is None or amount < 0:
-        raise ReviewRefusedError(_("Beloppet kan inte vara negativt."))
-    if not 2000 <= year <= 2100:
-        raise ReviewRefusedError(_("Ange ett år mellan 2000 och 2100."))
-    funds, created = AvailableFunds.objects.select_for_update().get_or_create(
-        municipality=municipality, year=year, defaults={"amount": amount, "updated_by": user}
-    )
-    before = None if created else str(funds.amount)
-    if not created:
-        funds.amount = amount
-        funds.updated_by = user
-        funds.save()
-    record(
-        funds,
-        "priority.funds",
-        actor=user,
-        data={"year": year, "amount": str(amount), "before": before},
-        municipality=municipality,
-    )
-    return funds

@@ -11,7 +11,7 @@ from applications.services import cases_for_list
 
 from . import services
 from .criteria import portfolio_dimensions
-from .forms import AssignReviewerForm, AvailableFundsForm, ProposalForm
+from .forms import AssignReviewerForm, ProposalForm
 from .models import ReviewAssignment
 
 ANSWER_PREFIX = "answer-"
@@ -77,30 +77,25 @@ def priorities(request, round_id=None):
     board = services.priority_board(user, municipality, decision_round)
     cases = [row.case for row in board.rows]
     proposal_form = ProposalForm(cases=cases)
-    funds_form = AvailableFundsForm()
-    if request.method == "POST":
-        action = request.POST.get("action")
-        try:
-            if action == "proposal":
-                proposal_form = ProposalForm(request.POST, cases=cases)
-                if proposal_form.is_valid():
-                    services.record_proposal(
-                        user,
-                        municipality,
-                        decision_round,
-                        ranks=proposal_form.ranks(),
-                        note=proposal_form.cleaned_data["note"],
-                    )
-                    messages.success(request, _("Förslaget är sparat."))
-                    return redirect(page_url)
-            elif action == "funds":
-                funds_form = AvailableFundsForm(request.POST)
-                if funds_form.is_valid():
-                    services.set_available_funds(user, municipality, **funds_form.cleaned_data)
-                    messages.success(request, _("Tillgängliga medel är sparade."))
-                    return redirect(page_url)
-        except services.ReviewRefusedError as error:
-            messages.error(request, str(error))
+    if request.method == "POST" and request.POST.get("action") == "proposal":
+        proposal_form = ProposalForm(request.POST, cases=cases)
+        if proposal_form.is_valid():
+            try:
+                services.record_proposal(
+                    user,
+                    municipality,
+                    decision_round,
+                    ranks=proposal_form.ranks(),
+                    note=proposal_form.cleaned_data["note"],
+                )
+            except services.ReviewRefusedError as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(request, _("Förslaget är sparat."))
+                return redirect(page_url)
+    # What remains for each round's year, by the fund's ledger (the same figure its check reads).
+    money = board.money
+    rounds = [(r, money.in_year(r.meeting_date.year) if money else None) for r in rounds]
     return render(
         request,
         "reviews/priorities.html",
@@ -110,9 +105,7 @@ def priorities(request, round_id=None):
             "rounds": rounds,
             "decision_round": decision_round,
             "proposal_form": proposal_form,
-            "funds_form": funds_form,
             "may_prioritise": services.may_prioritise(user, rules),
-            "may_enter_funds": services.may_enter_funds(user, rules),
             "dimensions": portfolio_dimensions(rules.document),
         },
     )

@@ -425,29 +425,50 @@ def second_round(case, **fields):
     )
 
 
-@pytest.mark.parametrize(
-    ("remaining", "remaining_text"),
-    [(None, "0"), (Decimal(0), "0"), (Decimal(1_000_000), "1 000 000"), (Decimal("1499999.50"), "1 499 999,50")],
-)
-def test_ystad_round_requiring_remaining_funds_refused_without_enough(filled, remaining, remaining_text):
-    case, users = filled("ystad")
+def ledger_leaves(users, appropriation_2026, *, fund=True):
+    """Ystad's fund, with 5 MSEK reserved and ``appropriation_2026`` appropriated for 2026: what
+    remains for the year by the ledger (no fund at all when ``fund`` is false)."""
+    from funds import services as funds
 
-    case = change(case, users, decision_round=second_round(case, remaining_funds=remaining))
+    if not fund:
+        return
+    controller = users["controller"]
+    ledger = funds.create_fund(controller, controller.municipality)
+    funds.record_reservation(ledger, controller, amount=Decimal(5_000_000), year=2026, basis="KF § 1")
+    if appropriation_2026:
+        funds.record_appropriation(ledger, controller, amount=appropriation_2026, year=2026, basis="KF MRP")
+
+
+@pytest.mark.parametrize(
+    ("fund", "remaining", "remaining_text"),
+    [
+        (False, None, "0"),
+        (True, None, "0"),
+        (True, Decimal(1_000_000), "1 000 000"),
+        (True, Decimal("1499999.50"), "1 499 999,50"),
+    ],
+)
+def test_ystad_round_requiring_remaining_funds_refused_without_enough(filled, fund, remaining, remaining_text):
+    case, users = filled("ystad")
+    ledger_leaves(users, remaining, fund=fund)
+
+    case = change(case, users, decision_round=second_round(case))
 
     remaining_text = remaining_text.replace(" ", NBSP)
     assert application_problems(case) == [
         Problem(
             "decision_round",
-            f"Andra beslutstillfället hålls bara om medel återstår: {remaining_text}{NBSP}kr återstår, "
-            f"ansökan gäller 1{NBSP}500{NBSP}000{NBSP}kr.",
+            f"Andra beslutstillfället hålls bara om medel återstår: enligt fondens huvudbok återstår "
+            f"{remaining_text}{NBSP}kr för 2026, ansökan gäller 1{NBSP}500{NBSP}000{NBSP}kr.",
         )
     ]
 
 
 def test_ystad_round_requiring_remaining_funds_accepted_with_enough(filled):
     case, users = filled("ystad")
+    ledger_leaves(users, Decimal(1_500_000))
 
-    case = change(case, users, decision_round=second_round(case, remaining_funds=Decimal(1_500_000)))
+    case = change(case, users, decision_round=second_round(case))
 
     assert application_problems(case) == []
 

@@ -81,10 +81,10 @@ def test_sundsvall_reviewer_is_blind_until_she_submits(page, live_server, login,
     assert page.get_by_role("heading", level=1).inner_text() == "Prioritering"
     assert page.get_by_text("Tidshorisont för mänskliga och ekonomiska vinster").is_visible()
     axe.check(page)
-    page.get_by_label("År", exact=True).fill("2027")
-    page.get_by_label("Tillgängliga medel (kr)").fill("2 000 000")
-    page.get_by_role("button", name="Spara medel för året").click()
-    assert page.get_by_text("Tillgängliga medel är sparade.").is_visible()
+    # The money available is the fund's ledger's, with where it comes from; nothing to type in.
+    assert page.locator("#money-source").inner_text().startswith("Tillgängliga medel enligt fondens huvudbok den")
+    assert page.get_by_role("link", name="Fondens huvudbok").is_visible()
+    assert page.get_by_role("button", name="Spara medel för året").count() == 0
     page.get_by_label("Kommentar till förslaget").fill("Ett ärende i omgången.")
     page.get_by_role("button", name="Spara förslag").click()
     assert page.get_by_text("Förslaget är sparat.").is_visible()

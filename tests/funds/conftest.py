@@ -56,3 +56,28 @@ def set_up_fund(users, *, reserved=None, appropriations=None):
     for year, amount in (appropriations or {}).items():
         funds.record_appropriation(fund, controller, amount=kr(amount), year=year, basis=f"KF MRP {year}")
     return fund
+
+
+def accepted_report(case, outcomes, *, user=None):
+    """An accepted yearly report of the case stating the outcome ``outcomes`` ({year: kr}) for its
+    years, stored as reporting stores it: what caps a budget compensation or a freeze."""
+    from django.utils import timezone
+
+    from reporting.models import ObligationKind, ObligationStatus, Report, ReportCostLine, ReportingObligation
+
+    last = max(outcomes)
+    obligation = ReportingObligation.objects.create(
+        case=case,
+        kind=ObligationKind.YEARLY,
+        name=f"Årsrapport {last}",
+        period_start=datetime.date(min(outcomes), 1, 1),
+        period_end=datetime.date(last, 12, 31),
+        due_date=datetime.date(last + 1, 1, 31),
+        status=ObligationStatus.ACCEPTED,
+    )
+    report = Report.objects.create(
+        obligation=obligation, updated_by=user or case.created_by, submitted_at=timezone.now()
+    )
+    for year, outcome in outcomes.items():
+        ReportCostLine.objects.create(report=report, year=year, budget=kr(0), outcome=kr(outcome))
+    return report

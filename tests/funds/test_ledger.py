@@ -15,7 +15,7 @@ from decisions.services import DecisionRefusedError
 from funds import services as funds
 from funds.enums import EntryKind
 from funds.models import LedgerEntry
-from tests.funds.conftest import decide, kr, ready, set_up_fund, split_of
+from tests.funds.conftest import accepted_report, decide, kr, ready, set_up_fund, split_of
 
 pytestmark = pytest.mark.django_db
 
@@ -224,14 +224,36 @@ def test_ystad_compensates_costs_twice_a_year_against_reports(new_case, today):
     with pytest.raises(funds.FundRefusedError, match="Ange rapporten") as refusal:
         funds.record_payout(case, controller, amount=kr(100_000), year=2027)
     assert refusal.value.field == "reference"
-    first = funds.record_payout(case, controller, amount=kr(100_000), year=2027, report_id=11)
-    funds.record_payout(case, controller, amount=kr(120_000), year=2027, reference="Delårsbokslut 2 2027")
+    with pytest.raises(funds.FundRefusedError, match="Ingen godkänd rapport anger kostnaderna för 2027") as refusal:
+        funds.record_payout(case, controller, amount=kr(100_000), year=2027, reference="Delårsbokslut 2 2027")
+    assert refusal.value.field == "reference"
+    interim = accepted_report(case, {2026: 0, 2027: 100_000})
+    first = funds.record_payout(case, controller, amount=kr(100_000), year=2027, report_id=interim.pk)
+    year_end = accepted_report(case, {2026: 0, 2027: 220_000})
+    funds.record_payout(case, controller, amount=kr(120_000), year=2027, reference="Årsbokslut 2027")
     with pytest.raises(funds.FundRefusedError) as refusal:
-        funds.record_payout(case, controller, amount=kr(10_000), year=2027, report_id=12)
+        funds.record_payout(case, controller, amount=kr(10_000), year=2027, report_id=year_end.pk)
 
     assert str(refusal.value) == "Budgetkompensation ges 2 gånger per år; 2027 har redan fått 2."
-    assert (first.kind, first.report_id) == (EntryKind.BUDGET_COMPENSATION, 11)
+    assert (first.kind, first.report_id) == (EntryKind.BUDGET_COMPENSATION, interim.pk)
     assert funds.case_balances(fund, case).year(2027).paid == kr(220_000)
+
+
+def test_ystad_compensation_is_capped_by_the_costs_the_report_states(new_case, today):
+    case, users, fund = granted(new_case, "ystad", **YSTAD_MONEY)
+    controller = users["controller"]
+    report = accepted_report(case, {2026: 150_000})
+    funds.record_payout(case, controller, amount=kr("100000.50"), year=2026, report_id=report.pk)
+
+    with pytest.raises(funds.FundRefusedError) as refusal:
+        funds.record_payout(case, controller, amount=kr("49999.51"), year=2026, report_id=report.pk)
+
+    assert refusal.value.field == "amount"
+    assert str(refusal.value) == (
+        f"Rapporten anger kostnader på {fk(150_000)} för 2026 och {fk('100000.50')} är redan kompenserat; "
+        f"högst {fk('49999.50')} kan betalas ut."
+    )
+    assert funds.case_balances(fund, case).year(2026).paid == kr("100000.50")
 
 
 def test_sundsvall_pays_an_internal_grant_on_the_rule_sets_account(new_case, today):
@@ -253,7 +275,8 @@ def test_sundsvall_pays_an_internal_grant_on_the_rule_sets_account(new_case, tod
 def test_ystad_carries_unused_money_over_financed_from_next_years_appropriation(new_case, today):
     case, users, fund = granted(new_case, "ystad", **YSTAD_MONEY)
     controller = users["controller"]
-    funds.record_payout(case, controller, amount=kr(300_000), year=2026, report_id=1)
+    report = accepted_report(case, {2026: 300_000})
+    funds.record_payout(case, controller, amount=kr(300_000), year=2026, report_id=report.pk)
 
     entry = funds.record_carry_over(case, controller, amount=kr(200_000), from_year=2026, basis="KS 2027-02-10 § 12")
 
@@ -290,12 +313,44 @@ def test_sundsvall_freezes_unspent_money_and_it_is_not_consumed(new_case, today)
     case, users, _fund = granted(new_case, "sundsvall", reserved=5e6, appropriations={2026: 1e6, 2027: 1e6, 2028: 1e6})
     controller = users["controller"]
     funds.record_payout(case, controller, amount=kr(500_000), year=2026, project_number="11-1")
+    accepted_report(case, {2026: 380_000})
 
     funds.record_freeze(case, controller, amount=kr(120_000), year=2026)
 
     assert funds.consumed(case) == kr(380_000)
-    with pytest.raises(funds.FundRefusedError, match=r"Bara .* är inte redan fryst"):
-        funds.record_freeze(case, controller, amount=kr(380_001), year=2026)
+
+
+def test_sundsvall_freeze_beyond_what_the_report_leaves_unspent_is_refused(new_case, today):
+    case, users, fund = granted(new_case, "sundsvall", reserved=5e6, appropriations={2026: 1e6, 2027: 1e6, 2028: 1e6})
+    controller = users["controller"]
+    funds.record_payout(case, controller, amount=kr(500_000), year=2026, project_number="11-1")
+    accepted_report(case, {2026: "379999.75"})
+    funds.record_freeze(case, controller, amount=kr(100_000), year=2026)
+
+    with pytest.raises(funds.FundRefusedError) as refusal:
+        funds.record_freeze(case, controller, amount=kr("20000.26"), year=2026)
+
+    assert refusal.value.field == "amount"
+    assert str(refusal.value) == (
+        f"För 2026 är {fk(500_000)} utbetalt och rapporterna anger utfallet {fk('379999.75')}; "
+        f"{fk(100_000)} är redan fryst, så högst {fk('20000.25')} är outnyttjat och kan frysas."
+    )
+    assert funds.case_balances(fund, case).year(2026).frozen == kr(100_000)
+    funds.record_freeze(case, controller, amount=kr("20000.25"), year=2026)
+    assert funds.consumed(case) == kr("379999.75")
+
+
+def test_sundsvall_freeze_before_any_report_states_the_outcome_is_refused(new_case, today):
+    case, users, fund = granted(new_case, "sundsvall", reserved=5e6, appropriations={2026: 1e6, 2027: 1e6, 2028: 1e6})
+    controller = users["controller"]
+    funds.record_payout(case, controller, amount=kr(500_000), year=2026, project_number="11-1")
+
+    with pytest.raises(funds.FundRefusedError) as refusal:
+        funds.record_freeze(case, controller, amount=kr(1), year=2026)
+
+    assert refusal.value.field == "year"
+    assert "Ingen godkänd rapport anger utfallet för 2026" in str(refusal.value)
+    assert funds.case_balances(fund, case).year(2026).frozen == kr(0)
 
 
 def test_ystad_does_not_freeze(new_case, today):

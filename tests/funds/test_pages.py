@@ -10,7 +10,7 @@ from core.formatting import format_kronor as fk
 from funds import services as funds
 from funds.enums import EntryKind
 from funds.models import Fund
-from tests.funds.conftest import decide, kr, ready, set_up_fund
+from tests.funds.conftest import accepted_report, decide, kr, ready, set_up_fund
 
 pytestmark = pytest.mark.django_db
 
@@ -98,6 +98,7 @@ def post(client, slug, form, **fields):
         "carry_over": "carryoverform",
         "correction": "correctionform",
         "close_year": "closeyearform",
+        "freeze": "freezeform",
     }[form]
     data = {"form": form, **{f"{prefix}-{name}": value for name, value in fields.items()}}
     return client.post(url(slug), data)
@@ -222,7 +223,10 @@ def test_fund_page_queries_do_not_grow_with_the_ledger(client, new_case, today, 
     with django_assert_num_queries(14) as few:
         client.get(url("ystad"))
     fill(fund, users, 30)
-    funds.record_payout(Case.objects.get(pk=case.pk), users["controller"], amount=kr(10), year=2027, report_id=1)
+    report = accepted_report(case, {2027: 10})
+    funds.record_payout(
+        Case.objects.get(pk=case.pk), users["controller"], amount=kr(10), year=2027, report_id=report.pk
+    )
 
     with django_assert_num_queries(len(few.captured_queries)):
         response = client.get(url("ystad"))
@@ -235,8 +239,9 @@ def test_ystad_reconciles_the_years_result_against_the_balance_requirement(clien
     fund = set_up_fund(users, reserved=5e6, appropriations={2026: 1e6, 2027: 1e6, 2028: 1e6})
     decide(case, users)
     case = Case.objects.get(pk=case.pk)
-    funds.record_payout(case, users["controller"], amount=kr(300_000), year=2026, report_id=1)
-    funds.record_payout(case, users["controller"], amount=kr(100_000), year=2027, report_id=2)
+    report = accepted_report(case, {2026: 300_000, 2027: 100_000})
+    funds.record_payout(case, users["controller"], amount=kr(300_000), year=2026, report_id=report.pk)
+    funds.record_payout(case, users["controller"], amount=kr(100_000), year=2027, report_id=report.pk)
     client.force_login(users["management"])
 
     response = client.get(url("ystad"), {"ar": "2026", "resultat": "-250 000"})
@@ -277,3 +282,25 @@ def test_applicant_cannot_export_the_ledger(client, people, today):
     client.force_login(users["applicant"])
 
     assert client.get(reverse("funds:export", args=["sundsvall"])).status_code == 403
+
+
+def test_sundsvall_freeze_above_the_unspent_is_refused_by_the_amount_on_the_fund_page(client, new_case, today):
+    case, users = ready(new_case, "sundsvall")
+    fund = set_up_fund(users, reserved=5e6, appropriations={2026: 1e6, 2027: 1e6, 2028: 1e6})
+    decide(case, users)
+    case = Case.objects.get(pk=case.pk)
+    funds.record_payout(case, users["controller"], amount=kr(500_000), year=2026, project_number="11-9")
+    accepted_report(case, {2026: 450_000})
+    client.force_login(users["controller"])
+    typed = {"case": str(case.pk), "year": "2026", "entry_date": "2026-12-31"}
+
+    response = post(client, "sundsvall", "freeze", amount="50 000,01", **typed)
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "högst 50\xa0000\xa0kr är outnyttjat och kan frysas." in page
+    assert 'value="50 000,01"' in page
+    assert 'id="error_1_id_freezeform-amount"' in page
+    assert funds.case_balances(fund, case).year(2026).frozen == kr(0)
+    assert post(client, "sundsvall", "freeze", amount="50 000", **typed).status_code == 302
+    assert funds.case_balances(fund, case).year(2026).frozen == kr(50_000)

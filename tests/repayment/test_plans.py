@@ -15,7 +15,7 @@ from repayment import services as repayment
 from repayment.models import PlanStatus
 from repayment.services import PlannedInstallment as Planned
 from repayment.services import RepaymentRefusedError
-from tests.funds.conftest import decide, kr, ready, set_up_fund
+from tests.funds.conftest import accepted_report, decide, kr, ready, set_up_fund
 
 pytestmark = pytest.mark.django_db
 REPAYMENT_ACTIONS = ["case.repayment_plan_drafted", "case.repayment_plan_approved", "case.repaid"]
@@ -105,6 +105,7 @@ def sundsvall_spent(new_case, *, paid, frozen=0):
     for year, amount in paid.items():
         funds.record_payout(case, controller, amount=kr(amount), year=year, project_number="11-0042")
     if frozen:
+        accepted_report(case, {year: amount - (frozen if year == max(paid) else 0) for year, amount in paid.items()})
         funds.record_freeze(case, controller, amount=kr(frozen), year=max(paid))
     return case, users, fund
 

@@ -11,6 +11,7 @@ from applications.services import TransitionRefusedError
 from applications.walk import walk_to
 from funds.enums import EntryKind
 from funds.models import LedgerEntry
+from funds.services import FundRefusedError
 from reporting import services
 from reporting.models import ObligationStatus
 from tests.funds.conftest import decide, ready, set_up_fund
@@ -76,3 +77,73 @@ def test_no_budget_compensation_where_the_rule_set_pays_otherwise(running):
     services.generate_obligations(case)
 
     assert services.budget_compensation(case.reporting_obligations.first(), users["controller"]) is None
+
+
+def test_budget_compensation_above_the_reported_cost_is_refused_by_the_amount(client, ystad_report):
+    case, users, obligation = ystad_report
+    client.force_login(users["controller"])
+
+    response = client.post(reverse("reporting:compensate", args=[case.pk, obligation.pk]), {"amount": "80 001"})
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert (
+        "Rapporten anger kostnader på 80\xa0000\xa0kr för 2026 och 0\xa0kr är redan kompenserat; "
+        "högst 80\xa0000\xa0kr kan betalas ut." in page
+    )
+    assert 'value="80 001"' in page  # what the user typed, shown again
+    assert 'id="error_1_id_amount"' in page  # by the field
+    assert not LedgerEntry.objects.filter(kind=EntryKind.BUDGET_COMPENSATION).exists()
+
+
+def test_compensations_against_one_report_add_up_to_at_most_its_cost(ystad_report):
+    _case, users, obligation = ystad_report
+    controller = users["controller"]
+    services.pay_budget_compensation(obligation, controller, amount=Decimal("50000.00"))
+
+    with pytest.raises(FundRefusedError) as refusal:
+        services.pay_budget_compensation(obligation, controller, amount=Decimal("30000.01"))
+
+    assert refusal.value.field == "amount"
+    assert str(refusal.value) == (
+        "Rapporten anger kostnader på 80\xa0000\xa0kr för 2026 och 50\xa0000\xa0kr är redan kompenserat; "
+        "högst 30\xa0000\xa0kr kan betalas ut."
+    )
+    assert list(LedgerEntry.objects.filter(kind=EntryKind.BUDGET_COMPENSATION).values_list("amount", flat=True)) == [
+        Decimal("50000.00")
+    ]
+    services.pay_budget_compensation(obligation, controller, amount=Decimal("30000.00"))
+    context = services.budget_compensation(obligation, controller)
+    assert (context["compensated"], context["suggested"]) == (Decimal("80000.00"), Decimal("0.00"))
+
+
+def test_fund_page_cannot_compensate_costs_no_accepted_report_states(client, ystad_report):
+    """The fund page's own form is no way around the report: without one, or beyond it, refused."""
+    case, users, obligation = ystad_report
+    type(obligation).objects.filter(pk=obligation.pk).update(status=ObligationStatus.SUBMITTED)
+    client.force_login(users["controller"])
+    url = reverse("funds:detail", args=[case.municipality.slug])
+    data = {
+        "form": "payout",
+        "payoutform-case": case.pk,
+        "payoutform-amount": "10 000",
+        "payoutform-year": "2026",
+        "payoutform-entry_date": "2027-01-10",
+        "payoutform-reference": "Delårsbokslut 2 2026",
+    }
+
+    response = client.post(url, data)
+
+    assert response.status_code == 400
+    assert "Ingen godkänd rapport anger kostnaderna för 2026." in response.content.decode()
+    assert 'value="Delårsbokslut 2 2026"' in response.content.decode()
+    assert not LedgerEntry.objects.filter(kind=EntryKind.BUDGET_COMPENSATION).exists()
+
+
+def test_reported_costs_read_the_named_or_latest_accepted_report(ystad_report):
+    case, _users, obligation = ystad_report
+
+    assert services.reported_costs(case, 2026) == Decimal("80000.00")
+    assert services.reported_costs(case, 2026, report_id=obligation.report.pk) == Decimal("80000.00")
+    assert services.reported_costs(case, 2026, report_id=obligation.report.pk + 1000) is None
+    assert services.reported_costs(case, 2027) is None

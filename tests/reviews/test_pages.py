@@ -14,7 +14,8 @@ from applications.models import Case
 from applications.services import create_case
 from applications.walk import walk_to
 from audit.models import AuditEntry
-from reviews.models import AvailableFunds, PriorityProposal
+from funds import services as funds
+from reviews.models import PriorityProposal
 from reviews.services import ReviewRefusedError, assign_reviewer, months_between, record_proposal
 
 from .conftest import all_yes, staff, submitted_reviews
@@ -89,36 +90,97 @@ def heby_round(people):
     return users, cases
 
 
-def test_page_totals_asked_per_year_against_available_money(client, heby_round):
+def heby_fund(users, appropriations):
+    """Heby's money is set aside in the yearly budget: appropriations are the fund."""
+    controller = users["controller"]
+    fund = funds.create_fund(controller, controller.municipality)
+    for year, amount in appropriations.items():
+        funds.record_appropriation(fund, controller, amount=Decimal(amount), year=year, basis=f"KF budget {year}")
+    return fund
+
+
+def test_page_totals_asked_per_year_against_the_funds_ledger(client, heby_round):
     users, _cases = heby_round
+    fund = heby_fund(users, {2026: 1_000_000, 2027: 1_000_000, 2028: "1250000.50"})
+    funds.commit_grant(
+        walk_to(create_case(users["applicant"], title="Beviljad"), S.GRANTED, users),
+        None,
+        {2027: Decimal("250000.25")},
+        users["controller"],
+    )
     client.force_login(users["controller"])
-    url = reverse("reviews:priorities")
-    response = client.post(url, {"action": "funds", "year": "2027", "amount": "1 000 000"}, follow=True)
-    assert "Tillgängliga medel är sparade." in response.content.decode()
-    funds = AvailableFunds.objects.get()
-    assert (funds.year, funds.amount, funds.updated_by) == (2027, Decimal("1000000.00"), users["controller"])
-    html = client.get(url).content.decode()
+
+    html = client.get(reverse("reviews:priorities")).content.decode()
+
     # Each case asks 500 000 kr a year from November 2026 for 24 months (2026, 2027, 2028).
-    assert f"underskott −500{NBSP}000{NBSP}kr" in html
-    assert html.count(f"1{NBSP}500{NBSP}000{NBSP}kr") == 6  # asked in each of 3 years; each case's total
+    assert f"Tillgängliga medel enligt fondens huvudbok den {datetime.date.today():%Y-%m-%d}: " in html
+    assert f"3{NBSP}000{NBSP}000,25{NBSP}kr." in html  # 3 250 000,50 appropriated less 250 000,25 committed
+    assert reverse("funds:detail", args=[fund.municipality.slug]) in html
+    assert f"underskott −500{NBSP}000{NBSP}kr" in html  # 2026
+    assert f"underskott −750{NBSP}000,25{NBSP}kr" in html  # 2027: 749 999,75 left
+    assert f"underskott −249{NBSP}999,50{NBSP}kr" in html  # 2028
+    assert f"underskott −1{NBSP}499{NBSP}999,75{NBSP}kr" in html  # all years
     assert html.count("24 mån") == 3
-    assert AuditEntry.objects.filter(action="priority.funds").count() == 1
+    assert "Spara medel för året" not in html  # no figure typed in beside the ledger
 
 
-def test_what_fits_is_taken_in_the_proposed_order(heby_round):
+def test_what_fits_is_taken_in_the_proposed_order_from_the_ledger(heby_round):
     from reviews.services import priority_board
 
     users, _cases = heby_round
     municipality = users["preparer"].municipality
-    for year in (2026, 2027, 2028):
-        AvailableFunds.objects.create(municipality=municipality, year=year, amount=Decimal("1000000"))
+    heby_fund(users, dict.fromkeys((2026, 2027, 2028), 1_000_000))
     board = priority_board(users["preparer"], municipality, None)
     assert [row.fits for row in board.rows] == [True, True, False]
-    assert [(y.year, y.asked, y.balance) for y in board.years] == [
-        (2026, Decimal("1500000.00"), Decimal("-500000.00")),
-        (2027, Decimal("1500000.00"), Decimal("-500000.00")),
-        (2028, Decimal("1500000.00"), Decimal("-500000.00")),
+    assert [(y.year, y.asked, y.available, y.balance) for y in board.years] == [
+        (2026, Decimal("1500000.00"), Decimal("1000000.00"), Decimal("-500000.00")),
+        (2027, Decimal("1500000.00"), Decimal("1000000.00"), Decimal("-500000.00")),
+        (2028, Decimal("1500000.00"), Decimal("1000000.00"), Decimal("-500000.00")),
     ]
+    assert (board.total.asked, board.total.available) == (Decimal("4500000.00"), Decimal("3000000.00"))
+
+
+def test_without_a_fund_nothing_is_marked_as_fitting(client, heby_round):
+    users, _cases = heby_round
+    client.force_login(users["preparer"])
+
+    response = client.get(reverse("reviews:priorities"))
+
+    assert [row.fits for row in response.context["board"].rows] == [None, None, None]
+    assert "Kommunen har ingen fond inrättad ännu" in response.content.decode()
+
+
+def test_a_fund_without_yearly_appropriations_is_one_sum_for_all_years(people):
+    from reviews.services import priority_board
+
+    users = people("norrkoping")
+    ready_cases(users, 3)
+    controller = users["controller"]
+    fund = funds.create_fund(controller, controller.municipality)
+    funds.record_reservation(fund, controller, amount=Decimal("3000000.00"), year=2026, basis="KF § 1")
+
+    board = priority_board(users["preparer"], controller.municipality, None)
+
+    assert [row.fits for row in board.rows] == [True, True, False]
+    assert {y.available for y in board.years} == {None}
+    assert board.total.available == Decimal("3000000.00")
+
+
+def test_prioritisation_page_makes_the_same_number_of_queries_with_a_short_and_a_long_ledger(client, heby_round):
+    users, _cases = heby_round
+    controller = users["controller"]
+    fund = heby_fund(users, {2026: 1_000_000})
+    client.force_login(users["preparer"])
+    url = reverse("reviews:priorities")
+    few, html = count_queries(client, url)
+    assert f"1{NBSP}000{NBSP}000{NBSP}kr." in html
+    for index in range(30):
+        funds.record_appropriation(fund, controller, amount=Decimal(1000 + index), year=2027, basis="KF")
+
+    many, html = count_queries(client, url)
+
+    assert f"1{NBSP}030{NBSP}435{NBSP}kr." in html
+    assert many == few
 
 
 def test_preparer_records_the_order_and_the_page_shows_the_latest_with_history(client, heby_round):
@@ -173,15 +235,6 @@ def test_only_the_preparing_body_records_a_proposal(client, heby_round, role):
     assert "kan spara ett prioriteringsförslag." in html
     assert "Spara förslag" not in html
     assert not PriorityProposal.objects.exists()
-
-
-def test_management_cannot_enter_funds(heby_round):
-    from reviews.services import set_available_funds
-
-    users, _cases = heby_round
-    with pytest.raises(ReviewRefusedError, match="Bara den beredande gruppen eller controllern"):
-        set_available_funds(users["management"], users["management"].municipality, year=2027, amount=Decimal(1))
-    assert not AvailableFunds.objects.exists()
 
 
 def test_preparer_of_another_municipality_cannot_record_a_proposal(heby_round, people):
