@@ -70,7 +70,8 @@ def application_is_valid(case):
 
 
 def _pending_steps(case, stage):
-    return [step for step in case.current_steps(stage) if step.status == StepStatus.PENDING]
+    """The required steps not yet done; an optional step ("vid behov") never holds the stage back."""
+    return [step for step in case.current_steps(stage) if step.status == StepStatus.PENDING and not step.optional]
 
 
 def _declined_gates(case, stage):

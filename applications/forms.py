@@ -51,8 +51,27 @@ class CaseCreateForm(forms.Form):
         self.helper.form_tag = False
 
 
-class IdeaForm(forms.Form):
-    title = forms.CharField(label=_("Namn på insatsen"), max_length=200)
+class ProblemsMixin:
+    """Shows the rule set's problems with a case next to the fields they concern, on the idea
+    form and the application form alike."""
+
+    cost_field_names = ()
+
+    def add_problems(self, problems):
+        """Show each rule-set problem next to the field it concerns."""
+        for problem in problems:
+            field = problem.field
+            if field == "costs":
+                field = self.cost_field_names[0] if self.cost_field_names else None
+            elif field == "__all__" or field not in self.fields:
+                field = None
+            self.add_error(field, problem.message)
+
+
+class IdeaForm(ProblemsMixin, forms.Form):
+    title = forms.CharField(
+        label=_("Namn på insatsen"), max_length=200, error_messages={"required": _("Ange insatsens namn.")}
+    )
 
     def __init__(self, *args, case, **kwargs):
         self.case = case
@@ -72,11 +91,13 @@ class IdeaForm(forms.Form):
         return {"title": data["title"], "idea": idea}
 
 
-class ApplicationForm(forms.Form):
+class ApplicationForm(ProblemsMixin, forms.Form):
     """Everything may be left empty while drafting; the rule set is checked on submission, and
     each problem is shown next to its field."""
 
-    title = forms.CharField(label=_("Namn på insatsen"), max_length=200)
+    title = forms.CharField(
+        label=_("Namn på insatsen"), max_length=200, error_messages={"required": _("Ange insatsens namn.")}
+    )
     applicant_unit = forms.ModelChoiceField(
         label=_("Sökande enhet"), queryset=OrganisationalUnit.objects.none(), required=False
     )
@@ -235,16 +256,6 @@ class ApplicationForm(forms.Form):
             for name in self.cost_field_names
             if self.cleaned_data.get(name) is not None
         }
-
-    def add_problems(self, problems):
-        """Show each rule-set problem next to the field it concerns."""
-        for problem in problems:
-            field = problem.field
-            if field == "costs":
-                field = self.cost_field_names[0] if self.cost_field_names else None
-            elif field == "__all__" or field not in self.fields:
-                field = None
-            self.add_error(field, problem.message)
 
 
 class AttachmentForm(forms.Form):

@@ -17,7 +17,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin, trans
 from municipalities.models import ExternalActor, Municipality, OrganisationalUnit, RuleSetVersion
 
 from . import conditions as c
-from .enums import EDITABLE_STATES, OPEN_STATES, RUNNING_STATES, CaseState, StepOutcome, StepStatus
+from .enums import EDITABLE_STATES, OPEN_STATES, RUNNING_STATES, CaseState, StepKind, StepOutcome, StepStatus
 from .rulebook import RuleBook
 
 S = CaseState
@@ -408,6 +408,10 @@ class CaseStep(models.Model):
     actor_role = models.CharField(max_length=20)
     action = models.CharField(max_length=20)
     gate = models.BooleanField(default=False)
+    kind = models.CharField(max_length=12, choices=StepKind.choices, default=StepKind.OUTCOME)
+    optional = models.BooleanField(
+        default=False, help_text="Done when needed ('vid behov'); never blocks the stage nor later steps."
+    )
     group = models.PositiveSmallIntegerField(help_text="Steps of one group run in parallel; groups run in order.")
     round = models.PositiveSmallIntegerField(default=1, help_text="How many times the stage has begun for this case.")
     unit = models.ForeignKey(OrganisationalUnit, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
@@ -431,6 +435,15 @@ class CaseStep(models.Model):
     @property
     def is_pending(self):
         return self.status == StepStatus.PENDING
+
+    @property
+    def is_information(self):
+        return self.kind == StepKind.INFORMATION
+
+    @property
+    def blocks(self):
+        """Pending and required: holds back the stage's transition and the later steps."""
+        return self.is_pending and not self.optional
 
 
 class CaseNumberSequence(models.Model):

@@ -19,6 +19,10 @@ class StepSpec:
     per_affected_unit: bool
     parallel_with_previous: bool
     cite: str
+    # "information": the body is informed, the step is only acknowledged (no ja/nej).
+    kind: str = "outcome"
+    # Done when needed ("vid behov"); never blocks the stage's transition nor later steps.
+    optional: bool = False
 
 
 class RuleBook:
@@ -109,6 +113,8 @@ class RuleBook:
                     per_affected_unit=step.get("per_affected_unit", False),
                     parallel_with_previous=step.get("parallel_with_previous", False),
                     cite=step["cite"],
+                    kind=step.get("kind", "outcome"),
+                    optional=step.get("optional", False),
                 )
                 for step in self.stages[stage].get("steps", [])
             ]

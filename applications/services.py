@@ -325,6 +325,8 @@ def _begin_stage(case, stage):
                 actor_role=spec.actor_role,
                 action=spec.action,
                 gate=spec.gate,
+                kind=spec.kind,
+                optional=spec.optional,
                 group=group,
                 round=round_,
                 unit=unit,
@@ -347,7 +349,7 @@ def may_complete_step(step, user):  # noqa: PLR0911 - one early return per reaso
         return False, _("Steget är redan gjort.")
     if step.pk not in {s.pk for s in case.current_steps(step.stage)}:
         return False, _("Steget hör till en tidigare omgång och behöver inte göras.")
-    earlier = [s for s in case.current_steps(step.stage) if s.group < step.group and s.is_pending]
+    earlier = [s for s in case.current_steps(step.stage) if s.group < step.group and s.blocks]
     if earlier:
         return False, _("Först: %(steps)s.") % {"steps": "; ".join(str(s) for s in earlier)}
     if step.action == "sign" and step.unit_id and f"unit:{step.unit_id}" not in valid_signatures(case):
@@ -367,6 +369,10 @@ def complete_step(case, step_id, user, *, outcome, comment=""):
     allowed, reason = may_complete_step(step, user)
     if not allowed:
         raise TransitionRefusedError(reason)
+    if step.is_information and outcome != StepOutcome.POSITIVE:
+        raise TransitionRefusedError(
+            _("%(step)s är ett informationssteg: det har inget nej och kan bara kvitteras.") % {"step": step.name}
+        )
     step.status = StepStatus.DONE if outcome == StepOutcome.POSITIVE else StepStatus.DECLINED
     step.outcome = outcome
     step.comment = comment
@@ -378,7 +384,7 @@ def complete_step(case, step_id, user, *, outcome, comment=""):
         "case.step",
         actor=user,
         reason=comment,
-        data={"step": str(step), "outcome": outcome, "stage": step.stage},
+        data={"step": str(step), "outcome": outcome, "stage": step.stage, "kind": step.kind},
     )
     return step
 
@@ -427,7 +433,7 @@ def waiting_for(case):
     if stage is None:
         return []
     steps = case.current_steps(stage)
-    pending = [s for s in steps if s.is_pending]
+    pending = [s for s in steps if s.blocks]
     if pending:
         first_group = min(s.group for s in pending)
         return [

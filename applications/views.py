@@ -216,7 +216,10 @@ def case_edit(request, pk):
             form = form_class(request.POST, case=case)
             form.is_valid()
             form.add_problems(idea_problems(case) if is_idea else application_problems(case))
-            messages.error(request, _("Ansökan är sparad men kunde inte lämnas in: rätta det som är markerat."))
+            if is_idea:
+                messages.error(request, _("Idén är sparad men kunde inte lämnas in: rätta det som är markerat."))
+            else:
+                messages.error(request, _("Ansökan är sparad men kunde inte lämnas in: rätta det som är markerat."))
             return render(
                 request, "applications/case_form.html", {"case": case, "form": form, "is_idea": is_idea}, status=200
             )

@@ -165,6 +165,26 @@ def _check_roles(document, problems):
             problems.append(RuleSetProblem(path, _("rollen %(role)s har inget namn under bodies") % {"role": role}))
 
 
+def _check_step_kinds(steps, path, problems):
+    """A step that cannot end in 'nej' (an information step) or need not be done at all (an
+    optional step) cannot be a gate: a gate stops the case when it is not passed."""
+    for index, step in enumerate(steps):
+        if not step.get("gate"):
+            continue
+        if step.get("kind") == "information":
+            problems.append(
+                RuleSetProblem(
+                    f"{path}[{index}].gate", _("ett informationssteg har inget nej och kan inte vara en grind")
+                )
+            )
+        if step.get("optional"):
+            problems.append(
+                RuleSetProblem(
+                    f"{path}[{index}].gate", _("ett valfritt steg hindrar aldrig och kan inte vara en grind")
+                )
+            )
+
+
 def _check_stages(stages, problems):
     if stages["idea"]["enabled"] and not stages["idea"].get("steps"):
         problems.append(RuleSetProblem("stages.idea.steps", _("idéprövningen används men har inga steg")))
@@ -172,6 +192,7 @@ def _check_stages(stages, problems):
         problems.append(RuleSetProblem("stages.preparation.steps", _("beredningen måste ha minst ett steg")))
     for stage_key in ("idea", "preparation"):
         _unique_keys(stages[stage_key].get("steps", []), f"stages.{stage_key}.steps", problems)
+        _check_step_kinds(stages[stage_key].get("steps", []), f"stages.{stage_key}.steps", problems)
     for stage_key in ("abort", "extension"):
         if stages[stage_key]["enabled"] and "decided_by" not in stages[stage_key]:
             problems.append(

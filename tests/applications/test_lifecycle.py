@@ -809,7 +809,12 @@ def test_step_of_later_group_after_earlier_done(new_case, today):
     entry = AuditEntry.objects.for_object(case).filter(action="case.step").order_by("id").last()
     assert (entry.actor, entry.data) == (
         users["management"],
-        {"step": "Kommunledningsgruppen hanterar ansökan", "outcome": "positive", "stage": "preparation"},
+        {
+            "step": "Kommunledningsgruppen hanterar ansökan",
+            "outcome": "positive",
+            "stage": "preparation",
+            "kind": "outcome",
+        },
     )
 
 
