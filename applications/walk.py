@@ -167,10 +167,10 @@ def step_forward(case, users, name=None):
 
 def decide(case, decision_maker, *, grant=True, reason="Enligt regelverket.", meeting_date=None, paragraph=None):
     """The decision body's decision on one case at a meeting today (or ``meeting_date``), with the
-    next free § of that meeting: the sum asked for, split per year as applied for."""
+    next § of the year's minutes: the sum asked for, split per year as applied for."""
     meeting_date = meeting_date or timezone.localdate()
     if paragraph is None:
-        taken = Decision.objects.filter(municipality_id=case.municipality_id, meeting_date=meeting_date)
+        taken = Decision.objects.filter(municipality_id=case.municipality_id, meeting_date__year=meeting_date.year)
         paragraph = max(taken.values_list("paragraph", flat=True), default=0) + 1
     amounts = {}
     if grant:
