@@ -43,6 +43,9 @@ class TransitionInfo:
     stage: str  # the rule-set stage it belongs to; unused stages hide it
     style: str = "primary"
     needs_reason: bool = False
+    # Taken only by recording the deciding body's decision (decisions.services.record_decision),
+    # which holds the meeting, the § and the reason: the case page offers the decision form instead.
+    by_decision: bool = False
 
 
 TRANSITIONS = [
@@ -67,20 +70,34 @@ TRANSITIONS = [
     TransitionInfo("reject", gettext_lazy("Avslå"), "decision", "decision", "danger", True),
     TransitionInfo("begin_start", gettext_lazy("Påbörja projektstart"), "applicant", "start"),
     TransitionInfo("start_project", gettext_lazy("Starta projektet"), "applicant", "start"),
-    TransitionInfo("extend", gettext_lazy("Förläng projektet"), "extension", "extension", "secondary", True),
+    TransitionInfo("extend", gettext_lazy("Förläng projektet"), "extension", "extension", "secondary", True, True),
     TransitionInfo("propose_abort", gettext_lazy("Föreslå avbrott"), "abort_proposal", "abort", "danger", True),
-    TransitionInfo("abort", gettext_lazy("Avbryt projektet"), "abort_decision", "abort", "danger", True),
+    TransitionInfo("abort", gettext_lazy("Avbryt projektet"), "abort_decision", "abort", "danger", True, True),
     TransitionInfo(
-        "continue_project", gettext_lazy("Fortsätt projektet"), "abort_decision", "abort", "secondary", True
+        "continue_project", gettext_lazy("Fortsätt projektet"), "abort_decision", "abort", "secondary", True, True
     ),
     TransitionInfo("submit_final_report", gettext_lazy("Lämna slutrapport"), "applicant", "follow_up"),
     TransitionInfo("evaluate", gettext_lazy("Utvärdering klar"), "preparation", "follow_up"),
-    TransitionInfo("implement", gettext_lazy("Implementera"), "implementation", "implementation", "primary", True),
     TransitionInfo(
-        "implement_partly", gettext_lazy("Implementera delvis"), "implementation", "implementation", "secondary", True
+        "implement", gettext_lazy("Implementera"), "implementation", "implementation", "primary", True, True
     ),
     TransitionInfo(
-        "decline_implementation", gettext_lazy("Implementera inte"), "implementation", "implementation", "danger", True
+        "implement_partly",
+        gettext_lazy("Implementera delvis"),
+        "implementation",
+        "implementation",
+        "secondary",
+        True,
+        True,
+    ),
+    TransitionInfo(
+        "decline_implementation",
+        gettext_lazy("Implementera inte"),
+        "implementation",
+        "implementation",
+        "danger",
+        True,
+        True,
     ),
     TransitionInfo("withdraw", gettext_lazy("Återta ärendet"), "applicant", "application", "danger", True),
 ]
@@ -92,6 +109,7 @@ STAGE_BEGUN_BY_STATE = {
     S.IN_PREPARATION: "preparation",
     S.STARTING: "start",
     S.ABORT_PROPOSED: "abort",
+    S.EVALUATED: "implementation",
 }
 # Steps of a stage can be completed only while the case is in that stage's working state.
 STATE_OF_STEP_STAGE = {stage: state for state, stage in STAGE_BEGUN_BY_STATE.items()}
@@ -116,7 +134,7 @@ def transition_options(case, user):
     transitions = {t.name: t for t in _all_from_state(case)}
     for info in TRANSITIONS:
         transition = transitions.get(info.name)
-        if transition is None or not case.rules.uses_stage(info.stage):
+        if transition is None or info.by_decision or not case.rules.uses_stage(info.stage):
             continue
         reason = _refusal(case, transition, info, user)
         if reason is None or _shown_to(case, info, user):
@@ -152,8 +170,11 @@ def _lock(case):
 
 
 @transaction.atomic
-def run_transition(case, name, user, *, reason="", expected_state=None, new_end=None, missing=None):
+def run_transition(case, name, user, *, reason="", expected_state=None, new_end=None, missing=None, decision=None):
     """Move ``case`` by transition ``name`` as ``user``.
+
+    A transition that is a decision (``by_decision``) runs only for the recorded ``decision``
+    that takes it (decisions.services.record_decision); asked for directly, it is refused.
 
     Refused (TransitionRefusedError, nothing changed) if the case changed since the user saw it
     (``expected_state``), if the transition does not start from its state, if the user lacks the
@@ -163,6 +184,11 @@ def run_transition(case, name, user, *, reason="", expected_state=None, new_end=
     if name not in TRANSITION_BY_NAME:
         raise TransitionRefusedError(_("Okänd åtgärd."))
     info = TRANSITION_BY_NAME[name]
+    if info.by_decision and decision is None:
+        raise TransitionRefusedError(
+            _("”%(action)s” sker genom ett protokollfört beslut med sammanträdesdag, paragraf och motivering.")
+            % {"action": info.label}
+        )
     case = _lock(case)
     if expected_state and case.state != expected_state:
         raise TransitionRefusedError(
@@ -189,6 +215,8 @@ def run_transition(case, name, user, *, reason="", expected_state=None, new_end=
     else:
         method(by=user)
     data = _apply_side_effects(case, name, user, reason=reason, new_end=new_end, missing=missing)
+    if decision is not None:
+        data["decision"] = str(decision)
     record(case, f"case.{name}", actor=user, from_state=from_state, to_state=case.state, reason=reason, data=data)
     case_transitioned.send(sender=Case, case=case, name=name, user=user)
     return case
@@ -352,6 +380,8 @@ def complete_step(case, step_id, user, *, outcome, comment=""):
     step.case = case
     if outcome not in StepOutcome.values:
         raise TransitionRefusedError(_("Välj ett utfall."))
+    if step.action == "propose" and not comment.strip():
+        raise TransitionRefusedError(_("Skriv förslaget i kommentaren."))
     allowed, reason = may_complete_step(step, user)
     if not allowed:
         raise TransitionRefusedError(reason)
@@ -406,7 +436,6 @@ def waiting_for(case):
         S.READY_FOR_DECISION: (rules.decision_role, _("Ansökan väntar på beslut.")),
         S.GRANTED: (applicant, _("Beviljad: projektstarten kan påbörjas.")),
         S.FINAL_REPORT: (rules.preparation_role, _("Slutrapport att utvärdera.")),
-        S.EVALUATED: (rules.implementation_role, _("Beslut om implementering saknas.")),
     }
     if state in simple:
         role, reason = simple[state]
@@ -428,6 +457,7 @@ def waiting_for(case):
         "preparation": (rules.preparation_role, _("Beredningens steg är klara: markera klar för beslut.")),
         "start": (applicant, _("Startkraven är uppfyllda: projektet kan startas.")),
         "abort": (rules.abort_decision_role, _("Förslag om avbrott väntar på beslut.")),
+        "implementation": (rules.implementation_role, _("Beslut om implementering saknas.")),
     }
     role, reason = owners[stage]
     return [Waiting(role, reason)]

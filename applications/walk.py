@@ -14,10 +14,20 @@ from accounts.models import User
 from .deadlines import add_months
 from .enums import CaseState
 from .models import DecisionRound
-from .services import STAGE_BEGUN_BY_STATE, complete_step, run_transition, save_case, sign
+from .services import STAGE_BEGUN_BY_STATE, TRANSITION_BY_NAME, complete_step, run_transition, save_case, sign
 from .signatures import missing_signatures
 
 S = CaseState
+
+# Transitions that are decisions are taken by recording the decision. The decisions app, a floor
+# above this one, registers how (decisions.walking.decide) when it is ready.
+_decider = None
+
+
+def register_decider(decide):
+    global _decider  # noqa: PLW0603 - one hook, set once at start-up
+    _decider = decide
+
 
 # The main road from idea to implementation: the transition that leaves each state forwards.
 FORWARD = {
@@ -155,6 +165,8 @@ def step_forward(case, users, name=None):
     if name == "extend":
         kwargs["new_end"] = add_months(case.end_date, 6)
     reason = "Enligt regelverket." if name in _NEEDS_REASON else ""
+    if TRANSITION_BY_NAME[name].by_decision and _decider is not None:
+        return _decider(case, name, users[role], reason=reason, **kwargs)
     return run_transition(case, name, users[role], reason=reason, **kwargs)
 
 
@@ -176,7 +188,6 @@ _NEEDS_REASON = {
 
 def _role_for(case, name):
     from .conditions import acting_role
-    from .services import TRANSITION_BY_NAME
 
     return acting_role(case, TRANSITION_BY_NAME[name].action)
 
@@ -186,6 +197,8 @@ def walk_to(case, target, users, *, visited=None):
     case; ``visited`` collects each state passed."""
     visited = visited if visited is not None else [case.state]
     branch = BRANCHES.get(target)
+    if target == S.ABORTED and not case.rules.abort_proposer_role:
+        branch = (S.RUNNING, "abort")  # the body decides an abort without a proposal first
     road_end = branch[0] if branch else target
     if road_end in BRANCHES:  # a side road off a side road (aborted: after the proposal)
         case = walk_to(case, road_end, users, visited=visited)

@@ -42,6 +42,7 @@ ROLE_LOGINS = {
     Role.BOARD: "namnd",
     Role.DECISION_BODY: "beslut",
     Role.CONTROLLER: "controller",
+    Role.COUNCIL: "fullmaktige",
     Role.MUNICIPAL_ADMIN: "admin",
 }
 ROLE_PERSON_NAMES = {
@@ -51,6 +52,7 @@ ROLE_PERSON_NAMES = {
     Role.BOARD: "Nils Nämnd",
     Role.DECISION_BODY: "Britt Beslut",
     Role.CONTROLLER: "Conny Controller",
+    Role.COUNCIL: "Folke Fullmäktige",
     Role.MUNICIPAL_ADMIN: "Anna Admin",
 }
 

@@ -7,11 +7,17 @@ class DecisionsConfig(AppConfig):
     verbose_name = _("Beslut och handlingar")
 
     def ready(self):
+        from applications.walk import register_decider
         from audit.labels import register_actions
+
+        from .walking import decide
+
+        register_decider(decide)
 
         register_actions(
             {
                 "decision.recorded": _("Beslut protokollfört"),
+                "case.design_changed": _("Upplägget ändrat genom beslut"),
                 "document.issued": _("Handling upprättad"),
             }
         )

@@ -10,9 +10,11 @@ from django.views.decorators.http import require_POST
 
 from applications.rulebook import RuleBook
 from applications.services import TransitionRefusedError, cases_for_list
+from applications.views import case_detail
 
 from . import services
 from .documents import RenderError
+from .forms import LifecycleDecisionForm
 from .meetings import agenda_cases, start_meeting_documents
 from .models import IssuedDocument, MeetingDocumentsJob
 
@@ -70,6 +72,58 @@ def record_view(request, pk):
             % {"decision": decision},
         )
     return redirect("applications:detail", case.pk)
+
+
+@login_required
+@require_POST
+def lifecycle_view(request, pk):
+    """Record a decision on a granted project (abort, continue, extend, design change,
+    implementation) and issue its minutes extract. A refused decision shows the case page again
+    with what the user typed and the reason beside its field; nothing is stored."""
+    case = get_object_or_404(cases_for_list(request.user), pk=pk)
+    kinds = services.lifecycle_kinds_for(case, request.user)
+    if not kinds:
+        messages.error(
+            request,
+            _("Du kan inte fatta något beslut om ärendet när det är %(state)s.") % {"state": case.get_state_display()},
+        )
+        return redirect("applications:detail", case.pk)
+    form = LifecycleDecisionForm(request.POST, kinds=kinds)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            decision = services.record_decision(
+                request.user,
+                cases=[case],
+                kind=data["kind"],
+                meeting_date=data["meeting_date"],
+                paragraph=data["paragraph"],
+                reason=data["reason"],
+                new_end=data.get("new_end"),
+                change=data.get("change", ""),
+            )
+        except TransitionRefusedError as refusal:
+            form.add_refusal(refusal)
+        else:
+            _issue_documents(request, decision)
+            return redirect("applications:detail", case.pk)
+    request.lifecycle_decision_form = form
+    return case_detail(request, pk)
+
+
+def _issue_documents(request, decision):
+    try:
+        services.issue_decision_documents(decision, request.user)
+    except RenderError as error:
+        messages.error(
+            request,
+            _("Beslutet är protokollfört men handlingarna kunde inte skapas: %(error)s. Försök igen.")
+            % {"error": error},
+        )
+    else:
+        messages.success(
+            request, _("%(decision)s är protokollfört; protokollsutdraget är upprättat.") % {"decision": decision}
+        )
 
 
 @login_required

@@ -1,8 +1,9 @@
 from django import template
 
 from applications.enums import CaseState
+from decisions.forms import LifecycleDecisionForm
 from decisions.models import DecisionKind
-from decisions.services import asked_total
+from decisions.services import asked_total, lifecycle_kinds_for
 
 register = template.Library()
 
@@ -17,7 +18,12 @@ def case_decisions(context, case):
     is_staff = user.is_staff_member
     documents = list(case.documents.select_related("issued_by", "replaces").order_by("issued_at"))
     may_decide = case.state == CaseState.READY_FOR_DECISION and user.has_role(rules.decision_role)
+    lifecycle_form = getattr(context["request"], "lifecycle_decision_form", None)
+    if lifecycle_form is None:
+        kinds = lifecycle_kinds_for(case, user) if is_staff else []
+        lifecycle_form = LifecycleDecisionForm(kinds=kinds) if kinds else None
     return {
+        "lifecycle_form": lifecycle_form,
         "case": case,
         "documents": documents,
         "is_staff": is_staff,
