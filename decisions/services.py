@@ -250,7 +250,8 @@ def record_decision(  # noqa: PLR0912 - each check refuses with its own reason
         raise DecisionRefusedError(KIND_RULES[kind].not_allowed, "kind")
     if not user.has_role(role) or user.municipality_id not in municipality_ids:
         raise DecisionRefusedError(_("Bara %(body)s kan fatta beslutet.") % {"body": rules.body_name(role)})
-    _check_meeting_date(cases, meeting_date)
+    if kind in LIFECYCLE_KINDS:  # the decisions branch checks every kind's meeting date the same way
+        _check_meeting_date(cases, meeting_date)
     amounts = amounts or {}
     for case in cases:
         total, years = amounts.get(case.pk, (None, {}))
