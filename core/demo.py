@@ -220,6 +220,8 @@ def demo_targets(rules):
         for state in wanted
         if rules.uses_stage(STAGE_OF_STATE[state])
         and (state != CaseState.PARTLY_IMPLEMENTED or rules.partial_implementation_allowed)
+        # Where the body decides an abort without a proposal (Sundsvall), no case waits on one.
+        and (state != CaseState.ABORT_PROPOSED or rules.abort_proposer_role)
     ]
 
 
