@@ -78,12 +78,23 @@ class DecisionLineSerializer(serializers.ModelSerializer):
 
 
 class DecisionSerializer(serializers.ModelSerializer):
+    paragraph_label = serializers.CharField(read_only=True, help_text="Paragrafen som protokollet skriver den: § 212.")
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     lines = DecisionLineSerializer(many=True, read_only=True)
 
     class Meta:
         model = Decision
-        fields = ["id", "body", "meeting_date", "paragraph", "kind", "kind_label", "conditions", "lines"]
+        fields = [
+            "id",
+            "body",
+            "meeting_date",
+            "paragraph",
+            "paragraph_label",
+            "kind",
+            "kind_label",
+            "conditions",
+            "lines",
+        ]
 
 
 class LedgerEntrySerializer(serializers.ModelSerializer):

@@ -50,6 +50,11 @@ class RuleBook:
     def decision_role(self):
         return self.stages["decision"]["actor_role"]
 
+    @property
+    def may_decide_group(self):
+        """The decision body may decide several cases as one whole (Heby's kommunstyrelse)."""
+        return bool(self.stages["decision"].get("may_decide_group"))
+
     def first_step_role(self, stage, default="preparer"):
         steps = self.stages[stage].get("steps") or []
         return steps[0]["actor_role"] if steps else default

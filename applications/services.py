@@ -66,6 +66,8 @@ TRANSITIONS = [
         True,
     ),
     TransitionInfo("mark_ready_for_decision", gettext_lazy("Klar för beslut"), "preparation", "preparation"),
+    # Granting and rejecting are the decision body's recorded decisions (decisions.services
+    # record_decision), not buttons of their own: they are never offered on the case page.
     TransitionInfo("grant", gettext_lazy("Bevilja"), "decision", "decision", "primary", True),
     TransitionInfo("reject", gettext_lazy("Avslå"), "decision", "decision", "danger", True),
     TransitionInfo("begin_start", gettext_lazy("Påbörja projektstart"), "applicant", "start"),
@@ -102,6 +104,9 @@ TRANSITIONS = [
     TransitionInfo("withdraw", gettext_lazy("Återta ärendet"), "applicant", "application", "danger", True),
 ]
 TRANSITION_BY_NAME = {info.name: info for info in TRANSITIONS}
+# Transitions that only a recorded decision may run: run_transition refuses them unless given the
+# decision (``decision=``), which only the decision service passes.
+DECISION_TRANSITIONS = frozenset({"grant", "reject"} | {info.name for info in TRANSITIONS if info.by_decision})
 
 # Entering these states begins a stage whose steps come from the rule set.
 STAGE_BEGUN_BY_STATE = {
@@ -134,7 +139,7 @@ def transition_options(case, user):
     transitions = {t.name: t for t in _all_from_state(case)}
     for info in TRANSITIONS:
         transition = transitions.get(info.name)
-        if transition is None or info.by_decision or not case.rules.uses_stage(info.stage):
+        if transition is None or info.name in DECISION_TRANSITIONS or not case.rules.uses_stage(info.stage):
             continue
         reason = _refusal(case, transition, info, user)
         if reason is None or _shown_to(case, info, user):
@@ -173,18 +178,20 @@ def _lock(case):
 def run_transition(case, name, user, *, reason="", expected_state=None, new_end=None, missing=None, decision=None):
     """Move ``case`` by transition ``name`` as ``user``.
 
-    A transition that is a decision (``by_decision``) runs only for the recorded ``decision``
-    that takes it (decisions.services.record_decision); asked for directly, it is refused.
-
-    Refused (TransitionRefusedError, nothing changed) if the case changed since the user saw it
-    (``expected_state``), if the transition does not start from its state, if the user lacks the
-    role, or if a rule-set condition fails. Side effects: pins the rule set and gives a case
+    Refused (TransitionRefusedError, nothing changed) if the transition is one only a decision
+    may take (DECISION_TRANSITIONS) and no ``decision`` is given, if the case changed since the
+    user saw it (``expected_state``), if the transition does not start from its state, if the
+    user lacks the role, or if a rule-set condition fails. Side effects: pins the rule set and gives a case
     number at first submission, creates a stage's steps when it begins, writes the history.
     """
     if name not in TRANSITION_BY_NAME:
         raise TransitionRefusedError(_("Okänd åtgärd."))
     info = TRANSITION_BY_NAME[name]
-    if info.by_decision and decision is None:
+    if name in DECISION_TRANSITIONS and decision is None:
+        if not info.by_decision:  # granting and rejecting
+            raise TransitionRefusedError(
+                _("Ärendet beviljas eller avslås bara genom beslutsorganets protokollförda beslut.")
+            )
         raise TransitionRefusedError(
             _("”%(action)s” sker genom ett protokollfört beslut med sammanträdesdag, paragraf och motivering.")
             % {"action": info.label}

@@ -1,7 +1,10 @@
 """Move a case forward along its rule set's stages, as the people its rule set names would.
 
 Used to build the demo cases and by tests that walk every municipality's lifecycle. Every move
-goes through the same services as the pages, so it obeys the same rules and leaves the same history.
+goes through the same services as the pages, so it obeys the same rules and leaves the same history:
+a grant or a rejection is the decision body's recorded decision (meeting, §, amounts, commitment),
+and so are an abort, an extension and the decision on implementation (decisions.walking).
+This module stands on the roof with the demo: it uses the decision service above the case app.
 """
 
 import datetime
@@ -10,23 +13,25 @@ from decimal import Decimal
 from django.utils import timezone
 
 from accounts.models import User
+from decisions.models import Decision, DecisionKind
+from decisions.services import asked_total, record_decision
+from decisions.walking import decide as decide_on_project
 
 from .deadlines import add_months
 from .enums import CaseState
 from .models import DecisionRound
-from .services import STAGE_BEGUN_BY_STATE, TRANSITION_BY_NAME, complete_step, run_transition, save_case, sign
+from .services import (
+    DECISION_TRANSITIONS,
+    STAGE_BEGUN_BY_STATE,
+    TRANSITION_BY_NAME,
+    complete_step,
+    run_transition,
+    save_case,
+    sign,
+)
 from .signatures import missing_signatures
 
 S = CaseState
-
-# Transitions that are decisions are taken by recording the decision. The decisions app, a floor
-# above this one, registers how (decisions.walking.decide) when it is ready.
-_decider = None
-
-
-def register_decider(decide):
-    global _decider  # noqa: PLW0603 - one hook, set once at start-up
-    _decider = decide
 
 
 # The main road from idea to implementation: the transition that leaves each state forwards.
@@ -165,9 +170,33 @@ def step_forward(case, users, name=None):
     if name == "extend":
         kwargs["new_end"] = add_months(case.end_date, 6)
     reason = "Enligt regelverket." if name in _NEEDS_REASON else ""
-    if TRANSITION_BY_NAME[name].by_decision and _decider is not None:
-        return _decider(case, name, users[role], reason=reason, **kwargs)
+    if name in DECISION_TRANSITIONS and case.state == S.READY_FOR_DECISION:
+        decide(case, users[role], grant=name == "grant", reason=reason)
+        return type(case).objects.get(pk=case.pk)
+    if name in DECISION_TRANSITIONS:  # abort, extension, implementation: the body's decision
+        return decide_on_project(case, name, users[role], reason=reason, **kwargs)
     return run_transition(case, name, users[role], reason=reason, **kwargs)
+
+
+def decide(case, decision_maker, *, grant=True, reason="Enligt regelverket.", meeting_date=None, paragraph=None):
+    """The decision body's decision on one case at a meeting today (or ``meeting_date``), with the
+    next § of the year's minutes: the sum asked for, split per year as applied for."""
+    meeting_date = meeting_date or timezone.localdate()
+    if paragraph is None:
+        taken = Decision.objects.filter(municipality_id=case.municipality_id, meeting_date__year=meeting_date.year)
+        paragraph = max(taken.values_list("paragraph", flat=True), default=0) + 1
+    amounts = {}
+    if grant:
+        amounts[case.pk] = (asked_total(case), {cost.year: cost.amount for cost in case.costs.all()})
+    return record_decision(
+        decision_maker,
+        cases=[case],
+        kind=DecisionKind.GRANT if grant else DecisionKind.REJECT,
+        meeting_date=meeting_date,
+        paragraph=paragraph,
+        reason=reason,
+        amounts=amounts,
+    )
 
 
 _NEEDS_REASON = {

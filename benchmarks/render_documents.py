@@ -57,7 +57,8 @@ def main():
     class Decision:
         body = "Kommunstyrelsen"
         meeting_date = datetime.date(2026, 12, 3)
-        paragraph = "187"
+        paragraph = 187
+        paragraph_label = "§ 187"
         conditions = "Projektet rapporterar två gånger per år enligt mall."
         reason = "Insatsen motsvarar ett identifierat behov och uppfyller riktlinjens kriterier."
         referral = ""

@@ -19,6 +19,8 @@ from applications.rulebook import RuleBook
 from applications.services import create_case
 from applications.walk import walk_to
 from consultations.services import request_consultation
+from decisions.models import Decision
+from decisions.services import issue_decision_documents
 from discussion.services import post_comment
 from evaluation.services import enter_indicator_value, save_calculation, save_measurement_plan, seed_unit_costs
 from funds import services as funds
@@ -262,12 +264,20 @@ def _load_municipality_cases(municipality, stdout):
     }
     rules = RuleBook(municipality.active_ruleset.document)
     targets = demo_targets(rules)
+    fund_created = _demo_fund(municipality, users)
     for index, target in enumerate(targets):
-        # Submitted last spring, inside every municipality's application windows.
+        # Submitted last spring, inside every municipality's application windows, and decided by
+        # the decision body at a meeting two weeks later: a recorded decision with its §, the
+        # amounts split per year and the commitment in the fund, as a user's decision is.
         moment = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC) + datetime.timedelta(days=index)
+        decided = target in DEMO_GRANTED_STATES or target == CaseState.REJECTED
         with time_machine.travel(moment):
             case = create_case(users["applicant"], title=DEMO_TITLES[index % len(DEMO_TITLES)])
-            case = walk_to(case, target, users)
+            case = walk_to(case, CaseState.READY_FOR_DECISION if decided else target, users)
+        if decided:
+            with time_machine.travel(moment + DEMO_DAYS_TO_DECISION):
+                case = walk_to(case, target, users)
+                _issue_demo_decision_documents(case, users)
         if target == CaseState.IN_PREPARATION:
             _prepare_demo_case(case, users)
         if target in (CaseState.RUNNING, CaseState.EXTENDED):
@@ -277,8 +287,21 @@ def _load_municipality_cases(municipality, stdout):
             stdout.write(
                 f"  {municipality.slug}: {case.number or '(utkast)'} {case.title} – {case.get_state_display()}\n"
             )
-    _demo_money(municipality, users)
+    if fund_created:
+        _demo_payouts(municipality, users)
     return len(targets)
+
+
+DEMO_DAYS_TO_DECISION = datetime.timedelta(days=14)
+# The demo issues the minutes extract and the letter of each decision, as a user's decision does.
+DEMO_ISSUES_DECISION_DOCUMENTS = True
+
+
+def _issue_demo_decision_documents(case, users):
+    if not DEMO_ISSUES_DECISION_DOCUMENTS:
+        return
+    for decision in Decision.objects.filter(lines__case=case):
+        issue_decision_documents(decision, users["decision_body"])
 
 
 # The demo fund: a reservation (Norrköping's 40 MSEK from its rule set) and, where the rule set has
@@ -290,36 +313,43 @@ DEMO_APPROPRIATION = Decimal("6000000.00")
 DEMO_YEARS = [2026, 2027, 2028, 2029]
 
 
-def _demo_money(municipality, users):
-    """The fund, its money, the commitments of the demo's granted cases, some payouts, and a
-    repayment plan where the rule set has one, through the same services as the pages."""
+def _demo_fund(municipality, users):
+    """The fund and its money, in place before the demo's cases are decided, so each decision
+    commits its grant. Returns whether the demo created it (a fund set up by hand is left alone)."""
     if Fund.objects.filter(municipality=municipality).exists():
-        return  # set up by hand before the demo cases: leave its money alone
+        return False
     controller = users["controller"]
     policy = FundPolicy.of(municipality.active_ruleset.document)
-    fund = funds.create_fund(controller, municipality)
     start = datetime.date(2026, 1, 15)
-    if policy.holds_reservation:
-        amount = Decimal(policy.initial_amount or DEMO_RESERVATION)
-        funds.record_reservation(
-            fund, controller, amount=amount, year=2026, basis="KF 2025-11-24 § 183", entry_date=start
-        )
-    if policy.uses_yearly_appropriation:
-        for year in DEMO_YEARS:
-            funds.record_appropriation(
-                fund,
-                controller,
-                amount=DEMO_APPROPRIATION,
-                year=year,
-                basis=f"KF mål och budget {year}",
-                entry_date=start if year == 2026 else datetime.date(2026, 11, 23),
+    with time_machine.travel(datetime.datetime(2026, 1, 15, 9, 0, tzinfo=datetime.UTC)):
+        fund = funds.create_fund(controller, municipality)
+        if policy.holds_reservation:
+            amount = Decimal(policy.initial_amount or DEMO_RESERVATION)
+            funds.record_reservation(
+                fund, controller, amount=amount, year=2026, basis="KF 2025-11-24 § 183", entry_date=start
             )
+        if policy.uses_yearly_appropriation:
+            # Mål och budget 2026 with its plan for the following years, adopted by KF in November.
+            for year in DEMO_YEARS:
+                funds.record_appropriation(
+                    fund,
+                    controller,
+                    amount=DEMO_APPROPRIATION,
+                    year=year,
+                    basis=f"KF mål och budget 2026, plan {year}",
+                    entry_date=start,
+                )
+    return True
+
+
+def _demo_payouts(municipality, users):
+    """Some payouts to the demo's granted projects, and a repayment plan where the rule set has
+    one, through the same services as the pages."""
+    controller = users["controller"]
+    policy = FundPolicy.of(municipality.active_ruleset.document)
     granted = Case.objects.filter(
         municipality=municipality, created_by__is_demo=True, state__in=DEMO_GRANTED_STATES
     ).order_by("pk")
-    for case in granted:
-        years = {cost.year: cost.amount for cost in case.costs.all()}
-        funds.commit_grant(case, None, years, controller, entry_date=datetime.date(2026, 4, 15))
     for case in granted.filter(state__in=funds.PAYABLE_STATES).exclude(state=CaseState.STARTING):
         if policy.needs_payout_plan:
             funds.save_payout_plan(case, users["applicant"], description="Halva årsbeloppet i juni, resten i oktober.")

@@ -7,12 +7,7 @@ class DecisionsConfig(AppConfig):
     verbose_name = _("Beslut och handlingar")
 
     def ready(self):
-        from applications.walk import register_decider
         from audit.labels import register_actions
-
-        from .walking import decide
-
-        register_decider(decide)
 
         register_actions(
             {

@@ -1,18 +1,161 @@
-"""The form for a decision on a granted project: abort or continue, extend, change its design,
-and implement (wholly, partly) or not. It offers only the decisions the user's body may take now."""
+"""The decision form: one case on the case page, or (where the rule set allows it) several cases
+decided as one whole at the meeting; and the form for a decision on a granted project: abort or
+continue, extend, change its design, implement (wholly, partly) or not. Each problem is shown
+next to its field, in Swedish; a refusal from the decision service is put on the field it names,
+and what was typed is kept."""
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from applications.forms import DateInput
+from applications.forms import KronorField
+from core.formatting import format_kronor
 
 from .models import DecisionKind
+from .services import DecisionRefusedError, asked_total, parse_paragraph
+
+DECIDABLE_KINDS = [DecisionKind.GRANT, DecisionKind.GRANT_LOWER, DecisionKind.REJECT]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def total_field(case):
+    return f"total_{case.pk}"
+
+
+def year_field(case, year):
+    return f"year_{case.pk}_{year}"
+
+
+def project_years(case):
+    """The years the grant is split over: those of the project period, or those applied for."""
+    if case.period_start and case.period_end:
+        return list(range(case.period_start.year, case.period_end.year + 1))
+    return sorted({cost.year for cost in case.costs.all()})
+
+
+class DecisionForm(forms.Form):
+    """The decision on ``cases``: the same meeting, § and reason for all; for each case its total
+    and split per year (used when the decision grants). With ``choose_cases`` the decision body
+    ticks which of the cases the decision covers."""
+
+    kind = forms.ChoiceField(
+        label=_("Beslut"),
+        choices=[(kind.value, kind.label) for kind in DECIDABLE_KINDS],
+        initial=DecisionKind.GRANT,
+        widget=forms.RadioSelect,
+    )
+    meeting_date = forms.DateField(
+        label=_("Sammanträdesdag"),
+        widget=DateInput(),
+        initial=timezone.localdate,
+        error_messages={"required": _("Ange sammanträdesdagen."), "invalid": _("Ange sammanträdesdagen (ÅÅÅÅ-MM-DD).")},
+    )
+    paragraph = forms.CharField(
+        label=_("Paragraf (§)"),
+        max_length=20,
+        help_text=_("Ett nummer, till exempel 212."),
+        error_messages={"required": _("Ange paragrafnummer (§).")},
+    )
+    conditions = forms.CharField(label=_("Villkor"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Motivering"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Skriv beslutets motivering.")},
+    )
+
+    def __init__(self, *args, cases, choose_cases=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.case_list = list(cases)
+        self.choose_cases = choose_cases
+        if choose_cases:
+            self.fields["cases"] = forms.TypedMultipleChoiceField(
+                label=_("Ärenden som beslutas som en helhet"),
+                choices=[(case.pk, f"{case.number} {case.title}") for case in self.case_list],
+                coerce=int,
+                widget=forms.CheckboxSelectMultiple,
+            )
+        for case in self.case_list:
+            costs = {cost.year: cost.amount for cost in case.costs.all()}
+            self.fields[total_field(case)] = KronorField(
+                label=_("Beviljat totalbelopp för %(case)s (kr)") % {"case": case.number},
+                required=False,
+                initial=asked_total(case),
+                help_text=_("Sökt: %(asked)s") % {"asked": format_kronor(asked_total(case))},
+            )
+            for year in project_years(case):
+                self.fields[year_field(case, year)] = KronorField(
+                    label=_("%(case)s: belopp %(year)s (kr)") % {"case": case.number, "year": year},
+                    required=False,
+                    initial=costs.get(year),
+                )
+
+    def clean_paragraph(self):
+        try:
+            return parse_paragraph(self.cleaned_data["paragraph"])
+        except DecisionRefusedError as refusal:
+            raise forms.ValidationError(str(refusal)) from refusal
+
+    def case_rows(self):
+        """For the template: each case with its bound total and year fields."""
+        return [
+            {
+                "case": case,
+                "total": self[total_field(case)],
+                "years": [self[year_field(case, year)] for year in project_years(case)],
+            }
+            for case in self.case_list
+        ]
+
+    def chosen_cases(self):
+        if not self.choose_cases:
+            return self.case_list
+        chosen = set(self.cleaned_data.get("cases") or [])
+        return [case for case in self.case_list if case.pk in chosen]
+
+    def amounts(self):
+        """What record_decision takes: case id → (total, {year: amount}) for each chosen case."""
+        data = self.cleaned_data
+        return {
+            case.pk: (
+                data.get(total_field(case)),
+                {
+                    year: data[year_field(case, year)]
+                    for year in project_years(case)
+                    if data.get(year_field(case, year)) is not None
+                },
+            )
+            for case in self.chosen_cases()
+        }
+
+    def add_refusal(self, refusal):
+        """Put the service's refusal next to the field it names (a case's split, "year_<case>",
+        goes to its first year), or above the form when it names none."""
+        field = getattr(refusal, "field", None)
+        case = next((c for c in self.case_list if field == f"year_{c.pk}"), None)
+        if case is not None and project_years(case):
+            field = year_field(case, project_years(case)[0])
+        self.add_error(field if field in self.fields else None, str(refusal))
 
 
 class LifecycleDecisionForm(forms.Form):
     kind = forms.ChoiceField(label=_("Beslut"), widget=forms.RadioSelect)
-    meeting_date = forms.DateField(label=_("Sammanträdesdag"), widget=DateInput())
-    paragraph = forms.IntegerField(label=_("Paragraf (§)"), min_value=1)
+    meeting_date = forms.DateField(
+        label=_("Sammanträdesdag"),
+        widget=DateInput(),
+        error_messages={"required": _("Ange sammanträdesdagen."), "invalid": _("Ange sammanträdesdagen (ÅÅÅÅ-MM-DD).")},
+    )
+    paragraph = forms.CharField(
+        label=_("Paragraf (§)"),
+        max_length=20,
+        help_text=_("Ett nummer, till exempel 212."),
+        error_messages={"required": _("Ange paragrafnummer (§).")},
+    )
     new_end = forms.DateField(
         label=_("Nytt slutdatum"), required=False, widget=DateInput(), help_text=_("Vid förlängning.")
     )
@@ -22,7 +165,11 @@ class LifecycleDecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Vid ändrat upplägg."),
     )
-    reason = forms.CharField(label=_("Motivering"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("Motivering"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Skriv beslutets motivering.")},
+    )
 
     def __init__(self, *args, kinds, **kwargs):
         kwargs.setdefault("prefix", "lifecycle")
@@ -35,6 +182,12 @@ class LifecycleDecisionForm(forms.Form):
             del self.fields["change"]
         if len(kinds) == 1:
             self.fields["kind"].initial = kinds[0][0]
+
+    def clean_paragraph(self):
+        try:
+            return parse_paragraph(self.cleaned_data["paragraph"])
+        except DecisionRefusedError as refusal:
+            raise forms.ValidationError(str(refusal)) from refusal
 
     def add_refusal(self, refusal):
         """Show a refused decision's reason beside the field it concerns."""

@@ -36,6 +36,10 @@ LIFECYCLE_KINDS = [
 ]
 
 
+def paragraph_label(number):
+    return f"§ {number}"
+
+
 class Decision(models.Model):
     """One decision (a paragraph, §, of the body's minutes). Heby's kommunstyrelse may decide
     several projects as a whole: then one decision covers several cases."""
@@ -43,7 +47,7 @@ class Decision(models.Model):
     municipality = models.ForeignKey("municipalities.Municipality", on_delete=models.PROTECT, related_name="decisions")
     body = models.CharField(_("beslutande organ"), max_length=200)
     meeting_date = models.DateField(_("sammanträdesdag"))
-    paragraph = models.CharField(_("paragraf"), max_length=20)
+    paragraph = models.PositiveIntegerField(_("paragraf"))
     kind = models.CharField(_("beslut"), max_length=20, choices=DecisionKind.choices)
     conditions = models.TextField(_("villkor"), blank=True)
     reason = models.TextField(_("motivering"))
@@ -64,7 +68,12 @@ class Decision(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.body} {self.meeting_date:%Y-%m-%d} § {self.paragraph}"
+        return f"{self.body} {self.meeting_date:%Y-%m-%d} {self.paragraph_label}"
+
+    @property
+    def paragraph_label(self):
+        """The paragraph as the minutes print it, the sign once: "§ 212"."""
+        return paragraph_label(self.paragraph)
 
 
 class DecisionLineQuerySet(models.QuerySet):

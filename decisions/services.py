@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _lazy
 
 from applications.enums import RUNNING_STATES, CaseState
 from applications.models import Case
@@ -19,7 +20,17 @@ from funds.enums import EntryKind
 from funds.services import FundRefusedError, commit_grant, release_unpaid
 
 from .documents import issue
-from .models import GRANTING_KINDS, LIFECYCLE_KINDS, Decision, DecisionKind, DecisionLine, DecisionYear, DocumentKind
+from .models import (
+    GRANTING_KINDS,
+    LIFECYCLE_KINDS,
+    Decision,
+    DecisionKind,
+    DecisionLine,
+    DecisionYear,
+    DocumentKind,
+    IssuedDocument,
+    paragraph_label,
+)
 
 
 @dataclass(frozen=True)
@@ -43,23 +54,23 @@ KIND_RULES = {
         "abort",
         "abort",
         lambda r: r.abort_decision_role,
-        gettext_lazy("Regelverket har inget beslut om avbrott."),
+        _lazy("Regelverket har inget beslut om avbrott."),
         releases_unpaid=True,
     ),
     DecisionKind.CONTINUE: KindRule(
         "continue_project",
         "abort",
         lambda r: r.abort_decision_role,
-        gettext_lazy("Regelverket har inget beslut om avbrott."),
+        _lazy("Regelverket har inget beslut om avbrott."),
     ),
     DecisionKind.EXTEND: KindRule(
-        "extend", "extension", lambda r: r.extension_role, gettext_lazy("Regelverket medger inte förlängning.")
+        "extend", "extension", lambda r: r.extension_role, _lazy("Regelverket medger inte förlängning.")
     ),
     DecisionKind.DESIGN_CHANGE: KindRule(
         None,
         "design_change",
         lambda r: r.design_change_role,
-        gettext_lazy("Regelverket har inget beslut om att ändra ett projekts upplägg."),
+        _lazy("Regelverket har inget beslut om att ändra ett projekts upplägg."),
     ),
     DecisionKind.IMPLEMENT: KindRule(
         "implement", "implementation", lambda r: r.implementation_role, "", releases_unpaid=True
@@ -68,7 +79,7 @@ KIND_RULES = {
         "implement_partly",
         "implementation",
         lambda r: r.implementation_role,
-        gettext_lazy("Regelverket medger inte delvis implementering."),
+        _lazy("Regelverket medger inte delvis implementering."),
         releases_unpaid=True,
     ),
     DecisionKind.NOT_IMPLEMENT: KindRule(
@@ -80,11 +91,53 @@ TRANSITION_OF_KIND = {kind: rule.transition for kind, rule in KIND_RULES.items()
 
 class DecisionRefusedError(TransitionRefusedError):
     """The decision was refused; the message names the problem. Nothing was recorded. ``field``
-    names the form field the problem belongs to, when there is one."""
+    names the form field the problem belongs to, when there is one (a case's total is
+    ``total_<case id>``, its split per year ``year_<case id>``)."""
 
     def __init__(self, message, field=None):
         super().__init__(message)
         self.field = field
+
+
+GROUP_REFUSAL = _lazy("Regelverket medger inte att flera ärenden beslutas som en helhet.")
+
+
+def parse_paragraph(value):
+    """The paragraph number from what was typed: 212, "212" or "§ 212" all give 212."""
+    text = str(value if value is not None else "").strip().lstrip("§").strip()
+    if not text:
+        raise DecisionRefusedError(_("Ange paragrafnummer (§)."), "paragraph")
+    if not text.isdigit() or int(text) <= 0:
+        raise DecisionRefusedError(
+            _("Paragrafen anges som ett positivt heltal, till exempel 212 (inte %(value)s).") % {"value": value},
+            "paragraph",
+        )
+    return int(text)
+
+
+def check_meeting_date(meeting_date, cases):
+    """The meeting has taken place (not after today) and not before any case was submitted."""
+    if meeting_date is None:
+        raise DecisionRefusedError(_("Ange sammanträdesdagen."), "meeting_date")
+    today = timezone.localdate()
+    if meeting_date > today:
+        raise DecisionRefusedError(
+            _("Sammanträdesdagen %(date)s har inte varit än; ett beslut protokollförs efter sammanträdet.")
+            % {"date": meeting_date.isoformat()},
+            "meeting_date",
+        )
+    for case in cases:
+        submitted = timezone.localdate(case.submitted_at) if case.submitted_at else None
+        if submitted and meeting_date < submitted:
+            raise DecisionRefusedError(
+                _("Sammanträdesdagen %(date)s ligger före den dag ansökan %(case)s kom in, %(submitted)s.")
+                % {
+                    "date": meeting_date.isoformat(),
+                    "case": case.number or case.title,
+                    "submitted": submitted.isoformat(),
+                },
+                "meeting_date",
+            )
 
 
 def deciding_role(rules, kind):
@@ -122,24 +175,6 @@ def lifecycle_kinds_for(case, user):
     return kinds
 
 
-def _check_meeting_date(cases, meeting_date):
-    """A decision is taken at a meeting after the application came in, and not in the future."""
-    if meeting_date is None:
-        raise DecisionRefusedError(_("Ange sammanträdesdagen."), "meeting_date")
-    if meeting_date > timezone.localdate():
-        raise DecisionRefusedError(
-            _("Sammanträdesdagen %(date)s har inte varit än.") % {"date": meeting_date.isoformat()}, "meeting_date"
-        )
-    for case in cases:
-        submitted = case.submitted_at and timezone.localdate(case.submitted_at)
-        if submitted and meeting_date < submitted:
-            raise DecisionRefusedError(
-                _("Sammanträdesdagen %(date)s är före ansökans inlämning %(submitted)s.")
-                % {"date": meeting_date.isoformat(), "submitted": submitted.isoformat()},
-                "meeting_date",
-            )
-
-
 def _check_lifecycle(case, kind, *, new_end, change):
     """What a lifecycle decision must state: an extension its new end, a changed design what
     changes (and only while the project runs)."""
@@ -170,41 +205,50 @@ def _check_amounts(case, kind, total, years):
     if kind not in GRANTING_KINDS:
         return
     name = case.number or case.title
+    total_field = f"total_{case.pk}"
     if total is None or total <= 0:
-        raise DecisionRefusedError(_("%(case)s: ange det beviljade totalbeloppet.") % {"case": name})
+        raise DecisionRefusedError(_("%(case)s: ange det beviljade totalbeloppet.") % {"case": name}, total_field)
     asked = asked_total(case)
     if kind == DecisionKind.GRANT_LOWER and total >= asked:
         raise DecisionRefusedError(
             _("%(case)s: ett lägre belopp ska vara mindre än det sökta, %(asked)s.")
-            % {"case": name, "asked": format_kronor(asked)}
+            % {"case": name, "asked": format_kronor(asked)},
+            total_field,
         )
     if kind == DecisionKind.GRANT and total > asked:
         raise DecisionRefusedError(
             _("%(case)s: beviljat belopp %(total)s är högre än det sökta, %(asked)s.")
-            % {"case": name, "total": format_kronor(total), "asked": format_kronor(asked)}
+            % {"case": name, "total": format_kronor(total), "asked": format_kronor(asked)},
+            total_field,
         )
     multi_year = case.period_start and case.period_end and case.period_end.year > case.period_start.year
     if multi_year and not years:
-        raise DecisionRefusedError(_("%(case)s: ett flerårigt beviljande ska fördelas per år.") % {"case": name})
+        raise DecisionRefusedError(
+            _("%(case)s: ett flerårigt beviljande ska fördelas per år.") % {"case": name}, f"year_{case.pk}"
+        )
     if years:
         split = sum(years.values(), Decimal(0))
         if split != total:
             raise DecisionRefusedError(
                 _("%(case)s: fördelningen per år blir %(split)s men totalbeloppet är %(total)s.")
-                % {"case": name, "split": format_kronor(split), "total": format_kronor(total)}
+                % {"case": name, "split": format_kronor(split), "total": format_kronor(total)},
+                f"year_{case.pk}",
             )
         outside = [y for y in years if case.period_start and not case.period_start.year <= y <= case.period_end.year]
         if outside:
             raise DecisionRefusedError(
                 _("%(case)s: år utanför projekttiden: %(years)s.")
-                % {"case": name, "years": ", ".join(map(str, outside))}
+                % {"case": name, "years": ", ".join(map(str, outside))},
+                f"year_{case.pk}",
             )
         if any(amount < 0 for amount in years.values()):
-            raise DecisionRefusedError(_("%(case)s: belopp per år kan inte vara negativa.") % {"case": name})
+            raise DecisionRefusedError(
+                _("%(case)s: belopp per år kan inte vara negativa.") % {"case": name}, f"year_{case.pk}"
+            )
 
 
 @transaction.atomic
-def record_decision(  # noqa: PLR0912 - each check refuses with its own reason
+def record_decision(
     user,
     *,
     cases,
@@ -217,41 +261,46 @@ def record_decision(  # noqa: PLR0912 - each check refuses with its own reason
     referral="",
     new_end=None,
     change="",
+    **transition_kwargs,
 ):
-    """Record one decision covering ``cases`` and move each case accordingly.
+    """Record one decision covering ``cases`` and move each case accordingly: the only way a case
+    becomes beviljad or avslagen.
 
-    ``amounts`` maps a case id to ``(total, {year: amount})`` for granting decisions. A lifecycle
-    decision (abort, continue, extend, design change, implementation) is taken by the body its
-    rule set names for it; an extension states ``new_end``, a design change the ``change``.
-    Refused, with the problem named (and its field) and nothing stored, when: the user is not
-    that body; the cases belong to different municipalities; several cases are decided together
-    where the rule set does not allow it; the meeting is before the submission or in the future;
-    an amount or split is wrong; the paragraph is taken; a case is not in a state the decision
-    applies to. Side effects: the grant's commitment in the fund; an abort or the decision at the
-    project's end releases what was not paid out, one ledger entry per year naming the decision.
+    ``amounts`` maps a case id to ``(total, {year: amount})`` for granting decisions; ``paragraph``
+    is the § number (212 or "§ 212"). Further keyword arguments are passed on to each case's
+    transition. Refused, with the problem named (and its form field) and nothing stored, when:
+    the user is not the decision body; the cases belong to different municipalities; several
+    cases are decided together where the rule set does not allow it; the meeting is after today
+    or before a case was submitted; an amount or split is wrong; the paragraph is not a positive
+    number or is taken at that meeting; a case is not in a state the decision applies to.
+    A decision on a granted project (abort, continue, extend, design change, implementation) is
+    taken by the body its rule set names for it (Sundsvall's scale-up: kommunfullmäktige); an
+    extension states ``new_end``, a design change the ``change``. Side effects: the decision
+    with a line and the split per year for each case, the fund commitment per year, each case's
+    transition (a design change: its record) and history entries; an abort or the decision at
+    the project's end releases what was not paid out, one ledger entry per year naming the
+    decision.
     """
     if not cases:
-        raise DecisionRefusedError(_("Välj minst ett ärende."))
+        raise DecisionRefusedError(_("Välj minst ett ärende."), "cases")
     if kind not in DecisionKind.values:
         raise DecisionRefusedError(_("Välj vilket beslut som fattas."), "kind")
+    paragraph = parse_paragraph(paragraph)
     if not reason.strip():
         raise DecisionRefusedError(_("Skriv beslutets motivering."), "reason")
-    if not str(paragraph).strip():
-        raise DecisionRefusedError(_("Ange paragrafnummer (§)."), "paragraph")
     cases = list(Case.objects.select_for_update().filter(pk__in=[c.pk for c in cases]).order_by("pk"))
     municipality_ids = {case.municipality_id for case in cases}
     if len(municipality_ids) != 1:
-        raise DecisionRefusedError(_("Ett beslut gäller ärenden i en och samma kommun."))
+        raise DecisionRefusedError(_("Ett beslut gäller ärenden i en och samma kommun."), "cases")
     rules = cases[0].rules
-    if len(cases) > 1 and not rules.stages["decision"].get("may_decide_group"):
-        raise DecisionRefusedError(_("Regelverket medger inte att flera ärenden beslutas som en helhet."))
+    if len(cases) > 1 and not rules.may_decide_group:
+        raise DecisionRefusedError(str(GROUP_REFUSAL), "cases")
     role = deciding_role(rules, kind)
     if role is None:
-        raise DecisionRefusedError(KIND_RULES[kind].not_allowed, "kind")
+        raise DecisionRefusedError(str(KIND_RULES[kind].not_allowed), "kind")
     if not user.has_role(role) or user.municipality_id not in municipality_ids:
         raise DecisionRefusedError(_("Bara %(body)s kan fatta beslutet.") % {"body": rules.body_name(role)})
-    if kind in LIFECYCLE_KINDS:  # the decisions branch checks every kind's meeting date the same way
-        _check_meeting_date(cases, meeting_date)
+    check_meeting_date(meeting_date, cases)
     amounts = amounts or {}
     for case in cases:
         total, years = amounts.get(case.pk, (None, {}))
@@ -265,7 +314,7 @@ def record_decision(  # noqa: PLR0912 - each check refuses with its own reason
                 municipality_id=cases[0].municipality_id,
                 body=rules.body_name(role),
                 meeting_date=meeting_date,
-                paragraph=str(paragraph).strip(),
+                paragraph=paragraph,
                 kind=kind,
                 conditions=conditions,
                 reason=reason,
@@ -276,8 +325,8 @@ def record_decision(  # noqa: PLR0912 - each check refuses with its own reason
             )
     except IntegrityError as error:
         raise DecisionRefusedError(
-            _("§ %(paragraph)s vid sammanträdet %(date)s är redan använd.")
-            % {"paragraph": paragraph, "date": meeting_date.isoformat()},
+            _("%(paragraph)s vid sammanträdet %(date)s är redan använd.")
+            % {"paragraph": paragraph_label(paragraph), "date": meeting_date.isoformat()},
             "paragraph",
         ) from error
     for case in cases:
@@ -288,7 +337,7 @@ def record_decision(  # noqa: PLR0912 - each check refuses with its own reason
         DecisionYear.objects.bulk_create([DecisionYear(line=line, year=y, amount=a) for y, a in sorted(years.items())])
         if kind in GRANTING_KINDS:
             _commit_to_fund(case, decision, total, years, user)
-        _apply_to_case(case, decision, user)
+        _apply_to_case(case, decision, user, **transition_kwargs)
         record(
             case,
             "decision.recorded",
@@ -299,7 +348,7 @@ def record_decision(  # noqa: PLR0912 - each check refuses with its own reason
     return decision
 
 
-def _apply_to_case(case, decision, user):
+def _apply_to_case(case, decision, user, **transition_kwargs):
     """Take the decision's transition (or, for a design change, record the change), then give
     back what a project's end leaves unpaid."""
     rule = KIND_RULES[decision.kind]
@@ -320,6 +369,7 @@ def _apply_to_case(case, decision, user):
                 reason=_("%(decision)s: %(reason)s") % {"decision": decision, "reason": decision.reason},
                 new_end=decision.new_end,
                 decision=decision,
+                **transition_kwargs,
             )
         except DecisionRefusedError:
             raise
@@ -341,6 +391,11 @@ def _commit_to_fund(case, decision, total, years, user):
         commit_grant(case, decision, years, user)
     except FundRefusedError as refusal:
         raise DecisionRefusedError(str(refusal)) from refusal
+
+
+def may_decide(case, user):
+    """Whether the user is the decision body of a case that is ready for its decision."""
+    return case.state == CaseState.READY_FOR_DECISION and user.has_role(case.rules.decision_role)
 
 
 def decidable_cases(user):
@@ -375,49 +430,69 @@ def next_steps(case):
 
 
 def _proposal_step(case):
-    """The proposal a lifecycle decision rests on, where another body proposed it (Sundsvall:
-    ledningsgruppen's proposal to kommunfullmäktige)."""
+    """The proposal a decision on implementation rests on, where another body proposed it
+    (Sundsvall: ledningsgruppen's proposal to kommunfullmäktige)."""
     return next((step for step in case.current_steps("implementation") if step.done_by_id), None)
 
 
+def _lifecycle_extract(decision, case):
+    """What a decision on a granted project's extract states beyond the decision: the money it
+    released to the fund and the proposal it rests on (the new end and the changed design are
+    the decision's own fields)."""
+    extract = {
+        "released": list(decision.ledger_entries.filter(case=case, kind=EntryKind.RELEASE).order_by("year")),
+    }
+    if decision.kind in (DecisionKind.IMPLEMENT, DecisionKind.IMPLEMENT_PARTLY, DecisionKind.NOT_IMPLEMENT):
+        extract["proposal"] = _proposal_step(case)
+    return extract
+
+
 def issue_decision_documents(decision, user):
-    """The minutes extract for each case of the decision, and for a decision on an application
-    the letter to the applicants. A lifecycle decision's extract states what changes: the new
-    end, the changed design, the proposal it rests on and the money released to the fund."""
+    """One minutes extract (protokollsutdrag) of the decision's paragraph, listing every case it
+    covers, and for a decision on an application a letter to the applicants of each case. The
+    extract of a decision on several cases belongs to the decision, not to one case; each case's
+    history names it. A decision on a granted project (abort, extension, design change,
+    implementation) has its extract only, stating what changes."""
+    on_application = decision.kind in [*GRANTING_KINDS, DecisionKind.REJECT]
     documents = []
     lines = list(
         decision.lines.select_related("case__applicant_unit", "case__ruleset_version").prefetch_related("years")
     )
-    on_application = decision.kind in [*GRANTING_KINDS, DecisionKind.REJECT]
+    first = lines[0].case
+    common = {
+        "lines": lines,
+        "decision_text": decision_text(decision),
+        "guideline_title": first.rules.document["guideline"]["title"],
+        "ruleset_number": first.ruleset_version.number,
+    }
+    numbers = ", ".join(line.case.number for line in lines)
+    extract = issue(
+        DocumentKind.DECISION,
+        user=user,
+        title=_("Protokollsutdrag %(decision)s, %(case)s") % {"decision": decision, "case": numbers},
+        context={
+            **common,
+            "line": lines[0],
+            "document_label": _("Protokollsutdrag"),
+            **({} if on_application else _lifecycle_extract(decision, first)),
+        },
+        municipality=decision.municipality,
+        case=first if len(lines) == 1 else None,
+        decision=decision,
+    )
+    documents.append(extract)
+    if len(lines) > 1:
+        for line in lines:
+            record(
+                line.case,
+                "document.issued",
+                actor=user,
+                data={"title": extract.title, "sha256": extract.sha256, "kind": extract.kind},
+            )
+    if not on_application:
+        return documents
     for line in lines:
         case = line.case
-        common = {
-            "lines": lines,
-            "line": line,
-            "decision_text": decision_text(decision),
-            "guideline_title": case.rules.document["guideline"]["title"],
-            "ruleset_number": case.ruleset_version.number,
-        }
-        extract = {"document_label": _("Protokollsutdrag")}
-        if not on_application:
-            extract["released"] = list(
-                decision.ledger_entries.filter(case=case, kind=EntryKind.RELEASE).order_by("year")
-            )
-            if decision.kind in (DecisionKind.IMPLEMENT, DecisionKind.IMPLEMENT_PARTLY, DecisionKind.NOT_IMPLEMENT):
-                extract["proposal"] = _proposal_step(case)
-        documents.append(
-            issue(
-                DocumentKind.DECISION,
-                user=user,
-                title=_("Protokollsutdrag %(decision)s, %(case)s") % {"decision": decision, "case": case.number},
-                context={**common, **extract},
-                municipality=decision.municipality,
-                case=case,
-                decision=decision,
-            )
-        )
-        if not on_application:
-            continue
         documents.append(
             issue(
                 DocumentKind.LETTER,
@@ -425,6 +500,7 @@ def issue_decision_documents(decision, user):
                 title=_("Beslutsbrev %(case)s") % {"case": case.number},
                 context={
                     **common,
+                    "line": line,
                     "granted": decision.kind in GRANTING_KINDS,
                     "next_steps": next_steps(case),
                     "document_label": _("Beslut"),
@@ -435,6 +511,17 @@ def issue_decision_documents(decision, user):
             )
         )
     return documents
+
+
+def case_documents(case):
+    """The documents issued for a case, with the minutes extract of a decision it shares with
+    other cases."""
+    return (
+        IssuedDocument.objects.filter(Q(case=case) | Q(case__isnull=True, decision__lines__case=case))
+        .select_related("issued_by", "replaces")
+        .distinct()
+        .order_by("issued_at", "id")
+    )
 
 
 def issue_decision_basis(case, user, *, replaces=None):

@@ -9,5 +9,6 @@ urlpatterns = [
     path("<int:pk>/beslutsunderlag/", views.issue_basis_view, name="issue_basis"),
     path("handlingar/<int:document_id>/", views.document_view, name="document"),
     path("sammantrade/", views.meeting_view, name="meeting"),
+    path("sammantrade/helhet/", views.group_view, name="group"),
     path("sammantrade/jobb/<int:job_id>/", views.job_view, name="job"),
 ]

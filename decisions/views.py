@@ -1,5 +1,4 @@
 import datetime
-from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,49 +13,14 @@ from applications.views import case_detail
 
 from . import services
 from .documents import RenderError
-from .forms import LifecycleDecisionForm
+from .forms import DecisionForm, LifecycleDecisionForm
 from .meetings import agenda_cases, start_meeting_documents
-from .models import IssuedDocument, MeetingDocumentsJob
+from .models import LIFECYCLE_KINDS, IssuedDocument, MeetingDocumentsJob
 
 
-def _amount(text):
-    cleaned = (text or "").replace("kr", "").replace("\xa0", "").replace(" ", "").replace(",", ".")
-    if not cleaned:
-        return None
-    try:
-        return Decimal(cleaned).quantize(Decimal("0.01"))
-    except InvalidOperation as error:
-        raise TransitionRefusedError(_("%(value)s är inget belopp.") % {"value": text}) from error
-
-
-@login_required
-@require_POST
-def record_view(request, pk):
-    case = get_object_or_404(cases_for_list(request.user), pk=pk)
-    try:
-        meeting_date = datetime.date.fromisoformat(request.POST.get("meeting_date", ""))
-    except ValueError:
-        messages.error(request, _("Ange sammanträdesdagen (ÅÅÅÅ-MM-DD)."))
-        return redirect("applications:detail", case.pk)
-    try:
-        years = {
-            int(key[5:]): _amount(value)
-            for key, value in request.POST.items()
-            if key.startswith("year_") and key[5:].isdigit() and value.strip()
-        }
-        decision = services.record_decision(
-            request.user,
-            cases=[case],
-            kind=request.POST.get("kind", ""),
-            meeting_date=meeting_date,
-            paragraph=request.POST.get("paragraph", ""),
-            reason=request.POST.get("reason", ""),
-            conditions=request.POST.get("conditions", ""),
-            amounts={case.pk: (_amount(request.POST.get("total")), years)},
-        )
-    except TransitionRefusedError as error:
-        messages.error(request, str(error))
-        return redirect("applications:detail", case.pk)
+def _issue_documents(request, decision):
+    """Issue the decision's documents and say so; a rendering failure leaves the decision
+    recorded and says the documents can be issued again."""
     try:
         services.issue_decision_documents(decision, request.user)
     except RenderError as error:
@@ -65,13 +29,80 @@ def record_view(request, pk):
             _("Beslutet är protokollfört men handlingarna kunde inte skapas: %(error)s. Försök igen.")
             % {"error": error},
         )
+        return
+    if decision.kind in LIFECYCLE_KINDS:
+        messages.success(
+            request, _("%(decision)s är protokollfört; protokollsutdraget är upprättat.") % {"decision": decision}
+        )
     else:
         messages.success(
             request,
             _("%(decision)s är protokollfört; protokollsutdrag och beslutsbrev är upprättade.")
             % {"decision": decision},
         )
-    return redirect("applications:detail", case.pk)
+
+
+def _record(request, form):
+    """Record the decision the valid form describes; on refusal the problem goes next to its field."""
+    data = form.cleaned_data
+    try:
+        return services.record_decision(
+            request.user,
+            cases=form.chosen_cases(),
+            kind=data["kind"],
+            meeting_date=data["meeting_date"],
+            paragraph=data["paragraph"],
+            reason=data["reason"],
+            conditions=data["conditions"],
+            amounts=form.amounts(),
+        )
+    except TransitionRefusedError as refusal:
+        form.add_refusal(refusal)
+        return None
+
+
+@login_required
+def record_view(request, pk):
+    """The decision body's decision on one case. The case page shows the same form; a refused
+    decision comes back here with what was typed and the problem next to its field."""
+    case = get_object_or_404(cases_for_list(request.user), pk=pk)
+    rules = case.rules
+    if request.method != "POST" and not services.may_decide(case, request.user):
+        raise Http404
+    form = DecisionForm(request.POST or None, cases=[case])
+    if request.method == "POST" and form.is_valid():
+        decision = _record(request, form)
+        if decision is not None:
+            _issue_documents(request, decision)
+            return redirect("applications:detail", case.pk)
+    status = 400 if form.is_bound else 200
+    body = rules.body_name(rules.decision_role)
+    return render(request, "decisions/record.html", {"case": case, "form": form, "body": body}, status=status)
+
+
+@login_required
+def group_view(request):
+    """Several ready cases decided as one whole: one meeting, one §, each case's amount and
+    split per year. Offered only where the rule set allows it; elsewhere refused with the reason."""
+    if not _may_prepare_meeting(request.user):
+        raise Http404
+    rules = RuleBook(request.user.municipality.active_ruleset.document)
+    body = rules.body_name(rules.decision_role)
+    if not rules.may_decide_group or not request.user.has_role(rules.decision_role):
+        refusal = (
+            services.GROUP_REFUSAL
+            if not rules.may_decide_group
+            else _("Bara %(body)s kan fatta beslutet.") % {"body": body}
+        )
+        return render(request, "decisions/group.html", {"refusal": refusal, "body": body}, status=403)
+    form = DecisionForm(request.POST or None, cases=agenda_cases(request.user), choose_cases=True)
+    if request.method == "POST" and form.is_valid():
+        decision = _record(request, form)
+        if decision is not None:
+            _issue_documents(request, decision)
+            return redirect("decisions:meeting")
+    status = 400 if form.is_bound else 200
+    return render(request, "decisions/group.html", {"form": form, "body": body}, status=status)
 
 
 @login_required
@@ -111,21 +142,6 @@ def lifecycle_view(request, pk):
     return case_detail(request, pk)
 
 
-def _issue_documents(request, decision):
-    try:
-        services.issue_decision_documents(decision, request.user)
-    except RenderError as error:
-        messages.error(
-            request,
-            _("Beslutet är protokollfört men handlingarna kunde inte skapas: %(error)s. Försök igen.")
-            % {"error": error},
-        )
-    else:
-        messages.success(
-            request, _("%(decision)s är protokollfört; protokollsutdraget är upprättat.") % {"decision": decision}
-        )
-
-
 @login_required
 @require_POST
 def issue_basis_view(request, pk):
@@ -148,6 +164,10 @@ def document_view(request, document_id):
     document = get_object_or_404(IssuedDocument, pk=document_id)
     if document.case_id:
         if not cases_for_list(request.user).filter(pk=document.case_id).exists():
+            raise Http404
+    elif document.decision_id:
+        # A decision's extract shared by several cases: for those who may see one of them.
+        if not cases_for_list(request.user).filter(decision_lines__decision=document.decision_id).exists():
             raise Http404
     elif not (request.user.is_superuser or request.user.municipality_id == document.municipality_id):
         raise Http404
@@ -183,7 +203,9 @@ def meeting_view(request):
     cases = agenda_cases(request.user)
     rows = [{"case": case, "asked": services.asked_total(case)} for case in cases]
     jobs = MeetingDocumentsJob.objects.filter(municipality_id=request.user.municipality_id)[:5]
-    return render(request, "decisions/meeting.html", {"rows": rows, "jobs": jobs})
+    rules = RuleBook(request.user.municipality.active_ruleset.document)
+    context = {"rows": rows, "jobs": jobs, "may_decide_group": rules.may_decide_group}
+    return render(request, "decisions/meeting.html", context)
 
 
 @login_required

@@ -27,7 +27,7 @@ def next_paragraph(municipality_id, body, meeting_date):
         )
     )
     number = 1
-    while str(number) in {str(p) for p in taken}:
+    while number in taken:
         number += 1
     return number
 

@@ -110,7 +110,7 @@ def decisions_table(user, filters):
         (
             line.decision.body,
             line.decision.meeting_date,
-            line.decision.paragraph,
+            line.decision.paragraph_label,
             str(line.decision.get_kind_display()),
             line.case.number,
             line.case.title,

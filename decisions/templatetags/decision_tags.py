@@ -1,9 +1,8 @@
 from django import template
 
 from applications.enums import CaseState
-from decisions.forms import LifecycleDecisionForm
-from decisions.models import DecisionKind
-from decisions.services import asked_total, lifecycle_kinds_for
+from decisions import services
+from decisions.forms import DecisionForm, LifecycleDecisionForm
 
 register = template.Library()
 
@@ -16,11 +15,11 @@ def case_decisions(context, case):
     user = context["request"].user
     rules = case.rules
     is_staff = user.is_staff_member
-    documents = list(case.documents.select_related("issued_by", "replaces").order_by("issued_at"))
-    may_decide = case.state == CaseState.READY_FOR_DECISION and user.has_role(rules.decision_role)
+    documents = list(services.case_documents(case))
+    may_decide = services.may_decide(case, user)
     lifecycle_form = getattr(context["request"], "lifecycle_decision_form", None)
     if lifecycle_form is None:
-        kinds = lifecycle_kinds_for(case, user) if is_staff else []
+        kinds = services.lifecycle_kinds_for(case, user) if is_staff else []
         lifecycle_form = LifecycleDecisionForm(kinds=kinds) if kinds else None
     return {
         "lifecycle_form": lifecycle_form,
@@ -29,9 +28,8 @@ def case_decisions(context, case):
         "is_staff": is_staff,
         "may_issue_basis": case.state in STAFF_STATES_FOR_BASIS and user.has_role(rules.preparation_role),
         "may_decide": may_decide,
-        "kinds": [(k, label) for k, label in DecisionKind.choices if k in ("grant", "grant_lower", "reject")],
-        "asked": asked_total(case) if may_decide else None,
-        "costs": list(case.costs.all()) if may_decide else [],
+        "form": DecisionForm(cases=[case]) if may_decide else None,
+        "may_decide_group": may_decide and rules.may_decide_group,
         "body": rules.body_name(rules.decision_role),
         "csrf_token": context.get("csrf_token"),
     }

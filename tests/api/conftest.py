@@ -45,7 +45,7 @@ class Tenant:
                 municipality=self.municipality,
                 body="Kommunstyrelsen",
                 meeting_date=datetime.date(2026, 10, 20),
-                paragraph=str(len(self.decisions) + 1),
+                paragraph=len(self.decisions) + 1,
                 kind=DecisionKind.GRANT,
                 reason="Uppfyller kriterierna.",
                 recorded_by=users["decision_body"],

@@ -23,13 +23,14 @@ from applications.services import (
     sign,
     transition_options,
 )
-from applications.walk import complete_open_steps, fill_application, sign_for, walk_to
+from applications.walk import complete_open_steps, decide, fill_application, sign_for, walk_to
 from audit.models import AuditEntry
 from decisions.models import DecisionKind as K
 from decisions.services import lifecycle_kinds_for
 from municipalities.models import Municipality, OrganisationalUnit
 from municipalities.services import RuleSetLockedError, activate_version, create_draft, update_draft
-from tests.decisions.helpers import decide, decision_refused
+from tests.decisions.helpers import decide as decide_on
+from tests.decisions.helpers import decision_refused as lifecycle_refused
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -108,6 +109,18 @@ def refused(case, name, user, **kwargs):
         run_transition(case, name, user, reason=kwargs.pop("reason", "Motivering."), **kwargs)
     case.refresh_from_db()
     assert (case.state, history_count(case), Case.objects.filter(pk=case.pk).values().get()) == before
+    return str(refusal.value)
+
+
+def decision_refused(case, user, *, grant=True, reason="Motivering."):
+    """Decide a case where the decision must be refused; return the reason, having checked that
+    nothing changed."""
+    before = (case.state, history_count(case), Case.objects.filter(pk=case.pk).values().get())
+    with pytest.raises(TransitionRefusedError) as refusal:
+        decide(case, user, grant=grant, reason=reason)
+    case.refresh_from_db()
+    assert (case.state, history_count(case), Case.objects.filter(pk=case.pk).values().get()) == before
+    assert not case.decision_lines.exists()
     return str(refusal.value)
 
 
@@ -224,7 +237,7 @@ def test_extend_without_extension_stage_refused(new_case, today, slug):
     case = walk_to(case, S.RUNNING, users)
     new_end = add_months(case.period_end, 6)
 
-    reasons = {role: str(decision_refused(case, K.EXTEND, user, new_end=new_end)) for role, user in users.items()}
+    reasons = {role: str(lifecycle_refused(case, K.EXTEND, user, new_end=new_end)) for role, user in users.items()}
 
     assert set(reasons.values()) == {"Regelverket medger inte förlängning."}
     assert (case.state, case.extended_end) == (S.RUNNING, None)
@@ -236,7 +249,7 @@ def test_extend_with_extension_stage_by_decision_body_granted(new_case, today, s
     case = walk_to(case, S.RUNNING, users)
     new_end = add_months(case.period_end, 6)
 
-    case, _decision = decide(case, K.EXTEND, users["decision_body"], reason="Omprövad.", new_end=new_end)
+    case, _decision = decide_on(case, K.EXTEND, users["decision_body"], reason="Omprövad.", new_end=new_end)
 
     assert (case.state, case.extended_end, case.end_date) == (S.EXTENDED, new_end, new_end)
 
@@ -259,7 +272,7 @@ def test_implement_partly_not_allowed_refused(new_case, today, slug, implementer
     case, users = new_case(slug)
     case = walk_to(case, S.EVALUATED, users)
 
-    refusal = decision_refused(case, K.IMPLEMENT_PARTLY, users[implementer])
+    refusal = lifecycle_refused(case, K.IMPLEMENT_PARTLY, users[implementer])
 
     assert (str(refusal), refusal.field) == ("Regelverket medger inte delvis implementering.", "kind")
     assert case.state == S.EVALUATED
@@ -270,7 +283,7 @@ def test_implement_partly_allowed_granted(new_case, today, slug, implementer):
     case, users = new_case(slug)
     case = complete_open_steps(walk_to(case, S.EVALUATED, users), users)
 
-    case, _decision = decide(case, K.IMPLEMENT_PARTLY, users[implementer], reason="De lyckade delarna permanentas.")
+    case, _decision = decide_on(case, K.IMPLEMENT_PARTLY, users[implementer], reason="De lyckade delarna permanentas.")
 
     assert case.state == S.PARTLY_IMPLEMENTED
     assert transitions_in_history(case, users)[-1] == (
@@ -284,13 +297,24 @@ def test_implement_partly_allowed_granted(new_case, today, slug, implementer):
 # ---- Refusals -----------------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("name", ["grant", "reject"])
+def test_grant_or_reject_without_a_decision_refused_even_for_the_decision_body(new_case, name):
+    case, users = new_case("heby")
+    case = walk_to(case, S.READY_FOR_DECISION, users)
+
+    reason = refused(case, name, users["decision_body"])
+
+    assert reason == "Ärendet beviljas eller avslås bara genom beslutsorganets protokollförda beslut."
+    assert not case.decision_lines.exists()
+
+
 def test_grant_by_applicant_refused(new_case):
     case, users = new_case("heby")
     case = walk_to(case, S.READY_FOR_DECISION, users)
 
-    reason = refused(case, "grant", users["applicant"])
+    reason = decision_refused(case, users["applicant"])
 
-    assert reason == "Bara Kommunstyrelsen kan göra detta."
+    assert reason == "Bara Kommunstyrelsen kan fatta beslutet."
     assert case.state == S.READY_FOR_DECISION
 
 
@@ -299,9 +323,9 @@ def test_grant_by_every_other_role_refused(new_case):
     case = walk_to(case, S.READY_FOR_DECISION, users)
     others = ["applicant", "preparer", "management", "board", "controller", "municipal_admin"]
 
-    reasons = {role: refused(case, "grant", users[role]) for role in others}
+    reasons = {role: decision_refused(case, users[role]) for role in others}
 
-    assert reasons == dict.fromkeys(others, "Bara Kommunstyrelsen kan göra detta.")
+    assert reasons == dict.fromkeys(others, "Bara Kommunstyrelsen kan fatta beslutet.")
 
 
 def test_grant_by_decision_body_of_another_municipality_refused(new_case, people):
@@ -309,9 +333,9 @@ def test_grant_by_decision_body_of_another_municipality_refused(new_case, people
     case = walk_to(case, S.READY_FOR_DECISION, users)
     other = people("ale")
 
-    reason = refused(case, "grant", other["decision_body"])
+    reason = decision_refused(case, other["decision_body"])
 
-    assert reason == "Bara Kommunstyrelsen kan göra detta."
+    assert reason == "Bara Kommunstyrelsen kan fatta beslutet."
     assert case.state == S.READY_FOR_DECISION
 
 
@@ -336,12 +360,12 @@ def test_submit_by_applicant_not_taking_part_refused(new_case):
     assert reason == "Bara sökande som deltar i ärendet kan göra detta."
 
 
-def test_grant_from_draft_refused(new_case):
+def test_decision_on_a_draft_refused(new_case):
     case, users = new_case("heby")
 
-    reason = refused(case, "grant", users["decision_body"])
+    reason = decision_refused(case, users["decision_body"], grant=False)
 
-    assert reason == "Åtgärden ”Bevilja” går inte när ärendet är ansökan: utkast."
+    assert reason == "Åtgärden ”Avslå” går inte när ärendet är ansökan: utkast."
 
 
 def test_mark_ready_for_decision_from_submitted_refused(new_case):
@@ -365,16 +389,25 @@ def test_grant_without_reason_refused(new_case):
     case, users = new_case("heby")
     case = walk_to(case, S.READY_FOR_DECISION, users)
 
-    reason = refused(case, "grant", users["decision_body"], reason="  ")
+    reason = decision_refused(case, users["decision_body"], reason="  ")
+
+    assert reason == "Skriv beslutets motivering."
+
+
+def test_return_without_reason_refused(new_case):
+    case, users = new_case("heby")
+    case = walk_to(case, S.IN_PREPARATION, users)
+
+    reason = refused(case, "return_for_completion", users["preparer"], reason="  ")
 
     assert reason == "Skriv en motivering."
 
 
-def test_grant_when_state_changed_since_seen_refused(new_case):
+def test_transition_when_state_changed_since_seen_refused(new_case):
     case, users = new_case("heby")
     case = walk_to(case, S.READY_FOR_DECISION, users)
 
-    reason = refused(case, "grant", users["decision_body"], expected_state=S.IN_PREPARATION)
+    reason = refused(case, "return_for_completion", users["preparer"], expected_state=S.IN_PREPARATION)
 
     assert reason == ("Ärendet har ändrats av någon annan (det är nu klar för beslut). Ladda om sidan och försök igen.")
 
@@ -422,10 +455,11 @@ def test_submit_outside_application_window_refused(new_case, time_machine):
 def test_refused_transition_returns_case_unchanged_for_retry(new_case):
     case, users = new_case("heby")
     case = walk_to(case, S.READY_FOR_DECISION, users)
-    refused(case, "grant", users["applicant"])
+    decision_refused(case, users["applicant"])
 
-    case = run_transition(case, "grant", users["decision_body"], reason="Enligt beredningen.")
+    decide(case, users["decision_body"], reason="Enligt beredningen.")
 
+    case.refresh_from_db()
     assert case.state == S.GRANTED
     assert transitions_in_history(case, users)[-1] == ("grant", S.READY_FOR_DECISION, S.GRANTED, "decision_body")
 
@@ -480,14 +514,12 @@ def test_options_for_decision_body_leave_out_stages_the_rule_set_lacks(new_case,
     ) == ([], [K.ABORT, K.EXTEND, K.DESIGN_CHANGE])
 
 
-def test_options_for_other_role_show_who_may(new_case):
+def test_options_at_ready_for_decision_offer_no_bare_grant_or_reject(new_case):
+    # The decision body decides through the decision form (meeting, §, amounts), not a button.
     case, users = new_case("heby")
     case = walk_to(case, S.READY_FOR_DECISION, users)
 
-    assert (options(case, users["decision_body"]), options(case, users["preparer"])) == (
-        [("grant", True, ""), ("reject", True, "")],
-        [],
-    )
+    assert (options(case, users["decision_body"]), options(case, users["preparer"])) == ([], [])
 
 
 # ---- Side roads ---------------------------------------------------------------------------------------
@@ -601,7 +633,7 @@ def test_extend_moves_end_date_and_records_it(new_case, today):
     planned_end = case.period_end
     new_end = add_months(planned_end, 6)
 
-    case, decision = decide(case, K.EXTEND, users["decision_body"], reason="Fler deltagare.", new_end=new_end)
+    case, decision = decide_on(case, K.EXTEND, users["decision_body"], reason="Fler deltagare.", new_end=new_end)
 
     assert (case.state, case.period_end, case.extended_end, case.end_date) == (
         S.EXTENDED,
@@ -623,7 +655,7 @@ def test_extend_to_a_date_not_after_the_end_refused(new_case, today):
     case, users = new_case("sundsvall")
     case = walk_to(case, S.RUNNING, users)
 
-    refusal = decision_refused(case, K.EXTEND, users["decision_body"], new_end=case.period_end)
+    refusal = lifecycle_refused(case, K.EXTEND, users["decision_body"], new_end=case.period_end)
 
     assert (str(refusal), refusal.field) == (
         f"Det nya slutdatumet måste vara efter {case.period_end.isoformat()}.",
@@ -636,7 +668,7 @@ def test_extend_without_new_end_refused(new_case, today):
     case, users = new_case("sundsvall")
     case = walk_to(case, S.RUNNING, users)
 
-    refusal = decision_refused(case, K.EXTEND, users["decision_body"])
+    refusal = lifecycle_refused(case, K.EXTEND, users["decision_body"])
 
     assert (str(refusal), refusal.field) == ("Ange det nya slutdatumet.", "new_end")
 
@@ -645,10 +677,10 @@ def test_extend_twice_second_must_be_after_first_extension(new_case, today):
     case, users = new_case("sundsvall")
     case = walk_to(case, S.RUNNING, users)
     first = add_months(case.period_end, 6)
-    case, _first = decide(case, K.EXTEND, users["decision_body"], reason="Första.", new_end=first)
+    case, _first = decide_on(case, K.EXTEND, users["decision_body"], reason="Första.", new_end=first)
 
-    reason = str(decision_refused(case, K.EXTEND, users["decision_body"], new_end=add_months(case.period_end, 3)))
-    case, _second = decide(case, K.EXTEND, users["decision_body"], reason="Andra.", new_end=add_months(first, 6))
+    reason = str(lifecycle_refused(case, K.EXTEND, users["decision_body"], new_end=add_months(case.period_end, 3)))
+    case, _second = decide_on(case, K.EXTEND, users["decision_body"], reason="Andra.", new_end=add_months(first, 6))
 
     assert reason == f"Det nya slutdatumet måste vara efter {first.isoformat()}."
     assert (case.state, case.extended_end) == (S.EXTENDED, add_months(first, 6))
@@ -658,7 +690,7 @@ def test_extend_by_applicant_refused(new_case, today):
     case, users = new_case("sundsvall")
     case = walk_to(case, S.RUNNING, users)
 
-    reason = str(decision_refused(case, K.EXTEND, users["applicant"], new_end=add_months(case.period_end, 6)))
+    reason = str(lifecycle_refused(case, K.EXTEND, users["applicant"], new_end=add_months(case.period_end, 6)))
 
     assert reason == "Bara Ledningsgruppen kan fatta beslutet."
 
@@ -669,9 +701,9 @@ def test_abort_in_ystad_assessed_by_management_then_decided_by_decision_body(new
     case = run_transition(case, "propose_abort", users["applicant"], reason="Målgruppen har förändrats.")
     assessment = step(case, "abort", "abort_assessment")
 
-    early = decision_refused(case, K.ABORT, users["decision_body"])
+    early = lifecycle_refused(case, K.ABORT, users["decision_body"])
     complete_step(case, assessment.pk, users["management"], outcome="positive", comment="Avbryt.")
-    case, _decision = decide(case, K.ABORT, users["decision_body"], reason="Enligt bedömningen.")
+    case, _decision = decide_on(case, K.ABORT, users["decision_body"], reason="Enligt bedömningen.")
 
     assert (str(early), early.field) == (
         "Steg som återstår: Bedömning av förslaget om avbrott (Kommunledningsgruppen (KLG)).",
@@ -700,7 +732,7 @@ def test_abort_by_management_refused(new_case, today):
     case = walk_to(case, S.ABORT_PROPOSED, users)
     complete(case, "abort", "abort_assessment", users["management"], "positive")
 
-    reason = str(decision_refused(case, K.ABORT, users["management"]))
+    reason = str(lifecycle_refused(case, K.ABORT, users["management"]))
 
     assert reason == "Bara Kommunstyrelsen kan fatta beslutet."
 
@@ -710,7 +742,7 @@ def test_continue_project_after_abort_proposal_returns_to_running(new_case, toda
     case = walk_to(case, S.ABORT_PROPOSED, users)
     complete(case, "abort", "abort_assessment", users["management"], "negative")
 
-    case, _decision = decide(case, K.CONTINUE, users["decision_body"], reason="Satsningen fortsätter.")
+    case, _decision = decide_on(case, K.CONTINUE, users["decision_body"], reason="Satsningen fortsätter.")
 
     assert case.state == S.RUNNING
     assert transitions_in_history(case, users)[-1] == (
@@ -725,7 +757,7 @@ def test_abort_in_sundsvall_decided_by_ledningsgruppen_while_running(new_case, t
     case, users = new_case("sundsvall")
     case = walk_to(case, S.RUNNING, users)
 
-    case, _decision = decide(case, K.ABORT, users["decision_body"], reason="Inte enligt plan.")
+    case, _decision = decide_on(case, K.ABORT, users["decision_body"], reason="Inte enligt plan.")
 
     assert case.state == S.ABORTED
     assert steps_of(case, "abort") == []
@@ -736,7 +768,7 @@ def test_abort_in_ystad_while_running_without_proposal_refused(new_case, today):
     case, users = new_case("ystad")
     case = walk_to(case, S.RUNNING, users)
 
-    refusal = decision_refused(case, K.ABORT, users["decision_body"])
+    refusal = lifecycle_refused(case, K.ABORT, users["decision_body"])
 
     assert (str(refusal), refusal.field) == (
         "Först ett förslag om avbrott från Sökande verksamheter och projektägare (berörda förvaltningschefer).",
@@ -1178,10 +1210,11 @@ def test_concurrent_decisions_exactly_one_wins(new_case, first, second):
     case = walk_to(case, S.READY_FOR_DECISION, users)
     decider = users["decision_body"]
 
-    results = run_at_once(
-        lambda: run_transition(Case.objects.get(pk=case.pk), first, decider, reason="Beslut.").state,
-        lambda: run_transition(Case.objects.get(pk=case.pk), second, decider, reason="Beslut.").state,
-    )
+    def decision(name, paragraph):
+        decide(Case.objects.get(pk=case.pk), decider, grant=name == "grant", reason="Beslut.", paragraph=paragraph)
+        return Case.objects.get(pk=case.pk).state
+
+    results = run_at_once(lambda: decision(first, 1), lambda: decision(second, 2))
 
     assert sorted(kind for kind, _ in results) == ["ok", "refused"]
     (won,) = [state for kind, state in results if kind == "ok"]

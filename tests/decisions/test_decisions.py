@@ -21,7 +21,7 @@ from decisions.services import (
 )
 
 pytestmark = pytest.mark.django_db
-MEETING = datetime.date(2026, 10, 20)
+MEETING = datetime.date(2026, 9, 15)
 
 
 @pytest.fixture
@@ -215,14 +215,14 @@ def test_decision_through_the_case_page_and_download_returns_the_same_bytes(clie
     users = people("ystad")
     case = walk_to(create_case(users["applicant"], title="Närvaro"), S.READY_FOR_DECISION, users)
     client.force_login(users["decision_body"])
-    years = {f"year_{year}": str(amount) for year, amount in split_of(case).items()}
+    years = {f"year_{case.pk}_{year}": str(amount) for year, amount in split_of(case).items()}
     client.post(
         reverse("decisions:record", args=[case.pk]),
         {
             "kind": "grant",
-            "meeting_date": "2026-10-20",
+            "meeting_date": "2026-09-15",
             "paragraph": "12",
-            "total": str(asked_total(case)),
+            f"total_{case.pk}": str(asked_total(case)),
             "reason": "Uppfyller kriterierna.",
             **years,
         },
@@ -247,19 +247,25 @@ def test_split_error_through_the_page_names_the_problem(client, people, today):
     users = people("ystad")
     case = walk_to(create_case(users["applicant"], title="Närvaro"), S.READY_FOR_DECISION, users)
     client.force_login(users["decision_body"])
-    years = {f"year_{year}": "1" for year in split_of(case)}
+    years = {f"year_{case.pk}_{year}": "1" for year in split_of(case)}
     response = client.post(
         reverse("decisions:record", args=[case.pk]),
         {
             "kind": "grant",
-            "meeting_date": "2026-10-20",
+            "meeting_date": "2026-09-15",
             "paragraph": "12",
-            "total": str(asked_total(case)),
+            f"total_{case.pk}": str(asked_total(case)),
             "reason": "Ok.",
             **years,
         },
-        follow=True,
     )
+    form = response.context["form"]
+    first_year = f"year_{case.pk}_{min(split_of(case))}"
+    assert response.status_code == 400
+    assert form.errors == {
+        first_year: [f"{case.number}: fördelningen per år blir 3\xa0kr men totalbeloppet är 1\xa0500\xa0000\xa0kr."]
+    }
+    assert form[first_year].value() == "1"
     assert "fördelningen per år blir 3\xa0kr men totalbeloppet är 1\xa0500\xa0000\xa0kr" in response.content.decode()
     assert Case.objects.get(pk=case.pk).state == S.READY_FOR_DECISION
 
@@ -273,7 +279,7 @@ def test_meeting_documents_render_in_a_task_with_progress(client, people, today,
     cases = [walk_to(create_case(users["applicant"], title=t), S.READY_FOR_DECISION, users) for t in "AB"]
     client.force_login(users["decision_body"])
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("decisions:meeting"), {"meeting_date": "2026-10-20"})
+        response = client.post(reverse("decisions:meeting"), {"meeting_date": "2026-09-15"})
     job = MeetingDocumentsJob.objects.get()
     assert response.url == reverse("decisions:job", args=[job.pk])
     assert (job.status, job.done, job.total) == ("done", 3, 3)

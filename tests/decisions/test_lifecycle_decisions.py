@@ -163,7 +163,7 @@ def test_lifecycle_decision_dated_before_submission_refused(new_case, today):
     refusal = decision_refused(case, K.ABORT, users["decision_body"], meeting_date=TODAY - datetime.timedelta(days=1))
 
     assert (str(refusal), refusal.field) == (
-        "Sammanträdesdagen 2026-09-14 är före ansökans inlämning 2026-09-15.",
+        f"Sammanträdesdagen 2026-09-14 ligger före den dag ansökan {case.number} kom in, 2026-09-15.",
         "meeting_date",
     )
 
@@ -174,7 +174,10 @@ def test_lifecycle_decision_dated_after_today_refused(new_case, today):
 
     refusal = decision_refused(case, K.ABORT, users["decision_body"], meeting_date=TODAY + datetime.timedelta(days=1))
 
-    assert (str(refusal), refusal.field) == ("Sammanträdesdagen 2026-09-16 har inte varit än.", "meeting_date")
+    assert (str(refusal), refusal.field) == (
+        "Sammanträdesdagen 2026-09-16 har inte varit än; ett beslut protokollförs efter sammanträdet.",
+        "meeting_date",
+    )
 
 
 def test_lifecycle_decision_under_a_taken_paragraph_refused(new_case, today):

@@ -102,7 +102,9 @@ def test_refused_decision_shows_the_reason_by_its_field_and_keeps_the_input(clie
     assert "Beslutet är inte protokollfört: rätta det som är markerat." in html
     error = re.search(r'id="error_\d+_id_lifecycle-meeting_date"[^>]*>\s*<strong>(.*?)</strong>', html, re.S)
     assert error is not None
-    assert error.group(1) == "Sammanträdesdagen 2026-09-14 är före ansökans inlämning 2026-09-15."
+    assert error.group(1) == (
+        f"Sammanträdesdagen 2026-09-14 ligger före den dag ansökan {case.number} kom in, 2026-09-15."
+    )
     assert 'value="2026-09-14"' in html
     assert 'value="2029-06-30"' in html
     assert "Fler deltagare behöver tid.</textarea>" in html
@@ -120,7 +122,8 @@ def test_missing_fields_are_named_by_the_form(client, running):
     assert response.status_code == 200
     for field in ("meeting_date", "paragraph", "reason"):
         assert f"id_lifecycle-{field}" in html
-    assert html.count("Det här fältet är obligatoriskt.") == 3
+    for message in ("Ange sammanträdesdagen.", "Ange paragrafnummer (§).", "Skriv beslutets motivering."):
+        assert message in html
     assert Decision.objects.count() == 0
 
 

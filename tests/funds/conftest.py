@@ -10,7 +10,7 @@ from decisions.services import asked_total, record_decision
 from funds import services as funds
 from tests.applications.conftest import new_case, organisation, people  # noqa: F401 - shared fixtures
 
-MEETING = datetime.date(2026, 10, 20)
+MEETING = datetime.date(2026, 9, 15)
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ def grant(case, users, paragraph):
             users["decision_body"],
             cases=[case_now],
             kind=DecisionKind.GRANT,
-            meeting_date=datetime.date(2026, 10, 20),
+            meeting_date=datetime.date(2026, 9, 15),
             paragraph=paragraph,
             reason="Beviljas.",
             amounts={case.pk: (sum(years.values()), years)},

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('decisions', '0002_meeting_jobs'),
+        ('decisions', '0003_paragraph_is_a_number'),
     ]
 
     operations = [
