@@ -12,4 +12,6 @@ class Role(models.TextChoices):
     BOARD = "board", _("nämndrepresentant")
     DECISION_BODY = "decision_body", _("beslutande organ")
     CONTROLLER = "controller", _("controller")
+    # kommunfullmäktige: the council, deciding what its rule set leaves to it (Sundsvall: scale-up).
+    COUNCIL = "council", _("kommunfullmäktige")
     MUNICIPAL_ADMIN = "municipal_admin", _("kommunens administratör")

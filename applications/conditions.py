@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .checks import application_problems, idea_problems, section_field
-from .enums import StepStatus
+from .enums import CaseState, StepStatus
 
 
 def condition(message):
@@ -31,6 +31,23 @@ def uses_extension(case):
 @condition(gettext_lazy("Regelverket har inget steg för avbrott."))
 def uses_abort(case):
     return case.rules.uses_stage("abort")
+
+
+@condition(gettext_lazy("Regelverket har inget förslag om avbrott: det beslutande organet beslutar direkt."))
+def abort_is_proposed(case):
+    return bool(case.rules.stages["abort"].get("proposed_by"))
+
+
+@condition(
+    lambda case: (
+        _("Först ett förslag om avbrott från %(body)s.")
+        % {"body": case.rules.body_name(case.rules.stages["abort"].get("proposed_by"))}
+    )
+)
+def abort_proposed_first(case):
+    """Where the rule set names who proposes an abort (Ystad: projektägarna), the decision follows
+    the proposal; elsewhere (Sundsvall: ledningsgruppen) the body decides while the project runs."""
+    return case.state == CaseState.ABORT_PROPOSED or not abort_is_proposed(case)
 
 
 @condition(gettext_lazy("Regelverket medger inte delvis implementering."))
@@ -112,6 +129,7 @@ preparation_steps_done = _steps_done("preparation")
 preparation_gates_passed = _gates_passed("preparation")
 start_steps_done = _steps_done("start")
 abort_steps_done = _steps_done("abort")
+implementation_steps_done = _steps_done("implementation")
 
 
 # Which rule-set role performs each kind of action.

@@ -306,7 +306,7 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         field=state,
         source=[*RUNNING_STATES],
         target=S.ABORT_PROPOSED,
-        conditions=[c.uses_abort],
+        conditions=[c.uses_abort, c.abort_is_proposed],
         permission=c.may("abort_proposal"),
     )
     def propose_abort(self, by=None):
@@ -314,9 +314,9 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
 
     @transition(
         field=state,
-        source=S.ABORT_PROPOSED,
+        source=[*RUNNING_STATES, S.ABORT_PROPOSED],
         target=S.ABORTED,
-        conditions=[c.uses_abort, c.abort_steps_done],
+        conditions=[c.uses_abort, c.abort_proposed_first, c.abort_steps_done],
         permission=c.may("abort_decision"),
     )
     def abort(self, by=None):
@@ -341,7 +341,13 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         pass
 
     # ---- Implementation -----------------------------------------------------------------------
-    @transition(field=state, source=S.EVALUATED, target=S.IMPLEMENTED, permission=c.may("implementation"))
+    @transition(
+        field=state,
+        source=S.EVALUATED,
+        target=S.IMPLEMENTED,
+        conditions=[c.implementation_steps_done],
+        permission=c.may("implementation"),
+    )
     def implement(self, by=None):
         pass
 
@@ -349,13 +355,19 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         field=state,
         source=S.EVALUATED,
         target=S.PARTLY_IMPLEMENTED,
-        conditions=[c.partial_implementation_allowed],
+        conditions=[c.partial_implementation_allowed, c.implementation_steps_done],
         permission=c.may("implementation"),
     )
     def implement_partly(self, by=None):
         pass
 
-    @transition(field=state, source=S.EVALUATED, target=S.NOT_IMPLEMENTED, permission=c.may("implementation"))
+    @transition(
+        field=state,
+        source=S.EVALUATED,
+        target=S.NOT_IMPLEMENTED,
+        conditions=[c.implementation_steps_done],
+        permission=c.may("implementation"),
+    )
     def decline_implementation(self, by=None):
         pass
 

@@ -34,7 +34,8 @@ class RuleBook:
         return self.document["stages"]
 
     def uses_stage(self, stage):
-        return self.stages[stage].get("enabled", True)
+        # A stage added to the schema later (design_change) is unused in versions written before it.
+        return stage in self.stages and self.stages[stage].get("enabled", True)
 
     @property
     def uses_idea_stage(self):
@@ -85,8 +86,8 @@ class RuleBook:
 
     @property
     def abort_proposer_role(self):
-        abort = self.stages["abort"]
-        return abort.get("proposed_by") or abort.get("decided_by")
+        """Who proposes an abort, where the rule set has a proposal before the decision."""
+        return self.stages["abort"].get("proposed_by")
 
     @property
     def abort_decision_role(self):
@@ -97,8 +98,18 @@ class RuleBook:
         return self.stages["extension"].get("decided_by")
 
     @property
+    def design_change_role(self):
+        return self.stages.get("design_change", {}).get("decided_by")
+
+    @property
     def implementation_role(self):
         return self.stages["implementation"]["actor_role"]
+
+    @property
+    def implementation_proposer_role(self):
+        """Who proposes the implementation to the deciding body, where the two differ (Sundsvall:
+        ledningsgruppen proposes, kommunfullmäktige decides); None where one body does both."""
+        return self.stages["implementation"].get("proposed_by")
 
     @property
     def partial_implementation_allowed(self):
@@ -128,6 +139,8 @@ class RuleBook:
             return self._start_steps()
         if stage == "abort":
             return self._abort_steps()
+        if stage == "implementation":
+            return self._implementation_steps()
         return []
 
     def _start_steps(self):
@@ -206,6 +219,25 @@ class RuleBook:
                 False,
                 False,
                 abort.get("cite", ""),
+            )
+        ]
+
+    def _implementation_steps(self):
+        implementation = self.stages["implementation"]
+        proposer = implementation.get("proposed_by")
+        if not proposer:
+            return []
+        return [
+            StepSpec(
+                "implementation",
+                "implementation_proposal",
+                implementation.get("proposal_name") or "Förslag om implementering",
+                proposer,
+                "propose",
+                False,
+                False,
+                False,
+                implementation.get("cite", ""),
             )
         ]
 

@@ -43,6 +43,9 @@ class TransitionInfo:
     stage: str  # the rule-set stage it belongs to; unused stages hide it
     style: str = "primary"
     needs_reason: bool = False
+    # Taken only by recording the deciding body's decision (decisions.services.record_decision),
+    # which holds the meeting, the § and the reason: the case page offers the decision form instead.
+    by_decision: bool = False
 
 
 TRANSITIONS = [
@@ -69,27 +72,41 @@ TRANSITIONS = [
     TransitionInfo("reject", gettext_lazy("Avslå"), "decision", "decision", "danger", True),
     TransitionInfo("begin_start", gettext_lazy("Påbörja projektstart"), "applicant", "start"),
     TransitionInfo("start_project", gettext_lazy("Starta projektet"), "applicant", "start"),
-    TransitionInfo("extend", gettext_lazy("Förläng projektet"), "extension", "extension", "secondary", True),
+    TransitionInfo("extend", gettext_lazy("Förläng projektet"), "extension", "extension", "secondary", True, True),
     TransitionInfo("propose_abort", gettext_lazy("Föreslå avbrott"), "abort_proposal", "abort", "danger", True),
-    TransitionInfo("abort", gettext_lazy("Avbryt projektet"), "abort_decision", "abort", "danger", True),
+    TransitionInfo("abort", gettext_lazy("Avbryt projektet"), "abort_decision", "abort", "danger", True, True),
     TransitionInfo(
-        "continue_project", gettext_lazy("Fortsätt projektet"), "abort_decision", "abort", "secondary", True
+        "continue_project", gettext_lazy("Fortsätt projektet"), "abort_decision", "abort", "secondary", True, True
     ),
     TransitionInfo("submit_final_report", gettext_lazy("Lämna slutrapport"), "applicant", "follow_up"),
     TransitionInfo("evaluate", gettext_lazy("Utvärdering klar"), "preparation", "follow_up"),
-    TransitionInfo("implement", gettext_lazy("Implementera"), "implementation", "implementation", "primary", True),
     TransitionInfo(
-        "implement_partly", gettext_lazy("Implementera delvis"), "implementation", "implementation", "secondary", True
+        "implement", gettext_lazy("Implementera"), "implementation", "implementation", "primary", True, True
     ),
     TransitionInfo(
-        "decline_implementation", gettext_lazy("Implementera inte"), "implementation", "implementation", "danger", True
+        "implement_partly",
+        gettext_lazy("Implementera delvis"),
+        "implementation",
+        "implementation",
+        "secondary",
+        True,
+        True,
+    ),
+    TransitionInfo(
+        "decline_implementation",
+        gettext_lazy("Implementera inte"),
+        "implementation",
+        "implementation",
+        "danger",
+        True,
+        True,
     ),
     TransitionInfo("withdraw", gettext_lazy("Återta ärendet"), "applicant", "application", "danger", True),
 ]
 TRANSITION_BY_NAME = {info.name: info for info in TRANSITIONS}
 # Transitions that only a recorded decision may run: run_transition refuses them unless given the
 # decision (``decision=``), which only the decision service passes.
-DECISION_TRANSITIONS = frozenset({"grant", "reject"})
+DECISION_TRANSITIONS = frozenset({"grant", "reject"} | {info.name for info in TRANSITIONS if info.by_decision})
 
 # Entering these states begins a stage whose steps come from the rule set.
 STAGE_BEGUN_BY_STATE = {
@@ -97,6 +114,7 @@ STAGE_BEGUN_BY_STATE = {
     S.IN_PREPARATION: "preparation",
     S.STARTING: "start",
     S.ABORT_PROPOSED: "abort",
+    S.EVALUATED: "implementation",
 }
 # Steps of a stage can be completed only while the case is in that stage's working state.
 STATE_OF_STEP_STAGE = {stage: state for state, stage in STAGE_BEGUN_BY_STATE.items()}
@@ -170,8 +188,13 @@ def run_transition(case, name, user, *, reason="", expected_state=None, new_end=
         raise TransitionRefusedError(_("Okänd åtgärd."))
     info = TRANSITION_BY_NAME[name]
     if name in DECISION_TRANSITIONS and decision is None:
+        if not info.by_decision:  # granting and rejecting
+            raise TransitionRefusedError(
+                _("Ärendet beviljas eller avslås bara genom beslutsorganets protokollförda beslut.")
+            )
         raise TransitionRefusedError(
-            _("Ärendet beviljas eller avslås bara genom beslutsorganets protokollförda beslut.")
+            _("”%(action)s” sker genom ett protokollfört beslut med sammanträdesdag, paragraf och motivering.")
+            % {"action": info.label}
         )
     case = _lock(case)
     if expected_state and case.state != expected_state:
@@ -366,6 +389,8 @@ def complete_step(case, step_id, user, *, outcome, comment=""):
     step.case = case
     if outcome not in StepOutcome.values:
         raise TransitionRefusedError(_("Välj ett utfall."))
+    if step.action == "propose" and not comment.strip():
+        raise TransitionRefusedError(_("Skriv förslaget i kommentaren."))
     allowed, reason = may_complete_step(step, user)
     if not allowed:
         raise TransitionRefusedError(reason)
@@ -424,7 +449,6 @@ def waiting_for(case):
         S.READY_FOR_DECISION: (rules.decision_role, _("Ansökan väntar på beslut.")),
         S.GRANTED: (applicant, _("Beviljad: projektstarten kan påbörjas.")),
         S.FINAL_REPORT: (rules.preparation_role, _("Slutrapport att utvärdera.")),
-        S.EVALUATED: (rules.implementation_role, _("Beslut om implementering saknas.")),
     }
     if state in simple:
         role, reason = simple[state]
@@ -446,6 +470,7 @@ def waiting_for(case):
         "preparation": (rules.preparation_role, _("Beredningens steg är klara: markera klar för beslut.")),
         "start": (applicant, _("Startkraven är uppfyllda: projektet kan startas.")),
         "abort": (rules.abort_decision_role, _("Förslag om avbrott väntar på beslut.")),
+        "implementation": (rules.implementation_role, _("Beslut om implementering saknas.")),
     }
     role, reason = owners[stage]
     return [Waiting(role, reason)]

@@ -2,7 +2,8 @@
 
 Used to build the demo cases and by tests that walk every municipality's lifecycle. Every move
 goes through the same services as the pages, so it obeys the same rules and leaves the same history:
-a grant or a rejection is the decision body's recorded decision (meeting, §, amounts, commitment).
+a grant or a rejection is the decision body's recorded decision (meeting, §, amounts, commitment),
+and so are an abort, an extension and the decision on implementation (decisions.walking).
 This module stands on the roof with the demo: it uses the decision service above the case app.
 """
 
@@ -14,14 +15,24 @@ from django.utils import timezone
 from accounts.models import User
 from decisions.models import Decision, DecisionKind
 from decisions.services import asked_total, record_decision
+from decisions.walking import decide as decide_on_project
 
 from .deadlines import add_months
 from .enums import CaseState
 from .models import DecisionRound
-from .services import DECISION_TRANSITIONS, STAGE_BEGUN_BY_STATE, complete_step, run_transition, save_case, sign
+from .services import (
+    DECISION_TRANSITIONS,
+    STAGE_BEGUN_BY_STATE,
+    TRANSITION_BY_NAME,
+    complete_step,
+    run_transition,
+    save_case,
+    sign,
+)
 from .signatures import missing_signatures
 
 S = CaseState
+
 
 # The main road from idea to implementation: the transition that leaves each state forwards.
 FORWARD = {
@@ -162,6 +173,8 @@ def step_forward(case, users, name=None):
     if name in DECISION_TRANSITIONS and case.state == S.READY_FOR_DECISION:
         decide(case, users[role], grant=name == "grant", reason=reason)
         return type(case).objects.get(pk=case.pk)
+    if name in DECISION_TRANSITIONS:  # abort, extension, implementation: the body's decision
+        return decide_on_project(case, name, users[role], reason=reason, **kwargs)
     return run_transition(case, name, users[role], reason=reason, **kwargs)
 
 
@@ -204,7 +217,6 @@ _NEEDS_REASON = {
 
 def _role_for(case, name):
     from .conditions import acting_role
-    from .services import TRANSITION_BY_NAME
 
     return acting_role(case, TRANSITION_BY_NAME[name].action)
 
@@ -214,6 +226,8 @@ def walk_to(case, target, users, *, visited=None):
     case; ``visited`` collects each state passed."""
     visited = visited if visited is not None else [case.state]
     branch = BRANCHES.get(target)
+    if target == S.ABORTED and not case.rules.abort_proposer_role:
+        branch = (S.RUNNING, "abort")  # the body decides an abort without a proposal first
     road_end = branch[0] if branch else target
     if road_end in BRANCHES:  # a side road off a side road (aborted: after the proposal)
         case = walk_to(case, road_end, users, visited=visited)

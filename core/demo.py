@@ -44,6 +44,7 @@ ROLE_LOGINS = {
     Role.BOARD: "namnd",
     Role.DECISION_BODY: "beslut",
     Role.CONTROLLER: "controller",
+    Role.COUNCIL: "fullmaktige",
     Role.MUNICIPAL_ADMIN: "admin",
 }
 ROLE_PERSON_NAMES = {
@@ -53,6 +54,7 @@ ROLE_PERSON_NAMES = {
     Role.BOARD: "Nils Nämnd",
     Role.DECISION_BODY: "Britt Beslut",
     Role.CONTROLLER: "Conny Controller",
+    Role.COUNCIL: "Folke Fullmäktige",
     Role.MUNICIPAL_ADMIN: "Anna Admin",
 }
 
@@ -220,6 +222,8 @@ def demo_targets(rules):
         for state in wanted
         if rules.uses_stage(STAGE_OF_STATE[state])
         and (state != CaseState.PARTLY_IMPLEMENTED or rules.partial_implementation_allowed)
+        # Where the body decides an abort without a proposal (Sundsvall), no case waits on one.
+        and (state != CaseState.ABORT_PROPOSED or rules.abort_proposer_role)
     ]
 
 

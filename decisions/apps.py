@@ -12,6 +12,7 @@ class DecisionsConfig(AppConfig):
         register_actions(
             {
                 "decision.recorded": _("Beslut protokollfört"),
+                "case.design_changed": _("Upplägget ändrat genom beslut"),
                 "document.issued": _("Handling upprättad"),
             }
         )

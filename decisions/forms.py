@@ -1,6 +1,8 @@
 """The decision form: one case on the case page, or (where the rule set allows it) several cases
-decided as one whole at the meeting. Each problem is shown next to its field, in Swedish; a refusal
-from the decision service is put on the field it names, and what was typed is kept."""
+decided as one whole at the meeting; and the form for a decision on a granted project: abort or
+continue, extend, change its design, implement (wholly, partly) or not. Each problem is shown
+next to its field, in Swedish; a refusal from the decision service is put on the field it names,
+and what was typed is kept."""
 
 from django import forms
 from django.utils import timezone
@@ -138,4 +140,56 @@ class DecisionForm(forms.Form):
         case = next((c for c in self.case_list if field == f"year_{c.pk}"), None)
         if case is not None and project_years(case):
             field = year_field(case, project_years(case)[0])
+        self.add_error(field if field in self.fields else None, str(refusal))
+
+
+class LifecycleDecisionForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Beslut"), widget=forms.RadioSelect)
+    meeting_date = forms.DateField(
+        label=_("Sammanträdesdag"),
+        widget=DateInput(),
+        error_messages={"required": _("Ange sammanträdesdagen."), "invalid": _("Ange sammanträdesdagen (ÅÅÅÅ-MM-DD).")},
+    )
+    paragraph = forms.CharField(
+        label=_("Paragraf (§)"),
+        max_length=20,
+        help_text=_("Ett nummer, till exempel 212."),
+        error_messages={"required": _("Ange paragrafnummer (§).")},
+    )
+    new_end = forms.DateField(
+        label=_("Nytt slutdatum"), required=False, widget=DateInput(), help_text=_("Vid förlängning.")
+    )
+    change = forms.CharField(
+        label=_("Vad i upplägget ändras"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Vid ändrat upplägg."),
+    )
+    reason = forms.CharField(
+        label=_("Motivering"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Skriv beslutets motivering.")},
+    )
+
+    def __init__(self, *args, kinds, **kwargs):
+        kwargs.setdefault("prefix", "lifecycle")
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(kind, str(label).capitalize()) for kind, label in kinds]
+        values = {kind for kind, _label in kinds}
+        if DecisionKind.EXTEND not in values:
+            del self.fields["new_end"]
+        if DecisionKind.DESIGN_CHANGE not in values:
+            del self.fields["change"]
+        if len(kinds) == 1:
+            self.fields["kind"].initial = kinds[0][0]
+
+    def clean_paragraph(self):
+        try:
+            return parse_paragraph(self.cleaned_data["paragraph"])
+        except DecisionRefusedError as refusal:
+            raise forms.ValidationError(str(refusal)) from refusal
+
+    def add_refusal(self, refusal):
+        """Show a refused decision's reason beside the field it concerns."""
+        field = getattr(refusal, "field", None)
         self.add_error(field if field in self.fields else None, str(refusal))

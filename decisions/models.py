@@ -15,10 +15,25 @@ class DecisionKind(models.TextChoices):
     GRANT_LOWER = "grant_lower", pgettext_lazy("decision", "bevilja med lägre belopp")
     REJECT = "reject", pgettext_lazy("decision", "avslå")
     ABORT = "abort", pgettext_lazy("decision", "avbryta")
+    CONTINUE = "continue", pgettext_lazy("decision", "inte avbryta, projektet fortsätter")
     EXTEND = "extend", pgettext_lazy("decision", "förlänga")
+    DESIGN_CHANGE = "design_change", pgettext_lazy("decision", "ändra upplägget")
+    IMPLEMENT = "implement", pgettext_lazy("decision", "implementera")
+    IMPLEMENT_PARTLY = "implement_partly", pgettext_lazy("decision", "implementera delvis")
+    NOT_IMPLEMENT = "not_implement", pgettext_lazy("decision", "inte implementera")
 
 
 GRANTING_KINDS = [DecisionKind.GRANT, DecisionKind.GRANT_LOWER]
+# Decisions on a granted project while it runs and at its end.
+LIFECYCLE_KINDS = [
+    DecisionKind.ABORT,
+    DecisionKind.CONTINUE,
+    DecisionKind.EXTEND,
+    DecisionKind.DESIGN_CHANGE,
+    DecisionKind.IMPLEMENT,
+    DecisionKind.IMPLEMENT_PARTLY,
+    DecisionKind.NOT_IMPLEMENT,
+]
 
 
 def paragraph_label(number):
@@ -37,6 +52,8 @@ class Decision(models.Model):
     conditions = models.TextField(_("villkor"), blank=True)
     reason = models.TextField(_("motivering"))
     referral = models.TextField(_("hänvisning till annan finansiering"), blank=True)
+    new_end = models.DateField(_("nytt slutdatum"), null=True, blank=True)
+    change = models.TextField(_("ändring av upplägget"), blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
 

@@ -2,6 +2,7 @@
 transitions in the same transaction: a decision that cannot be applied to every case it names
 changes nothing."""
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
@@ -10,17 +11,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from applications.enums import CaseState
+from applications.enums import RUNNING_STATES, CaseState
 from applications.models import Case
 from applications.services import TransitionRefusedError, run_transition
 from audit.services import record
 from core.formatting import format_kronor
+from funds.enums import EntryKind
 from funds.models import Fund
-from funds.services import FundRefusedError, commit_grant, fund_balances
+from funds.services import FundRefusedError, commit_grant, fund_balances, release_unpaid
 
 from .documents import issue
 from .models import (
     GRANTING_KINDS,
+    LIFECYCLE_KINDS,
     Decision,
     DecisionKind,
     DecisionLine,
@@ -30,13 +33,61 @@ from .models import (
     paragraph_label,
 )
 
-TRANSITION_OF_KIND = {
-    DecisionKind.GRANT: "grant",
-    DecisionKind.GRANT_LOWER: "grant",
-    DecisionKind.REJECT: "reject",
-    DecisionKind.ABORT: "abort",
-    DecisionKind.EXTEND: "extend",
+
+@dataclass(frozen=True)
+class KindRule:
+    """What a kind of decision does: the case transition it takes (None: the case stays where it
+    is), the rule-set stage that must allow it, the role whose body decides, and whether it ends
+    the project so that the part of the grant not paid out goes back to the fund."""
+
+    transition: str | None
+    stage: str
+    role: object  # RuleBook -> role
+    not_allowed: str
+    releases_unpaid: bool = False
+
+
+KIND_RULES = {
+    DecisionKind.GRANT: KindRule("grant", "decision", lambda r: r.decision_role, ""),
+    DecisionKind.GRANT_LOWER: KindRule("grant", "decision", lambda r: r.decision_role, ""),
+    DecisionKind.REJECT: KindRule("reject", "decision", lambda r: r.decision_role, ""),
+    DecisionKind.ABORT: KindRule(
+        "abort",
+        "abort",
+        lambda r: r.abort_decision_role,
+        _lazy("Regelverket har inget beslut om avbrott."),
+        releases_unpaid=True,
+    ),
+    DecisionKind.CONTINUE: KindRule(
+        "continue_project",
+        "abort",
+        lambda r: r.abort_decision_role,
+        _lazy("Regelverket har inget beslut om avbrott."),
+    ),
+    DecisionKind.EXTEND: KindRule(
+        "extend", "extension", lambda r: r.extension_role, _lazy("Regelverket medger inte förlängning.")
+    ),
+    DecisionKind.DESIGN_CHANGE: KindRule(
+        None,
+        "design_change",
+        lambda r: r.design_change_role,
+        _lazy("Regelverket har inget beslut om att ändra ett projekts upplägg."),
+    ),
+    DecisionKind.IMPLEMENT: KindRule(
+        "implement", "implementation", lambda r: r.implementation_role, "", releases_unpaid=True
+    ),
+    DecisionKind.IMPLEMENT_PARTLY: KindRule(
+        "implement_partly",
+        "implementation",
+        lambda r: r.implementation_role,
+        _lazy("Regelverket medger inte delvis implementering."),
+        releases_unpaid=True,
+    ),
+    DecisionKind.NOT_IMPLEMENT: KindRule(
+        "decline_implementation", "implementation", lambda r: r.implementation_role, "", releases_unpaid=True
+    ),
 }
+TRANSITION_OF_KIND = {kind: rule.transition for kind, rule in KIND_RULES.items() if rule.transition}
 
 
 class DecisionRefusedError(TransitionRefusedError):
@@ -88,6 +139,62 @@ def check_meeting_date(meeting_date, cases):
                 },
                 "meeting_date",
             )
+
+
+def deciding_role(rules, kind):
+    """The role whose body takes decisions of ``kind`` under ``rules``; None where the rule set
+    has no such decision."""
+    rule = KIND_RULES[kind]
+    if not rules.uses_stage(rule.stage):
+        return None
+    if kind == DecisionKind.IMPLEMENT_PARTLY and not rules.partial_implementation_allowed:
+        return None
+    return rule.role(rules)
+
+
+def lifecycle_kinds_for(case, user):
+    """The lifecycle decisions ``user`` may record on ``case`` now, as (kind, label): those its
+    rule set allows, for the user's body, whose transition can be taken from the case's state
+    (what is still missing, such as a proposal, the case page tells as what it waits for)."""
+    rules = case.rules
+    available = {
+        t.name
+        for t in case.get_all_state_transitions()
+        if t.source == case.state and all(condition(case) for condition in t.conditions)
+    }
+    kinds = []
+    for kind in LIFECYCLE_KINDS:
+        role = deciding_role(rules, kind)
+        if not role or not user.has_role(role) or user.municipality_id != case.municipality_id:
+            continue
+        transition = KIND_RULES[kind].transition
+        if transition is None and case.state not in RUNNING_STATES:
+            continue
+        if transition is not None and transition not in available:
+            continue
+        kinds.append((kind, DecisionKind(kind).label))
+    return kinds
+
+
+def _check_lifecycle(case, kind, *, new_end, change):
+    """What a lifecycle decision must state: an extension its new end, a changed design what
+    changes (and only while the project runs)."""
+    if kind == DecisionKind.EXTEND:
+        if new_end is None:
+            raise DecisionRefusedError(_("Ange det nya slutdatumet."), "new_end")
+        if case.end_date and new_end <= case.end_date:
+            raise DecisionRefusedError(
+                _("Det nya slutdatumet måste vara efter %(end)s.") % {"end": case.end_date.isoformat()}, "new_end"
+            )
+    if kind == DecisionKind.DESIGN_CHANGE:
+        if case.state not in RUNNING_STATES:
+            raise DecisionRefusedError(
+                _("Upplägget kan ändras medan projektet pågår; ärendet är %(state)s.")
+                % {"state": case.get_state_display()},
+                "kind",
+            )
+        if not change.strip():
+            raise DecisionRefusedError(_("Beskriv vad i upplägget som ändras."), "change")
 
 
 def asked_total(case):
@@ -154,6 +261,7 @@ def record_decision(
     amounts=None,
     referral="",
     new_end=None,
+    change="",
     **transition_kwargs,
 ):
     """Record one decision covering ``cases`` and move each case accordingly: the only way a case
@@ -165,9 +273,14 @@ def record_decision(
     the user is not the decision body; the cases belong to different municipalities; several
     cases are decided together where the rule set does not allow it; the meeting is after today
     or before a case was submitted; an amount or split is wrong; the paragraph is not a positive
-    number or is taken at that meeting; a case is not ready. Side effects: the decision with a
-    line and the split per year for each case, the fund commitment per year, each case's
-    transition and history entries.
+    number or is taken at that meeting; a case is not in a state the decision applies to.
+    A decision on a granted project (abort, continue, extend, design change, implementation) is
+    taken by the body its rule set names for it (Sundsvall's scale-up: kommunfullmäktige); an
+    extension states ``new_end``, a design change the ``change``. Side effects: the decision
+    with a line and the split per year for each case, the fund commitment per year, each case's
+    transition (a design change: its record) and history entries; an abort or the decision at
+    the project's end releases what was not paid out, one ledger entry per year naming the
+    decision.
     """
     if not cases:
         raise DecisionRefusedError(_("Välj minst ett ärende."), "cases")
@@ -183,28 +296,32 @@ def record_decision(
     rules = cases[0].rules
     if len(cases) > 1 and not rules.may_decide_group:
         raise DecisionRefusedError(str(GROUP_REFUSAL), "cases")
-    if not user.has_role(rules.decision_role) or user.municipality_id not in municipality_ids:
-        raise DecisionRefusedError(
-            _("Bara %(body)s kan fatta beslutet.") % {"body": rules.body_name(rules.decision_role)}
-        )
+    role = deciding_role(rules, kind)
+    if role is None:
+        raise DecisionRefusedError(str(KIND_RULES[kind].not_allowed), "kind")
+    if not user.has_role(role) or user.municipality_id not in municipality_ids:
+        raise DecisionRefusedError(_("Bara %(body)s kan fatta beslutet.") % {"body": rules.body_name(role)})
     check_meeting_date(meeting_date, cases)
     amounts = amounts or {}
     for case in cases:
         total, years = amounts.get(case.pk, (None, {}))
         _check_amounts(case, kind, total, years)
+        _check_lifecycle(case, kind, new_end=new_end, change=change)
     if kind == DecisionKind.REJECT and not referral:
         referral = rules.stages["decision"].get("on_rejection", "")
     try:
         with transaction.atomic():
             decision = Decision.objects.create(
                 municipality_id=cases[0].municipality_id,
-                body=rules.body_name(rules.decision_role),
+                body=rules.body_name(role),
                 meeting_date=meeting_date,
                 paragraph=paragraph,
                 kind=kind,
                 conditions=conditions,
                 reason=reason,
                 referral=referral,
+                new_end=new_end if kind == DecisionKind.EXTEND else None,
+                change=change.strip() if kind == DecisionKind.DESIGN_CHANGE else "",
                 recorded_by=user,
             )
     except IntegrityError as error:
@@ -221,22 +338,49 @@ def record_decision(
         DecisionYear.objects.bulk_create([DecisionYear(line=line, year=y, amount=a) for y, a in sorted(years.items())])
         if kind in GRANTING_KINDS:
             _commit_to_fund(case, decision, total, years, user)
-        run_transition(
-            case,
-            TRANSITION_OF_KIND[kind],
-            user,
-            reason=_("%(decision)s: %(reason)s") % {"decision": decision, "reason": reason},
-            new_end=new_end,
-            decision=decision,
-            **transition_kwargs,
-        )
+        _apply_to_case(case, decision, user, **transition_kwargs)
         record(
             case,
             "decision.recorded",
             actor=user,
+            reason=reason,
             data={"decision": str(decision), "kind": kind, "total": str(total or "")},
         )
     return decision
+
+
+def _apply_to_case(case, decision, user, **transition_kwargs):
+    """Take the decision's transition (or, for a design change, record the change), then give
+    back what a project's end leaves unpaid."""
+    rule = KIND_RULES[decision.kind]
+    if rule.transition is None:
+        record(
+            case,
+            "case.design_changed",
+            actor=user,
+            reason=_("%(decision)s: %(change)s") % {"decision": decision, "change": decision.change},
+            data={"decision": str(decision), "change": decision.change},
+        )
+    else:
+        try:
+            run_transition(
+                case,
+                rule.transition,
+                user,
+                reason=_("%(decision)s: %(reason)s") % {"decision": decision, "reason": decision.reason},
+                new_end=decision.new_end,
+                decision=decision,
+                **transition_kwargs,
+            )
+        except DecisionRefusedError:
+            raise
+        except TransitionRefusedError as refusal:  # not from this state, or a step still missing
+            raise DecisionRefusedError(str(refusal), "kind") from refusal
+    if rule.releases_unpaid:
+        try:
+            release_unpaid(case, decision, user)
+        except FundRefusedError as refusal:  # pragma: no cover - a release only lowers commitments
+            raise DecisionRefusedError(str(refusal)) from refusal
 
 
 def _commit_to_fund(case, decision, total, years, user):
@@ -266,7 +410,14 @@ def decision_text(decision):
         DecisionKind.GRANT_LOWER: _("%(body)s beviljar ansökan med ett lägre belopp än det sökta."),
         DecisionKind.REJECT: _("%(body)s avslår ansökan."),
         DecisionKind.ABORT: _("%(body)s beslutar att avbryta insatsen."),
+        DecisionKind.CONTINUE: _("%(body)s beslutar att inte avbryta insatsen; den fortsätter enligt plan."),
         DecisionKind.EXTEND: _("%(body)s beslutar att förlänga insatsen."),
+        DecisionKind.DESIGN_CHANGE: _("%(body)s beslutar att ändra insatsens upplägg."),
+        DecisionKind.IMPLEMENT: _("%(body)s beslutar att insatsen ska implementeras i ordinarie verksamhet."),
+        DecisionKind.IMPLEMENT_PARTLY: _(
+            "%(body)s beslutar att de lyckade delarna av insatsen ska implementeras i ordinarie verksamhet."
+        ),
+        DecisionKind.NOT_IMPLEMENT: _("%(body)s beslutar att insatsen inte ska implementeras."),
     }
     return texts[decision.kind] % {"body": decision.body}
 
@@ -279,10 +430,31 @@ def next_steps(case):
     return steps or [_("Projektet kan starta enligt planen i ansökan.")]
 
 
+def _proposal_step(case):
+    """The proposal a decision on implementation rests on, where another body proposed it
+    (Sundsvall: ledningsgruppen's proposal to kommunfullmäktige)."""
+    return next((step for step in case.current_steps("implementation") if step.done_by_id), None)
+
+
+def _lifecycle_extract(decision, case):
+    """What a decision on a granted project's extract states beyond the decision: the money it
+    released to the fund and the proposal it rests on (the new end and the changed design are
+    the decision's own fields)."""
+    extract = {
+        "released": list(decision.ledger_entries.filter(case=case, kind=EntryKind.RELEASE).order_by("year")),
+    }
+    if decision.kind in (DecisionKind.IMPLEMENT, DecisionKind.IMPLEMENT_PARTLY, DecisionKind.NOT_IMPLEMENT):
+        extract["proposal"] = _proposal_step(case)
+    return extract
+
+
 def issue_decision_documents(decision, user):
     """One minutes extract (protokollsutdrag) of the decision's paragraph, listing every case it
-    covers, and a letter to the applicants of each case. The extract of a decision on several
-    cases belongs to the decision, not to one case; each case's history names it."""
+    covers, and for a decision on an application a letter to the applicants of each case. The
+    extract of a decision on several cases belongs to the decision, not to one case; each case's
+    history names it. A decision on a granted project (abort, extension, design change,
+    implementation) has its extract only, stating what changes."""
+    on_application = decision.kind in [*GRANTING_KINDS, DecisionKind.REJECT]
     documents = []
     lines = list(
         decision.lines.select_related("case__applicant_unit", "case__ruleset_version").prefetch_related("years")
@@ -299,7 +471,12 @@ def issue_decision_documents(decision, user):
         DocumentKind.DECISION,
         user=user,
         title=_("Protokollsutdrag %(decision)s, %(case)s") % {"decision": decision, "case": numbers},
-        context={**common, "line": lines[0], "document_label": _("Protokollsutdrag")},
+        context={
+            **common,
+            "line": lines[0],
+            "document_label": _("Protokollsutdrag"),
+            **({} if on_application else _lifecycle_extract(decision, first)),
+        },
         municipality=decision.municipality,
         case=first if len(lines) == 1 else None,
         decision=decision,
@@ -313,6 +490,8 @@ def issue_decision_documents(decision, user):
                 actor=user,
                 data={"title": extract.title, "sha256": extract.sha256, "kind": extract.kind},
             )
+    if not on_application:
+        return documents
     for line in lines:
         case = line.case
         documents.append(

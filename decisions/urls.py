@@ -5,6 +5,7 @@ from . import views
 app_name = "decisions"
 urlpatterns = [
     path("<int:pk>/beslut/", views.record_view, name="record"),
+    path("<int:pk>/beslut-om-projektet/", views.lifecycle_view, name="lifecycle"),
     path("<int:pk>/beslutsunderlag/", views.issue_basis_view, name="issue_basis"),
     path("handlingar/<int:document_id>/", views.document_view, name="document"),
     path("sammantrade/", views.meeting_view, name="meeting"),

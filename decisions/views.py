@@ -9,12 +9,13 @@ from django.views.decorators.http import require_POST
 
 from applications.rulebook import RuleBook
 from applications.services import TransitionRefusedError, cases_for_list
+from applications.views import case_detail
 
 from . import services
 from .documents import RenderError
-from .forms import DecisionForm
+from .forms import DecisionForm, LifecycleDecisionForm
 from .meetings import agenda_cases, start_meeting_documents
-from .models import IssuedDocument, MeetingDocumentsJob
+from .models import LIFECYCLE_KINDS, IssuedDocument, MeetingDocumentsJob
 
 
 def _issue_documents(request, decision):
@@ -27,6 +28,11 @@ def _issue_documents(request, decision):
             request,
             _("Beslutet är protokollfört men handlingarna kunde inte skapas: %(error)s. Försök igen.")
             % {"error": error},
+        )
+        return
+    if decision.kind in LIFECYCLE_KINDS:
+        messages.success(
+            request, _("%(decision)s är protokollfört; protokollsutdraget är upprättat.") % {"decision": decision}
         )
     else:
         messages.success(
@@ -97,6 +103,43 @@ def group_view(request):
             return redirect("decisions:meeting")
     status = 400 if form.is_bound else 200
     return render(request, "decisions/group.html", {"form": form, "body": body}, status=status)
+
+
+@login_required
+@require_POST
+def lifecycle_view(request, pk):
+    """Record a decision on a granted project (abort, continue, extend, design change,
+    implementation) and issue its minutes extract. A refused decision shows the case page again
+    with what the user typed and the reason beside its field; nothing is stored."""
+    case = get_object_or_404(cases_for_list(request.user), pk=pk)
+    kinds = services.lifecycle_kinds_for(case, request.user)
+    if not kinds:
+        messages.error(
+            request,
+            _("Du kan inte fatta något beslut om ärendet när det är %(state)s.") % {"state": case.get_state_display()},
+        )
+        return redirect("applications:detail", case.pk)
+    form = LifecycleDecisionForm(request.POST, kinds=kinds)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            decision = services.record_decision(
+                request.user,
+                cases=[case],
+                kind=data["kind"],
+                meeting_date=data["meeting_date"],
+                paragraph=data["paragraph"],
+                reason=data["reason"],
+                new_end=data.get("new_end"),
+                change=data.get("change", ""),
+            )
+        except TransitionRefusedError as refusal:
+            form.add_refusal(refusal)
+        else:
+            _issue_documents(request, decision)
+            return redirect("applications:detail", case.pk)
+    request.lifecycle_decision_form = form
+    return case_detail(request, pk)
 
 
 @login_required

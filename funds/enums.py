@@ -10,6 +10,9 @@ class EntryKind(models.TextChoices):
     # anslag / resultatanslag: the year's budgeted cost room for the fund's efforts.
     APPROPRIATION = "appropriation", _("anslag")
     COMMITMENT = "commitment", _("åtagande (beviljat belopp)")
+    # The part of a commitment that will not be paid, given back to the fund by the decision that
+    # ended the project (an abort, or the decision on implementation at its end).
+    RELEASE = "release", _("frigjort åtagande")
     PAYOUT = "payout", _("utbetalning")
     BUDGET_COMPENSATION = "budget_compensation", _("budgetkompensation")
     CARRY_OVER = "carry_over", _("ombudgetering till nästa år")

@@ -52,6 +52,7 @@ class YearBalance:
     reserved: Decimal = ZERO
     appropriated: Decimal = ZERO
     committed: Decimal = ZERO
+    released: Decimal = ZERO
     carried_in: Decimal = ZERO
     carried_out: Decimal = ZERO
     paid: Decimal = ZERO
@@ -109,6 +110,10 @@ def compute_balances(rows, policy):
         elif kind == K.COMMITMENT:
             balances.committed += amount
             year(y).committed += amount
+        elif kind == K.RELEASE:
+            balances.committed -= amount
+            year(y).committed -= amount
+            year(y).released += amount
         elif kind == K.CARRY_OVER:
             # Unused money of one year committed to the next: the total does not change.
             year(y).committed += amount
@@ -476,6 +481,41 @@ def commit_grant(case, decision, years, user, *, entry_date=None):
         )
         for year, amount in sorted(years.items())
     ]
+
+
+@transaction.atomic
+def release_unpaid(case, decision, user, *, entry_date=None):
+    """Give back to the fund what ``decision`` (an abort, or the decision that ends the project)
+    leaves unpaid: per year, what was committed to the case less what was paid out, as one release
+    entry per year naming the decision. Years whose books are closed keep them. Runs inside the
+    decision's transaction; without a fund nothing is written. Returns the entries."""
+    fund = Fund.objects.filter(municipality_id=case.municipality_id).first()
+    if fund is None:
+        return []
+    fund = _locked(fund)
+    policy = fund_policy(fund)
+    balances = case_balances(fund, case, policy)
+    entries = []
+    for b in balances.year_list:
+        unpaid = b.committed - b.paid
+        if unpaid <= 0 or fund.is_closed(b.year):
+            continue
+        entries.append(
+            _write(
+                fund,
+                user,
+                policy,
+                kind=K.RELEASE,
+                year=b.year,
+                amount=unpaid,
+                entry_date=entry_date or decision.meeting_date,
+                case=case,
+                decision=decision,
+                basis=str(decision),
+                reason=_("Frigjort genom %(decision)s.") % {"decision": decision},
+            )
+        )
+    return entries
 
 
 def commitment_by_year(case):

@@ -16,6 +16,7 @@ STAGE_ORDER = [
     "follow_up",
     "abort",
     "extension",
+    "design_change",
     "implementation",
 ]
 STAGE_NAMES = {
@@ -27,6 +28,7 @@ STAGE_NAMES = {
     "follow_up": _("Uppföljning"),
     "abort": _("Avbrott"),
     "extension": _("Förlängning"),
+    "design_change": _("Ändrat upplägg"),
     "implementation": _("Implementering"),
 }
 STEP_ACTIONS = {
@@ -38,6 +40,7 @@ STEP_ACTIONS = {
     "meeting": _("träffar sökande"),
     "plan": _("planerar"),
     "assess": _("bedömer"),
+    "propose": _("föreslår"),
     "inform": _("informerar"),
 }
 COLLABORATION_REQUIREMENTS = {
@@ -139,4 +142,8 @@ def steps_for_roles(document, roles):
 def stages_in_order(document):
     """The stages the rule set uses, in lifecycle order, as (key, name, config)."""
     stages = document["stages"]
-    return [(key, STAGE_NAMES[key], stages[key]) for key in STAGE_ORDER if stages[key].get("enabled", True)]
+    return [
+        (key, STAGE_NAMES[key], stages[key])
+        for key in STAGE_ORDER
+        if stages.get(key, {"enabled": False}).get("enabled", True)
+    ]

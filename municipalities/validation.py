@@ -149,9 +149,11 @@ def _referenced_roles(document):
         ("abort", "assessed_by"),
         ("abort", "decided_by"),
         ("extension", "decided_by"),
+        ("design_change", "decided_by"),
         ("implementation", "actor_role"),
+        ("implementation", "proposed_by"),
     ):
-        if field in stages[stage_key]:
+        if field in stages.get(stage_key, {}):
             yield f"stages.{stage_key}.{field}", stages[stage_key][field]
     for index, obligation in enumerate(document["reporting"]["obligations"]):
         yield f"reporting.obligations[{index}].receiver_role", obligation["receiver_role"]
@@ -193,11 +195,20 @@ def _check_stages(stages, problems):
     for stage_key in ("idea", "preparation"):
         _unique_keys(stages[stage_key].get("steps", []), f"stages.{stage_key}.steps", problems)
         _check_step_kinds(stages[stage_key].get("steps", []), f"stages.{stage_key}.steps", problems)
-    for stage_key in ("abort", "extension"):
-        if stages[stage_key]["enabled"] and "decided_by" not in stages[stage_key]:
+    for stage_key in ("abort", "extension", "design_change"):
+        stage = stages.get(stage_key, {"enabled": False})
+        if stage["enabled"] and "decided_by" not in stage:
             problems.append(
                 RuleSetProblem(f"stages.{stage_key}.decided_by", _("krävs när steget används (enabled är true)"))
             )
+    implementation = stages["implementation"]
+    if implementation.get("proposed_by") == implementation["actor_role"]:
+        problems.append(
+            RuleSetProblem(
+                "stages.implementation.proposed_by",
+                _("utelämnas när samma roll föreslår och beslutar"),
+            )
+        )
     if stages["start"]["payout_plan_required"] and "payout_plan_approved_by" not in stages["start"]:
         problems.append(
             RuleSetProblem("stages.start.payout_plan_approved_by", _("krävs när en utbetalningsplan krävs"))

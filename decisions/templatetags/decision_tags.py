@@ -2,7 +2,7 @@ from django import template
 
 from applications.enums import CaseState
 from decisions import services
-from decisions.forms import DecisionForm
+from decisions.forms import DecisionForm, LifecycleDecisionForm
 
 register = template.Library()
 
@@ -17,7 +17,12 @@ def case_decisions(context, case):
     is_staff = user.is_staff_member
     documents = list(services.case_documents(case))
     may_decide = services.may_decide(case, user)
+    lifecycle_form = getattr(context["request"], "lifecycle_decision_form", None)
+    if lifecycle_form is None:
+        kinds = services.lifecycle_kinds_for(case, user) if is_staff else []
+        lifecycle_form = LifecycleDecisionForm(kinds=kinds) if kinds else None
     return {
+        "lifecycle_form": lifecycle_form,
         "case": case,
         "documents": documents,
         "is_staff": is_staff,

@@ -23,10 +23,14 @@ from applications.services import (
     sign,
     transition_options,
 )
-from applications.walk import decide, fill_application, sign_for, walk_to
+from applications.walk import complete_open_steps, decide, fill_application, sign_for, walk_to
 from audit.models import AuditEntry
+from decisions.models import DecisionKind as K
+from decisions.services import lifecycle_kinds_for
 from municipalities.models import Municipality, OrganisationalUnit
 from municipalities.services import RuleSetLockedError, activate_version, create_draft, update_draft
+from tests.decisions.helpers import decide as decide_on
+from tests.decisions.helpers import decision_refused as lifecycle_refused
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -72,7 +76,8 @@ def application_transitions(implemented_by):
 MAIN_ROAD = {
     "heby": (APPLICATION_ROAD, application_transitions("decision_body")),
     "ale": (IDEA_ROAD + APPLICATION_ROAD, IDEA_TRANSITIONS + application_transitions("management")),
-    "sundsvall": (IDEA_ROAD + APPLICATION_ROAD, IDEA_TRANSITIONS + application_transitions("decision_body")),
+    # Sundsvall: ledningsgruppen proposes the scale-up, kommunfullmäktige decides it (seed 002, 7).
+    "sundsvall": (IDEA_ROAD + APPLICATION_ROAD, IDEA_TRANSITIONS + application_transitions("council")),
     "ystad": (IDEA_ROAD + APPLICATION_ROAD, IDEA_TRANSITIONS + application_transitions("board")),
     "norrkoping": (APPLICATION_ROAD, application_transitions("board")),
 }
@@ -206,15 +211,24 @@ def test_propose_abort_without_abort_stage_refused(new_case, today, slug):
     assert case.state == S.RUNNING
 
 
-@pytest.mark.parametrize(("slug", "proposer"), [("sundsvall", "decision_body"), ("ystad", "applicant")])
-def test_propose_abort_with_abort_stage_granted(new_case, today, slug, proposer):
-    case, users = new_case(slug)
+def test_propose_abort_by_project_owners_in_ystad_granted(new_case, today):
+    case, users = new_case("ystad")
     case = walk_to(case, S.RUNNING, users)
 
-    case = run_transition(case, "propose_abort", users[proposer], reason="Metoden går inte att genomföra.")
+    case = run_transition(case, "propose_abort", users["applicant"], reason="Metoden går inte att genomföra.")
 
     assert case.state == S.ABORT_PROPOSED
-    assert transitions_in_history(case, users)[-1] == ("propose_abort", S.RUNNING, S.ABORT_PROPOSED, proposer)
+    assert transitions_in_history(case, users)[-1] == ("propose_abort", S.RUNNING, S.ABORT_PROPOSED, "applicant")
+
+
+def test_propose_abort_in_sundsvall_refused_as_ledningsgruppen_decides_directly(new_case, today):
+    case, users = new_case("sundsvall")
+    case = walk_to(case, S.RUNNING, users)
+
+    reasons = {role: refused(case, "propose_abort", user) for role, user in users.items()}
+
+    assert set(reasons.values()) == {"Regelverket använder inte det här steget."}
+    assert case.state == S.RUNNING
 
 
 @pytest.mark.parametrize("slug", ["heby", "ystad", "norrkoping"])
@@ -223,7 +237,7 @@ def test_extend_without_extension_stage_refused(new_case, today, slug):
     case = walk_to(case, S.RUNNING, users)
     new_end = add_months(case.period_end, 6)
 
-    reasons = {role: refused(case, "extend", user, new_end=new_end) for role, user in users.items()}
+    reasons = {role: str(lifecycle_refused(case, K.EXTEND, user, new_end=new_end)) for role, user in users.items()}
 
     assert set(reasons.values()) == {"Regelverket medger inte förlängning."}
     assert (case.state, case.extended_end) == (S.RUNNING, None)
@@ -235,9 +249,20 @@ def test_extend_with_extension_stage_by_decision_body_granted(new_case, today, s
     case = walk_to(case, S.RUNNING, users)
     new_end = add_months(case.period_end, 6)
 
-    case = run_transition(case, "extend", users["decision_body"], reason="Omprövad.", new_end=new_end)
+    case, _decision = decide_on(case, K.EXTEND, users["decision_body"], reason="Omprövad.", new_end=new_end)
 
     assert (case.state, case.extended_end, case.end_date) == (S.EXTENDED, new_end, new_end)
+
+
+def test_extend_by_bare_transition_refused(new_case, today):
+    case, users = new_case("sundsvall")
+    case = walk_to(case, S.RUNNING, users)
+
+    reason = refused(case, "extend", users["decision_body"], new_end=add_months(case.period_end, 6))
+
+    assert reason == (
+        "”Förläng projektet” sker genom ett protokollfört beslut med sammanträdesdag, paragraf och motivering."
+    )
 
 
 @pytest.mark.parametrize(
@@ -247,18 +272,18 @@ def test_implement_partly_not_allowed_refused(new_case, today, slug, implementer
     case, users = new_case(slug)
     case = walk_to(case, S.EVALUATED, users)
 
-    reason = refused(case, "implement_partly", users[implementer])
+    refusal = lifecycle_refused(case, K.IMPLEMENT_PARTLY, users[implementer])
 
-    assert reason == "Regelverket medger inte delvis implementering."
+    assert (str(refusal), refusal.field) == ("Regelverket medger inte delvis implementering.", "kind")
     assert case.state == S.EVALUATED
 
 
-@pytest.mark.parametrize(("slug", "implementer"), [("sundsvall", "decision_body"), ("ystad", "board")])
+@pytest.mark.parametrize(("slug", "implementer"), [("sundsvall", "council"), ("ystad", "board")])
 def test_implement_partly_allowed_granted(new_case, today, slug, implementer):
     case, users = new_case(slug)
-    case = walk_to(case, S.EVALUATED, users)
+    case = complete_open_steps(walk_to(case, S.EVALUATED, users), users)
 
-    case = run_transition(case, "implement_partly", users[implementer], reason="De lyckade delarna permanentas.")
+    case, _decision = decide_on(case, K.IMPLEMENT_PARTLY, users[implementer], reason="De lyckade delarna permanentas.")
 
     assert case.state == S.PARTLY_IMPLEMENTED
     assert transitions_in_history(case, users)[-1] == (
@@ -482,10 +507,11 @@ def test_options_for_decision_body_leave_out_stages_the_rule_set_lacks(new_case,
 
     running = (walk_to(heby_case, S.RUNNING, heby), walk_to(sundsvall_case, S.RUNNING, sundsvall))
 
-    assert (options(running[0], heby["decision_body"]), options(running[1], sundsvall["decision_body"])) == (
-        [],
-        [("extend", True, ""), ("propose_abort", True, "")],
-    )
+    assert (options(running[0], heby["decision_body"]), options(running[1], sundsvall["decision_body"])) == ([], [])
+    assert (
+        lifecycle_kinds_for(running[0], heby["decision_body"]),
+        [kind for kind, _label in lifecycle_kinds_for(running[1], sundsvall["decision_body"])],
+    ) == ([], [K.ABORT, K.EXTEND, K.DESIGN_CHANGE])
 
 
 def test_options_at_ready_for_decision_offer_no_bare_grant_or_reject(new_case):
@@ -607,9 +633,8 @@ def test_extend_moves_end_date_and_records_it(new_case, today):
     planned_end = case.period_end
     new_end = add_months(planned_end, 6)
 
-    case = run_transition(case, "extend", users["decision_body"], reason="Fler deltagare.", new_end=new_end)
+    case, decision = decide_on(case, K.EXTEND, users["decision_body"], reason="Fler deltagare.", new_end=new_end)
 
-    case.refresh_from_db()
     assert (case.state, case.period_end, case.extended_end, case.end_date) == (
         S.EXTENDED,
         planned_end,
@@ -620,18 +645,22 @@ def test_extend_moves_end_date_and_records_it(new_case, today):
     assert (entry.from_state, entry.to_state, entry.data, entry.reason) == (
         S.RUNNING,
         S.EXTENDED,
-        {"new_end": new_end.isoformat()},
-        "Fler deltagare.",
+        {"new_end": new_end.isoformat(), "decision": str(decision)},
+        f"{decision}: Fler deltagare.",
     )
+    assert decision.new_end == new_end
 
 
 def test_extend_to_a_date_not_after_the_end_refused(new_case, today):
     case, users = new_case("sundsvall")
     case = walk_to(case, S.RUNNING, users)
 
-    reason = refused(case, "extend", users["decision_body"], new_end=case.period_end)
+    refusal = lifecycle_refused(case, K.EXTEND, users["decision_body"], new_end=case.period_end)
 
-    assert reason == f"Det nya slutdatumet måste vara efter {case.period_end.isoformat()}."
+    assert (str(refusal), refusal.field) == (
+        f"Det nya slutdatumet måste vara efter {case.period_end.isoformat()}.",
+        "new_end",
+    )
     assert case.extended_end is None
 
 
@@ -639,19 +668,19 @@ def test_extend_without_new_end_refused(new_case, today):
     case, users = new_case("sundsvall")
     case = walk_to(case, S.RUNNING, users)
 
-    reason = refused(case, "extend", users["decision_body"])
+    refusal = lifecycle_refused(case, K.EXTEND, users["decision_body"])
 
-    assert reason == "Ange det nya slutdatumet."
+    assert (str(refusal), refusal.field) == ("Ange det nya slutdatumet.", "new_end")
 
 
 def test_extend_twice_second_must_be_after_first_extension(new_case, today):
     case, users = new_case("sundsvall")
     case = walk_to(case, S.RUNNING, users)
     first = add_months(case.period_end, 6)
-    case = run_transition(case, "extend", users["decision_body"], reason="Första.", new_end=first)
+    case, _first = decide_on(case, K.EXTEND, users["decision_body"], reason="Första.", new_end=first)
 
-    reason = refused(case, "extend", users["decision_body"], new_end=add_months(case.period_end, 3))
-    case = run_transition(case, "extend", users["decision_body"], reason="Andra.", new_end=add_months(first, 6))
+    reason = str(lifecycle_refused(case, K.EXTEND, users["decision_body"], new_end=add_months(case.period_end, 3)))
+    case, _second = decide_on(case, K.EXTEND, users["decision_body"], reason="Andra.", new_end=add_months(first, 6))
 
     assert reason == f"Det nya slutdatumet måste vara efter {first.isoformat()}."
     assert (case.state, case.extended_end) == (S.EXTENDED, add_months(first, 6))
@@ -661,9 +690,9 @@ def test_extend_by_applicant_refused(new_case, today):
     case, users = new_case("sundsvall")
     case = walk_to(case, S.RUNNING, users)
 
-    reason = refused(case, "extend", users["applicant"], new_end=add_months(case.period_end, 6))
+    reason = str(lifecycle_refused(case, K.EXTEND, users["applicant"], new_end=add_months(case.period_end, 6)))
 
-    assert reason == "Bara Ledningsgruppen kan göra detta."
+    assert reason == "Bara Ledningsgruppen kan fatta beslutet."
 
 
 def test_abort_in_ystad_assessed_by_management_then_decided_by_decision_body(new_case, today):
@@ -672,11 +701,14 @@ def test_abort_in_ystad_assessed_by_management_then_decided_by_decision_body(new
     case = run_transition(case, "propose_abort", users["applicant"], reason="Målgruppen har förändrats.")
     assessment = step(case, "abort", "abort_assessment")
 
-    early = refused(case, "abort", users["decision_body"])
+    early = lifecycle_refused(case, K.ABORT, users["decision_body"])
     complete_step(case, assessment.pk, users["management"], outcome="positive", comment="Avbryt.")
-    case = run_transition(case, "abort", users["decision_body"], reason="Enligt bedömningen.")
+    case, _decision = decide_on(case, K.ABORT, users["decision_body"], reason="Enligt bedömningen.")
 
-    assert early == "Steg som återstår: Bedömning av förslaget om avbrott (Kommunledningsgruppen (KLG))."
+    assert (str(early), early.field) == (
+        "Steg som återstår: Bedömning av förslaget om avbrott (Kommunledningsgruppen (KLG)).",
+        "kind",
+    )
     assert case.state == S.ABORTED
     assert steps_of(case, "abort") == [(1, "abort_assessment", "management", None, StepStatus.DONE)]
     assert transitions_in_history(case, users)[-2:] == [
@@ -700,9 +732,9 @@ def test_abort_by_management_refused(new_case, today):
     case = walk_to(case, S.ABORT_PROPOSED, users)
     complete(case, "abort", "abort_assessment", users["management"], "positive")
 
-    reason = refused(case, "abort", users["management"])
+    reason = str(lifecycle_refused(case, K.ABORT, users["management"]))
 
-    assert reason == "Bara Kommunstyrelsen kan göra detta."
+    assert reason == "Bara Kommunstyrelsen kan fatta beslutet."
 
 
 def test_continue_project_after_abort_proposal_returns_to_running(new_case, today):
@@ -710,7 +742,7 @@ def test_continue_project_after_abort_proposal_returns_to_running(new_case, toda
     case = walk_to(case, S.ABORT_PROPOSED, users)
     complete(case, "abort", "abort_assessment", users["management"], "negative")
 
-    case = run_transition(case, "continue_project", users["decision_body"], reason="Satsningen fortsätter.")
+    case, _decision = decide_on(case, K.CONTINUE, users["decision_body"], reason="Satsningen fortsätter.")
 
     assert case.state == S.RUNNING
     assert transitions_in_history(case, users)[-1] == (
@@ -721,14 +753,27 @@ def test_continue_project_after_abort_proposal_returns_to_running(new_case, toda
     )
 
 
-def test_abort_in_sundsvall_decided_without_assessment(new_case, today):
+def test_abort_in_sundsvall_decided_by_ledningsgruppen_while_running(new_case, today):
     case, users = new_case("sundsvall")
-    case = walk_to(case, S.ABORT_PROPOSED, users)
+    case = walk_to(case, S.RUNNING, users)
 
-    case = run_transition(case, "abort", users["decision_body"], reason="Inte enligt plan.")
+    case, _decision = decide_on(case, K.ABORT, users["decision_body"], reason="Inte enligt plan.")
 
     assert case.state == S.ABORTED
     assert steps_of(case, "abort") == []
+    assert transitions_in_history(case, users)[-1] == ("abort", S.RUNNING, S.ABORTED, "decision_body")
+
+
+def test_abort_in_ystad_while_running_without_proposal_refused(new_case, today):
+    case, users = new_case("ystad")
+    case = walk_to(case, S.RUNNING, users)
+
+    refusal = lifecycle_refused(case, K.ABORT, users["decision_body"])
+
+    assert (str(refusal), refusal.field) == (
+        "Först ett förslag om avbrott från Sökande verksamheter och projektägare (berörda förvaltningschefer).",
+        "kind",
+    )
 
 
 # ---- Steps --------------------------------------------------------------------------------------------

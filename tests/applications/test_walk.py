@@ -14,7 +14,8 @@ EVERYONE = {S.RETURNED, S.REJECTED, S.NOT_IMPLEMENTED, S.WITHDRAWN}
 SIDE_ROADS = {
     "heby": EVERYONE,
     "ale": EVERYONE | {S.IDEA_REJECTED, S.EXTENDED},
-    "sundsvall": EVERYONE | {S.IDEA_REJECTED, S.EXTENDED, S.ABORT_PROPOSED, S.ABORTED, S.PARTLY_IMPLEMENTED},
+    # Sundsvall's ledningsgrupp ends a project early by its decision, without a proposal first.
+    "sundsvall": EVERYONE | {S.IDEA_REJECTED, S.EXTENDED, S.ABORTED, S.PARTLY_IMPLEMENTED},
     "ystad": EVERYONE | {S.IDEA_REJECTED, S.ABORT_PROPOSED, S.ABORTED, S.PARTLY_IMPLEMENTED},
     "norrkoping": EVERYONE,
 }

@@ -49,7 +49,14 @@ def test_demo_decides_every_decided_case_through_a_recorded_decision(time_machin
     for case in rejected:
         assert case.decision_lines.get().decision.kind == "reject"
     decisions = Decision.objects.all()
-    assert decisions.count() == granted.count() + rejected.count()
+    on_applications = decisions.filter(kind__in=["grant", "grant_lower", "reject"])
+    assert on_applications.count() == granted.count() + rejected.count()
+    # Extensions and implementations are recorded decisions too, each with its minutes extract.
+    assert set(decisions.exclude(pk__in=on_applications).values_list("kind", flat=True)) == {
+        "extend",
+        "implement",
+        "implement_partly",
+    }
     assert IssuedDocument.objects.filter(kind="decision").count() == decisions.count()
     paragraphs = list(decisions.values_list("municipality", "meeting_date__year", "paragraph"))
     assert len(paragraphs) == len(set(paragraphs))

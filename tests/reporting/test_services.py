@@ -180,10 +180,11 @@ def test_reports_are_planned_when_the_project_starts_and_replanned_on_extension(
     planned = case.reporting_obligations.count()
     last_due = case.reporting_obligations.order_by("-due_date").first().due_date
 
-    from applications.services import run_transition
+    from decisions.models import DecisionKind
+    from tests.decisions.helpers import decide
 
-    case = run_transition(
-        case, "extend", users["decision_body"], reason="Förlängt.", new_end=add_months(case.end_date, 6)
+    case, _decision = decide(
+        case, DecisionKind.EXTEND, users["decision_body"], reason="Förlängt.", new_end=add_months(case.end_date, 6)
     )
 
     assert planned > 0
