@@ -118,6 +118,7 @@ ACTION_ROLES = {
     "applicant": lambda rules: rules.applicant_role,
     "idea_review": lambda rules: rules.idea_review_role,
     "preparation": lambda rules: rules.preparation_role,
+    "decision_basis": lambda rules: rules.decision_basis_role,
     "decision": lambda rules: rules.decision_role,
     "extension": lambda rules: rules.extension_role,
     "abort_proposal": lambda rules: rules.abort_proposer_role,

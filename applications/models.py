@@ -257,7 +257,7 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         source=S.IN_PREPARATION,
         target=S.READY_FOR_DECISION,
         conditions=[c.preparation_steps_done, c.preparation_gates_passed],
-        permission=c.may("preparation"),
+        permission=c.may("decision_basis"),
     )
     def mark_ready_for_decision(self, by=None):
         pass

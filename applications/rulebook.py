@@ -69,6 +69,13 @@ class RuleBook:
         return self.owner_role("preparation")
 
     @property
+    def decision_basis_role(self):
+        """Who draws up and issues the decision basis (tjänsteskrivelse) for the decision body and
+        reports the case ready for decision: Heby's kommunledningsgrupp, after the styrgrupp has
+        passed the case on; elsewhere the preparing group."""
+        return self.stages["preparation"].get("decision_basis_role") or self.preparation_role
+
+    @property
     def abort_proposer_role(self):
         abort = self.stages["abort"]
         return abort.get("proposed_by") or abort.get("decided_by")

@@ -62,7 +62,7 @@ TRANSITIONS = [
         "secondary",
         True,
     ),
-    TransitionInfo("mark_ready_for_decision", gettext_lazy("Klar för beslut"), "preparation", "preparation"),
+    TransitionInfo("mark_ready_for_decision", gettext_lazy("Klar för beslut"), "decision_basis", "preparation"),
     TransitionInfo("grant", gettext_lazy("Bevilja"), "decision", "decision", "primary", True),
     TransitionInfo("reject", gettext_lazy("Avslå"), "decision", "decision", "danger", True),
     TransitionInfo("begin_start", gettext_lazy("Påbörja projektstart"), "applicant", "start"),
@@ -425,7 +425,7 @@ def waiting_for(case):
         ]
     owners = {
         "idea": (rules.idea_review_role, _("Idéprövningens steg är klara: godkänn eller avslå idén.")),
-        "preparation": (rules.preparation_role, _("Beredningens steg är klara: markera klar för beslut.")),
+        "preparation": (rules.decision_basis_role, _("Beredningens steg är klara: markera klar för beslut.")),
         "start": (applicant, _("Startkraven är uppfyllda: projektet kan startas.")),
         "abort": (rules.abort_decision_role, _("Förslag om avbrott väntar på beslut.")),
     }

@@ -150,6 +150,7 @@ def _referenced_roles(document):
         ("abort", "decided_by"),
         ("extension", "decided_by"),
         ("implementation", "actor_role"),
+        ("preparation", "decision_basis_role"),
     ):
         if field in stages[stage_key]:
             yield f"stages.{stage_key}.{field}", stages[stage_key][field]
