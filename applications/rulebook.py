@@ -61,6 +61,12 @@ class RuleBook:
         return "preparer" if "preparer" in roles else self.first_step_role(stage)
 
     @property
+    def idea_carried_into_application(self):
+        """(idea content index, application section key) pairs: what of the approved idea the
+        application starts with."""
+        return [(item["content"], item["section"]) for item in self.stages["idea"].get("carries_into_application", [])]
+
+    @property
     def idea_review_role(self):
         return self.owner_role("idea")
 

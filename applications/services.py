@@ -204,6 +204,8 @@ def _apply_side_effects(case, name, user, *, reason, new_end, missing):
     case.save()
     if name in ("submit", "resubmit"):
         _take_snapshot(case)
+    if name == "start_application":
+        data["prefilled"] = _carry_idea_into_application(case)
     if name == "return_for_completion":
         data["missing"] = list(missing or [])
         _request_completion(case, user, reason, data["missing"])
@@ -211,6 +213,20 @@ def _apply_side_effects(case, name, user, *, reason, new_end, missing):
     if stage:
         _begin_stage(case, stage)
     return data
+
+
+def _carry_idea_into_application(case):
+    """Prefill the application's sections from the approved idea as the rule set maps them, never
+    over anything already written. Returns the keys of the sections prefilled."""
+    carried = {}
+    for index, key in case.rules.idea_carried_into_application:
+        text = str(case.idea.get(str(index), "")).strip()
+        if text and not str(case.sections.get(key, "")).strip():
+            carried[key] = f"{carried[key]}\n\n{text}" if key in carried else text
+    if carried:
+        case.sections = {**case.sections, **carried}
+        case.save(update_fields=["sections"])
+    return sorted(carried)
 
 
 def _take_snapshot(case):

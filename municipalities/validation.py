@@ -184,8 +184,29 @@ def _check_stages(stages, problems):
         )
 
 
+def _check_idea_carried_into_application(document, problems):
+    idea = document["stages"]["idea"]
+    contents = idea.get("contents", [])
+    sections = {section["key"] for section in document["application"]["sections"]}
+    for index, carried in enumerate(idea.get("carries_into_application", [])):
+        path = f"stages.idea.carries_into_application[{index}]"
+        if carried["content"] >= len(contents):
+            problems.append(
+                RuleSetProblem(
+                    f"{path}.content",
+                    _("idén har ingen del %(content)s (contents har %(count)s delar, räknat från 0)")
+                    % {"content": carried["content"], "count": len(contents)},
+                )
+            )
+        if carried["section"] not in sections:
+            problems.append(
+                RuleSetProblem(f"{path}.section", _("ansökan har inget avsnitt %(key)s") % {"key": carried["section"]})
+            )
+
+
 def _check_application(document, problems):
     application = document["application"]
+    _check_idea_carried_into_application(document, problems)
     _unique_keys(application["sections"], "application.sections", problems)
     _unique_keys(application["declarations"], "application.declarations", problems)
     _check_range(application.get("duration_months"), "application.duration_months", "min", "max", problems)

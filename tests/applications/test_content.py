@@ -170,3 +170,106 @@ def test_heby_case_page_snapshot_and_pdfs_show_name_period_and_costs_from_the_fi
     for title in ("Namn på investeringen", "Tidsperiod för investeringen", "Kostnad fördelad per år"):
         assert title not in application
         assert title not in basis
+
+
+# ---- Ale: the plan is made with ledningsgruppen för TSI; the idea's text carries over (seed 001) ----
+
+
+def ale_idea_approved(new_case, title="Läsfrämjande i Nödinge"):
+    case, users = new_case("ale", title=title)
+    return walk_to(case, S.IDEA_APPROVED, users), users
+
+
+def test_ale_plan_for_the_process_is_made_with_ledningsgruppen_for_tsi_not_forvaltningsledningen(new_case, today):
+    case, users = new_case("ale")
+    case = walk_to(case, S.IN_PREPARATION, users)
+    complete_step(
+        case,
+        next(s for s in case.current_steps("preparation") if s.key == "aterkoppling").pk,
+        users["preparer"],
+        outcome="positive",
+    )
+    complete_step(
+        case,
+        next(s for s in case.current_steps("preparation") if s.key == "forsta_mote").pk,
+        users["preparer"],
+        outcome="positive",
+    )
+    plan = next(s for s in case.current_steps("preparation") if s.key == "plan_for_processen")
+
+    with pytest.raises(TransitionRefusedError) as refusal:
+        complete_step(case, plan.pk, users["management"], outcome="positive")
+    done = complete_step(
+        case, plan.pk, users["preparer"], outcome="positive", comment="Plan med ledningsgruppen för TSI."
+    )
+
+    assert str(refusal.value) == "Bara Styrgruppen för TSI (Tidiga Samordnade Insatser) kan göra detta steg."
+    assert (done.name, done.actor_role, done.done_by) == (
+        "Plan för processen upprättad med ledningsgruppen för TSI",
+        "preparer",
+        users["preparer"],
+    )
+    assert "ledningsgruppen för TSI" not in case.rules.document["bodies"]["management"]["duties"]
+
+
+def test_ale_application_starts_with_the_ideas_text_in_the_mapped_sections(new_case, today):
+    case, users = ale_idea_approved(new_case)
+    idea = dict(case.idea)
+
+    case = run_transition(case, "start_application", users["applicant"])
+
+    case = Case.objects.get(pk=case.pk)
+    assert case.state == S.DRAFT
+    assert {
+        key: case.sections.get(key) for key in ("insatsen", "problemformulering", "malgrupp", "berorda_sektorer")
+    } == {
+        "insatsen": idea["0"],
+        "problemformulering": idea["1"],
+        "malgrupp": idea["2"],
+        "berorda_sektorer": idea["3"],
+    }
+    assert not any(case.sections.get(key) for key in ("tidsperiod", "kostnadskalkyl", "aterbetalningsplan"))
+    entry = AuditEntry.objects.for_object(case).get(action="case.start_application")
+    assert entry.data["prefilled"] == ["berorda_sektorer", "insatsen", "malgrupp", "problemformulering"]
+
+
+def test_ale_carrying_the_idea_never_overwrites_what_is_already_written(new_case, today):
+    case, users = ale_idea_approved(new_case)
+    Case.objects.filter(pk=case.pk).update(sections={"malgrupp": "Elever i årskurs 4–6 i Nödinge.", "insatsen": " "})
+    case = Case.objects.get(pk=case.pk)
+
+    run_transition(case, "start_application", users["applicant"])
+
+    case = Case.objects.get(pk=case.pk)
+    assert case.sections["malgrupp"] == "Elever i årskurs 4–6 i Nödinge."
+    assert case.sections["insatsen"] == case.idea["0"]
+    entry = AuditEntry.objects.for_object(case).get(action="case.start_application")
+    assert entry.data["prefilled"] == ["berorda_sektorer", "insatsen", "problemformulering"]
+
+
+def test_ale_application_form_shows_the_ideas_text_to_edit(client, new_case, today):
+    case, users = ale_idea_approved(new_case)
+    run_transition(case, "start_application", users["applicant"])
+    client.force_login(users["applicant"])
+
+    html = client.get(reverse("applications:edit", args=[case.pk])).content.decode()
+
+    assert re.search(r'name="section_problemformulering"[^>]*>\s*Vilket problem satsningen ska lösa', html)
+
+
+def test_refused_start_of_the_application_carries_nothing(new_case, today):
+    case, users = ale_idea_approved(new_case)
+
+    with pytest.raises(TransitionRefusedError):
+        run_transition(case, "start_application", users["preparer"])
+
+    assert Case.objects.get(pk=case.pk).sections == {}
+
+
+def test_sundsvall_without_a_mapping_starts_with_empty_sections(new_case, today):
+    case, users = new_case("sundsvall")
+    case = walk_to(case, S.IDEA_APPROVED, users)
+
+    run_transition(case, "start_application", users["applicant"])
+
+    assert Case.objects.get(pk=case.pk).sections == {}
