@@ -33,6 +33,23 @@ def uses_abort(case):
     return case.rules.uses_stage("abort")
 
 
+def _board_informed_message(case):
+    rules = case.rules
+    return _(
+        "Berörd nämnd har inte informerats: %(body)s registrerar vilken nämnd som informerades, när och av vem "
+        "innan %(preparer)s tar ärendet."
+    ) % {
+        "body": rules.body_name(rules.board_informed["recorded_by"]),
+        "preparer": rules.body_name(rules.preparation_role),
+    }
+
+
+@condition(_board_informed_message)
+def board_informed(case):
+    """Where the rule set asks it, the affected nämnd has been informed before preparation."""
+    return not case.rules.board_informed or case.board_notices.exists()
+
+
 @condition(gettext_lazy("Regelverket medger inte delvis implementering."))
 def partial_implementation_allowed(case):
     return case.rules.partial_implementation_allowed

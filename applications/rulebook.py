@@ -205,7 +205,18 @@ class RuleBook:
             )
         ]
 
+    @property
+    def board_informed(self):
+        """What the rule set asks of the information to the affected nämnd before preparation
+        (recorded_by, unit_kinds, description, cite), or None."""
+        return self.stages["application"].get("board_informed")
+
     # The application
+    @property
+    def goal_lists(self):
+        """The goal lists the application relates to (key, title, description, goals, required)."""
+        return self.document["application"].get("goal_lists", [])
+
     @property
     def sections(self):
         return self.document["application"]["sections"]
