@@ -686,3 +686,19 @@ def test_changing_the_goals_voids_the_signatures(new_case, today):
     case = Case.objects.get(pk=case.pk)
     assert content_fingerprint(case) != before
     assert not case.signatures.filter(voided_at__isnull=True).exists()
+
+
+def test_ruleset_page_shows_the_goal_lists_the_board_notice_and_who_issues_the_basis(client, member):
+    from accounts.enums import Role
+
+    def page(slug):
+        client.force_login(member(slug, Role.APPLICANT))
+        return client.get(reverse("municipalities:ruleset", args=[slug])).content.decode()
+
+    norrkoping, heby, ale = page("norrkoping"), page("heby"), page("ale")
+
+    assert "Mål 17: Genomförande och globalt partnerskap" in norrkoping
+    assert "Kommunens övergripande mål" in norrkoping
+    assert "Berörd nämnd ska ha informerats innan beredningen börjar" in norrkoping
+    assert "Beslutsunderlaget upprättas av: <strong>Kommunledningsgruppen</strong>" in heby
+    assert "När ansökan påbörjas förs idéns text över" in ale
