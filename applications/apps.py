@@ -22,5 +22,6 @@ class ApplicationsConfig(AppConfig):
                 "case.attachment": _("Bilaga tillagd"),
                 "case.signed": _("Ansökan underskriven"),
                 "case.signature_voided": _("Underskrift ogiltig"),
+                "case.board_informed": _("Berörd nämnd informerad"),
             }
         )

@@ -32,6 +32,47 @@ def idea_field(index):
     return f"idea_{index}"
 
 
+def goal_field(list_key, goal_key):
+    return f"goal-{list_key}-{goal_key}"
+
+
+def goal_comment_field(list_key, goal_key):
+    return f"goal-{list_key}-{goal_key}-comment"
+
+
+def chosen_goals(case, goal_list):
+    """(goal, comment) for each goal of the list the application relates to, in the list's order."""
+    chosen = case.goals.get(goal_list["key"], {})
+    return [(goal, str(chosen[goal["key"]])) for goal in goal_list["goals"] if goal["key"] in chosen]
+
+
+def goal_problems(case):
+    """A list the rule set requires needs at least one chosen goal; each chosen goal a comment.
+    A list the admin has not yet filled with goals asks nothing."""
+    problems = []
+    for goal_list in case.rules.goal_lists:
+        if not goal_list["goals"]:
+            continue
+        chosen = chosen_goals(case, goal_list)
+        if goal_list["required"] and not chosen:
+            problems.append(
+                Problem(
+                    goal_field(goal_list["key"], goal_list["goals"][0]["key"]),
+                    _("Välj minst ett mål i %(list)s och kommentera hur insatsen bidrar till det.")
+                    % {"list": goal_list["title"]},
+                )
+            )
+        problems += [
+            Problem(
+                goal_comment_field(goal_list["key"], goal["key"]),
+                _("Kommentera hur insatsen bidrar till %(goal)s.") % {"goal": goal["name"]},
+            )
+            for goal, comment in chosen
+            if not comment.strip()
+        ]
+    return problems
+
+
 def idea_problems(case):
     problems = []
     if not case.title.strip():
@@ -71,6 +112,7 @@ def application_problems(case, today=None):
     for declaration in rules.declarations:
         if declaration["required"] and case.declarations.get(declaration["key"]) is not True:
             problems.append(Problem(declaration_field(declaration["key"]), _("Regelverket kräver att detta intygas.")))
+    problems += goal_problems(case)
     problems += _calendar_problems(case, today)
     missing = missing_signatures(case, when="before_submission")
     if missing:

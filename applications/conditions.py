@@ -48,6 +48,21 @@ def abort_proposed_first(case):
     """Where the rule set names who proposes an abort (Ystad: projektägarna), the decision follows
     the proposal; elsewhere (Sundsvall: ledningsgruppen) the body decides while the project runs."""
     return case.state == CaseState.ABORT_PROPOSED or not abort_is_proposed(case)
+def _board_informed_message(case):
+    rules = case.rules
+    return _(
+        "Berörd nämnd har inte informerats: %(body)s registrerar vilken nämnd som informerades, när och av vem "
+        "innan %(preparer)s tar ärendet."
+    ) % {
+        "body": rules.body_name(rules.board_informed["recorded_by"]),
+        "preparer": rules.body_name(rules.preparation_role),
+    }
+
+
+@condition(_board_informed_message)
+def board_informed(case):
+    """Where the rule set asks it, the affected nämnd has been informed before preparation."""
+    return not case.rules.board_informed or case.board_notices.exists()
 
 
 @condition(gettext_lazy("Regelverket medger inte delvis implementering."))
@@ -137,6 +152,7 @@ ACTION_ROLES = {
     "applicant": lambda rules: rules.applicant_role,
     "idea_review": lambda rules: rules.idea_review_role,
     "preparation": lambda rules: rules.preparation_role,
+    "decision_basis": lambda rules: rules.decision_basis_role,
     "decision": lambda rules: rules.decision_role,
     "extension": lambda rules: rules.extension_role,
     "abort_proposal": lambda rules: rules.abort_proposer_role,

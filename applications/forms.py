@@ -8,11 +8,12 @@ from crispy_forms.layout import HTML, Fieldset, Layout
 from django import forms
 from django.conf import settings
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from municipalities.models import ExternalActor, OrganisationalUnit
 
-from .checks import declaration_field, idea_field, section_field
+from .checks import declaration_field, goal_comment_field, goal_field, idea_field, section_field
 from .models import DecisionRound
 
 
@@ -40,6 +41,12 @@ class KronorField(forms.DecimalField):
         if isinstance(value, Decimal):
             return format(value.normalize(), "f").replace(".", ",") if value % 1 else f"{int(value)}"
         return value
+
+
+def _static_html(text):
+    """A paragraph of rule-set text for a crispy HTML layout object, which is rendered as a
+    template: escaped, and with its braces as entities so the text is never template code."""
+    return str(format_html('<p class="form-text">{}</p>', text)).replace("{", "&#123;").replace("}", "&#125;")
 
 
 class CaseCreateForm(forms.Form):
@@ -153,6 +160,7 @@ class ApplicationForm(ProblemsMixin, forms.Form):
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 5}),
             )
+        self._add_goal_fields(rules)
         for declaration in rules.declarations:
             self.fields[declaration_field(declaration["key"])] = forms.BooleanField(
                 label=declaration["text"], required=False
@@ -171,6 +179,33 @@ class ApplicationForm(ProblemsMixin, forms.Form):
             ("target_max_age", _("Målgruppens högsta ålder")),
         ):
             self.fields[name] = forms.IntegerField(label=label, min_value=0, max_value=120, required=False)
+
+    def _add_goal_fields(self, rules):
+        """For each goal of each goal list: a box to choose it and a comment on how the effort
+        contributes to it."""
+        for goal_list in rules.goal_lists:
+            for goal in goal_list["goals"]:
+                self.fields[goal_field(goal_list["key"], goal["key"])] = forms.BooleanField(
+                    label=goal["name"], required=False
+                )
+                self.fields[goal_comment_field(goal_list["key"], goal["key"])] = forms.CharField(
+                    label=_("Så bidrar insatsen till %(goal)s") % {"goal": goal["name"]},
+                    required=False,
+                    widget=forms.Textarea(attrs={"rows": 2}),
+                )
+
+    def clean(self):
+        cleaned = super().clean()
+        for goal_list in self.case.rules.goal_lists:
+            for goal in goal_list["goals"]:
+                chosen = cleaned.get(goal_field(goal_list["key"], goal["key"]))
+                comment = (cleaned.get(goal_comment_field(goal_list["key"], goal["key"])) or "").strip()
+                if comment and not chosen:
+                    self.add_error(
+                        goal_field(goal_list["key"], goal["key"]),
+                        _("Kryssa i målet om kommentaren ska gälla, eller ta bort kommentaren."),
+                    )
+        return cleaned
 
     def cost_years(self, case):
         if case.period_start and case.period_end:
@@ -205,6 +240,10 @@ class ApplicationForm(ProblemsMixin, forms.Form):
         }
         initial.update({section_field(k): v for k, v in case.sections.items()})
         initial.update({declaration_field(k): v for k, v in case.declarations.items()})
+        for list_key, chosen in case.goals.items():
+            for goal_key, comment in chosen.items():
+                initial[goal_field(list_key, goal_key)] = True
+                initial[goal_comment_field(list_key, goal_key)] = comment
         initial.update({f"cost_{cost.year}": cost.amount for cost in case.costs.all()})
         for key, value in initial.items():
             self.initial.setdefault(key, value)
@@ -225,11 +264,45 @@ class ApplicationForm(ProblemsMixin, forms.Form):
                 *([n for n in ("decision_round",) if n in names]),
             ),
             Fieldset(_("Ansökans innehåll"), *sections, *extra),
+            *self._goal_layout(rules),
         ]
         if declarations:
             parts.append(Fieldset(_("Sökanden intygar"), *declarations))
         parts.append(HTML(""))
         return Layout(*parts)
+
+    def _goal_layout(self, rules):
+        parts = []
+        for goal_list in rules.goal_lists:
+            if goal_list["goals"]:
+                names = []
+                for goal in goal_list["goals"]:
+                    key = (goal_list["key"], goal["key"])
+                    names += [goal_field(*key), goal_comment_field(*key)]
+                description = HTML(_static_html(goal_list["description"]))
+                parts.append(Fieldset(goal_list["title"], description, *names))
+            else:
+                parts.append(
+                    HTML(
+                        _static_html(
+                            _("%(list)s: regelverket listar ännu inga mål. Kommunens administratör för in dem.")
+                            % {"list": goal_list["title"]}
+                        )
+                    )
+                )
+        return parts
+
+    def goals(self):
+        data = self.cleaned_data
+        return {
+            goal_list["key"]: {
+                goal["key"]: (data.get(goal_comment_field(goal_list["key"], goal["key"])) or "").strip()
+                for goal in goal_list["goals"]
+                if data.get(goal_field(goal_list["key"], goal["key"]))
+            }
+            for goal_list in self.case.rules.goal_lists
+            if goal_list["goals"]
+        }
 
     def case_fields(self):
         data = self.cleaned_data
@@ -243,6 +316,8 @@ class ApplicationForm(ProblemsMixin, forms.Form):
                 d["key"]: bool(data.get(declaration_field(d["key"]))) for d in self.case.rules.declarations
             },
         }
+        if self.case.rules.goal_lists:
+            fields["goals"] = self.goals()
         for name in ("target_min_age", "target_max_age", "decision_round", "measurement_plan"):
             if name in self.fields:
                 fields[name] = (
@@ -278,3 +353,27 @@ class StepForm(forms.Form):
         widget=forms.RadioSelect,
     )
     comment = forms.CharField(label=_("Kommentar"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class BoardNoticeForm(forms.Form):
+    """That the affected nämnd has been informed: which nämnd, when and by whom."""
+
+    board = forms.ModelChoiceField(label=_("Nämnd"), queryset=OrganisationalUnit.objects.none())
+    informed_on = forms.DateField(label=_("Informerad den"), widget=DateInput())
+    informed_by = forms.CharField(
+        label=_("Informerad av"), max_length=200, help_text=_("Namn och befattning på den som informerade nämnden.")
+    )
+
+    def __init__(self, *args, case, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        requirement = case.rules.board_informed or {}
+        self.fields["board"].queryset = case.municipality.units.filter(kind__in=requirement.get("unit_kinds", []))
+        self.fields["board"].help_text = requirement.get("description", "")
+        unit = case.applicant_unit
+        while unit is not None and unit.kind not in requirement.get("unit_kinds", []):
+            unit = unit.parent
+        self.initial.setdefault("board", unit.pk if unit else None)
+        if user is not None:
+            self.initial.setdefault("informed_by", user.get_full_name() or user.get_username())
+        self.helper = FormHelper()
+        self.helper.form_tag = False

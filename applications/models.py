@@ -95,6 +95,12 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     sections = models.JSONField(_("ansökans avsnitt"), default=dict, blank=True)
     declarations = models.JSONField(_("intyganden"), default=dict, blank=True)
     measurement_plan = models.TextField(_("mätplan"), blank=True)
+    goals = models.JSONField(
+        _("koppling till mål"),
+        default=dict,
+        blank=True,
+        help_text="Per goal list of the rule set: {goal key: how the effort contributes}.",
+    )
     decision_round = models.ForeignKey(
         DecisionRound,
         on_delete=models.PROTECT,
@@ -244,6 +250,7 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         field=state,
         source=[S.SUBMITTED, S.RESUBMITTED],
         target=S.IN_PREPARATION,
+        conditions=[c.board_informed],
         permission=c.may("preparation"),
     )
     def start_preparation(self, by=None):
@@ -254,7 +261,7 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         source=S.IN_PREPARATION,
         target=S.READY_FOR_DECISION,
         conditions=[c.preparation_steps_done, c.preparation_gates_passed],
-        permission=c.may("preparation"),
+        permission=c.may("decision_basis"),
     )
     def mark_ready_for_decision(self, by=None):
         pass
@@ -456,6 +463,27 @@ class CaseStep(models.Model):
     def blocks(self):
         """Pending and required: holds back the stage's transition and the later steps."""
         return self.is_pending and not self.optional
+
+
+class BoardNotice(models.Model):
+    """That the affected nämnd has been informed of the application: which nämnd, when and by
+    whom (Norrköping: before the application goes to the KS office). Never changed; a mistake is
+    corrected by a new notice."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="board_notices")
+    board = models.ForeignKey(OrganisationalUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("nämnd"))
+    informed_on = models.DateField(_("informerad den"))
+    informed_by = models.CharField(_("informerad av"), max_length=200)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("registrerad"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["informed_on", "id"]
+        verbose_name = _("information till nämnd")
+        verbose_name_plural = _("information till nämnder")
+
+    def __str__(self):
+        return f"{self.board.name} {self.informed_on:%Y-%m-%d}"
 
 
 class CaseNumberSequence(models.Model):

@@ -77,12 +77,25 @@ class RuleBook:
         return "preparer" if "preparer" in roles else self.first_step_role(stage)
 
     @property
+    def idea_carried_into_application(self):
+        """(idea content index, application section key) pairs: what of the approved idea the
+        application starts with."""
+        return [(item["content"], item["section"]) for item in self.stages["idea"].get("carries_into_application", [])]
+
+    @property
     def idea_review_role(self):
         return self.owner_role("idea")
 
     @property
     def preparation_role(self):
         return self.owner_role("preparation")
+
+    @property
+    def decision_basis_role(self):
+        """Who draws up and issues the decision basis (tjänsteskrivelse) for the decision body and
+        reports the case ready for decision: Heby's kommunledningsgrupp, after the styrgrupp has
+        passed the case on; elsewhere the preparing group."""
+        return self.stages["preparation"].get("decision_basis_role") or self.preparation_role
 
     @property
     def abort_proposer_role(self):
@@ -240,8 +253,18 @@ class RuleBook:
                 implementation.get("cite", ""),
             )
         ]
+    @property
+    def board_informed(self):
+        """What the rule set asks of the information to the affected nämnd before preparation
+        (recorded_by, unit_kinds, description, cite), or None."""
+        return self.stages["application"].get("board_informed")
 
     # The application
+    @property
+    def goal_lists(self):
+        """The goal lists the application relates to (key, title, description, goals, required)."""
+        return self.document["application"].get("goal_lists", [])
+
     @property
     def sections(self):
         return self.document["application"]["sections"]

@@ -22,7 +22,16 @@ from notifications.services import notify
 from .checks import _units_counted
 from .conditions import acting_role, is_case_participant
 from .enums import CLOSED_STATES, CaseState, StepOutcome, StepStatus
-from .models import ApplicationSnapshot, Case, CaseAttachment, CaseCost, CaseNumberSequence, CaseStep, Signature
+from .models import (
+    ApplicationSnapshot,
+    BoardNotice,
+    Case,
+    CaseAttachment,
+    CaseCost,
+    CaseNumberSequence,
+    CaseStep,
+    Signature,
+)
 from .signals import case_transitioned
 from .signatures import content_fingerprint, may_sign, required_signatures, valid_signatures
 from .signatures import missing_signatures as missing_signatures_of
@@ -33,6 +42,15 @@ S = CaseState
 
 class TransitionRefusedError(Exception):
     """A transition or step was refused; the message says why. Nothing was changed."""
+
+
+class BoardNoticeRefusedError(TransitionRefusedError):
+    """The information to the nämnd could not be recorded; ``field`` names the form field it
+    concerns, or is None for the form as a whole."""
+
+    def __init__(self, message, field=None):
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -65,7 +83,7 @@ TRANSITIONS = [
         "secondary",
         True,
     ),
-    TransitionInfo("mark_ready_for_decision", gettext_lazy("Klar för beslut"), "preparation", "preparation"),
+    TransitionInfo("mark_ready_for_decision", gettext_lazy("Klar för beslut"), "decision_basis", "preparation"),
     # Granting and rejecting are the decision body's recorded decisions (decisions.services
     # record_decision), not buttons of their own: they are never offered on the case page.
     TransitionInfo("grant", gettext_lazy("Bevilja"), "decision", "decision", "primary", True),
@@ -239,6 +257,8 @@ def _apply_side_effects(case, name, user, *, reason, new_end, missing):
     case.save()
     if name in ("submit", "resubmit"):
         _take_snapshot(case)
+    if name == "start_application":
+        data["prefilled"] = _carry_idea_into_application(case)
     if name == "return_for_completion":
         data["missing"] = list(missing or [])
         _request_completion(case, user, reason, data["missing"])
@@ -246,6 +266,20 @@ def _apply_side_effects(case, name, user, *, reason, new_end, missing):
     if stage:
         _begin_stage(case, stage)
     return data
+
+
+def _carry_idea_into_application(case):
+    """Prefill the application's sections from the approved idea as the rule set maps them, never
+    over anything already written. Returns the keys of the sections prefilled."""
+    carried = {}
+    for index, key in case.rules.idea_carried_into_application:
+        text = str(case.idea.get(str(index), "")).strip()
+        if text and not str(case.sections.get(key, "")).strip():
+            carried[key] = f"{carried[key]}\n\n{text}" if key in carried else text
+    if carried:
+        case.sections = {**case.sections, **carried}
+        case.save(update_fields=["sections"])
+    return sorted(carried)
 
 
 def _take_snapshot(case):
@@ -467,7 +501,7 @@ def waiting_for(case):
         ]
     owners = {
         "idea": (rules.idea_review_role, _("Idéprövningens steg är klara: godkänn eller avslå idén.")),
-        "preparation": (rules.preparation_role, _("Beredningens steg är klara: markera klar för beslut.")),
+        "preparation": (rules.decision_basis_role, _("Beredningens steg är klara: markera klar för beslut.")),
         "start": (applicant, _("Startkraven är uppfyllda: projektet kan startas.")),
         "abort": (rules.abort_decision_role, _("Förslag om avbrott väntar på beslut.")),
         "implementation": (rules.implementation_role, _("Beslut om implementering saknas.")),
@@ -693,3 +727,58 @@ def add_attachment(case, user, upload, *, max_mb):
     )
     record(case, "case.attachment", actor=user, data={"file": attachment.original_name, "size": attachment.size})
     return attachment
+
+
+# Until the decision the application's nämnd may be informed: before the preparing group takes
+# the case (required where the rule set asks it), and again when the application changes.
+BOARD_NOTICE_STATES = (S.DRAFT, S.RETURNED, S.SUBMITTED, S.RESUBMITTED, S.IN_PREPARATION)
+
+
+def may_record_board_notice(case, user):
+    """(allowed, reason) for the user recording that the affected nämnd has been informed."""
+    requirement = case.rules.board_informed
+    if not requirement:
+        return False, _("Regelverket ber inte om att nämnden informeras.")
+    role = requirement["recorded_by"]
+    if user.municipality_id != case.municipality_id or not user.has_role(role):
+        return False, _("Bara %(body)s kan registrera att nämnden har informerats.") % {
+            "body": case.rules.body_name(role)
+        }
+    if role == case.rules.applicant_role and not is_case_participant(case, user):
+        return False, _("Bara sökande som deltar i ärendet kan registrera att nämnden har informerats.")
+    if case.state not in BOARD_NOTICE_STATES:
+        return False, _("Att nämnden har informerats registreras före beslutet; ärendet är %(state)s.") % {
+            "state": case.get_state_display()
+        }
+    return True, ""
+
+
+@transaction.atomic
+def record_board_notice(case, user, *, board, informed_on, informed_by):
+    """Record which nämnd was informed of the application, when and by whom. Refused, with
+    nothing written, if the user may not record it, the nämnd is not one of the case's
+    municipality of a kind the rule set names, the date is in the future or nobody is named.
+    Side effect: the case history tells it."""
+    case = _lock(case)
+    allowed, reason = may_record_board_notice(case, user)
+    if not allowed:
+        raise BoardNoticeRefusedError(reason)
+    kinds = case.rules.board_informed["unit_kinds"]
+    if board is None or board.municipality_id != case.municipality_id or board.kind not in kinds:
+        raise BoardNoticeRefusedError(_("Välj en av kommunens nämnder."), "board")
+    if informed_on is None:
+        raise BoardNoticeRefusedError(_("Ange när nämnden informerades."), "informed_on")
+    if informed_on > timezone.localdate():
+        raise BoardNoticeRefusedError(_("Nämnden kan inte ha informerats ett datum som inte har varit."), "informed_on")
+    if not (informed_by or "").strip():
+        raise BoardNoticeRefusedError(_("Ange vem som informerade nämnden."), "informed_by")
+    notice = BoardNotice.objects.create(
+        case=case, board=board, informed_on=informed_on, informed_by=informed_by.strip(), recorded_by=user
+    )
+    record(
+        case,
+        "case.board_informed",
+        actor=user,
+        data={"board": board.name, "informed_on": informed_on.isoformat(), "informed_by": notice.informed_by},
+    )
+    return notice

@@ -32,6 +32,7 @@ def content_fingerprint(case):
         "sections": case.sections,
         "declarations": case.declarations,
         "measurement_plan": case.measurement_plan,
+        "goals": case.goals,
         "costs": [[cost.year, str(cost.amount)] for cost in sorted(case.costs.all(), key=lambda c: c.year)],
         "decision_round": case.decision_round_id,
     }

@@ -8,6 +8,8 @@ from django.utils.translation import gettext as _
 
 from core.formatting import format_kronor
 
+from .checks import chosen_goals
+
 
 def readable_content(case):
     """Ordered (label, text) pairs of everything the applicants wrote, as plain text."""
@@ -25,6 +27,11 @@ def readable_content(case):
     pairs += [(section["title"], case.sections.get(section["key"], "")) for section in rules.sections]
     if rules.measurement_plan_required:
         pairs.append((_("Mätplan"), case.measurement_plan))
+    pairs += [
+        (goal_list["title"], "\n".join(f"{goal['name']}: {comment}" for goal, comment in chosen_goals(case, goal_list)))
+        for goal_list in rules.goal_lists
+        if goal_list["goals"]
+    ]
     pairs += [
         (declaration["text"], _("ja") if case.declarations.get(declaration["key"]) else _("nej"))
         for declaration in rules.declarations

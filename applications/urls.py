@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/steg/<int:step_id>/", views.case_step, name="step"),
     path("<int:pk>/underskrift/", views.case_sign, name="sign"),
     path("<int:pk>/underskrift/be-om/", views.case_request_signatures, name="request_signatures"),
+    path("<int:pk>/namnd-informerad/", views.case_board_notice, name="board_notice"),
     path("<int:pk>/bilagor/", views.attachment_upload, name="upload"),
     path("<int:pk>/bilagor/<int:attachment_id>/", views.attachment_download, name="attachment"),
 ]

@@ -8,10 +8,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import services
-from .checks import application_problems, idea_problems
+from .checks import application_problems, chosen_goals, idea_problems
 from .deadlines import feedback_due, half_time
 from .enums import IDEA_STATES, CaseState
-from .forms import ApplicationForm, AttachmentForm, CaseCreateForm, IdeaForm, StepForm, TransitionForm
+from .forms import (
+    ApplicationForm,
+    AttachmentForm,
+    BoardNoticeForm,
+    CaseCreateForm,
+    IdeaForm,
+    StepForm,
+    TransitionForm,
+)
 from .models import CaseAttachment
 from .signatures import may_sign, required_signatures
 from .snapshots import changes_between, readable_content
@@ -56,7 +64,10 @@ def case_create(request):
 
 @login_required
 def case_detail(request, pk):
-    case = _case_for(request, pk)
+    return _render_detail(request, _case_for(request, pk))
+
+
+def _render_detail(request, case, *, board_form=None, status=200):
     user = request.user
     steps_by_stage = {}
     for step in case.steps.all():
@@ -97,8 +108,59 @@ def case_detail(request, pk):
             "may_edit": case.is_editable
             and services.is_case_participant(case, user)
             and user.has_role(case.rules.applicant_role),
+            "goal_items": _goal_items(case),
+            **_board_notice_context(case, user, board_form),
         },
+        status=status,
     )
+
+
+def _goal_items(case):
+    """(goal list, [(goal, comment)]) for each goal list of the rule set that has goals."""
+    if case.state in IDEA_STATES or case.state == CaseState.IDEA_REJECTED:
+        return []
+    return [(goal_list, chosen_goals(case, goal_list)) for goal_list in case.rules.goal_lists if goal_list["goals"]]
+
+
+def _board_notice_context(case, user, form):
+    requirement = case.rules.board_informed
+    if not requirement:
+        return {"board_informed": None}
+    allowed, _reason = services.may_record_board_notice(case, user)
+    return {
+        "board_informed": requirement,
+        "board_notices": list(case.board_notices.select_related("board", "recorded_by")),
+        "board_form": (form or BoardNoticeForm(case=case, user=user)) if allowed else None,
+    }
+
+
+@login_required
+@require_POST
+def case_board_notice(request, pk):
+    """Record that the affected nämnd has been informed; a refusal is shown by its field, with
+    what the user typed kept."""
+    case = _case_for(request, pk)
+    allowed, reason = services.may_record_board_notice(case, request.user)
+    if not allowed:
+        messages.error(request, reason)
+        return redirect("applications:detail", case.pk)
+    form = BoardNoticeForm(request.POST, case=case, user=request.user)
+    if form.is_valid():
+        try:
+            services.record_board_notice(
+                case,
+                request.user,
+                board=form.cleaned_data["board"],
+                informed_on=form.cleaned_data["informed_on"],
+                informed_by=form.cleaned_data["informed_by"],
+            )
+        except services.BoardNoticeRefusedError as error:
+            form.add_error(error.field, str(error))
+        else:
+            messages.success(request, _("Det är registrerat att nämnden har informerats."))
+            return redirect("applications:detail", case.pk)
+    messages.error(request, _("Informationen till nämnden kunde inte registreras: rätta det som är markerat."))
+    return _render_detail(request, case, board_form=form)
 
 
 def _changes_since_last_submission(case):

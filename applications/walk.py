@@ -25,6 +25,7 @@ from .services import (
     STAGE_BEGUN_BY_STATE,
     TRANSITION_BY_NAME,
     complete_step,
+    record_board_notice,
     run_transition,
     save_case,
     sign,
@@ -101,6 +102,11 @@ def fill_application(case, applicant, *, today=None):
         "measurement_plan": "Mål, aktiviteter, indikatorer och mättillfällen enligt mall."
         if rules.measurement_plan_required
         else "",
+        "goals": {
+            goal_list["key"]: {goal_list["goals"][0]["key"]: f"{case.title} bidrar till målet."}
+            for goal_list in rules.goal_lists
+            if goal_list["goals"]
+        },
     }
     if rules.decision_rounds:
         first = rules.decision_rounds[0]
@@ -120,6 +126,27 @@ def fill_idea(case, applicant):
     contents = case.rules.stages["idea"].get("contents", [])
     idea = {str(index): f"{label}: beskrivning för {case.title}." for index, label in enumerate(contents)}
     return save_case(case, applicant, fields={"idea": idea})
+
+
+def inform_board(case, users, *, today=None):
+    """Where the rule set asks it, record that the nämnd above the applicant unit (or the first
+    nämnd of the municipality) has been informed, as the rule set's recorder."""
+    requirement = case.rules.board_informed
+    if not requirement or case.board_notices.exists():
+        return None
+    kinds = requirement["unit_kinds"]
+    board = case.applicant_unit
+    while board is not None and board.kind not in kinds:
+        board = board.parent
+    board = board or case.municipality.units.filter(kind__in=kinds).first()
+    recorder = users[requirement["recorded_by"]]
+    return record_board_notice(
+        case,
+        recorder,
+        board=board,
+        informed_on=today or timezone.localdate(),
+        informed_by=recorder.get_full_name() or recorder.get_username(),
+    )
 
 
 def person_at(case, role, unit_id, users):
@@ -163,6 +190,8 @@ def step_forward(case, users, name=None):
     if case.state in (S.DRAFT, S.RETURNED) and name in ("submit", "resubmit"):
         fill_application(case, applicant)
         sign_for(type(case).objects.get(pk=case.pk), users, when="before_submission")
+    if name == "start_preparation":
+        inform_board(type(case).objects.get(pk=case.pk), users)
     case = complete_open_steps(type(case).objects.get(pk=case.pk), users)
     # Where the rule set names nobody (a stage it does not use), the applicant tries and is refused.
     role = _role_for(case, name) or case.rules.applicant_role

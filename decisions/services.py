@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from applications.checks import chosen_goals
 from applications.enums import RUNNING_STATES, CaseState
 from applications.models import Case
 from applications.services import TransitionRefusedError, run_transition
@@ -533,6 +534,7 @@ def issue_decision_basis(case, user, *, replaces=None):
         context={
             "asked": asked_total(case),
             "sections": [(s, case.sections.get(s["key"], "")) for s in case.rules.sections],
+            "goal_items": [(g, chosen_goals(case, g)) for g in case.rules.goal_lists if g["goals"]],
             "steps": [step for stage in ("idea", "preparation") for step in case.current_steps(stage)],
             "document_label": _("Tjänsteskrivelse"),
         },

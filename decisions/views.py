@@ -146,8 +146,12 @@ def lifecycle_view(request, pk):
 @require_POST
 def issue_basis_view(request, pk):
     case = get_object_or_404(cases_for_list(request.user), pk=pk)
-    if not request.user.has_role(case.rules.preparation_role):
-        messages.error(request, _("Bara den beredande gruppen upprättar beslutsunderlaget."))
+    rules = case.rules
+    if not request.user.has_role(rules.decision_basis_role):
+        messages.error(
+            request,
+            _("Bara %(body)s upprättar beslutsunderlaget.") % {"body": rules.body_name(rules.decision_basis_role)},
+        )
         return redirect("applications:detail", case.pk)
     try:
         services.issue_decision_basis(case, request.user)
@@ -183,7 +187,7 @@ def _may_prepare_meeting(user):
     if ruleset is None:
         return False
     rules = RuleBook(ruleset.document)
-    return user.has_role(rules.decision_role) or user.has_role(rules.preparation_role)
+    return any(user.has_role(role) for role in (rules.decision_role, rules.preparation_role, rules.decision_basis_role))
 
 
 @login_required

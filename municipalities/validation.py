@@ -152,11 +152,14 @@ def _referenced_roles(document):
         ("design_change", "decided_by"),
         ("implementation", "actor_role"),
         ("implementation", "proposed_by"),
+        ("preparation", "decision_basis_role"),
     ):
         if field in stages.get(stage_key, {}):
             yield f"stages.{stage_key}.{field}", stages[stage_key][field]
     for index, obligation in enumerate(document["reporting"]["obligations"]):
         yield f"reporting.obligations[{index}].receiver_role", obligation["receiver_role"]
+    if "board_informed" in stages["application"]:
+        yield "stages.application.board_informed.recorded_by", stages["application"]["board_informed"]["recorded_by"]
     if "feedback_deadline" in document["calendar"]:
         yield "calendar.feedback_deadline.actor_role", document["calendar"]["feedback_deadline"]["actor_role"]
 
@@ -215,9 +218,34 @@ def _check_stages(stages, problems):
         )
 
 
+def _check_idea_carried_into_application(document, problems):
+    idea = document["stages"]["idea"]
+    contents = idea.get("contents", [])
+    sections = {section["key"] for section in document["application"]["sections"]}
+    for index, carried in enumerate(idea.get("carries_into_application", [])):
+        path = f"stages.idea.carries_into_application[{index}]"
+        if carried["content"] >= len(contents):
+            problems.append(
+                RuleSetProblem(
+                    f"{path}.content",
+                    _("idén har ingen del %(content)s (contents har %(count)s delar, räknat från 0)")
+                    % {"content": carried["content"], "count": len(contents)},
+                )
+            )
+        if carried["section"] not in sections:
+            problems.append(
+                RuleSetProblem(f"{path}.section", _("ansökan har inget avsnitt %(key)s") % {"key": carried["section"]})
+            )
+
+
 def _check_application(document, problems):
     application = document["application"]
+    _check_idea_carried_into_application(document, problems)
     _unique_keys(application["sections"], "application.sections", problems)
+    goal_lists = application.get("goal_lists", [])
+    _unique_keys(goal_lists, "application.goal_lists", problems)
+    for index, goal_list in enumerate(goal_lists):
+        _unique_keys(goal_list["goals"], f"application.goal_lists[{index}].goals", problems)
     _unique_keys(application["declarations"], "application.declarations", problems)
     _check_range(application.get("duration_months"), "application.duration_months", "min", "max", problems)
     _check_range(document["target_group"], "target_group", "min_age", "max_age", problems)

@@ -26,7 +26,7 @@ def case_decisions(context, case):
         "case": case,
         "documents": documents,
         "is_staff": is_staff,
-        "may_issue_basis": case.state in STAFF_STATES_FOR_BASIS and user.has_role(rules.preparation_role),
+        "may_issue_basis": case.state in STAFF_STATES_FOR_BASIS and user.has_role(rules.decision_basis_role),
         "may_decide": may_decide,
         "form": DecisionForm(cases=[case]) if may_decide else None,
         "may_decide_group": may_decide and rules.may_decide_group,

@@ -51,7 +51,12 @@ ORGANISATION = {
         ("Elevhälsan", "verksamhet", 2),
         ("Individ- och familjeomsorgen", "verksamhet", 3),
     ],
-    "norrkoping": [("Utbildningskontoret", "kontor", None), ("Socialkontoret", "kontor", None)],
+    "norrkoping": [
+        ("Utbildningsnämnden", "namnd", None),
+        ("Socialnämnden", "namnd", None),
+        ("Utbildningskontoret", "kontor", 0),
+        ("Socialkontoret", "kontor", 1),
+    ],
 }
 
 

@@ -284,15 +284,14 @@ def test_heby_target_group_has_no_age_limits(filled):
 
 # ---- Sections, measurement plan, declarations --------------------------------------------------------
 
+# The 16 points of Heby's § 4: the name, the time period and the cost per year are the form's
+# fields (asked once); the other 13 are sections.
 HEBY_SECTIONS = [
-    "namn",
     "innehall",
     "metod",
     "delaktiga_verksamheter",
     "malgrupp",
     "identifiering_av_malgrupp",
-    "tidsperiod",
-    "kostnad_per_ar",
     "effekter_for_malgruppen",
     "tidpunkt_for_effekter",
     "matning_av_effekter",
@@ -304,7 +303,7 @@ HEBY_SECTIONS = [
 ]
 
 
-def test_heby_all_16_sections_required(filled):
+def test_heby_all_13_sections_required(filled):
     case, users = filled("heby")
 
     case = change(case, users, sections={})
@@ -314,12 +313,34 @@ def test_heby_all_16_sections_required(filled):
     ]
 
 
+def test_heby_name_period_and_cost_per_year_are_asked_once_as_fields(filled):
+    case, users = filled("heby")
+
+    case = change(case, users, title="", period_start=None, period_end=None, costs={})
+
+    assert application_problems(case) == [
+        Problem("title", "Ange insatsens namn."),
+        Problem("period_start", "Ange när insatsen startar."),
+        Problem("period_end", "Ange när insatsen slutar."),
+    ]
+    titles = [section["title"] for section in case.rules.sections]
+    assert not {"Namn på investeringen", "Tidsperiod för investeringen", "Kostnad fördelad per år"} & set(titles)
+
+
+def test_heby_costs_missing_refused_by_the_cost_field(filled):
+    case, users = filled("heby")
+
+    case = change(case, users, costs={})
+
+    assert application_problems(case) == [Problem("costs", "Ange kostnaden för varje år.")]
+
+
 def test_heby_section_of_only_spaces_refused(filled):
     case, users = filled("heby")
 
-    case = change(case, users, sections={**case.sections, "kostnad_per_ar": " \n "})
+    case = change(case, users, sections={**case.sections, "metod": " \n "})
 
-    assert application_problems(case) == [Problem("section_kostnad_per_ar", "Avsnittet måste fyllas i.")]
+    assert application_problems(case) == [Problem("section_metod", "Avsnittet måste fyllas i.")]
 
 
 def test_norrkoping_optional_section_may_be_empty(filled):

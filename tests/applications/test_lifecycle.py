@@ -59,11 +59,11 @@ IDEA_TRANSITIONS = [
 ]
 
 
-def application_transitions(implemented_by):
+def application_transitions(implemented_by, basis_by="preparer"):
     return [
         ("submit", "applicant"),
         ("start_preparation", "preparer"),
-        ("mark_ready_for_decision", "preparer"),
+        ("mark_ready_for_decision", basis_by),
         ("grant", "decision_body"),
         ("begin_start", "applicant"),
         ("start_project", "applicant"),
@@ -74,7 +74,8 @@ def application_transitions(implemented_by):
 
 
 MAIN_ROAD = {
-    "heby": (APPLICATION_ROAD, application_transitions("decision_body")),
+    # Heby: kommunledningsgruppen prepares the basis for KS and reports the case ready (seed 000, § 4).
+    "heby": (APPLICATION_ROAD, application_transitions("decision_body", basis_by="management")),
     "ale": (IDEA_ROAD + APPLICATION_ROAD, IDEA_TRANSITIONS + application_transitions("management")),
     # Sundsvall: ledningsgruppen proposes the scale-up, kommunfullmäktige decides it (seed 002, 7).
     "sundsvall": (IDEA_ROAD + APPLICATION_ROAD, IDEA_TRANSITIONS + application_transitions("council")),
@@ -415,14 +416,14 @@ def test_transition_when_state_changed_since_seen_refused(new_case):
 def test_submit_with_missing_sections_refused(new_case):
     case, users = new_case("heby")
     case = fill_application(case, users["applicant"])
-    sections = {**case.sections, "tidsperiod": "", "malgrupp": "  "}
+    sections = {**case.sections, "metod": "", "malgrupp": "  "}
     save_case(case, users["applicant"], fields={"sections": sections})
 
     reason = refused(case, "submit", users["applicant"])
 
     assert reason == (
-        "Det saknas eller är fel i 2 fält: Målgrupp för investeringen – avsnittet måste fyllas i; "
-        "Tidsperiod för investeringen – avsnittet måste fyllas i."
+        "Det saknas eller är fel i 2 fält: Metod och referenser till forskning eller evidensbaserad praktik – "
+        "avsnittet måste fyllas i; Målgrupp för investeringen – avsnittet måste fyllas i."
     )
     assert (case.state, case.number, case.submitted_at) == (S.DRAFT, "", None)
 
@@ -433,8 +434,8 @@ def test_submit_with_nothing_filled_in_refused(new_case):
     reason = refused(case, "submit", users["applicant"])
 
     assert reason == (
-        "Det saknas eller är fel i 21 fält: Ange när insatsen startar; Ange när insatsen slutar; "
-        "Namn på investeringen – avsnittet måste fyllas i (och 18 till)."
+        "Det saknas eller är fel i 18 fält: Ange när insatsen startar; Ange när insatsen slutar; "
+        "Beskrivning av investeringens innehåll – avsnittet måste fyllas i (och 15 till)."
     )
 
 
@@ -475,8 +476,8 @@ def test_options_for_preparer_with_steps_left_say_which(new_case):
     case, users = new_case("heby")
     case = walk_to(case, S.IN_PREPARATION, users)
 
-    assert options(case, users["preparer"]) == [
-        ("return_for_completion", True, ""),
+    assert options(case, users["preparer"]) == [("return_for_completion", True, "")]
+    assert options(case, users["management"]) == [
         (
             "mark_ready_for_decision",
             False,
@@ -488,14 +489,15 @@ def test_options_for_preparer_with_steps_left_say_which(new_case):
 
 def test_options_for_applicant_of_incomplete_draft(new_case):
     case, users = new_case("heby")
-    case = save_case(case, users["applicant"], fields={"sections": {"namn": "Tidiga insatser"}})
+    case = save_case(case, users["applicant"], fields={"sections": {"innehall": "Tidiga insatser"}})
 
     assert options(case, users["applicant"]) == [
         (
             "submit",
             False,
-            "Det saknas eller är fel i 20 fält: Ange när insatsen startar; Ange när insatsen slutar; "
-            "Beskrivning av investeringens innehåll – avsnittet måste fyllas i (och 17 till).",
+            "Det saknas eller är fel i 17 fält: Ange när insatsen startar; Ange när insatsen slutar; "
+            "Metod och referenser till forskning eller evidensbaserad praktik – avsnittet måste fyllas i "
+            "(och 14 till).",
         ),
         ("withdraw", True, ""),
     ]
@@ -550,11 +552,11 @@ def test_return_for_completion_then_resubmit_then_prepare_again(new_case):
 def test_returned_application_is_editable_and_resubmit_checks_it_again(new_case):
     case, users = new_case("heby")
     case = walk_to(case, S.RETURNED, users)
-    save_case(case, users["applicant"], fields={"sections": {**case.sections, "tidsperiod": ""}})
+    save_case(case, users["applicant"], fields={"sections": {**case.sections, "malgrupp": ""}})
 
     reason = refused(case, "resubmit", users["applicant"])
 
-    assert reason == "Det saknas eller är fel i 1 fält: Tidsperiod för investeringen – avsnittet måste fyllas i."
+    assert reason == "Det saknas eller är fel i 1 fält: Målgrupp för investeringen – avsnittet måste fyllas i."
     assert case.state == S.RETURNED
 
 

@@ -315,7 +315,7 @@ def test_rendering_failure_issues_nothing_and_says_what_failed(people, today, mo
         raise OSError("typsnittet saknas")
 
     monkeypatch.setattr(decisions.documents.HTML, "write_pdf", broken)
-    client.force_login(users["preparer"])
+    client.force_login(users["management"])
     response = client.post(reverse("decisions:issue_basis", args=[case.pk]), follow=True)
 
     assert "Beslutsunderlaget kunde inte skapas: typsnittet saknas" in response.content.decode()

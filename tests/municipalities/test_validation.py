@@ -125,3 +125,16 @@ def test_sixth_municipality_is_only_data():
     document["stages"]["idea"] = {"enabled": False}
     document["application"]["duration_months"] = {"min": 12, "max": 60, "cite": "§ 1"}
     assert ruleset_problems(json.loads(json.dumps(document))) == []
+
+
+def test_idea_carried_into_an_unknown_section_or_part_is_refused():
+    document = shipped_document("ale")
+    document["stages"]["idea"]["carries_into_application"] = [
+        {"content": 4, "section": "insatsen"},
+        {"content": 0, "section": "finns_inte"},
+    ]
+
+    assert [str(p) for p in ruleset_problems(document)] == [
+        "stages.idea.carries_into_application[0].content: idén har ingen del 4 (contents har 4 delar, räknat från 0)",
+        "stages.idea.carries_into_application[1].section: ansökan har inget avsnitt finns_inte",
+    ]

@@ -80,7 +80,9 @@ def test_ale_plan_cannot_ask_more_than_was_granted(new_case, today):
 
 def test_norrkoping_repays_only_for_efforts_started_before_2021(new_case, today):
     case, users, _fund = granted(new_case, "norrkoping", reserved=5_000_000)
-    unit = type(case.applicant_unit).objects.create(municipality=case.municipality, name="Socialnämnden", kind="namnd")
+    unit, _created = type(case.applicant_unit).objects.get_or_create(
+        municipality=case.municipality, name="Socialnämnden", kind="namnd"
+    )
 
     with pytest.raises(RepaymentRefusedError) as refusal:
         repayment.draft_plan(case, users["controller"], installments=[Planned(2029, unit, kr(1000))])
