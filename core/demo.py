@@ -366,7 +366,7 @@ def _demo_payouts(municipality, users):
                 reference=f"Rapport {day:%Y-%m}",
                 project_number=f"11-{case.pk:04d}",
             )
-        spent = funds.reported_costs(case, 2026)
+        spent = funds.reported_costs(case, 2026, whole_year=True)
         if case.state == CaseState.FINAL_REPORT and policy.freezes_unspent and spent is not None:
             # What an accepted report shows unspent of the year's 500 000 kr is frozen.
             unspent = Decimal("500000.00") - spent

@@ -239,8 +239,9 @@ def case_problems(balances):
 # ---- What the reports state ----------------------------------------------------------------------
 
 # The fund stands below reporting, so reporting hands in its reader when the app is ready
-# (reporting/apps.py): ``reader(case, year, report_id=None)`` gives the cost a case's accepted
-# reports state for the year (that report's figure, when one is named), or None where none does.
+# (reporting/apps.py): ``reader(case, year, report_id=None, whole_year=False)`` gives the cost a
+# case's accepted reports state for the year (that report's figure, when one is named; with
+# ``whole_year``, only from a report covering the year to its end), or None where none does.
 _cost_readers = []
 
 
@@ -249,12 +250,12 @@ def register_reported_costs(reader):
         _cost_readers.append(reader)
 
 
-def reported_costs(case, year, report_id=None):
+def reported_costs(case, year, report_id=None, whole_year=False):
     """The costs (the outcome) an accepted report states for the case's ``year``: what a budget
-    compensation may pay at most, and what was spent of the money paid out. None when no accepted
-    report states it."""
+    compensation may pay at most, and (``whole_year``) what was spent of the money paid out for
+    the year. None when no accepted report states it."""
     for reader in _cost_readers:
-        stated = reader(case, year, report_id=report_id)
+        stated = reader(case, year, report_id=report_id, whole_year=whole_year)
         if stated is not None:
             return stated
     return None
@@ -754,12 +755,12 @@ def record_freeze(case, user, *, amount, year, entry_date=None, note=""):
     if not policy.freezes_unspent:
         raise FundRefusedError(_("Regelverket fryser inte outnyttjade medel vid årets slut."))
     mine = _payable_case(fund, case, policy).year(year)
-    spent = reported_costs(case, year)
+    spent = reported_costs(case, year, whole_year=True)
     if spent is None:
         raise FundRefusedError(
             _(
-                "Ingen godkänd rapport anger utfallet för %(year)s, så det är inte känt vad som är outnyttjat. "
-                "Frysningen bokas när årets utfall är rapporterat och godkänt."
+                "Ingen godkänd rapport anger utfallet för hela %(year)s, så det är inte känt vad som är "
+                "outnyttjat. Frysningen bokas när årets utfall är rapporterat och godkänt."
             )
             % {"year": year},
             "year",

@@ -160,6 +160,11 @@ def _referenced_roles(document):
         yield f"reporting.obligations[{index}].receiver_role", obligation["receiver_role"]
     if "board_informed" in stages["application"]:
         yield "stages.application.board_informed.recorded_by", stages["application"]["board_informed"]["recorded_by"]
+    repayment = document["money"]["repayment"]
+    if "decided_by" in repayment:
+        yield "money.repayment.decided_by", repayment["decided_by"]
+    for index, role in enumerate(repayment.get("drafted_by", [])):
+        yield f"money.repayment.drafted_by[{index}]", role
     if "feedback_deadline" in document["calendar"]:
         yield "calendar.feedback_deadline.actor_role", document["calendar"]["feedback_deadline"]["actor_role"]
 
@@ -291,6 +296,10 @@ def _check_money(money, problems):
         for field in ("basis", "years_after_end"):
             if field not in repayment:
                 problems.append(RuleSetProblem(f"money.repayment.{field}", _("krävs för återbetalning ur besparingar")))
+    if repayment["model"] != "none":
+        for field in ("drafted_by", "payer_unit_kinds"):
+            if field not in repayment:
+                problems.append(RuleSetProblem(f"money.repayment.{field}", _("krävs när kommunen har återbetalning")))
     _check_range(repayment.get("years_after_end"), "money.repayment.years_after_end", "min", "max", problems)
     if "applies_to_starts_before" in repayment:
         _check_date(repayment["applies_to_starts_before"], "money.repayment.applies_to_starts_before", problems)

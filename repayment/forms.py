@@ -2,7 +2,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from funds.forms import KronorField
-from municipalities.enums import UnitKind
 from municipalities.models import OrganisationalUnit
 
 
@@ -30,17 +29,27 @@ class PlanForm(forms.Form):
 
 class InstallmentForm(forms.Form):
     year = forms.IntegerField(label=_("År"), min_value=2000, max_value=2100)
-    unit = forms.ModelChoiceField(label=_("Nämnd"), queryset=OrganisationalUnit.objects.none())
+    unit = forms.ModelChoiceField(label=_("Betalare"), queryset=OrganisationalUnit.objects.none())
     amount = KronorField()
     outcome_measure = forms.CharField(label=_("Utfallsmått"), max_length=300, required=False)
 
-    def __init__(self, *args, municipality=None, **kwargs):
+    def __init__(self, *args, payers=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = OrganisationalUnit.objects.filter(municipality=municipality, kind=UnitKind.NAMND)
-        self.fields["unit"].label_from_instance = lambda unit: unit.name
+        # The units the rule set names as payers (repayment.services.payers), those in the case first.
+        self.fields["unit"].queryset = payers if payers is not None else OrganisationalUnit.objects.none()
+        self.fields["unit"].label_from_instance = lambda unit: (
+            _("%(unit)s (deltar i ärendet)") % {"unit": unit.name} if getattr(unit, "takes_part", False) else unit.name
+        )
 
 
-InstallmentFormSet = forms.formset_factory(InstallmentForm, extra=3, max_num=20)
+def installment_formset(policy, *, data=None, payers=None, initial=None):
+    """One row per year the policy lets the repayment run over (at most ten), and the rows of a
+    draft being redrafted; more rows, up to one per payer and year, when the rows are posted."""
+    initial = list(initial or [])
+    formset_class = forms.formset_factory(
+        InstallmentForm, extra=max(policy.max_years - len(initial), 1), max_num=policy.max_years * 10
+    )
+    return formset_class(data, prefix="rows", initial=initial or None, form_kwargs={"payers": payers})
 
 
 class RepaymentForm(forms.Form):

@@ -1,4 +1,4 @@
-"""Repayment plans: a schedule, by year and nämnd, of what a granted effort repays to the fund,
+"""Repayment plans: a schedule, by year and payer, of what a granted effort repays to the fund,
 approved, then followed. The repayments themselves and any write-off are entries in the fund's
 ledger (funds.LedgerEntry), so the fund's balances see them."""
 
@@ -52,13 +52,13 @@ class RepaymentPlan(models.Model):
 
 
 class Installment(models.Model):
-    """What one nämnd repays in one year, through a reduced budget frame, and the outcome measure
-    the repayment is tied to."""
+    """What one payer (a unit of a kind the rule set names: Sundsvall's nämnd, Ale's sektor) repays
+    in one year, through a reduced budget frame, and the outcome measure the repayment is tied to."""
 
     plan = models.ForeignKey(RepaymentPlan, on_delete=models.CASCADE, related_name="installments")
     year = models.PositiveSmallIntegerField(_("år"))
     unit = models.ForeignKey(
-        "municipalities.OrganisationalUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("nämnd")
+        "municipalities.OrganisationalUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("betalare")
     )
     amount = models.DecimalField(_("belopp (kr)"), max_digits=14, decimal_places=2)
     outcome_measure = models.CharField(_("utfallsmått"), max_length=300, blank=True)

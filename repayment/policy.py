@@ -6,6 +6,9 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+# A plan runs over at most ten years where the rule set sets no window.
+MAX_YEARS = 10
+
 
 @dataclass(frozen=True)
 class RepaymentPolicy:
@@ -46,6 +49,26 @@ class RepaymentPolicy:
     @property
     def decided_by(self):
         return self.rules.get("decided_by", "decision_body")
+
+    @property
+    def drafted_by(self):
+        """The roles that draw up the plan (Ale: the applicants; Sundsvall: the preparers and the
+        coordinators). An applicant drafts only for a case they take part in."""
+        return list(self.rules.get("drafted_by", []))
+
+    @property
+    def payer_unit_kinds(self):
+        """The kinds of unit that repay (Ale: sektor; Sundsvall: nämnd)."""
+        return list(self.rules.get("payer_unit_kinds", []))
+
+    @property
+    def max_years(self):
+        """How many years the repayments may run over: the window the rule set gives (Sundsvall:
+        one to ten years after the end), at most ten where it gives none."""
+        low, high = self.years_after_end
+        if high is None:
+            return MAX_YEARS
+        return max(1, min(MAX_YEARS, high - (low if low is not None else 1) + 1))
 
     @property
     def tied_to_outcome_measures(self):

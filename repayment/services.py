@@ -8,39 +8,98 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import BooleanField, Sum, Value, When
+from django.db.models import Case as Choose
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.enums import Role
+from applications.conditions import is_case_participant
 from applications.enums import OPEN_STATES, CaseState
 from audit.services import record
 from core.formatting import format_kronor
 from funds.enums import EntryKind
 from funds.services import FundRefusedError, consumed, may_record_money, record_repayment_entry
 from municipalities.enums import UnitKind
+from municipalities.models import OrganisationalUnit
 
 from .models import Installment, PlanStatus, RepaymentPlan
 from .policy import RepaymentPolicy
 
 ZERO = Decimal("0.00")
-DRAFTING_ROLES = [Role.PREPARER, Role.CONTROLLER, Role.MUNICIPAL_ADMIN]
+APPLICANT = "applicant"
 
 
 class RepaymentRefusedError(FundRefusedError):
-    """A repayment-plan operation was refused; the message says why. Nothing was written."""
+    """A repayment-plan operation was refused; the message says why. Nothing was written. For a
+    problem with one installment, ``row`` is its place among the installments given and ``field``
+    is "installments"; ``row_field`` names the installment's field (year, unit, amount...)."""
+
+    def __init__(self, message, field=None, *, row=None, row_field=None):
+        super().__init__(message, field)
+        self.row = row
+        self.row_field = row_field
 
 
 @dataclass(frozen=True)
 class PlannedInstallment:
     year: int
-    unit: object  # an OrganisationalUnit of kind nämnd
+    unit: object  # an OrganisationalUnit of a kind the rule set names as payer
     amount: Decimal
     outcome_measure: str = ""
 
 
 def policy_of(case):
     return RepaymentPolicy.of(case.rules.document)
+
+
+def _taking_part(case):
+    """The ids of the units taking part in the case, and of the units above them (a verksamhet's
+    sektor, a förvaltning's nämnd)."""
+    ids = {case.applicant_unit_id, *case.units.values_list("pk", flat=True)} - {None}
+    seen = set()
+    while ids - seen:
+        seen |= ids
+        ids |= set(OrganisationalUnit.objects.filter(pk__in=ids).values_list("parent_id", flat=True)) - {None}
+    return seen
+
+
+def payers(case, policy=None):
+    """The units the plan may name as payers: the units of the case's municipality of the kinds
+    the rule set names (Ale: sektorer; Sundsvall: nämnder), those taking part in the case first
+    (``takes_part``)."""
+    policy = policy or policy_of(case)
+    return (
+        OrganisationalUnit.objects.filter(municipality_id=case.municipality_id, kind__in=policy.payer_unit_kinds)
+        .annotate(
+            takes_part=Choose(
+                When(pk__in=_taking_part(case), then=Value(True)), default=Value(False), output_field=BooleanField()
+            )
+        )
+        .order_by("-takes_part", "name")
+    )
+
+
+def payer_kinds_text(policy):
+    return ", ".join(str(UnitKind(kind).label) for kind in policy.payer_unit_kinds) or _("inga")
+
+
+def drafting_refusal(user, case, policy=None):
+    """Why ``user`` may not draw up the case's plan, or None when they may: a role the rule set
+    names as drafter, in the case's municipality; an applicant only for a case they take part in."""
+    policy = policy or policy_of(case)
+    if user.is_superuser:
+        return None
+    bodies = _(" eller ").join(case.rules.body_name(role) for role in policy.drafted_by)
+    refused = _("Bara %(bodies)s upprättar återbetalningsplanen.") % {"bodies": bodies or _("ingen")}
+    if user.municipality_id != case.municipality_id:
+        return refused
+    if any(user.has_role(role) for role in policy.drafted_by if role != APPLICANT):
+        return None
+    if APPLICANT in policy.drafted_by and user.has_role(APPLICANT):
+        if is_case_participant(case, user):
+            return None
+        return _("Du deltar inte i ärendet och kan inte upprätta dess återbetalningsplan.")
+    return refused
 
 
 def granted_total(case):
@@ -63,31 +122,46 @@ def _require(user, case, roles, message):
 def _check_installments(case, policy, installments, total_expected):
     low, high = policy.window(case)
     seen = set()
-    for item in installments:
+    years = set()
+    for row, item in enumerate(installments):
+
+        def refuse(message, row_field, row=row):
+            return RepaymentRefusedError(message, "installments", row=row, row_field=row_field)
+
         if item.amount is None or item.amount <= 0:
-            raise RepaymentRefusedError(_("Varje delbetalning ska vara större än noll."), "installments")
+            raise refuse(_("Varje delbetalning ska vara större än noll."), "amount")
         if low is None:
             raise RepaymentRefusedError(_("Ärendet saknar slutdatum; återbetalningsåren kan inte räknas."))
         if item.year < low or (high is not None and item.year > high):
             window = f"{low}–{high}" if high else f"{low}–"
-            raise RepaymentRefusedError(
+            raise refuse(
                 _("%(year)s ligger utanför återbetalningstiden %(window)s.") % {"year": item.year, "window": window},
-                "installments",
+                "year",
             )
-        if item.unit.municipality_id != case.municipality_id or item.unit.kind != UnitKind.NAMND:
-            raise RepaymentRefusedError(
-                _("%(unit)s är ingen nämnd i kommunen.") % {"unit": item.unit.name}, "installments"
+        if item.unit.municipality_id != case.municipality_id:
+            raise refuse(_("%(unit)s hör till en annan kommun.") % {"unit": item.unit.name}, "unit")
+        if item.unit.kind not in policy.payer_unit_kinds:
+            raise refuse(
+                _("%(unit)s kan inte betala tillbaka: enligt regelverket betalar %(kinds)s.")
+                % {"unit": item.unit.name, "kinds": payer_kinds_text(policy)},
+                "unit",
             )
         if policy.tied_to_outcome_measures and not item.outcome_measure.strip():
-            raise RepaymentRefusedError(
-                _("Knyt delbetalningen %(year)s till ett utfallsmått.") % {"year": item.year}, "installments"
+            raise refuse(
+                _("Knyt delbetalningen %(year)s till ett utfallsmått.") % {"year": item.year}, "outcome_measure"
             )
         if (item.year, item.unit.pk) in seen:
-            raise RepaymentRefusedError(
-                _("%(unit)s har två delbetalningar %(year)s.") % {"unit": item.unit.name, "year": item.year},
-                "installments",
+            raise refuse(
+                _("%(unit)s har två delbetalningar %(year)s.") % {"unit": item.unit.name, "year": item.year}, "year"
             )
         seen.add((item.year, item.unit.pk))
+        years.add(item.year)
+    if len(years) > policy.max_years:
+        raise RepaymentRefusedError(
+            _("Återbetalningen får löpa över högst %(max)s år; planen har %(years)s.")
+            % {"max": policy.max_years, "years": len(years)},
+            "installments",
+        )
     total = sum((item.amount for item in installments), ZERO)
     if policy.basis == "consumed" and total != total_expected:
         raise RepaymentRefusedError(
@@ -121,6 +195,17 @@ def _exemption_allowed(policy, savings_after_years, controlled_studies):
         )
 
 
+def _may_draft_now(user, case, policy):
+    applies, why_not = policy.applies_to(case)
+    if not applies:
+        raise RepaymentRefusedError(why_not)
+    refusal = drafting_refusal(user, case, policy)
+    if refusal:
+        raise RepaymentRefusedError(refusal)
+    if case.state in OPEN_STATES or case.state in (CaseState.REJECTED, CaseState.WITHDRAWN, CaseState.IDEA_REJECTED):
+        raise RepaymentRefusedError(_("En återbetalningsplan upprättas för beviljade insatser."))
+
+
 @transaction.atomic
 def draft_plan(
     case,
@@ -133,18 +218,16 @@ def draft_plan(
     savings_expected_after_years=None,
     rests_on_controlled_studies=False,
 ):
-    """Draft (or redraft, until approved) the case's repayment plan from its rule set's policy.
-    An exempt effort (Sundsvall 6.1) gets a plan that owes nothing, with its reason."""
+    """Draft (or redraft, until approved) the case's repayment plan from its rule set's policy,
+    by the roles the rule set names as drafters (Ale: the applicants of the case). The payers are
+    units of the kinds the rule set names, in the case's municipality. An exempt effort
+    (Sundsvall 6.1) gets a plan that owes nothing, with its reason. Side effects: the plan, its
+    installments and the case history entry."""
     from applications.models import Case
 
     case = Case.objects.select_for_update().get(pk=case.pk)
-    _require(user, case, DRAFTING_ROLES, _("Bara beredande grupp eller controller upprättar återbetalningsplanen."))
     policy = policy_of(case)
-    applies, why_not = policy.applies_to(case)
-    if not applies:
-        raise RepaymentRefusedError(why_not)
-    if case.state in OPEN_STATES or case.state in (CaseState.REJECTED, CaseState.WITHDRAWN, CaseState.IDEA_REJECTED):
-        raise RepaymentRefusedError(_("En återbetalningsplan upprättas för beviljade insatser."))
+    _may_draft_now(user, case, policy)
     plan = RepaymentPlan.objects.select_for_update().filter(case=case).first()
     if plan and plan.status != PlanStatus.DRAFT:
         raise RepaymentRefusedError(_("Planen är redan godkänd och kan inte ändras."))
@@ -198,7 +281,8 @@ def draft_plan(
 
 @transaction.atomic
 def approve_plan(plan, user):
-    """The body the rule set names (Sundsvall: ledningsgruppen; Ale: the steering group) approves."""
+    """The body the rule set names (Sundsvall: ledningsgruppen; Ale: the steering group) approves,
+    once; an approved plan no longer changes."""
     plan = RepaymentPlan.objects.select_for_update().select_related("case").get(pk=plan.pk)
     case = plan.case
     policy = policy_of(case)

@@ -9,36 +9,45 @@ from funds.services import may_record_money
 from municipalities.models import OrganisationalUnit
 
 from . import services
-from .forms import InstallmentFormSet, PlanForm, RepaymentForm
+from .forms import PlanForm, RepaymentForm, installment_formset
 from .models import PlanStatus, RepaymentPlan
-
-
-def may_draft(user, case):
-    return user.is_superuser or (
-        user.municipality_id == case.municipality_id and any(user.has_role(r) for r in services.DRAFTING_ROLES)
-    )
 
 
 def _draft(request, case, policy, data):
     form = PlanForm(data, policy=policy)
-    formset = InstallmentFormSet(data, prefix="rows", form_kwargs={"municipality": case.municipality})
+    formset = installment_formset(policy, data=data, payers=services.payers(case, policy))
     if not (form.is_valid() and formset.is_valid()):
         return form, formset, False
+    filled = [row_form for row_form in formset.forms if row_form.cleaned_data]
     installments = [
-        services.PlannedInstallment(row["year"], row["unit"], row["amount"], row.get("outcome_measure", ""))
-        for row in formset.cleaned_data
-        if row
+        services.PlannedInstallment(
+            row.cleaned_data["year"],
+            row.cleaned_data["unit"],
+            row.cleaned_data["amount"],
+            row.cleaned_data.get("outcome_measure", ""),
+        )
+        for row in filled
     ]
     try:
         services.draft_plan(case, request.user, installments=installments, **form.cleaned_data)
     except services.RepaymentRefusedError as refusal:
-        field = refusal.field if refusal.field in form.fields else None
-        if refusal.field == "installments":
+        if refusal.field == "installments" and refusal.row is not None:
+            filled[refusal.row].add_error(refusal.row_field, str(refusal))  # by the installment's field
+        elif refusal.field == "installments":
             formset._non_form_errors = formset.error_class([str(refusal)])  # shown above the rows
         else:
-            form.add_error(field, str(refusal))
+            form.add_error(refusal.field if refusal.field in form.fields else None, str(refusal))
         return form, formset, False
     return form, formset, True
+
+
+def _initial_rows(plan):
+    if plan is None:
+        return []
+    return [
+        {"year": i.year, "unit": i.unit_id, "amount": i.amount, "outcome_measure": i.outcome_measure}
+        for i in plan.installments.all()
+    ]
 
 
 def _repay(request, plan, rows, from_savings, data):
@@ -74,21 +83,32 @@ def plan_page(request, pk):
     plan = RepaymentPlan.objects.filter(case=case).first()
     rows = services.schedule(plan) if plan else []
     action = request.POST.get("form") if request.method == "POST" else None
-    can_draft = applies and may_draft(user, case) and (plan is None or plan.status == PlanStatus.DRAFT)
+    draft_refusal = services.drafting_refusal(user, case, policy) if applies else why_not
+    can_draft = applies and draft_refusal is None and (plan is None or plan.status == PlanStatus.DRAFT)
     can_record = (
         plan is not None and plan.status == PlanStatus.APPROVED and may_record_money(user, case.municipality_id)
     )
     can_approve = plan is not None and plan.status == PlanStatus.DRAFT and user.has_role(policy.decided_by)
     last_year = max((row.installment.year for row in rows), default=None)
     window_passed = last_year is None or timezone.localdate().year > last_year
-    plan_form = PlanForm(policy=policy) if can_draft else None
-    formset = InstallmentFormSet(prefix="rows", form_kwargs={"municipality": case.municipality}) if can_draft else None
+    plan_form = None
+    formset = None
+    if can_draft:
+        plan_form = PlanForm(
+            policy=policy,
+            initial={"outcome_measures": plan.outcome_measures} if plan else None,
+        )
+        formset = installment_formset(policy, payers=services.payers(case, policy), initial=_initial_rows(plan))
     repay_form = RepaymentForm(rows=rows, from_savings=policy.from_savings) if can_record else None
     if action == "draft" and can_draft:
         plan_form, formset, done = _draft(request, case, policy, request.POST)
         if done:
             messages.success(request, _("Återbetalningsplanen är sparad."))
             return redirect("repayment:plan", case.pk)
+    elif action == "draft":
+        # Not (or no longer) the user's to draft: say why, and keep nothing.
+        messages.error(request, draft_refusal or _("Planen är redan godkänd och kan inte ändras."))
+        return redirect("repayment:plan", case.pk)
     elif action == "repay" and can_record:
         repay_form, done = _repay(request, plan, rows, policy.from_savings, request.POST)
         if done:
@@ -122,6 +142,8 @@ def plan_page(request, pk):
             "can_approve": can_approve,
             "can_close": can_record and window_passed,
             "approver": case.rules.body_name(policy.decided_by),
+            "drafters": [case.rules.body_name(role) for role in policy.drafted_by],
+            "payer_kinds": services.payer_kinds_text(policy),
         },
         status=400 if action in ("draft", "repay") else 200,
     )

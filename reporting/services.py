@@ -700,15 +700,21 @@ def set_reporting_date(municipality, user, *, name, year, date):
 # ---- Budget compensation with the report (Ystad) -----------------------------------------------
 
 
-def reported_costs(case, year, report_id=None):
+def reported_costs(case, year, report_id=None, whole_year=False):
     """The outcome for ``year`` that the case's accepted reports state: the named report's, or
-    else the latest accepted report's that has the year. None where no accepted report states it.
-    The fund reads it (funds.services.reported_costs) to cap budget compensations and freezes."""
+    else the latest accepted report's that has the year; with ``whole_year``, only a report whose
+    period runs to the year's end (or the project's, when it ends that year). None where no
+    accepted report states it. The fund reads it (funds.services.reported_costs) to cap budget
+    compensations and freezes."""
     lines = ReportCostLine.objects.filter(
         report__obligation__case=case, report__obligation__status=ObligationStatus.ACCEPTED, year=year
     )
     if report_id is not None:
         lines = lines.filter(report_id=report_id)
+    if whole_year:
+        year_end = datetime.date(year, 12, 31)
+        end = case.end_date
+        lines = lines.filter(report__obligation__period_end__gte=min(year_end, end) if end else year_end)
     line = lines.order_by("-report__obligation__period_end", "-report__submitted_at", "-pk").first()
     return line.outcome if line else None
 

@@ -3,6 +3,7 @@ scores or comment, after submitting she sees them; the preparer then orders the 
 the prioritisation page. axe-core runs on every page."""
 
 import re
+from decimal import Decimal
 
 import pytest
 
@@ -11,6 +12,8 @@ from applications.enums import CaseState
 from applications.services import create_case
 from applications.walk import walk_to
 from core.demo import DEMO_DOMAIN, ROLE_LOGINS
+from funds import services as funds
+from funds.models import Fund
 from reviews.criteria import criteria_for
 from reviews.services import assign_reviewer, save_review
 
@@ -30,6 +33,10 @@ def sundsvall_case(demo):
     other = assign_reviewer(case, users["preparer"], users["controller"])
     answers = {c.key: (True if c.kind == "yes_no" else 2) for c in criteria_for(case.rules.document, "preparation")}
     save_review(other, users["controller"], answers=answers, comment=OTHER_COMMENT, submit=True)
+    fund = Fund.objects.filter(municipality=case.municipality).first() or funds.create_fund(
+        users["controller"], case.municipality
+    )
+    funds.record_reservation(fund, users["controller"], amount=Decimal("3000000.00"), year=2027, basis="KF § 9")
     return case, users
 
 

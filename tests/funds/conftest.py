@@ -58,9 +58,10 @@ def set_up_fund(users, *, reserved=None, appropriations=None):
     return fund
 
 
-def accepted_report(case, outcomes, *, user=None):
-    """An accepted yearly report of the case stating the outcome ``outcomes`` ({year: kr}) for its
-    years, stored as reporting stores it: what caps a budget compensation or a freeze."""
+def accepted_report(case, outcomes, *, user=None, period_end=None):
+    """An accepted report of the case stating the outcome ``outcomes`` ({year: kr}) for its years,
+    its period running to the end of the last (or to ``period_end``), stored as reporting stores
+    it: what caps a budget compensation or a freeze."""
     from django.utils import timezone
 
     from reporting.models import ObligationKind, ObligationStatus, Report, ReportCostLine, ReportingObligation
@@ -71,7 +72,7 @@ def accepted_report(case, outcomes, *, user=None):
         kind=ObligationKind.YEARLY,
         name=f"Årsrapport {last}",
         period_start=datetime.date(min(outcomes), 1, 1),
-        period_end=datetime.date(last, 12, 31),
+        period_end=period_end or datetime.date(last, 12, 31),
         due_date=datetime.date(last + 1, 1, 31),
         status=ObligationStatus.ACCEPTED,
     )

@@ -347,9 +347,14 @@ def test_sundsvall_freeze_before_any_report_states_the_outcome_is_refused(new_ca
 
     with pytest.raises(funds.FundRefusedError) as refusal:
         funds.record_freeze(case, controller, amount=kr(1), year=2026)
+    # A report for part of the year does not tell what the year left unspent.
+    accepted_report(case, {2026: 100_000}, period_end=datetime.date(2026, 8, 31))
+    with pytest.raises(funds.FundRefusedError) as part_year:
+        funds.record_freeze(case, controller, amount=kr(1), year=2026)
 
     assert refusal.value.field == "year"
-    assert "Ingen godkänd rapport anger utfallet för 2026" in str(refusal.value)
+    assert "Ingen godkänd rapport anger utfallet för hela 2026" in str(refusal.value)
+    assert str(part_year.value) == str(refusal.value)
     assert funds.case_balances(fund, case).year(2026).frozen == kr(0)
 
 

@@ -138,3 +138,28 @@ def test_idea_carried_into_an_unknown_section_or_part_is_refused():
         "stages.idea.carries_into_application[0].content: idén har ingen del 4 (contents har 4 delar, räknat från 0)",
         "stages.idea.carries_into_application[1].section: ansökan har inget avsnitt finns_inte",
     ]
+
+
+@pytest.mark.parametrize(
+    ("slug", "drafters", "payers"),
+    [("ale", ["applicant"], ["sektor"]), ("sundsvall", ["preparer", "controller"], ["namnd"])],
+)
+def test_repayment_names_its_drafters_and_payer_unit_kinds(slug, drafters, payers):
+    repayment = shipped_document(slug)["money"]["repayment"]
+    assert (repayment["drafted_by"], repayment["payer_unit_kinds"]) == (drafters, payers)
+
+
+def test_repayment_without_drafters_or_payers_is_refused():
+    document = shipped_document("ale")
+    del document["money"]["repayment"]["drafted_by"]
+    del document["money"]["repayment"]["payer_unit_kinds"]
+    assert problems_of(document) == [
+        ("money.repayment.drafted_by", "krävs när kommunen har återbetalning"),
+        ("money.repayment.payer_unit_kinds", "krävs när kommunen har återbetalning"),
+    ]
+
+
+def test_repayment_drafter_without_a_named_body_is_refused():
+    document = shipped_document("norrkoping")
+    document["money"]["repayment"]["drafted_by"] = ["controller"]
+    assert problems_of(document) == [("money.repayment.drafted_by[0]", "rollen controller har inget namn under bodies")]

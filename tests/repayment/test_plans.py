@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from accounts.enums import Role
 from applications.models import Case
 from audit.models import AuditEntry
 from core.formatting import format_kronor as fk
@@ -15,6 +16,7 @@ from repayment import services as repayment
 from repayment.models import PlanStatus
 from repayment.services import PlannedInstallment as Planned
 from repayment.services import RepaymentRefusedError
+from tests.factories import UserFactory
 from tests.funds.conftest import accepted_report, decide, kr, ready, set_up_fund
 
 pytestmark = pytest.mark.django_db
@@ -44,23 +46,56 @@ def test_no_repayment_where_the_rule_set_has_none(new_case, today, slug):
     assert repayment.RepaymentPlan.objects.count() == 0
 
 
-def test_ale_anchored_plan_approved_by_the_steering_group_refills_the_fund(new_case, today):
+def sektor(case, name="Sektor arbete och omsorg"):
+    return case.municipality.units.get(name=name)
+
+
+def test_ale_offers_its_sektorer_as_payers_those_in_the_case_first(new_case, today):
+    case, _users, _fund = granted(new_case, "ale", reserved=5_000_000)
+    unit = type(case.applicant_unit)
+    unit.objects.create(municipality=case.municipality, name="Kommunstyrelsen", kind="namnd")
+    unit.objects.create(municipality=case.municipality, name="Sektor kultur och fritid", kind="sektor")
+    taking_part = sorted({case.applicant_unit.name, *(u.name for u in case.units.all())})
+
+    offered = list(repayment.payers(case))
+
+    assert taking_part == ["Sektor arbete och omsorg", "Sektor utbildning"]
+    assert [(u.name, u.takes_part) for u in offered] == [
+        ("Sektor arbete och omsorg", True),
+        ("Sektor utbildning", True),
+        ("Sektor kultur och fritid", False),
+    ]
+
+
+def test_ale_applicants_draft_the_plan_the_steering_group_approves_and_it_refills_the_fund(new_case, today):
     case, users, fund = granted(new_case, "ale", reserved=5_000_000)
-    unit = type(case.applicant_unit).objects.create(
-        municipality=case.municipality, name="Kommunstyrelsen AU", kind="namnd"
-    )
+    work, school = sektor(case), sektor(case, "Sektor utbildning")
 
     plan = repayment.draft_plan(
-        case, users["preparer"], installments=[Planned(2029, unit, kr(200_000)), Planned(2030, unit, kr(100_000))]
+        case,
+        users["applicant"],
+        installments=[Planned(2029, work, kr("200000.50")), Planned(2030, school, kr("99999.50"))],
     )
+    with pytest.raises(RepaymentRefusedError, match="godkänner återbetalningsplanen"):
+        repayment.approve_plan(plan, users["applicant"])
     with pytest.raises(RepaymentRefusedError, match="godkänner återbetalningsplanen"):
         repayment.approve_plan(plan, users["decision_body"])
     repayment.approve_plan(plan, users["preparer"])
-    repayment.record_repayment(plan, users["controller"], year=2029, unit=unit, amount=kr(200_000))
+    repayment.record_repayment(plan, users["controller"], year=2029, unit=work, amount=kr("200000.50"))
 
-    assert (plan.basis, plan.basis_amount) == ("granted", kr(1_500_000))
+    plan.refresh_from_db()
+    assert (plan.status, plan.approved_by, plan.created_by) == (
+        PlanStatus.APPROVED,
+        users["preparer"],
+        users["applicant"],
+    )
+    assert (plan.basis, plan.basis_amount, plan.owed) == ("granted", kr(1_500_000), kr(300_000))
+    assert [(i.year, i.unit, i.amount) for i in plan.installments.all()] == [
+        (2029, work, kr("200000.50")),
+        (2030, school, kr("99999.50")),
+    ]
     balances = funds.fund_balances(fund)
-    assert (balances.repaid, balances.available) == (kr(200_000), kr(5_000_000 - 1_500_000 + 200_000))
+    assert (balances.repaid, balances.available) == (kr("200000.50"), kr("3700000.50"))
     assert [e.action for e in AuditEntry.objects.for_object(case).filter(action__in=REPAYMENT_ACTIONS)] == [
         "case.repaid",
         "case.repayment_plan_approved",
@@ -68,14 +103,81 @@ def test_ale_anchored_plan_approved_by_the_steering_group_refills_the_fund(new_c
     ]
 
 
-def test_ale_plan_cannot_ask_more_than_was_granted(new_case, today):
+def test_ale_plan_is_not_approved_twice_nor_changed_after_approval(new_case, today):
     case, users, _fund = granted(new_case, "ale", reserved=5_000_000)
-    unit = type(case.applicant_unit).objects.create(municipality=case.municipality, name="KS", kind="namnd")
+    plan = repayment.draft_plan(case, users["applicant"], installments=[Planned(2029, sektor(case), kr(100_000))])
+    repayment.approve_plan(plan, users["preparer"])
+
+    with pytest.raises(RepaymentRefusedError, match=r"^Planen är redan godkänd\.$"):
+        repayment.approve_plan(plan, users["preparer"])
+    with pytest.raises(RepaymentRefusedError, match=r"^Planen är redan godkänd och kan inte ändras\.$"):
+        repayment.draft_plan(case, users["applicant"], installments=[Planned(2029, sektor(case), kr(1))])
+
+    plan.refresh_from_db()
+    assert [(i.year, i.amount) for i in plan.installments.all()] == [(2029, kr(100_000))]
+    assert AuditEntry.objects.filter(action="case.repayment_plan_approved").count() == 1
+
+
+@pytest.mark.parametrize("role", ["preparer", "controller", "decision_body"])
+def test_in_ale_only_the_applicants_draft_the_plan(new_case, today, role):
+    case, users, _fund = granted(new_case, "ale", reserved=5_000_000)
 
     with pytest.raises(RepaymentRefusedError) as refusal:
-        repayment.draft_plan(case, users["preparer"], installments=[Planned(2029, unit, kr(1_500_001))])
+        repayment.draft_plan(case, users[role], installments=[Planned(2029, sektor(case), kr(1000))])
 
-    assert str(refusal.value) == f"Delbetalningarna, {fk(1_500_001)}, är mer än det beviljade, {fk(1_500_000)}."
+    assert str(refusal.value) == "Bara Sektorer och civilsamhällesaktörer upprättar återbetalningsplanen."
+    assert repayment.RepaymentPlan.objects.count() == 0
+
+
+def test_an_applicant_outside_the_case_cannot_draft_its_plan(new_case, today):
+    case, _users, _fund = granted(new_case, "ale", reserved=5_000_000)
+    other = UserFactory(municipality=case.municipality, roles=[Role.APPLICANT])  # no part in the case
+
+    with pytest.raises(RepaymentRefusedError, match="Du deltar inte i ärendet"):
+        repayment.draft_plan(case, other, installments=[Planned(2029, sektor(case), kr(1000))])
+
+    assert repayment.RepaymentPlan.objects.count() == 0
+
+
+def test_ale_payer_must_be_a_sektor_of_the_municipality(new_case, today, people):
+    case, users, _fund = granted(new_case, "ale", reserved=5_000_000)
+    board = type(case.applicant_unit).objects.create(municipality=case.municipality, name="KS", kind="namnd")
+    people("sundsvall")
+    elsewhere = type(case.applicant_unit).objects.get(name="Socialnämnden")
+    foreign_sektor = type(case.applicant_unit).objects.create(
+        municipality=elsewhere.municipality, name="Sektor annanstans", kind="sektor"
+    )
+
+    with pytest.raises(RepaymentRefusedError) as wrong_kind:
+        repayment.draft_plan(case, users["applicant"], installments=[Planned(2029, board, kr(1000))])
+    with pytest.raises(RepaymentRefusedError) as wrong_town:
+        repayment.draft_plan(case, users["applicant"], installments=[Planned(2029, foreign_sektor, kr(1000))])
+
+    assert str(wrong_kind.value) == "KS kan inte betala tillbaka: enligt regelverket betalar sektor."
+    assert (wrong_kind.value.row, wrong_kind.value.row_field) == (0, "unit")
+    assert str(wrong_town.value) == "Sektor annanstans hör till en annan kommun."
+    assert repayment.RepaymentPlan.objects.count() == 0
+
+
+def test_ale_plan_runs_over_at_most_ten_years(new_case, today):
+    case, users, _fund = granted(new_case, "ale", reserved=5_000_000)
+    years = [Planned(2029 + n, sektor(case), kr(10_000)) for n in range(11)]
+
+    with pytest.raises(RepaymentRefusedError) as refusal:
+        repayment.draft_plan(case, users["applicant"], installments=years)
+    plan = repayment.draft_plan(case, users["applicant"], installments=years[:10])
+
+    assert str(refusal.value) == "Återbetalningen får löpa över högst 10 år; planen har 11."
+    assert plan.owed == kr(100_000)
+
+
+def test_ale_plan_cannot_ask_more_than_was_granted(new_case, today):
+    case, users, _fund = granted(new_case, "ale", reserved=5_000_000)
+
+    with pytest.raises(RepaymentRefusedError) as refusal:
+        repayment.draft_plan(case, users["applicant"], installments=[Planned(2029, sektor(case), kr("1500000.01"))])
+
+    assert str(refusal.value) == f"Delbetalningarna, {fk('1500000.01')}, är mer än det beviljade, {fk(1_500_000)}."
 
 
 def test_norrkoping_repays_only_for_efforts_started_before_2021(new_case, today):
@@ -85,14 +187,14 @@ def test_norrkoping_repays_only_for_efforts_started_before_2021(new_case, today)
     )
 
     with pytest.raises(RepaymentRefusedError) as refusal:
-        repayment.draft_plan(case, users["controller"], installments=[Planned(2029, unit, kr(1000))])
+        repayment.draft_plan(case, users["preparer"], installments=[Planned(2029, unit, kr(1000))])
     assert str(refusal.value) == "Återföring gäller bara insatser som startade före 2021-01-01."
 
     Case.objects.filter(pk=case.pk).update(
         period_start=datetime.date(2020, 8, 1), period_end=datetime.date(2022, 7, 31)
     )
     early = Case.objects.get(pk=case.pk)
-    plan = repayment.draft_plan(early, users["controller"], installments=[Planned(2023, unit, kr(500_000))])
+    plan = repayment.draft_plan(early, users["preparer"], installments=[Planned(2023, unit, kr(500_000))])
     assert plan.installments.get().amount == kr(500_000)
 
 
@@ -152,7 +254,7 @@ def test_sundsvall_installments_lie_one_to_ten_years_after_the_end_and_name_a_me
             case, users["preparer"], outcome_measures="x", installments=[Planned(2029, social, kr(300_000))]
         )
     forvaltning = case.municipality.units.filter(kind="forvaltning").first()
-    with pytest.raises(RepaymentRefusedError, match="är ingen nämnd"):
+    with pytest.raises(RepaymentRefusedError, match="kan inte betala tillbaka: enligt regelverket betalar nämnd"):
         repayment.draft_plan(
             case, users["preparer"], outcome_measures="x", installments=[Planned(2029, forvaltning, kr(300_000), "m")]
         )
@@ -263,7 +365,7 @@ def test_ale_has_no_exemption(new_case, today):
     with pytest.raises(RepaymentRefusedError, match="medger inget undantag"):
         repayment.draft_plan(
             case,
-            users["preparer"],
+            users["applicant"],
             exempt=True,
             exemption_reason="x",
             savings_expected_after_years=20,
@@ -271,8 +373,14 @@ def test_ale_has_no_exemption(new_case, today):
         )
 
 
-def test_applicant_cannot_draft_a_plan(new_case, today):
-    case, users, _fund = granted(new_case, "ale", reserved=5_000_000)
+def test_sundsvall_applicant_cannot_draft_a_plan(new_case, today):
+    case, users, _fund = sundsvall_spent(new_case, paid={2026: 300_000})
 
-    with pytest.raises(RepaymentRefusedError, match="Bara beredande grupp eller controller"):
-        repayment.draft_plan(case, users["applicant"], installments=[])
+    with pytest.raises(RepaymentRefusedError) as refusal:
+        repayment.draft_plan(case, users["applicant"], installments=[Planned(2029, namnd(case), kr(300_000))])
+
+    assert str(refusal.value) == (
+        "Bara Strategiskt verksamhetsnätverk eller Samordningsfunktionen för sociala investeringar "
+        "upprättar återbetalningsplanen."
+    )
+    assert repayment.RepaymentPlan.objects.count() == 0

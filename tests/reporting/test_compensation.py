@@ -147,3 +147,7 @@ def test_reported_costs_read_the_named_or_latest_accepted_report(ystad_report):
     assert services.reported_costs(case, 2026, report_id=obligation.report.pk) == Decimal("80000.00")
     assert services.reported_costs(case, 2026, report_id=obligation.report.pk + 1000) is None
     assert services.reported_costs(case, 2027) is None
+    assert services.reported_costs(case, 2026, whole_year=True) == Decimal("80000.00")  # period ends 31 Dec
+    type(obligation).objects.filter(pk=obligation.pk).update(period_end=datetime.date(2026, 12, 30))
+    assert services.reported_costs(case, 2026, whole_year=True) is None
+    assert services.reported_costs(case, 2026) == Decimal("80000.00")
