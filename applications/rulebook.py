@@ -23,6 +23,8 @@ class StepSpec:
     kind: str = "outcome"
     # Done when needed ("vid behov"); never blocks the stage's transition nor later steps.
     optional: bool = False
+    # "required" or "optional": the step records the expertise consulted (Sundsvall's idea review).
+    expertise: str = ""
 
 
 class RuleBook:
@@ -73,6 +75,13 @@ class RuleBook:
         return self.owner_role("preparation")
 
     @property
+    def prioritisation_role(self):
+        """Who orders the applications ready for decision: the rule set's prioritising body
+        (Ystad: kommunledningsgruppen), otherwise the preparing group."""
+        chosen = self.document.get("review", {}).get("prioritised_by")
+        return chosen["role"] if chosen else self.preparation_role
+
+    @property
     def abort_proposer_role(self):
         abort = self.stages["abort"]
         return abort.get("proposed_by") or abort.get("decided_by")
@@ -110,6 +119,7 @@ class RuleBook:
                     cite=step["cite"],
                     kind=step.get("kind", "outcome"),
                     optional=step.get("optional", False),
+                    expertise=step.get("expertise", ""),
                 )
                 for step in self.stages[stage].get("steps", [])
             ]

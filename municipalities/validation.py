@@ -155,6 +155,8 @@ def _referenced_roles(document):
             yield f"stages.{stage_key}.{field}", stages[stage_key][field]
     for index, obligation in enumerate(document["reporting"]["obligations"]):
         yield f"reporting.obligations[{index}].receiver_role", obligation["receiver_role"]
+    if "prioritised_by" in document["review"]:
+        yield "review.prioritised_by.role", document["review"]["prioritised_by"]["role"]
     if "feedback_deadline" in document["calendar"]:
         yield "calendar.feedback_deadline.actor_role", document["calendar"]["feedback_deadline"]["actor_role"]
 

@@ -112,6 +112,7 @@ def priorities(request, round_id=None):
             "proposal_form": proposal_form,
             "funds_form": funds_form,
             "may_prioritise": services.may_prioritise(user, rules),
+            "prioritiser": rules.body_name(rules.prioritisation_role),
             "may_enter_funds": services.may_enter_funds(user, rules),
             "dimensions": portfolio_dimensions(rules.document),
         },
