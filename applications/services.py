@@ -426,21 +426,27 @@ def complete_unit_step_by_answer(case, unit, user, *, outcome, comment, source):
     complete the nämnd's own pending step of the stage the case is in. The caller holds the case
     lock and has checked that ``user`` speaks for ``unit``. Returns the step, or None if the
     stage has no such step pending. Side effect: the step's history entry, naming ``source``."""
-    stage = STAGE_BEGUN_BY_STATE.get(case.state)
-    if stage is None:
-        return None
-    step = next(
-        (
-            s
-            for s in case.current_steps(stage)
-            if s.actor_role == "board" and s.unit_id == unit.pk and s.is_pending and not s.is_information
-        ),
-        None,
-    )
-    if step is None:
+    step = unit_position_step(case, unit)
+    if step is None or not step.is_pending:
         return None
     step = CaseStep.objects.select_for_update().select_related("unit").get(pk=step.pk)
     return _record_step(case, step, user, outcome=outcome, comment=comment, data={"source": source})
+
+
+def unit_position_step(case, unit):
+    """The nämnd's own step in the stage the case is in (its position or its comments), done or
+    not; None if the stage has none for it. A nämnd takes one position per stage."""
+    stage = STAGE_BEGUN_BY_STATE.get(case.state)
+    if stage is None:
+        return None
+    return next(
+        (
+            s
+            for s in case.current_steps(stage)
+            if s.actor_role == "board" and s.unit_id == unit.pk and not s.is_information
+        ),
+        None,
+    )
 
 
 def takes_part_in_case(case, user, *, by_unit=True):

@@ -8,7 +8,12 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from applications.enums import CaseState, StepOutcome
 from applications.models import Case
-from applications.services import TransitionRefusedError, complete_unit_step_by_answer, takes_part_in_case
+from applications.services import (
+    TransitionRefusedError,
+    complete_unit_step_by_answer,
+    takes_part_in_case,
+    unit_position_step,
+)
 from audit.services import record
 from municipalities.units import is_within, subtree_ids
 from notifications.models import NotificationKind
@@ -69,6 +74,13 @@ def may_answer(consultation, user):
     if takes_part_in_case(consultation.case, user, by_unit=consultation.delegate_id is not None):
         return False, _("Du deltar i ärendet och är jävig: du kan inte svara för %(unit)s.") % {
             "unit": consultation.unit.name
+        }
+    taken = unit_position_step(consultation.case, consultation.unit)
+    if taken is not None and not taken.is_pending:
+        return False, _("%(unit)s har redan tagit ställning i ärendet (%(step)s, %(outcome)s).") % {
+            "unit": consultation.unit.name,
+            "step": taken.name,
+            "outcome": taken.get_outcome_display(),
         }
     return True, ""
 

@@ -250,3 +250,32 @@ def test_delegating_outside_the_namnd_is_refused(sundsvall):
     )
     consultation.refresh_from_db()
     assert consultation.delegate is None
+
+
+def test_a_namnd_takes_one_position_a_second_answer_is_refused(client, sundsvall):
+    case, users, namnder, reps = sundsvall
+    first = remiss(case, users, namnder["social"])
+    second = remiss(case, users, namnder["social"])
+    answer(first, reps["social"], position="support", text="")
+
+    with pytest.raises(TransitionRefusedError) as refusal:
+        answer(second, reps["social"], position="object", text="Ändrat oss.")
+
+    assert str(refusal.value) == (
+        "Socialnämnden har redan tagit ställning i ärendet (Berörd facknämnd tar ställning, ja / tillstyrkt / klart)."
+    )
+    second.refresh_from_db()
+    assert second.answered_at is None
+    assert gate_step(case, namnder["social"]).outcome == "positive"
+
+
+def test_remiss_answer_after_the_namnd_took_its_step_directly_is_refused(sundsvall):
+    case, users, namnder, reps = sundsvall
+    consultation = remiss(case, users, namnder["school"])
+    complete_step(case, gate_step(case, namnder["school"]).pk, reps["school"], outcome="negative", comment="Nej.")
+
+    with pytest.raises(TransitionRefusedError, match="Barn- och utbildningsnämnden har redan tagit ställning"):
+        answer(consultation, reps["school"], position="support", text="")
+
+    consultation.refresh_from_db()
+    assert consultation.answered_at is None
