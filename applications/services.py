@@ -449,18 +449,19 @@ def unit_position_step(case, unit):
     )
 
 
-def takes_part_in_case(case, user, *, by_unit=True):
+def takes_part_in_case(case, user, *, by_unit=True, by_signature=True):
     """Whether ``user`` has a stake in the case (jäv) and so may not speak for a nämnd on it:
     its creator, anyone who signed it and, ``by_unit``, anyone of the applicant unit or a
     participating unit (or a unit beneath them). A nämnd that itself takes part still gives its
-    own view through its representatives (Ystad), so for them only ``by_unit=False`` applies."""
+    own view through its representatives (Ystad), so for them only ``by_unit=False`` applies.
+    ``by_signature=False`` leaves out the signers, for a caller that has excluded them in bulk."""
     if case.created_by_id == user.pk:
         return True
     if by_unit and user.unit_id:
         units = [u for u in [case.applicant_unit, *case.units.all()] if u is not None]
         if any(is_within(user.unit, unit) for unit in units):
             return True
-    return case.signatures.filter(signer=user).exists()
+    return by_signature and case.signatures.filter(signer=user).exists()
 
 
 def complete_start_step(case, key, user, *, comment):

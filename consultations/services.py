@@ -91,10 +91,12 @@ def delegation_candidates(consultation):
     case = consultation.case
     people = (
         User.objects.filter(municipality=case.municipality_id, is_active=True, unit__in=subtree_ids(consultation.unit))
-        .select_related("unit")
+        .exclude(pk=case.created_by_id)
+        .exclude(pk__in=case.signatures.values("signer"))
+        .select_related("unit__parent__parent")
         .order_by("full_name", "pk")
     )
-    return [person for person in people if not takes_part_in_case(case, person)]
+    return [person for person in people if not takes_part_in_case(case, person, by_signature=False)]
 
 
 @transaction.atomic
