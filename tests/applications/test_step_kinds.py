@@ -202,3 +202,14 @@ def test_rule_set_with_an_unknown_step_kind_is_refused():
     document = shipped_document("ale")
     document["stages"]["preparation"]["steps"][0]["kind"] = "vote"
     assert [path for path, _message in _problems(document)] == ["stages.preparation.steps[0].kind"]
+
+
+def test_rule_set_page_marks_information_and_optional_steps(client, member):
+    from accounts.enums import Role
+
+    client.force_login(member("sundsvall", Role.APPLICANT))
+    html = client.get(reverse("municipalities:ruleset", args=["sundsvall"])).content.decode()
+    assert "Ledningsgruppen informeras om utfallet – information, kvitteras utan ja eller nej" in html
+    client.force_login(member("ale", Role.APPLICANT))
+    html = client.get(reverse("municipalities:ruleset", args=["ale"])).content.decode()
+    assert "(vid behov) – vid behov (valfritt), hindrar aldrig ärendet" in html

@@ -82,3 +82,14 @@ def test_rule_set_naming_an_unnamed_body_as_prioritiser_is_refused():
     assert [(p.path, p.message) for p in ruleset_problems(document)] == [
         ("review.prioritised_by.role", "rollen management har inget namn under bodies")
     ]
+
+
+def test_ystad_rule_set_page_names_kommunledningsgruppen_as_prioritiser(client, member):
+    from accounts.enums import Role
+
+    client.force_login(member("ystad", Role.APPLICANT))
+    html = client.get(reverse("municipalities:ruleset", args=["ystad"])).content.decode()
+    assert (
+        "Prioriterar bland ansökningar som är klara för beslut: <strong>Kommunledningsgruppen (KLG)</strong> "
+        '<span class="cite">(Steg 3 – Beredning och beslut)</span>'
+    ) in html
