@@ -48,6 +48,8 @@ def abort_proposed_first(case):
     """Where the rule set names who proposes an abort (Ystad: projektägarna), the decision follows
     the proposal; elsewhere (Sundsvall: ledningsgruppen) the body decides while the project runs."""
     return case.state == CaseState.ABORT_PROPOSED or not abort_is_proposed(case)
+
+
 def _board_informed_message(case):
     rules = case.rules
     return _(

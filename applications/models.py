@@ -431,6 +431,15 @@ class CaseStep(models.Model):
     optional = models.BooleanField(
         default=False, help_text="Done when needed ('vid behov'); never blocks the stage nor later steps."
     )
+    expertise_rule = models.CharField(
+        max_length=10,
+        blank=True,
+        choices=[("required", _("krävs")), ("optional", _("kan anges"))],
+        help_text="Whether the step records the expertise consulted, from the rule set.",
+    )
+    expertise_name = models.CharField(_("anlitad expertis"), max_length=200, blank=True)
+    expertise_organisation = models.CharField(_("expertisens organisation"), max_length=200, blank=True)
+    expertise_contribution = models.TextField(_("vad expertisen bidrog med"), blank=True)
     group = models.PositiveSmallIntegerField(help_text="Steps of one group run in parallel; groups run in order.")
     round = models.PositiveSmallIntegerField(default=1, help_text="How many times the stage has begun for this case.")
     unit = models.ForeignKey(OrganisationalUnit, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
@@ -458,6 +467,14 @@ class CaseStep(models.Model):
     @property
     def is_information(self):
         return self.kind == StepKind.INFORMATION
+
+    @property
+    def records_expertise(self):
+        return bool(self.expertise_rule)
+
+    @property
+    def has_expertise(self):
+        return bool(self.expertise_name or self.expertise_contribution)
 
     @property
     def blocks(self):

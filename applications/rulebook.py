@@ -23,6 +23,8 @@ class StepSpec:
     kind: str = "outcome"
     # Done when needed ("vid behov"); never blocks the stage's transition nor later steps.
     optional: bool = False
+    # "required" or "optional": the step records the expertise consulted (Sundsvall's idea review).
+    expertise: str = ""
 
 
 class RuleBook:
@@ -97,6 +99,12 @@ class RuleBook:
         passed the case on; elsewhere the preparing group."""
         return self.stages["preparation"].get("decision_basis_role") or self.preparation_role
 
+    def prioritisation_role(self):
+        """Who orders the applications ready for decision: the rule set's prioritising body
+        (Ystad: kommunledningsgruppen), otherwise the preparing group."""
+        chosen = self.document.get("review", {}).get("prioritised_by")
+        return chosen["role"] if chosen else self.preparation_role
+
     @property
     def abort_proposer_role(self):
         """Who proposes an abort, where the rule set has a proposal before the decision."""
@@ -145,6 +153,7 @@ class RuleBook:
                     cite=step["cite"],
                     kind=step.get("kind", "outcome"),
                     optional=step.get("optional", False),
+                    expertise=step.get("expertise", ""),
                 )
                 for step in self.stages[stage].get("steps", [])
             ]
@@ -253,6 +262,7 @@ class RuleBook:
                 implementation.get("cite", ""),
             )
         ]
+
     @property
     def board_informed(self):
         """What the rule set asks of the information to the affected nämnd before preparation

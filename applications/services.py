@@ -16,6 +16,7 @@ from django_fsm import can_proceed
 from audit.models import AuditEntry
 from audit.services import record
 from municipalities.enums import UnitKind
+from municipalities.units import is_within
 from notifications.models import NotificationKind
 from notifications.services import notify
 
@@ -41,16 +42,20 @@ S = CaseState
 
 
 class TransitionRefusedError(Exception):
-    """A transition or step was refused; the message says why. Nothing was changed."""
-
-
-class BoardNoticeRefusedError(TransitionRefusedError):
-    """The information to the nämnd could not be recorded; ``field`` names the form field it
-    concerns, or is None for the form as a whole."""
+    """A transition or step was refused; the message says why. Nothing was changed. ``field``
+    names the form field the refusal concerns, or is None for the form as a whole."""
 
     def __init__(self, message, field=None):
         super().__init__(message)
         self.field = field
+
+
+class BoardNoticeRefusedError(TransitionRefusedError):
+    """The information to the nämnd could not be recorded."""
+
+
+class StepRefusedError(TransitionRefusedError):
+    """A step was refused because of one of the step form's fields."""
 
 
 @dataclass(frozen=True)
@@ -384,6 +389,7 @@ def _begin_stage(case, stage):
                 gate=spec.gate,
                 kind=spec.kind,
                 optional=spec.optional,
+                expertise_rule=spec.expertise,
                 group=group,
                 round=round_,
                 unit=unit,
@@ -398,7 +404,13 @@ def may_complete_step(step, user):  # noqa: PLR0911 - one early return per reaso
         return False, _("Bara %(body)s kan göra detta steg.") % {"body": case.rules.body_name(step.actor_role)}
     if step.actor_role == "applicant" and not is_case_participant(case, user):
         return False, _("Bara sökande som deltar i ärendet kan göra detta steg.")
-    if step.unit_id and user.unit_id and user.unit_id not in (step.unit_id, step.unit.parent_id):
+    if step.unit_id and step.actor_role == "board":
+        # A nämnd representative belongs to one nämnd and speaks only for it.
+        if not (user.unit_id and is_within(user.unit, step.unit)):
+            return False, _("Steget görs av %(unit)s: bara den nämndens representanter kan göra det.") % {
+                "unit": step.unit.name
+            }
+    elif step.unit_id and user.unit_id and user.unit_id not in (step.unit_id, step.unit.parent_id):
         return False, _("Steget görs av %(unit)s.") % {"unit": step.unit.name}
     if STATE_OF_STEP_STAGE.get(step.stage) != case.state:
         return False, _("Steget kan inte göras när ärendet är %(state)s.") % {"state": case.get_state_display()}
@@ -415,9 +427,11 @@ def may_complete_step(step, user):  # noqa: PLR0911 - one early return per reaso
 
 
 @transaction.atomic
-def complete_step(case, step_id, user, *, outcome, comment=""):
+def complete_step(case, step_id, user, *, outcome, comment="", expertise=None):
     """Record that a step is done, positively or not, by ``user``. A negative outcome of a gate
-    step stops the stage until the preparing group returns or rejects the case."""
+    step stops the stage until the preparing group returns or rejects the case. Where the rule
+    set has the step record the expertise consulted, ``expertise`` holds it: a dict of name,
+    organisation and contribution; it is stored on the step and in the history."""
     case = _lock(case)
     step = CaseStep.objects.select_for_update(of=("self",)).select_related("unit").get(pk=step_id, case=case)
     step.case = case
@@ -432,6 +446,32 @@ def complete_step(case, step_id, user, *, outcome, comment=""):
         raise TransitionRefusedError(
             _("%(step)s är ett informationssteg: det har inget nej och kan bara kvitteras.") % {"step": step.name}
         )
+    data = None
+    if step.records_expertise:
+        expertise = _checked_expertise(step, expertise or {})
+        step.expertise_name = expertise["name"]
+        step.expertise_organisation = expertise["organisation"]
+        step.expertise_contribution = expertise["contribution"]
+        data = {"expertise": expertise} if any(expertise.values()) else None
+    return _record_step(case, step, user, outcome=outcome, comment=comment, data=data)
+
+
+def _checked_expertise(step, expertise):
+    expertise = {key: str(expertise.get(key) or "").strip() for key in ("name", "organisation", "contribution")}
+    if step.expertise_rule == "required" or any(expertise.values()):
+        if not expertise["name"]:
+            raise StepRefusedError(
+                _("Ange vilken expertis som anlitades i steget %(step)s.") % {"step": step.name}, "expertise_name"
+            )
+        if not expertise["contribution"]:
+            raise StepRefusedError(
+                _("Beskriv vad expertisen bidrog med i steget %(step)s.") % {"step": step.name},
+                "expertise_contribution",
+            )
+    return expertise
+
+
+def _record_step(case, step, user, *, outcome, comment, data=None):
     step.status = StepStatus.DONE if outcome == StepOutcome.POSITIVE else StepStatus.DECLINED
     step.outcome = outcome
     step.comment = comment
@@ -443,9 +483,52 @@ def complete_step(case, step_id, user, *, outcome, comment=""):
         "case.step",
         actor=user,
         reason=comment,
-        data={"step": str(step), "outcome": outcome, "stage": step.stage, "kind": step.kind},
+        data={"step": str(step), "outcome": outcome, "stage": step.stage, "kind": step.kind, **(data or {})},
     )
     return step
+
+
+def complete_unit_step_by_answer(case, unit, user, *, outcome, comment, source):
+    """A nämnd's answer given elsewhere (its remiss answer, or its delegate's) is its position:
+    complete the nämnd's own pending step of the stage the case is in. The caller holds the case
+    lock and has checked that ``user`` speaks for ``unit``. Returns the step, or None if the
+    stage has no such step pending. Side effect: the step's history entry, naming ``source``."""
+    step = unit_position_step(case, unit)
+    if step is None or not step.is_pending:
+        return None
+    step = CaseStep.objects.select_for_update().select_related("unit").get(pk=step.pk)
+    return _record_step(case, step, user, outcome=outcome, comment=comment, data={"source": source})
+
+
+def unit_position_step(case, unit):
+    """The nämnd's own step in the stage the case is in (its position or its comments), done or
+    not; None if the stage has none for it. A nämnd takes one position per stage."""
+    stage = STAGE_BEGUN_BY_STATE.get(case.state)
+    if stage is None:
+        return None
+    return next(
+        (
+            s
+            for s in case.current_steps(stage)
+            if s.actor_role == "board" and s.unit_id == unit.pk and not s.is_information
+        ),
+        None,
+    )
+
+
+def takes_part_in_case(case, user, *, by_unit=True, by_signature=True):
+    """Whether ``user`` has a stake in the case (jäv) and so may not speak for a nämnd on it:
+    its creator, anyone who signed it and, ``by_unit``, anyone of the applicant unit or a
+    participating unit (or a unit beneath them). A nämnd that itself takes part still gives its
+    own view through its representatives (Ystad), so for them only ``by_unit=False`` applies.
+    ``by_signature=False`` leaves out the signers, for a caller that has excluded them in bulk."""
+    if case.created_by_id == user.pk:
+        return True
+    if by_unit and user.unit_id:
+        units = [u for u in [case.applicant_unit, *case.units.all()] if u is not None]
+        if any(is_within(user.unit, unit) for unit in units):
+            return True
+    return by_signature and case.signatures.filter(signer=user).exists()
 
 
 def complete_start_step(case, key, user, *, comment):
@@ -518,6 +601,8 @@ def waiting_on_user(case, user):
             continue
         if waiting.role == "applicant" and not is_case_participant(case, user):
             continue
+        if waiting.unit_id and waiting.role == "board" and waiting.unit_id != user.unit_id:
+            continue  # a nämnd representative is waited on for their own nämnd only
         if waiting.unit_id and user.unit_id and waiting.unit_id != user.unit_id:
             continue
         reasons.append(waiting.reason)

@@ -67,12 +67,17 @@ def case_detail(request, pk):
     return _render_detail(request, _case_for(request, pk))
 
 
-def _render_detail(request, case, *, board_form=None, status=200):
+def _render_detail(request, case, *, board_form=None, typed_step=None, status=200):
+    """The case page. ``typed_step`` is (step id, what was typed, {field: error}) when a step form
+    was refused: that form is shown again with the input kept and the error by its field;
+    ``board_form`` is a refused record of the informed nämnd, shown again likewise."""
     user = request.user
     steps_by_stage = {}
     for step in case.steps.all():
         if step in case.current_steps(step.stage):
             allowed, reason = services.may_complete_step(step, user)
+            if typed_step and typed_step[0] == step.pk:
+                step.typed, step.errors = typed_step[1], typed_step[2]
             steps_by_stage.setdefault(step.stage, []).append((step, allowed, reason))
     problems = []
     if case.is_editable:
@@ -334,14 +339,22 @@ def case_step(request, pk, step_id):
     case = _case_for(request, pk)
     form = StepForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Välj ett utfall för steget."))
-        return redirect("applications:detail", case.pk)
+        message = _("Välj ett utfall för steget.")
+        messages.error(request, message)
+        return _render_detail(request, case, typed_step=(step_id, request.POST, {"outcome": message}))
     try:
         step = services.complete_step(
-            case, step_id, request.user, outcome=form.cleaned_data["outcome"], comment=form.cleaned_data["comment"]
+            case,
+            step_id,
+            request.user,
+            outcome=form.cleaned_data["outcome"],
+            comment=form.cleaned_data["comment"],
+            expertise=form.expertise(),
         )
     except services.TransitionRefusedError as error:
         messages.error(request, str(error))
+        field = getattr(error, "field", None) or "outcome"
+        return _render_detail(request, _case_for(request, pk), typed_step=(step_id, request.POST, {field: str(error)}))
     except case.steps.model.DoesNotExist:
         messages.error(request, _("Steget finns inte i ärendet."))
     else:

@@ -167,6 +167,9 @@ def sign_for(case, users, *, when):
         sign(case, requirement.key, person_at(case, case.rules.applicant_role, requirement.unit_id, users))
 
 
+WALK_EXPERTISE = {"name": "Forskare vid universitetet", "organisation": "Universitetet", "contribution": "Granskning."}
+
+
 def complete_open_steps(case, users):
     """Complete, positively, every pending step of the stage the case is in, in order."""
     stage = STAGE_BEGUN_BY_STATE.get(case.state)
@@ -177,7 +180,8 @@ def complete_open_steps(case, users):
             actor = person_at(case, step.actor_role, step.unit_id, users)
             if step.action == "sign" and step.unit_id:
                 sign_for(case, users, when="in_preparation")
-            complete_step(case, step.pk, actor, outcome="positive", comment="Klart.")
+            expertise = WALK_EXPERTISE if step.expertise_rule == "required" else None
+            complete_step(case, step.pk, actor, outcome="positive", comment="Klart.", expertise=expertise)
     return type(case).objects.get(pk=case.pk)
 
 

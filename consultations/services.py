@@ -5,10 +5,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications.enums import CaseState
+from accounts.models import User
+from applications.enums import CaseState, StepOutcome
 from applications.models import Case
-from applications.services import TransitionRefusedError
+from applications.services import (
+    TransitionRefusedError,
+    complete_unit_step_by_answer,
+    takes_part_in_case,
+    unit_position_step,
+)
 from audit.services import record
+from municipalities.units import is_within, subtree_ids
 from notifications.models import NotificationKind
 from notifications.services import notify
 
@@ -22,6 +29,13 @@ OPEN_FOR_CONSULTATION = [
     CaseState.IN_PREPARATION,
     CaseState.READY_FOR_DECISION,
 ]
+
+# A remiss answer is the nämnd's position: it completes the nämnd's step with this outcome.
+STEP_OUTCOME_OF_POSITION = {
+    Position.SUPPORT: StepOutcome.POSITIVE,
+    Position.SUPPORT_WITH_CONDITIONS: StepOutcome.POSITIVE,
+    Position.OBJECT: StepOutcome.NEGATIVE,
+}
 
 
 def delegation_allowed(case):
@@ -39,14 +53,13 @@ def may_request_consultation(case, user):
 
 
 def _speaks_for(consultation, user):
-    """The unit's board members (or a board member without a unit), or the named delegate."""
+    """The named delegate, or else a representative of the nämnd itself: a board member whose
+    unit is the nämnd or lies beneath it. A representative speaks only for their own nämnd."""
+    if user.municipality_id != consultation.case.municipality_id:
+        return False
     if consultation.delegate_id:
         return user.pk == consultation.delegate_id
-    return (
-        user.municipality_id == consultation.case.municipality_id
-        and user.has_role("board")
-        and user.unit_id in (None, consultation.unit_id)
-    )
+    return user.has_role("board") and user.unit_id is not None and is_within(user.unit, consultation.unit)
 
 
 def may_answer(consultation, user):
@@ -58,7 +71,32 @@ def may_answer(consultation, user):
         }
     if not _speaks_for(consultation, user):
         return False, _("Bara %(unit)s eller den som fått delegation kan svara.") % {"unit": consultation.unit.name}
+    if takes_part_in_case(consultation.case, user, by_unit=consultation.delegate_id is not None):
+        return False, _("Du deltar i ärendet och är jävig: du kan inte svara för %(unit)s.") % {
+            "unit": consultation.unit.name
+        }
+    taken = unit_position_step(consultation.case, consultation.unit)
+    if taken is not None and not taken.is_pending:
+        return False, _("%(unit)s har redan tagit ställning i ärendet (%(step)s, %(outcome)s).") % {
+            "unit": consultation.unit.name,
+            "step": taken.name,
+            "outcome": taken.get_outcome_display(),
+        }
     return True, ""
+
+
+def delegation_candidates(consultation):
+    """Whom the nämnd may delegate its position to: its own members and the officials of the
+    units beneath it, never anyone who takes part in the case (jäv)."""
+    case = consultation.case
+    people = (
+        User.objects.filter(municipality=case.municipality_id, is_active=True, unit__in=subtree_ids(consultation.unit))
+        .exclude(pk=case.created_by_id)
+        .exclude(pk__in=case.signatures.values("signer"))
+        .select_related("unit__parent__parent")
+        .order_by("full_name", "pk")
+    )
+    return [person for person in people if not takes_part_in_case(case, person, by_signature=False)]
 
 
 @transaction.atomic
@@ -90,9 +128,9 @@ def request_consultation(case, user, *, units, question, deadline):
             "case": case,
             "deadline": deadline.isoformat(),
         }
-        for recipient in case.municipality.members.filter(role_assignments__role="board").filter(
-            unit__in=[unit.pk]
-        ) or case.municipality.members.filter(role_assignments__role="board", unit__isnull=True):
+        for recipient in case.municipality.members.filter(
+            role_assignments__role="board", is_active=True, unit__in=subtree_ids(unit)
+        ):
             notify(
                 recipient,
                 NotificationKind.CONSULTATION_REQUESTED,
@@ -117,6 +155,16 @@ def delegate(consultation, user, delegate_user):
         )
     if delegate_user.municipality_id != case.municipality_id:
         raise TransitionRefusedError(_("Den som får delegation måste höra till kommunen."))
+    if takes_part_in_case(case, delegate_user):
+        raise TransitionRefusedError(
+            _("%(name)s deltar i ärendet och är jävig: ställningstagandet kan inte delegeras dit.")
+            % {"name": delegate_user}
+        )
+    if not (delegate_user.unit_id and is_within(delegate_user.unit, consultation.unit)):
+        raise TransitionRefusedError(
+            _("%(name)s hör inte till %(unit)s: delegation ges bara till nämndens egna ledamöter och tjänstepersoner.")
+            % {"name": delegate_user, "unit": consultation.unit.name}
+        )
     consultation.delegate = delegate_user
     consultation.save(update_fields=["delegate"])
     record(
@@ -138,9 +186,9 @@ def delegate(consultation, user, delegate_user):
 
 @transaction.atomic
 def answer(consultation, user, *, position, text):
-    consultation = (
-        Consultation.objects.select_for_update(of=("self",)).select_related("case", "unit").get(pk=consultation.pk)
-    )
+    case = Case.objects.select_for_update().get(pk=consultation.case_id)
+    consultation = Consultation.objects.select_for_update(of=("self",)).select_related("unit").get(pk=consultation.pk)
+    consultation.case = case
     if position not in Position.values:
         raise TransitionRefusedError(_("Välj ett ställningstagande."))
     if position == Position.SUPPORT_WITH_CONDITIONS and not text.strip():
@@ -160,6 +208,17 @@ def answer(consultation, user, *, position, text):
         reason=text,
         data={"unit": consultation.unit.name, "position": position},
     )
+    source = (
+        _("remissvar på delegation från %(unit)s") if consultation.delegate_id else _("remissvar från %(unit)s")
+    ) % {"unit": consultation.unit.name}
+    complete_unit_step_by_answer(
+        case,
+        consultation.unit,
+        user,
+        outcome=STEP_OUTCOME_OF_POSITION[position],
+        comment=f"{Position(position).label}. {text}" if text.strip() else str(Position(position).label),
+        source=source,
+    )
     return consultation
 
 
@@ -167,7 +226,7 @@ def _answerers(consultation):
     if consultation.delegate_id:
         return [consultation.delegate]
     members = consultation.case.municipality.members.filter(role_assignments__role="board", is_active=True)
-    return list(members.filter(unit=consultation.unit_id)) or list(members.filter(unit__isnull=True))
+    return list(members.filter(unit__in=subtree_ids(consultation.unit)))
 
 
 def remind_deadlines_near(*, days=3, today=None):

@@ -145,15 +145,26 @@ def load_demo():
             ExternalActor.objects.get_or_create(municipality=municipality, name=name, defaults={"kind": kind})
         seed_unit_costs(municipality)
         applicant_units = _applicant_units(municipality)
+        namnder = [created_units[name] for name, kind, _parent in UNITS[municipality.slug] if kind == N]
         for role, local_part in ROLE_LOGINS.items():
             user = _demo_user(
                 f"{local_part}.{municipality.slug}@{DEMO_DOMAIN}",
                 ROLE_PERSON_NAMES[role],
                 municipality=municipality,
-                unit=created_units.get(applicant_units[0]) if role == Role.APPLICANT else None,
+                unit=_demo_unit(role, created_units, applicant_units, namnder),
             )
             RoleAssignment.objects.get_or_create(user=user, role=role)
             users.append(user)
+        for number, namnd in enumerate(namnder[1:], start=2):
+            # A nämnd representative speaks only for their own nämnd: one for each nämnd.
+            representative = _demo_user(
+                f"namnd{number}.{municipality.slug}@{DEMO_DOMAIN}",
+                f"Nämndrepresentant {namnd.name}",
+                municipality=municipality,
+                unit=namnd,
+            )
+            RoleAssignment.objects.get_or_create(user=representative, role=Role.BOARD)
+            users.append(representative)
         if len(applicant_units) > 1:
             # The head of a partner unit, who signs where the rule set asks every affected unit to.
             colleague = _demo_user(
@@ -167,6 +178,16 @@ def load_demo():
     users.append(_demo_user(f"systemadmin@{DEMO_DOMAIN}", "Sigrid Systemadmin", is_staff=True, is_superuser=True))
     ensure_demo_rounds()
     return users
+
+
+def _demo_unit(role, created_units, applicant_units, namnder):
+    """Where a demo account works: the applicant at the first unit that may apply, the nämnd
+    representative in the first nämnd; the others in no particular unit."""
+    if role == Role.APPLICANT:
+        return created_units.get(applicant_units[0])
+    if role == Role.BOARD and namnder:
+        return namnder[0]
+    return None
 
 
 def _demo_user(email, full_name, **fields):

@@ -165,6 +165,8 @@ def _referenced_roles(document):
         yield "money.repayment.decided_by", repayment["decided_by"]
     for index, role in enumerate(repayment.get("drafted_by", [])):
         yield f"money.repayment.drafted_by[{index}]", role
+    if "prioritised_by" in document["review"]:
+        yield "review.prioritised_by.role", document["review"]["prioritised_by"]["role"]
     if "feedback_deadline" in document["calendar"]:
         yield "calendar.feedback_deadline.actor_role", document["calendar"]["feedback_deadline"]["actor_role"]
 

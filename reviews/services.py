@@ -273,7 +273,9 @@ def municipality_rules(user):
 
 
 def may_prioritise(user, rules):
-    return bool(rules) and user.has_role(rules.preparation_role)
+    """Whether the user holds the role the rule set gives the priority order (Ystad:
+    kommunledningsgruppen; elsewhere the preparing group)."""
+    return bool(rules) and user.has_role(rules.prioritisation_role)
 
 
 def may_view_priorities(user, rules):
@@ -417,14 +419,16 @@ def _mark_what_fits(rows, money):
 
 @transaction.atomic
 def record_proposal(user, municipality, decision_round, *, ranks, note=""):
-    """Record the preparer's order of the round's ready cases as a new proposal (earlier ones stay).
+    """Record the prioritising body's order of the round's ready cases as a new proposal (earlier
+    ones stay).
 
-    ``ranks`` maps case id to rank 1..n. Refused if the user is not the preparing body of the
-    municipality, the cases are not exactly the round's ready cases, or the ranks are not 1..n
-    each once. Side effects: the proposal and its history entry."""
+    ``ranks`` maps case id to rank 1..n. Refused if the user does not hold the role the rule set
+    gives the priority order (rules.prioritisation_role) in the municipality, the cases are not
+    exactly the round's ready cases, or the ranks are not 1..n each once. Side effects: the
+    proposal and its history entry."""
     rules = municipality_rules(user)
     if user.municipality_id != municipality.pk or not may_prioritise(user, rules):
-        body = rules.body_name(rules.preparation_role) if rules else _("den beredande gruppen")
+        body = rules.body_name(rules.prioritisation_role) if rules else _("den beredande gruppen")
         raise ReviewRefusedError(_("Bara %(body)s kan spara ett prioriteringsförslag.") % {"body": body})
     if decision_round is not None and decision_round.municipality_id != municipality.pk:
         raise ReviewRefusedError(_("Beslutstillfället hör till en annan kommun."))

@@ -106,6 +106,7 @@ def priorities(request, round_id=None):
             "decision_round": decision_round,
             "proposal_form": proposal_form,
             "may_prioritise": services.may_prioritise(user, rules),
+            "prioritiser": rules.body_name(rules.prioritisation_role),
             "dimensions": portfolio_dimensions(rules.document),
         },
     )

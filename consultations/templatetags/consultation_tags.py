@@ -2,7 +2,13 @@ from django import template
 from django.utils import timezone
 
 from consultations.models import Position
-from consultations.services import OPEN_FOR_CONSULTATION, delegation_allowed, may_answer, may_request_consultation
+from consultations.services import (
+    OPEN_FOR_CONSULTATION,
+    delegation_allowed,
+    delegation_candidates,
+    may_answer,
+    may_request_consultation,
+)
 
 register = template.Library()
 
@@ -13,11 +19,15 @@ def case_consultations(context, case):
     user = context["request"].user
     consultations = list(case.consultations.select_related("unit", "delegate", "answered_by", "requested_by"))
     is_staff = user.is_staff_member
+    delegating = delegation_allowed(case)
     rows = []
     for consultation in consultations:
         consultation.case = case
         allowed, reason = may_answer(consultation, user)
-        rows.append({"consultation": consultation, "may_answer": allowed, "reason": reason})
+        candidates = (
+            delegation_candidates(consultation) if delegating and allowed and not consultation.delegate_id else []
+        )
+        rows.append({"consultation": consultation, "may_answer": allowed, "reason": reason, "candidates": candidates})
     may_request = may_request_consultation(case, user) and case.state in OPEN_FOR_CONSULTATION
     return {
         "case": case,
@@ -28,10 +38,7 @@ def case_consultations(context, case):
         if may_request
         else [],
         "positions": Position.choices,
-        "delegation_allowed": delegation_allowed(case),
-        "colleagues": case.municipality.members.filter(is_active=True).order_by("full_name")
-        if delegation_allowed(case)
-        else [],
+        "delegation_allowed": delegating,
         "today": timezone.localdate(),
         "csrf_token": context.get("csrf_token"),
     }

@@ -94,6 +94,14 @@ def people(organisation):
         users["applicant"].save()
         for unit in units[1:]:  # the heads of the other units, who sign where the rule set asks
             UserFactory(municipality=municipality, roles=[Role.APPLICANT], unit=unit)
+        # A nämnd representative belongs to one nämnd: the board user to the first, and one more
+        # representative for each other nämnd.
+        namnder = list(municipality.units.filter(kind="namnd").order_by("pk"))
+        if namnder:
+            users["board"].unit = namnder[0]
+            users["board"].save()
+        for namnd in namnder[1:]:
+            UserFactory(municipality=municipality, roles=[Role.BOARD], unit=namnd)
         return users
 
     return build

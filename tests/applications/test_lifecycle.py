@@ -905,7 +905,8 @@ def test_unit_step_signed_by_head_of_another_unit_refused(new_case, today):
     for key, role in [("processgruppen_kontrollerar", "preparer"), ("klg_hanterar", "management")]:
         complete_step(case, step(case, "preparation", key).pk, users[role], outcome="positive")
     for namnd in ["Barn- och utbildningsnämnden", "Socialnämnden"]:
-        complete(case, "preparation", "namnder_synpunkter", users["board"], "positive", unit=namnd)
+        representative = case.municipality.members.get(role_assignments__role="board", unit__name=namnd)
+        complete(case, "preparation", "namnder_synpunkter", representative, "positive", unit=namnd)
     ifo_head = case.municipality.members.get(unit__name="Individ- och familjeomsorgen")
 
     reason = step_refused(case, step(case, "preparation", "underskrift", "Elevhälsan"), ifo_head)

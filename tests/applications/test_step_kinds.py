@@ -14,6 +14,7 @@ from municipalities.validation import ruleset_problems
 from tests.conftest import shipped_document
 
 pytestmark = pytest.mark.django_db
+EXPERTISE = {"name": "Anna Forskare", "organisation": "Mittuniversitetet", "contribution": "Granskade metoden."}
 
 
 def step_of(case, key):
@@ -39,7 +40,13 @@ def test_sundsvall_informing_ledningsgruppen_is_an_information_step(sundsvall_id
 
 def test_information_step_cannot_be_answered_nej_and_nothing_is_written(sundsvall_idea_in_review):
     case, users = sundsvall_idea_in_review
-    complete_step(case, step_of(case, "natverket_provar_iden").pk, users["preparer"], outcome="positive")
+    complete_step(
+        case,
+        step_of(case, "natverket_provar_iden").pk,
+        users["preparer"],
+        outcome="positive",
+        expertise=EXPERTISE,
+    )
     step = step_of(case, "ledningsgruppen_informeras")
     entries = AuditEntry.objects.count()
 
@@ -55,7 +62,13 @@ def test_information_step_cannot_be_answered_nej_and_nothing_is_written(sundsval
 
 def test_information_step_by_direct_post_with_nej_is_refused(client, sundsvall_idea_in_review):
     case, users = sundsvall_idea_in_review
-    complete_step(case, step_of(case, "natverket_provar_iden").pk, users["preparer"], outcome="positive")
+    complete_step(
+        case,
+        step_of(case, "natverket_provar_iden").pk,
+        users["preparer"],
+        outcome="positive",
+        expertise=EXPERTISE,
+    )
     step = step_of(case, "ledningsgruppen_informeras")
     client.force_login(users["preparer"])
 
@@ -67,7 +80,13 @@ def test_information_step_by_direct_post_with_nej_is_refused(client, sundsvall_i
 
 def test_information_step_page_offers_no_nej_and_acknowledging_is_recorded(client, sundsvall_idea_in_review):
     case, users = sundsvall_idea_in_review
-    complete_step(case, step_of(case, "natverket_provar_iden").pk, users["preparer"], outcome="positive")
+    complete_step(
+        case,
+        step_of(case, "natverket_provar_iden").pk,
+        users["preparer"],
+        outcome="positive",
+        expertise=EXPERTISE,
+    )
     step = step_of(case, "ledningsgruppen_informeras")
     client.force_login(users["preparer"])
 
@@ -183,3 +202,14 @@ def test_rule_set_with_an_unknown_step_kind_is_refused():
     document = shipped_document("ale")
     document["stages"]["preparation"]["steps"][0]["kind"] = "vote"
     assert [path for path, _message in _problems(document)] == ["stages.preparation.steps[0].kind"]
+
+
+def test_rule_set_page_marks_information_and_optional_steps(client, member):
+    from accounts.enums import Role
+
+    client.force_login(member("sundsvall", Role.APPLICANT))
+    html = client.get(reverse("municipalities:ruleset", args=["sundsvall"])).content.decode()
+    assert "Ledningsgruppen informeras om utfallet – information, kvitteras utan ja eller nej" in html
+    client.force_login(member("ale", Role.APPLICANT))
+    html = client.get(reverse("municipalities:ruleset", args=["ale"])).content.decode()
+    assert "(vid behov) – vid behov (valfritt), hindrar aldrig ärendet" in html

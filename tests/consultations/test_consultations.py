@@ -25,7 +25,8 @@ def prepared(new_case, slug):
 
 
 def a_namnd(case):
-    return case.municipality.units.filter(kind="namnd").first()
+    """The nämnd the board user represents (the first, see the ``people`` fixture)."""
+    return case.municipality.units.filter(kind="namnd").order_by("pk").first()
 
 
 @pytest.mark.parametrize(
@@ -93,7 +94,7 @@ def test_answer_refused_for_someone_without_the_role_and_of_another_municipality
 def test_sundsvall_board_delegates_to_a_named_official_who_answers(new_case, today):
     case, users = prepared(new_case, "sundsvall")
     namnd = a_namnd(case)
-    official = UserFactory(municipality=case.municipality, full_name="Olle Tjänsteperson")
+    official = UserFactory(municipality=case.municipality, full_name="Olle Tjänsteperson", unit=namnd)
     [consultation] = request_consultation(case, users["preparer"], units=[namnd], question="?", deadline=NEXT_MONTH)
 
     delegate(consultation, users["board"], official)

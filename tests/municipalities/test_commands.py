@@ -56,6 +56,7 @@ def test_load_demo_twice_creates_each_account_once(db):
     call_command("load_demo", stdout=out)
     from accounts.models import User
 
-    # Eight roles in five municipalities, a partner unit's signer in each, and the system admin.
-    assert User.objects.filter(is_demo=True).count() == 5 * 8 + 5 + 1
+    # Eight roles in five municipalities, a partner unit's signer in each, a representative for
+    # each nämnd beyond the first (Heby 1, Sundsvall 2, Ystad 2, Norrköping 1), and the system admin.
+    assert User.objects.filter(is_demo=True).count() == 5 * 8 + 5 + 6 + 1
     assert "beredare.ystad@demo.fonden.se" in out.getvalue()
