@@ -11,9 +11,17 @@ from . import services
 from .checks import application_problems, idea_problems
 from .deadlines import feedback_due, half_time
 from .enums import IDEA_STATES, CaseState
-from .forms import ApplicationForm, AttachmentForm, CaseCreateForm, IdeaForm, StepForm, TransitionForm
-from .models import CaseAttachment
-from .signatures import may_sign, required_signatures
+from .forms import (
+    ApplicationForm,
+    AttachmentForm,
+    CaseCreateForm,
+    IdeaForm,
+    PaperSignatureForm,
+    StepForm,
+    TransitionForm,
+)
+from .models import CaseAttachment, Signature
+from .signatures import may_record_paper_signature, may_sign, required_signatures, unit_of
 from .snapshots import changes_between, readable_content
 
 
@@ -57,7 +65,10 @@ def case_create(request):
 @login_required
 def case_detail(request, pk):
     case = _case_for(request, pk)
-    user = request.user
+    return render(request, "applications/case_detail.html", _detail_context(case, request.user))
+
+
+def _detail_context(case, user, *, paper_forms=None):
     steps_by_stage = {}
     for step in case.steps.all():
         if step in case.current_steps(step.stage):
@@ -66,39 +77,36 @@ def case_detail(request, pk):
     problems = []
     if case.is_editable:
         problems = idea_problems(case) if case.state == CaseState.IDEA_DRAFT else application_problems(case)
-    return render(
-        request,
-        "applications/case_detail.html",
-        {
-            "case": case,
-            "rules": case.rules,
-            "options": services.transition_options(case, user),
-            "waiting": services.waiting_for(case),
-            "waiting_on_me": services.waiting_on_user(case, user),
-            "steps_by_stage": steps_by_stage,
-            "history": services.case_history(case),
-            "problems": problems,
-            "deadlines": _deadlines(case),
-            "transition_form": TransitionForm(initial={"expected_state": case.state}),
-            "step_form": StepForm(),
-            "attachment_form": AttachmentForm(),
-            "idea_items": [
-                (label, case.idea.get(str(index), ""))
-                for index, label in enumerate(case.rules.stages["idea"].get("contents", []))
-            ]
-            if case.idea
-            else [],
-            "section_items": []
-            if case.state in IDEA_STATES or case.state == CaseState.IDEA_REJECTED
-            else [(section, case.sections.get(section["key"], "")) for section in case.rules.sections],
-            "signature_rows": _signature_rows(case, user),
-            "completion_fields": [label for label, _text in readable_content(case)],
-            "changes": _changes_since_last_submission(case),
-            "may_edit": case.is_editable
-            and services.is_case_participant(case, user)
-            and user.has_role(case.rules.applicant_role),
-        },
-    )
+    return {
+        "case": case,
+        "rules": case.rules,
+        "options": services.transition_options(case, user),
+        "waiting": services.waiting_for(case),
+        "waiting_on_me": services.waiting_on_user(case, user),
+        "steps_by_stage": steps_by_stage,
+        "history": services.case_history(case),
+        "problems": problems,
+        "deadlines": _deadlines(case),
+        "transition_form": TransitionForm(initial={"expected_state": case.state}),
+        "step_form": StepForm(),
+        "attachment_form": AttachmentForm(),
+        "idea_items": [
+            (label, case.idea.get(str(index), ""))
+            for index, label in enumerate(case.rules.stages["idea"].get("contents", []))
+        ]
+        if case.idea
+        else [],
+        "section_items": []
+        if case.state in IDEA_STATES or case.state == CaseState.IDEA_REJECTED
+        else [(section, case.sections.get(section["key"], "")) for section in case.rules.sections],
+        "signature_rows": _signature_rows(case, user, paper_forms or {}),
+        "former_signatures": _former_signatures(case),
+        "completion_fields": [label for label, _text in readable_content(case)],
+        "changes": _changes_since_last_submission(case),
+        "may_edit": case.is_editable
+        and services.is_case_participant(case, user)
+        and user.has_role(case.rules.applicant_role),
+    }
 
 
 def _changes_since_last_submission(case):
@@ -109,24 +117,39 @@ def _changes_since_last_submission(case):
     return {"previous": previous, "newest": newest, "items": changes_between(previous.content, newest.content)}
 
 
-def _signature_rows(case, user):
-    """Each signature the rule set asks for: who signed (and any earlier, voided signatures), and
-    whether this user may sign now."""
+def _former_signatures(case):
+    """Voided signatures for units or partners the application no longer names: still shown."""
+    required = {requirement.key for requirement in required_signatures(case)}
+    return [s for s in case.signatures.select_related("signer") if s.requirement not in required]
+
+
+def _signature_rows(case, user, paper_forms):
+    """Each signature the rule set asks for: who signs it (a unit's designated head and deputies),
+    who signed (and any earlier, voided signatures), and whether this user may sign now or, for a
+    partner, record its signature from paper."""
     by_requirement = {}
-    for signature in case.signatures.all():
+    for signature in case.signatures.select_related("signer", "recorded_by"):
         by_requirement.setdefault(signature.requirement, []).append(signature)
     rows = []
     for requirement in required_signatures(case):
         signatures = by_requirement.get(requirement.key, [])
         valid = next((s for s in signatures if s.is_valid), None)
         allowed, reason = may_sign(case, requirement, user)
+        unit = unit_of(requirement) if requirement.unit_id else None
+        may_record = requirement.actor_id and may_record_paper_signature(case, requirement, user)[0]
         rows.append(
             {
                 "requirement": requirement,
+                "unit": unit,
                 "valid": valid,
                 "voided": [s for s in signatures if not s.is_valid],
                 "may_sign": allowed,
                 "reason": reason,
+                "paper_form": (
+                    paper_forms.get(requirement.actor_id) or PaperSignatureForm(actor_id=requirement.actor_id)
+                )
+                if may_record
+                else None,
             }
         )
     return rows
@@ -143,6 +166,46 @@ def case_sign(request, pk):
     else:
         messages.success(request, _("Du har skrivit under för %(name)s.") % {"name": signature.signed_for})
     return redirect("applications:detail", case.pk)
+
+
+@login_required
+@require_POST
+def case_paper_signature(request, pk, actor_id):
+    """Record a partner's signature given on paper. A refusal is shown by its field, with what
+    was typed kept."""
+    case = _case_for(request, pk)
+    form = PaperSignatureForm(request.POST, request.FILES, actor_id=actor_id)
+    if form.is_valid():
+        try:
+            signature = services.record_paper_signature(
+                case,
+                f"actor:{actor_id}",
+                request.user,
+                signatory_name=form.cleaned_data["signatory_name"],
+                signatory_title=form.cleaned_data["signatory_title"],
+                signed_on=form.cleaned_data["signed_on"],
+                document=form.cleaned_data["document"],
+            )
+        except services.TransitionRefusedError as error:
+            form.add_error(getattr(error, "field", None), str(error))
+        else:
+            messages.success(
+                request,
+                _("Underskriften på papper för %(name)s är registrerad.") % {"name": signature.signed_for},
+            )
+            return redirect("applications:detail", case.pk)
+    messages.error(request, _("Underskriften kunde inte registreras: rätta det som är markerat."))
+    context = _detail_context(case, request.user, paper_forms={actor_id: form})
+    return render(request, "applications/case_detail.html", context)
+
+
+@login_required
+def signature_document(request, pk, signature_id):
+    case = _case_for(request, pk)
+    signature = get_object_or_404(Signature, pk=signature_id, case=case, method="paper")
+    return FileResponse(
+        signature.document.open("rb"), as_attachment=True, filename=signature.document.name.rsplit("/", 1)[-1]
+    )
 
 
 @login_required
@@ -299,6 +362,19 @@ def attachment_upload(request, pk):
     else:
         messages.error(request, form.errors.as_text())
     return redirect("applications:edit" if request.POST.get("next") == "edit" else "applications:detail", case.pk)
+
+
+@login_required
+@require_POST
+def attachment_remove(request, pk, attachment_id):
+    case = _case_for(request, pk)
+    try:
+        name = services.remove_attachment(case, request.user, attachment_id)
+    except (services.TransitionRefusedError, PermissionDenied) as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Bilagan %(name)s är borttagen.") % {"name": name})
+    return redirect("applications:detail", case.pk)
 
 
 @login_required
