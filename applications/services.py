@@ -721,6 +721,12 @@ def record_paper_signature(case, requirement_key, user, *, signatory_name, signa
         raise SignatureRefusedError(
             _("Ange dagen då ansökan undertecknades (inte ett senare datum än i dag)."), "signed_on"
         )
+    if signed_on < timezone.localtime(case.created_at).date():
+        raise SignatureRefusedError(
+            _("Ansökan skapades %(created)s; den kan inte ha undertecknats före det.")
+            % {"created": timezone.localtime(case.created_at).date().isoformat()},
+            "signed_on",
+        )
     if document is None or os.path.splitext(document.name)[1].lower() != ".pdf":
         raise SignatureRefusedError(_("Ladda upp den undertecknade ansökan som PDF."), "document")
     problem = upload_problem(document, settings.MAX_UPLOAD_MB)

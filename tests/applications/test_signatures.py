@@ -141,6 +141,30 @@ def test_the_heads_post_to_the_signing_url_signs(new_case, client, today):
     assert case.signatures.get().signer == head
 
 
+def test_a_deputy_without_role_or_unit_sees_and_signs_for_the_forvaltning_above_the_verksamhet(new_case, client, today):
+    case, users = filled_draft(new_case, "ystad")
+    unit = {u.name: u for u in case.municipality.units.all()}
+    save_case(
+        case,
+        users["applicant"],
+        fields={"applicant_unit": unit["Elevhälsan"]},
+        units=[unit["Individ- och familjeomsorgen"]],
+    )
+    social = unit["Socialförvaltningen"]
+    deputy = UserFactory(municipality=case.municipality, full_name="Dora Deputy")
+    social.deputies.add(deputy)
+    client.force_login(deputy)
+
+    page = client.get(reverse("applications:detail", args=[case.pk]))
+    response = client.post(
+        reverse("applications:sign", args=[case.pk]), {"requirement": f"unit:{social.pk}"}, follow=True
+    )
+
+    assert page.status_code == 200
+    assert "Dora Deputy, ersättare för förvaltningschefen för Socialförvaltningen" in response.content.decode()
+    assert case.signatures.get().signer == deputy
+
+
 def test_a_unit_without_a_designated_head_cannot_be_signed_for(new_case, today):
     case, _users = filled_draft(new_case, "ale")
     first, _second = required_signatures(case)
@@ -233,7 +257,7 @@ def test_the_partners_paper_signature_is_recorded_and_marked_so(new_case, client
         applicant,
         signatory_name="Eva Ek",
         signatory_title="ordförande",
-        signed_on=datetime.date(2026, 9, 14),
+        signed_on=datetime.date(2026, 9, 15),
         document=pdf(),
     )
 
@@ -261,6 +285,11 @@ def test_the_partners_paper_signature_is_recorded_and_marked_so(new_case, client
     [
         ({"signatory_name": ""}, "signatory_name", "Det här fältet är obligatoriskt."),
         ({"signed_on": "2026-09-16"}, "signed_on", "Ange dagen då ansökan undertecknades"),
+        (
+            {"signed_on": "2026-01-01"},
+            "signed_on",
+            "Ansökan skapades 2026-09-15; den kan inte ha undertecknats före det.",
+        ),
         ({"document": "word"}, "document", "Ladda upp den undertecknade ansökan som PDF."),
         ({"document": "fake"}, "document", "Filens innehåll är inte .pdf."),
     ],
@@ -271,7 +300,7 @@ def test_a_refused_paper_signature_is_shown_by_its_field_keeps_the_input_and_wri
     case, users = filled_draft(new_case, "ystad")
     requirement = actor_requirement(case)
     prefix = f"actor-{requirement.actor_id}"
-    data = {"signatory_name": "Eva Ek", "signatory_title": "ordförande", "signed_on": "2026-09-14"}
+    data = {"signatory_name": "Eva Ek", "signatory_title": "ordförande", "signed_on": "2026-09-15"}
     data.update({k: v for k, v in changes.items() if k != "document"})
     document = {
         "word": SimpleUploadedFile("ansokan.docx", b"PK\x03\x04rest", content_type="application/octet-stream"),
@@ -295,7 +324,7 @@ def test_a_paper_signature_is_recorded_only_by_a_participant_or_the_preparers(ne
     case, users = filled_draft(new_case, "ystad")
     requirement = actor_requirement(case)
     unit_requirement = next(r for r in required_signatures(case) if r.unit_id)
-    arguments = {"signatory_name": "Eva Ek", "signatory_title": "", "signed_on": datetime.date(2026, 9, 14)}
+    arguments = {"signatory_name": "Eva Ek", "signatory_title": "", "signed_on": datetime.date(2026, 9, 15)}
 
     with pytest.raises(TransitionRefusedError, match="Bara sökande i ärendet eller Processgruppen"):
         record_paper_signature(case, requirement.key, users["board"], document=pdf(), **arguments)
@@ -369,7 +398,7 @@ def test_a_change_voids_a_paper_signature_too(new_case, today):
         users["applicant"],
         signatory_name="Eva Ek",
         signatory_title="",
-        signed_on=datetime.date(2026, 9, 14),
+        signed_on=datetime.date(2026, 9, 15),
         document=pdf(),
     )
 

@@ -1,6 +1,8 @@
 """In Ale every affected sector's designated sektorschef signs the application, not the applicant;
 an edit after a signature voids it, visibly."""
 
+import datetime
+
 import pytest
 
 from accounts.models import User
@@ -66,3 +68,39 @@ def test_ale_signature_by_the_designated_head_is_voided_by_an_edit(
     assert Case.objects.get(pk=ale_draft.pk).signatures.get().voided_at is not None
     axe.check(page)
     page.screenshot(path=str(artifacts_dir / "ale-signature-voided.png"), full_page=True)
+
+
+@pytest.fixture
+def ystad_draft(demo):
+    users = {role.value: User.objects.get(email=f"{local}.ystad@{DEMO_DOMAIN}") for role, local in ROLE_LOGINS.items()}
+    case = walk_to(create_case(users["applicant"], title="Läxhjälp med föreningen"), CaseState.DRAFT, users)
+    return fill_application(case, users["applicant"])
+
+
+def test_ystad_partner_signature_on_paper_is_recorded_and_marked_so(
+    page, live_server, login, axe, artifacts_dir, tmp_path, ystad_draft
+):
+    applicant = User.objects.get(email=f"sokande.ystad@{DEMO_DOMAIN}")
+    actor = ystad_draft.external_actors.get()
+    scan = tmp_path / "undertecknad-ansokan.pdf"
+    scan.write_bytes(b"%PDF-1.4\n% undertecknad\n%%EOF\n")
+    login(page, applicant.email)
+    page.goto(f"{live_server.url}/arenden/{ystad_draft.pk}/")
+    signatures = page.get_by_role("region", name="Underskrifter")
+    assert signatures.get_by_role("button", name=f"Skriv under för {actor.name}").count() == 0
+
+    signatures.get_by_text(f"Registrera underskrift på papper för {actor.name}").click()
+    form = page.get_by_role("form", name=f"Underskrift på papper för {actor.name}")
+    form.get_by_label("Undertecknad av (namn)").fill("Eva Ek")
+    form.get_by_label("Befattning hos aktören").fill("ordförande")
+    form.get_by_label("Undertecknad den").fill(datetime.date.today().isoformat())
+    form.get_by_label("Den undertecknade ansökan (PDF)").set_input_files(str(scan))
+    form.get_by_role("button", name="Registrera underskriften").click()
+
+    assert page.get_by_text(f"Underskriften på papper för {actor.name} är registrerad.").is_visible()
+    text = page.get_by_role("region", name="Underskrifter").inner_text()
+    assert f"Eva Ek, ordförande för {actor.name}" in text
+    assert f"undertecknad på papper, registrerad av {applicant.full_name}, anställd i Ystads kommun" in text
+    assert f"{applicant.full_name}, chef för {actor.name}" not in text
+    axe.check(page)
+    page.screenshot(path=str(artifacts_dir / "ystad-paper-signature.png"), full_page=True)
