@@ -37,6 +37,7 @@ from .models import (
 )
 from .signals import case_transitioned
 from .signatures import (
+    SIGNABLE_STATES,
     changed_parts,
     content_fingerprint,
     may_record_paper_signature,
@@ -568,7 +569,7 @@ def save_case(case, user, *, fields, units=None, external_actors=None, costs=Non
     if expected_state and case.state != expected_state:
         raise TransitionRefusedError(_("Ärendet har ändrats av någon annan. Ladda om sidan och försök igen."))
     _ensure_editor(case, user)
-    before = _signed_content_if_signed(case)
+    before = signed_content_if_signed(case)
     for name, value in fields.items():
         setattr(case, name, value)
     case.save()
@@ -590,7 +591,7 @@ def _signed_content(case):
     return signed_content(Case.objects.get(pk=case.pk))
 
 
-def _signed_content_if_signed(case):
+def signed_content_if_signed(case):
     """What the valid signatures cover, read before a change; None if nothing is signed."""
     return _signed_content(case) if case.signatures.filter(voided_at__isnull=True).exists() else None
 
@@ -600,7 +601,9 @@ def void_signatures_after_change(case, user, before):
     attachments. ``before`` is ``signed_content`` from before the change (None: nothing was
     signed). The voided signatures stay visible with the reason; each voiding is in the history
     and the signers are told. Returns the voided signatures."""
-    if before is None:
+    if before is None or case.state not in SIGNABLE_STATES:
+        # Once decided, the application is the one signed and snapshotted: later follow-up work
+        # (the mätplan completed at the project's start) does not reopen it.
         return []
     parts = changed_parts(before, _signed_content(case))
     if not parts:
@@ -802,7 +805,7 @@ def add_attachment(case, user, upload, *, max_mb):
     problem = upload_problem(upload, max_mb)
     if problem:
         raise TransitionRefusedError(problem)
-    before = _signed_content_if_signed(case)
+    before = signed_content_if_signed(case)
     attachment = CaseAttachment.objects.create(
         case=case,
         file=upload,
@@ -825,7 +828,7 @@ def remove_attachment(case, user, attachment_id):
     attachment = CaseAttachment.objects.filter(case=case, pk=attachment_id).first()
     if attachment is None:
         raise TransitionRefusedError(_("Bilagan finns inte i ärendet."))
-    before = _signed_content_if_signed(case)
+    before = signed_content_if_signed(case)
     name, file = attachment.original_name, attachment.file
     attachment.delete()
     record(case, "case.attachment_removed", actor=user, data={"file": name})

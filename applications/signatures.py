@@ -60,6 +60,7 @@ def signed_content(case):
             "declarations": case.declarations,
             "measurement_plan": case.measurement_plan,
             "decision_round": case.decision_round_id,
+            "structured_plan": _structured_plan(case),
         },
         "costs": [[cost.year, str(cost.amount)] for cost in sorted(case.costs.all(), key=lambda c: c.year)],
         "participants": {
@@ -69,6 +70,20 @@ def signed_content(case):
         },
         "attachments": sorted([a.pk, a.original_name, a.size] for a in case.attachments.all()),
     }
+
+
+def _structured_plan(case):
+    """The structured mätplan made on the evaluation pages, which the application may rely on.
+    Read through the reverse relation so this module does not import the evaluation app."""
+    plan = getattr(case, "structured_plan", None)
+    if plan is None:
+        return None
+    indicators = sorted(
+        [i.pk, i.name, i.kind, i.unit, i.measurement_times]
+        + [str(value) for value in (i.baseline_value, i.baseline_date, i.target_value)]
+        for i in plan.indicators.all()
+    )
+    return [plan.goals, plan.activities, plan.comparison, plan.comparison_description, indicators]
 
 
 def content_fingerprint(case, content=None):

@@ -422,3 +422,24 @@ def test_removing_an_attachment_through_the_page_is_recorded(new_case, client, t
     assert not CaseAttachment.objects.filter(pk=attachment.pk).exists()
     entry = AuditEntry.objects.for_object(case).get(action="case.attachment_removed")
     assert (entry.actor, entry.data) == (users["applicant"], {"file": "budget.pdf"})
+
+
+def test_a_change_to_the_structured_measurement_plan_voids_the_signatures(new_case, today):
+    from evaluation.services import save_measurement_plan
+
+    case, users = filled_draft(new_case, "ale")
+    fields = {
+        "goals": "Färre placeringar.",
+        "activities": "Familjestöd.",
+        "comparison": "control_group",
+        "comparison_description": "Två jämförbara stadsdelar.",
+    }
+    save_measurement_plan(case, users["applicant"], fields=fields, indicators=[])
+    for requirement in required_signatures(case):
+        sign(case, requirement.key, unit_of(requirement).head)
+
+    save_measurement_plan(case, users["applicant"], fields=dict(fields, goals="Fler i skolan."), indicators=[])
+
+    assert [s.void_reason for s in Signature.objects.filter(case=case)] == [
+        "Ansökan ändrades efter underskriften: innehållet."
+    ] * 2
