@@ -45,6 +45,7 @@ from .signatures import (
     required_signatures,
     signed_content,
     signer_capacity,
+    signing_unit,
     signing_unit_ids,
     unit_of,
     valid_signatures,
@@ -360,11 +361,12 @@ def _begin_stage(case, stage):
 def may_complete_step(step, user):  # noqa: PLR0911 - one early return per reason, each told to the user
     """(allowed, reason) for the user completing the step now."""
     case = step.case
-    if step.action == "sign" and step.unit_id:
+    signer_unit = signing_unit_of_step(case, step) if step.action == "sign" and step.unit_id else None
+    if signer_unit is not None:
         # The unit's signing step is its designated head's (or a named deputy's), whatever their role.
-        if user.municipality_id != case.municipality_id or not step.unit.may_sign(user):
+        if user.municipality_id != case.municipality_id or not signer_unit.may_sign(user):
             return False, _("Steget görs av den utsedda chefen för %(unit)s eller en ersättare.") % {
-                "unit": step.unit.name
+                "unit": signer_unit.name
             }
     elif user.municipality_id != case.municipality_id or not user.has_role(step.actor_role):
         return False, _("Bara %(body)s kan göra detta steg.") % {"body": case.rules.body_name(step.actor_role)}
@@ -381,9 +383,16 @@ def may_complete_step(step, user):  # noqa: PLR0911 - one early return per reaso
     earlier = [s for s in case.current_steps(step.stage) if s.group < step.group and s.is_pending]
     if earlier:
         return False, _("Först: %(steps)s.") % {"steps": "; ".join(str(s) for s in earlier)}
-    if step.action == "sign" and step.unit_id and f"unit:{step.unit_id}" not in valid_signatures(case):
-        return False, _("Underskriften för %(unit)s saknas: skriv under ansökan först.") % {"unit": step.unit.name}
+    if signer_unit is not None and f"unit:{signer_unit.pk}" not in valid_signatures(case):
+        return False, _("Underskriften för %(unit)s saknas: skriv under ansökan först.") % {"unit": signer_unit.name}
     return True, ""
+
+
+def signing_unit_of_step(case, step):
+    """The unit whose head does a signing step: the step's own unit, or, for a step made before
+    the rule set named whose head signs (one per verksamhet), the unit whose head signs for it."""
+    kinds = [rule.head_unit_kind for rule in case.rules.signature_rules if rule.signer != "external_actor_heads"]
+    return signing_unit(step.unit, kinds[0] if kinds else None)
 
 
 @transaction.atomic

@@ -443,3 +443,35 @@ def test_a_change_to_the_structured_measurement_plan_voids_the_signatures(new_ca
     assert [s.void_reason for s in Signature.objects.filter(case=case)] == [
         "Ansökan ändrades efter underskriften: innehållet."
     ] * 2
+
+
+def test_a_signing_step_made_per_verksamhet_is_done_by_the_forvaltningschef(new_case, today):
+    """A Ystad case whose preparation began before the rule set named whose head signs has one
+    signing step per verksamhet: the förvaltningschef above it signs and does the step."""
+    from applications.models import CaseStep
+    from applications.services import complete_step, may_complete_step, run_transition
+
+    case, users = filled_draft(new_case, "ystad")
+    unit = {u.name: u for u in case.municipality.units.all()}
+    save_case(case, users["applicant"], fields={"applicant_unit": unit["Elevhälsan"]}, units=[])
+    case = run_transition(case, "submit", users["applicant"])
+    case = run_transition(case, "start_preparation", users["preparer"])
+    buf = unit["Barn- och utbildningsförvaltningen"]
+    CaseStep.objects.filter(case=case, key="underskrift").update(unit=unit["Elevhälsan"])
+    for step in Case.objects.get(pk=case.pk).current_steps("preparation"):
+        if step.action != "sign" and step.key != "klg_godkanner":
+            complete_step(case, step.pk, users[step.actor_role], outcome="positive")
+    case = Case.objects.get(pk=case.pk)
+    step = case.steps.get(key="underskrift")
+    elevhalsan_staff = case.municipality.members.get(unit=unit["Elevhälsan"])
+
+    assert may_complete_step(step, elevhalsan_staff) == (
+        False,
+        "Steget görs av den utsedda chefen för Barn- och utbildningsförvaltningen eller en ersättare.",
+    )
+    assert may_complete_step(step, buf.head) == (
+        False,
+        "Underskriften för Barn- och utbildningsförvaltningen saknas: skriv under ansökan först.",
+    )
+    sign(case, f"unit:{buf.pk}", buf.head)
+    assert complete_step(case, step.pk, buf.head, outcome="positive").status == "done"
