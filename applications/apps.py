@@ -20,7 +20,9 @@ class ApplicationsConfig(AppConfig):
                 "case.saved": _("Ärendet sparat"),
                 "case.step": _("Steg genomfört"),
                 "case.attachment": _("Bilaga tillagd"),
+                "case.attachment_removed": _("Bilaga borttagen"),
                 "case.signed": _("Ansökan underskriven"),
+                "case.signed_on_paper": _("Underskrift på papper registrerad"),
                 "case.signature_voided": _("Underskrift ogiltig"),
                 "case.board_informed": _("Berörd nämnd informerad"),
             }

@@ -340,6 +340,24 @@ class AttachmentForm(forms.Form):
     )
 
 
+class PaperSignatureForm(forms.Form):
+    """A partner's signature given on paper, recorded by a municipal employee."""
+
+    signatory_name = forms.CharField(label=_("Undertecknad av (namn)"), max_length=200)
+    signatory_title = forms.CharField(
+        label=_("Befattning hos aktören"), max_length=200, required=False, help_text=_("Till exempel ordförande.")
+    )
+    signed_on = forms.DateField(label=_("Undertecknad den"), widget=DateInput())
+    document = forms.FileField(
+        label=_("Den undertecknade ansökan (PDF)"),
+        help_text=_("Högst %(mb)s MB.") % {"mb": settings.MAX_UPLOAD_MB},
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+    )
+
+    def __init__(self, *args, actor_id, **kwargs):
+        super().__init__(*args, prefix=f"actor-{actor_id}", **kwargs)
+
+
 class TransitionForm(forms.Form):
     expected_state = forms.CharField(widget=forms.HiddenInput)
     reason = forms.CharField(label=_("Motivering"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

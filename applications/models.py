@@ -58,6 +58,16 @@ class CaseQuerySet(models.QuerySet):
         own = Q(created_by=user)
         if user.unit_id:
             own |= Q(applicant_unit_id=user.unit_id) | Q(units=user.unit_id)
+        # A unit's designated head and deputies see the cases they may sign: those of the unit,
+        # of the units under it, and of the nämnd above it.
+        signs_for = OrganisationalUnit.objects.filter(Q(head=user) | Q(deputies=user)).values("pk")
+        for field in ("applicant_unit", "units"):
+            own |= (
+                Q(**{f"{field}__in": signs_for})
+                | Q(**{f"{field}__parent__in": signs_for})
+                | Q(**{f"{field}__parent__parent__in": signs_for})
+                | Q(**{f"{field}__children__in": signs_for})
+            )
         return cases.filter(own).distinct()
 
 
@@ -517,15 +527,46 @@ class CaseNumberSequence(models.Model):
         return f"{self.municipality_id}/{self.year}: {self.last_number}"
 
 
+def signature_document_path(instance, filename):
+    return f"cases/{instance.case.municipality.slug}/{instance.case_id}/underskrifter/{filename}"
+
+
+class SignatureMethod(models.TextChoices):
+    ELECTRONIC = "electronic", _("i Fonden")
+    PAPER = "paper", _("på papper")
+
+
 class Signature(models.Model):
-    """A head's signature on the application as it read when signed (its SHA-256 fingerprint).
-    Editing the application afterwards voids it, visibly; a new signature is then needed."""
+    """A signature on the application as it read when signed (its SHA-256 fingerprint).
+
+    A unit is signed for in Fonden by its designated head or a named deputy (``signer``). A
+    partner (external actor) signs on paper: a municipal employee (``recorded_by``) uploads the
+    signed document and names who signed it (``signatory_name``); the signer is then nobody at
+    the municipality. Any change to the application afterwards voids it, visibly; a new
+    signature is then needed."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="signatures")
     requirement = models.CharField(max_length=40, help_text="What is signed for: 'unit:<id>' or 'actor:<id>'.")
     signed_for = models.CharField(_("för"), max_length=200)
-    signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    method = models.CharField(
+        _("sätt"), max_length=10, choices=SignatureMethod.choices, default=SignatureMethod.ELECTRONIC
+    )
+    signer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     signer_capacity = models.CharField(_("i egenskap av"), max_length=300)
+    signatory_name = models.CharField(_("undertecknad av"), max_length=200, blank=True)
+    signed_on = models.DateField(_("undertecknad den"), null=True, blank=True)
+    document = models.FileField(_("undertecknat dokument"), upload_to=signature_document_path, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registrerad av"),
+    )
+    recorded_by_capacity = models.CharField(_("registrerad av, befattning"), max_length=300, blank=True)
     signed_at = models.DateTimeField(_("underskriven"), auto_now_add=True)
     fingerprint = models.CharField(_("fingeravtryck (SHA-256)"), max_length=64)
     voided_at = models.DateTimeField(_("ogiltig sedan"), null=True, blank=True)
@@ -535,13 +576,29 @@ class Signature(models.Model):
         ordering = ["signed_at", "id"]
         verbose_name = _("underskrift")
         verbose_name_plural = _("underskrifter")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(method="electronic") & Q(signer__isnull=False))
+                | (Q(method="paper") & Q(signer__isnull=True) & Q(recorded_by__isnull=False)),
+                name="signature_signed_in_fonden_or_recorded_from_paper",
+            )
+        ]
 
     def __str__(self):
-        return f"{self.signed_for}: {self.signer}"
+        return f"{self.signed_for}: {self.signatory}"
 
     @property
     def is_valid(self):
         return self.voided_at is None
+
+    @property
+    def on_paper(self):
+        return self.method == SignatureMethod.PAPER
+
+    @property
+    def signatory(self):
+        """Who signed: the person in Fonden, or the name written on the paper."""
+        return self.signatory_name if self.on_paper else str(self.signer)
 
 
 class ApplicationSnapshot(models.Model):

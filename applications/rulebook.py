@@ -27,6 +27,19 @@ class StepSpec:
     expertise: str = ""
 
 
+@dataclass(frozen=True)
+class SignatureRule:
+    """Who must sign the application, and when (application.signatures)."""
+
+    signer: str  # affected_unit_heads, applicant_unit_head or external_actor_heads
+    when: str  # before_submission or in_preparation
+    description: str
+    cite: str
+    head_title: str  # förvaltningschef, sektorschef, kontorschef
+    head_title_definite: str  # förvaltningschefen: "ersättare för förvaltningschefen för X"
+    head_unit_kind: str | None  # whose head signs for an affected unit (Ystad: its förvaltning)
+
+
 class RuleBook:
     def __init__(self, document):
         self.document = document
@@ -270,6 +283,21 @@ class RuleBook:
         return self.stages["application"].get("board_informed")
 
     # The application
+    @cached_property
+    def signature_rules(self):
+        return [
+            SignatureRule(
+                signer=rule["signer"],
+                when=rule.get("when", "before_submission"),
+                description=rule["description"],
+                cite=rule["cite"],
+                head_title=rule.get("head_title", ""),
+                head_title_definite=rule.get("head_title_definite", ""),
+                head_unit_kind=rule.get("head_unit_kind"),
+            )
+            for rule in self.document["application"]["signatures"]
+        ]
+
     @property
     def goal_lists(self):
         """The goal lists the application relates to (key, title, description, goals, required)."""

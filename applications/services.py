@@ -3,10 +3,12 @@ in one transaction: it either happens whole, with its record, or not at all.
 """
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +19,7 @@ from audit.models import AuditEntry
 from audit.services import record
 from municipalities.enums import UnitKind
 from municipalities.units import is_within
+from municipalities.models import OrganisationalUnit
 from notifications.models import NotificationKind
 from notifications.services import notify
 
@@ -32,9 +35,23 @@ from .models import (
     CaseNumberSequence,
     CaseStep,
     Signature,
+    SignatureMethod,
 )
 from .signals import case_transitioned
-from .signatures import content_fingerprint, may_sign, required_signatures, valid_signatures
+from .signatures import (
+    SIGNABLE_STATES,
+    changed_parts,
+    content_fingerprint,
+    may_record_paper_signature,
+    may_sign,
+    required_signatures,
+    signed_content,
+    signer_capacity,
+    signing_unit,
+    signing_unit_ids,
+    unit_of,
+    valid_signatures,
+)
 from .signatures import missing_signatures as missing_signatures_of
 from .snapshots import readable_content
 
@@ -56,6 +73,10 @@ class BoardNoticeRefusedError(TransitionRefusedError):
 
 class StepRefusedError(TransitionRefusedError):
     """A step was refused because of one of the step form's fields."""
+
+
+class SignatureRefusedError(TransitionRefusedError):
+    """A signature was refused; ``field`` names the form field the reason belongs to, if any."""
 
 
 @dataclass(frozen=True)
@@ -355,7 +376,12 @@ def next_case_number(municipality, prefix, year=None):
     return f"{prefix} {year}/{sequence.last_number:04d}"
 
 
-def _affected_units(case, role):
+def _affected_units(case, spec):
+    role = spec.actor_role
+    if spec.action == "sign":
+        # One signing step per unit whose head signs (Ystad: per förvaltning, not per verksamhet).
+        ids = signing_unit_ids(case)
+        return sorted(OrganisationalUnit.objects.filter(pk__in=ids), key=lambda unit: ids.index(unit.pk))
     units = [u for u in [case.applicant_unit, *case.units.all()] if u is not None]
     if role == "board":
         # A board acts for its nämnd: count each unit at the nämnd above it.
@@ -377,7 +403,7 @@ def _begin_stage(case, stage):
     for spec in case.rules.step_specs(stage):
         if not spec.parallel_with_previous:
             group += 1
-        units = _affected_units(case, spec.actor_role) if spec.per_affected_unit else [None]
+        units = _affected_units(case, spec) if spec.per_affected_unit else [None]
         for unit in units:
             CaseStep.objects.create(
                 case=case,
@@ -400,11 +426,18 @@ def _begin_stage(case, stage):
 def may_complete_step(step, user):  # noqa: PLR0911 - one early return per reason, each told to the user
     """(allowed, reason) for the user completing the step now."""
     case = step.case
-    if user.municipality_id != case.municipality_id or not user.has_role(step.actor_role):
+    signer_unit = signing_unit_of_step(case, step) if step.action == "sign" and step.unit_id else None
+    if signer_unit is not None:
+        # The unit's signing step is its designated head's (or a named deputy's), whatever their role.
+        if user.municipality_id != case.municipality_id or not signer_unit.may_sign(user):
+            return False, _("Steget görs av den utsedda chefen för %(unit)s eller en ersättare.") % {
+                "unit": signer_unit.name
+            }
+    elif user.municipality_id != case.municipality_id or not user.has_role(step.actor_role):
         return False, _("Bara %(body)s kan göra detta steg.") % {"body": case.rules.body_name(step.actor_role)}
-    if step.actor_role == "applicant" and not is_case_participant(case, user):
+    elif step.actor_role == "applicant" and not is_case_participant(case, user):
         return False, _("Bara sökande som deltar i ärendet kan göra detta steg.")
-    if step.unit_id and step.actor_role == "board":
+    elif step.unit_id and step.actor_role == "board":
         # A nämnd representative belongs to one nämnd and speaks only for it.
         if not (user.unit_id and is_within(user.unit, step.unit)):
             return False, _("Steget görs av %(unit)s: bara den nämndens representanter kan göra det.") % {
@@ -421,9 +454,16 @@ def may_complete_step(step, user):  # noqa: PLR0911 - one early return per reaso
     earlier = [s for s in case.current_steps(step.stage) if s.group < step.group and s.blocks]
     if earlier:
         return False, _("Först: %(steps)s.") % {"steps": "; ".join(str(s) for s in earlier)}
-    if step.action == "sign" and step.unit_id and f"unit:{step.unit_id}" not in valid_signatures(case):
-        return False, _("Underskriften för %(unit)s saknas: skriv under ansökan först.") % {"unit": step.unit.name}
+    if signer_unit is not None and f"unit:{signer_unit.pk}" not in valid_signatures(case):
+        return False, _("Underskriften för %(unit)s saknas: skriv under ansökan först.") % {"unit": signer_unit.name}
     return True, ""
+
+
+def signing_unit_of_step(case, step):
+    """The unit whose head does a signing step: the step's own unit, or, for a step made before
+    the rule set named whose head signs (one per verksamhet), the unit whose head signs for it."""
+    kinds = [rule.head_unit_kind for rule in case.rules.signature_rules if rule.signer != "external_actor_heads"]
+    return signing_unit(step.unit, kinds[0] if kinds else None)
 
 
 @transaction.atomic
@@ -548,6 +588,8 @@ class Waiting:
     role: str
     reason: str
     unit_id: int | None = None
+    # A unit's signing step waits for the unit's designated head or deputies, whatever their role.
+    signs_for_unit: bool = field(default=False, compare=False)
 
 
 def waiting_for(case):
@@ -578,7 +620,7 @@ def waiting_for(case):
     if pending:
         first_group = min(s.group for s in pending)
         return [
-            Waiting(s.actor_role, _("Steg: %(step)s.") % {"step": s}, s.unit_id)
+            Waiting(s.actor_role, _("Steg: %(step)s.") % {"step": s}, s.unit_id, signs_for_unit=s.action == "sign")
             for s in pending
             if s.group == first_group
         ]
@@ -593,10 +635,25 @@ def waiting_for(case):
     return [Waiting(role, reason)]
 
 
+def units_signed_for_by(user):
+    """The ids of the units ``user`` heads or deputises for, read once per user object."""
+    if not hasattr(user, "_units_signed_for"):
+        user._units_signed_for = (
+            set(OrganisationalUnit.objects.filter(Q(head=user) | Q(deputies=user)).values_list("pk", flat=True))
+            if user.is_authenticated
+            else set()
+        )
+    return user._units_signed_for
+
+
 def waiting_on_user(case, user):
     """The reasons the case waits for this user (empty if it does not)."""
     reasons = []
     for waiting in waiting_for(case):
+        if waiting.signs_for_unit and waiting.unit_id:
+            if waiting.unit_id in units_signed_for_by(user):
+                reasons.append(waiting.reason)
+            continue
         if not waiting.role or not user.has_role(waiting.role):
             continue
         if waiting.role == "applicant" and not is_case_participant(case, user):
@@ -671,6 +728,7 @@ def save_case(case, user, *, fields, units=None, external_actors=None, costs=Non
     if expected_state and case.state != expected_state:
         raise TransitionRefusedError(_("Ärendet har ändrats av någon annan. Ladda om sidan och försök igen."))
     _ensure_editor(case, user)
+    before = signed_content_if_signed(case)
     for name, value in fields.items():
         setattr(case, name, value)
     case.save()
@@ -678,38 +736,64 @@ def save_case(case, user, *, fields, units=None, external_actors=None, costs=Non
         case.units.set(units)
     if external_actors is not None:
         case.external_actors.set(external_actors)
-    before = content_fingerprint(case) if case.signatures.exists() else None
     if costs is not None:
         case.costs.all().delete()
         case.costs.bulk_create(
             [CaseCost(case=case, year=year, amount=amount) for year, amount in sorted(costs.items())]
         )
     record(case, "case.saved", actor=user, data={"fields": sorted(fields)})
-    if before is not None:
-        _void_outdated_signatures(Case.objects.get(pk=case.pk), user)
+    void_signatures_after_change(case, user, before)
     return case
 
 
-def _void_outdated_signatures(case, user):
-    """Signatures given to another text of the application no longer count; they stay visible."""
-    fingerprint = content_fingerprint(case)
-    for signature in case.signatures.filter(voided_at__isnull=True).exclude(fingerprint=fingerprint):
+def _signed_content(case):
+    return signed_content(Case.objects.get(pk=case.pk))
+
+
+def signed_content_if_signed(case):
+    """What the valid signatures cover, read before a change; None if nothing is signed."""
+    return _signed_content(case) if case.signatures.filter(voided_at__isnull=True).exists() else None
+
+
+def void_signatures_after_change(case, user, before):
+    """Any change after signing voids every signature: content, costs, participants or
+    attachments. ``before`` is ``signed_content`` from before the change (None: nothing was
+    signed). The voided signatures stay visible with the reason; each voiding is in the history
+    and the signers are told. Returns the voided signatures."""
+    if before is None or case.state not in SIGNABLE_STATES:
+        # Once decided, the application is the one signed and snapshotted: later follow-up work
+        # (the mätplan completed at the project's start) does not reopen it.
+        return []
+    parts = changed_parts(before, _signed_content(case))
+    if not parts:
+        return []
+    reason = _("Ansökan ändrades efter underskriften: %(parts)s.") % {"parts": ", ".join(parts)}
+    voided = list(case.signatures.filter(voided_at__isnull=True).select_related("signer"))
+    url = reverse("applications:detail", args=[case.pk])
+    for signature in voided:
         signature.voided_at = timezone.now()
-        signature.void_reason = _("Ansökan ändrades efter underskriften.")
+        signature.void_reason = reason
         signature.save(update_fields=["voided_at", "void_reason"])
         record(
             case,
             "case.signature_voided",
             actor=user,
-            reason=signature.void_reason,
-            data={"signed_for": signature.signed_for, "signer": str(signature.signer)},
+            reason=reason,
+            data={"signed_for": signature.signed_for, "signer": signature.signatory, "changed": parts},
         )
+        if signature.signer and signature.signer != user:
+            text = _("Din underskrift på %(case)s för %(unit)s är ogiltig: %(reason)s Skriv under igen.") % {
+                "case": case,
+                "unit": signature.signed_for,
+                "reason": reason,
+            }
+            notify(signature.signer, NotificationKind.SIGNATURE_REQUESTED, text, case=case, url=url)
+    return voided
 
 
 def request_signatures(case, user):
-    """Ask the head of each unit whose signature is missing to sign. Returns who was asked."""
-    from accounts.models import User
-
+    """Ask the designated head and the named deputies of each unit whose signature is missing to
+    sign. A partner signs on paper, so it is not asked here. Returns who was asked."""
     if not is_case_participant(case, user):
         raise TransitionRefusedError(_("Bara sökande i ärendet kan be om underskrifter."))
     asked = []
@@ -717,12 +801,11 @@ def request_signatures(case, user):
     for requirement in missing_signatures_of(case):
         if not requirement.unit_id:
             continue
-        heads = User.objects.filter(
-            municipality=case.municipality,
-            unit_id=requirement.unit_id,
-            role_assignments__role=case.rules.applicant_role,
-        ).exclude(pk=user.pk)
-        for head in heads:
+        unit = unit_of(requirement)
+        signers = [person for person in [unit.head, *unit.deputies.all()] if person is not None]
+        for head in dict.fromkeys(signers):
+            if head == user or not head.is_active:
+                continue
             text = _("%(user)s ber dig skriva under ansökan %(case)s för %(unit)s.") % {
                 "user": user,
                 "case": case,
@@ -733,23 +816,30 @@ def request_signatures(case, user):
     return asked
 
 
-@transaction.atomic
-def sign(case, requirement_key, user, *, capacity=""):
-    """Sign the application as it reads now, for the unit or actor of ``requirement_key``."""
-    case = _lock(case)
+def _requirement(case, requirement_key):
     requirement = next((r for r in required_signatures(case) if r.key == requirement_key), None)
     if requirement is None:
         raise TransitionRefusedError(_("Regelverket kräver ingen sådan underskrift i det här ärendet."))
+    return requirement
+
+
+@transaction.atomic
+def sign(case, requirement_key, user):
+    """Sign the application as it reads now, for the unit of ``requirement_key``, as the unit's
+    designated head ("förvaltningschef för X") or a named deputy ("ersättare för
+    förvaltningschefen för X"). Refused for anyone else, and for a partner (see
+    ``record_paper_signature``)."""
+    case = _lock(case)
+    requirement = _requirement(case, requirement_key)
     allowed, reason = may_sign(case, requirement, user)
     if not allowed:
         raise TransitionRefusedError(reason)
-    default_capacity = _("chef för %(unit)s") % {"unit": requirement.signed_for}
     signature = Signature.objects.create(
         case=case,
         requirement=requirement.key,
         signed_for=requirement.signed_for,
         signer=user,
-        signer_capacity=capacity.strip() or default_capacity,
+        signer_capacity=signer_capacity(requirement, unit_of(requirement), user),
         fingerprint=content_fingerprint(case),
     )
     record(
@@ -760,6 +850,78 @@ def sign(case, requirement_key, user, *, capacity=""):
             "signed_for": signature.signed_for,
             "fingerprint": signature.fingerprint,
             "capacity": signature.signer_capacity,
+        },
+    )
+    return signature
+
+
+def recorder_capacity(user, municipality):
+    """How a municipal employee who records a paper signature is named: their title, or their
+    employment."""
+    if user.title:
+        return _("%(title)s, %(municipality)s") % {"title": user.title, "municipality": municipality}
+    return _("anställd i %(municipality)s") % {"municipality": municipality}
+
+
+@transaction.atomic
+def record_paper_signature(case, requirement_key, user, *, signatory_name, signatory_title, signed_on, document):
+    """Record a partner's signature given on paper: the signed application as a PDF, who signed
+    it for the partner and when. Marked so ("undertecknad på papper, registrerad av X"): the
+    municipal employee who records it never appears as the partner's signatory. Refused (nothing
+    written) for a unit, for someone who neither takes part in the case nor prepares it, without
+    a name, with a date in the future, or without a PDF."""
+    case = _lock(case)
+    requirement = _requirement(case, requirement_key)
+    allowed, reason = may_record_paper_signature(case, requirement, user)
+    if not allowed:
+        raise TransitionRefusedError(reason)
+    if not signatory_name.strip():
+        raise SignatureRefusedError(
+            _("Ange vem hos %(actor)s som skrev under.") % {"actor": requirement.signed_for}, "signatory_name"
+        )
+    if signed_on is None or signed_on > timezone.localdate():
+        raise SignatureRefusedError(
+            _("Ange dagen då ansökan undertecknades (inte ett senare datum än i dag)."), "signed_on"
+        )
+    if signed_on < timezone.localtime(case.created_at).date():
+        raise SignatureRefusedError(
+            _("Ansökan skapades %(created)s; den kan inte ha undertecknats före det.")
+            % {"created": timezone.localtime(case.created_at).date().isoformat()},
+            "signed_on",
+        )
+    if document is None or os.path.splitext(document.name)[1].lower() != ".pdf":
+        raise SignatureRefusedError(_("Ladda upp den undertecknade ansökan som PDF."), "document")
+    problem = upload_problem(document, settings.MAX_UPLOAD_MB)
+    if problem:
+        raise SignatureRefusedError(problem, "document")
+    title = signatory_title.strip()
+    signature = Signature.objects.create(
+        case=case,
+        requirement=requirement.key,
+        signed_for=requirement.signed_for,
+        method=SignatureMethod.PAPER,
+        signer=None,
+        signer_capacity=(_("%(title)s för %(actor)s") % {"title": title, "actor": requirement.signed_for})
+        if title
+        else (_("för %(actor)s") % {"actor": requirement.signed_for}),
+        signatory_name=signatory_name.strip(),
+        signed_on=signed_on,
+        document=document,
+        recorded_by=user,
+        recorded_by_capacity=recorder_capacity(user, case.municipality),
+        fingerprint=content_fingerprint(case),
+    )
+    record(
+        case,
+        "case.signed_on_paper",
+        actor=user,
+        data={
+            "signed_for": signature.signed_for,
+            "signatory": signature.signatory_name,
+            "capacity": signature.signer_capacity,
+            "signed_on": signed_on.isoformat(),
+            "file": os.path.basename(signature.document.name),
+            "fingerprint": signature.fingerprint,
         },
     )
     return signature
@@ -802,6 +964,7 @@ def add_attachment(case, user, upload, *, max_mb):
     problem = upload_problem(upload, max_mb)
     if problem:
         raise TransitionRefusedError(problem)
+    before = signed_content_if_signed(case)
     attachment = CaseAttachment.objects.create(
         case=case,
         file=upload,
@@ -811,6 +974,7 @@ def add_attachment(case, user, upload, *, max_mb):
         uploaded_by=user,
     )
     record(case, "case.attachment", actor=user, data={"file": attachment.original_name, "size": attachment.size})
+    void_signatures_after_change(case, user, before)
     return attachment
 
 
@@ -867,3 +1031,21 @@ def record_board_notice(case, user, *, board, informed_on, informed_by):
         data={"board": board.name, "informed_on": informed_on.isoformat(), "informed_by": notice.informed_by},
     )
     return notice
+
+
+@transaction.atomic
+def remove_attachment(case, user, attachment_id):
+    """Remove an attachment from an application that can still be changed. Voids every signature
+    given while it was attached. Side effects: deletes the file once the transaction commits."""
+    case = _lock(case)
+    _ensure_editor(case, user)
+    attachment = CaseAttachment.objects.filter(case=case, pk=attachment_id).first()
+    if attachment is None:
+        raise TransitionRefusedError(_("Bilagan finns inte i ärendet."))
+    before = signed_content_if_signed(case)
+    name, file = attachment.original_name, attachment.file
+    attachment.delete()
+    record(case, "case.attachment_removed", actor=user, data={"file": name})
+    void_signatures_after_change(case, user, before)
+    transaction.on_commit(lambda: file.delete(save=False))
+    return name

@@ -13,6 +13,9 @@ urlpatterns = [
     path("<int:pk>/underskrift/", views.case_sign, name="sign"),
     path("<int:pk>/underskrift/be-om/", views.case_request_signatures, name="request_signatures"),
     path("<int:pk>/namnd-informerad/", views.case_board_notice, name="board_notice"),
+    path("<int:pk>/underskrift/papper/<int:actor_id>/", views.case_paper_signature, name="paper_signature"),
+    path("<int:pk>/underskrift/<int:signature_id>/dokument/", views.signature_document, name="signature_document"),
     path("<int:pk>/bilagor/", views.attachment_upload, name="upload"),
     path("<int:pk>/bilagor/<int:attachment_id>/", views.attachment_download, name="attachment"),
+    path("<int:pk>/bilagor/<int:attachment_id>/ta-bort/", views.attachment_remove, name="remove_attachment"),
 ]

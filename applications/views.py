@@ -17,11 +17,12 @@ from .forms import (
     BoardNoticeForm,
     CaseCreateForm,
     IdeaForm,
+    PaperSignatureForm,
     StepForm,
     TransitionForm,
 )
-from .models import CaseAttachment
-from .signatures import may_sign, required_signatures
+from .models import CaseAttachment, Signature
+from .signatures import may_record_paper_signature, may_sign, required_signatures, unit_of
 from .snapshots import changes_between, readable_content
 
 
@@ -67,10 +68,11 @@ def case_detail(request, pk):
     return _render_detail(request, _case_for(request, pk))
 
 
-def _render_detail(request, case, *, board_form=None, typed_step=None, status=200):
+def _render_detail(request, case, *, board_form=None, typed_step=None, paper_forms=None, status=200):
     """The case page. ``typed_step`` is (step id, what was typed, {field: error}) when a step form
     was refused: that form is shown again with the input kept and the error by its field;
-    ``board_form`` is a refused record of the informed nämnd, shown again likewise."""
+    ``board_form`` (a refused record of the informed nämnd) and ``paper_forms`` (refused paper
+    signatures by actor id) are shown again likewise."""
     user = request.user
     steps_by_stage = {}
     for step in case.steps.all():
@@ -107,7 +109,8 @@ def _render_detail(request, case, *, board_form=None, typed_step=None, status=20
             "section_items": []
             if case.state in IDEA_STATES or case.state == CaseState.IDEA_REJECTED
             else [(section, case.sections.get(section["key"], "")) for section in case.rules.sections],
-            "signature_rows": _signature_rows(case, user),
+            "signature_rows": _signature_rows(case, user, paper_forms or {}),
+            "former_signatures": _former_signatures(case),
             "completion_fields": [label for label, _text in readable_content(case)],
             "changes": _changes_since_last_submission(case),
             "may_edit": case.is_editable
@@ -176,24 +179,39 @@ def _changes_since_last_submission(case):
     return {"previous": previous, "newest": newest, "items": changes_between(previous.content, newest.content)}
 
 
-def _signature_rows(case, user):
-    """Each signature the rule set asks for: who signed (and any earlier, voided signatures), and
-    whether this user may sign now."""
+def _former_signatures(case):
+    """Voided signatures for units or partners the application no longer names: still shown."""
+    required = {requirement.key for requirement in required_signatures(case)}
+    return [s for s in case.signatures.select_related("signer") if s.requirement not in required]
+
+
+def _signature_rows(case, user, paper_forms):
+    """Each signature the rule set asks for: who signs it (a unit's designated head and deputies),
+    who signed (and any earlier, voided signatures), and whether this user may sign now or, for a
+    partner, record its signature from paper."""
     by_requirement = {}
-    for signature in case.signatures.all():
+    for signature in case.signatures.select_related("signer", "recorded_by"):
         by_requirement.setdefault(signature.requirement, []).append(signature)
     rows = []
     for requirement in required_signatures(case):
         signatures = by_requirement.get(requirement.key, [])
         valid = next((s for s in signatures if s.is_valid), None)
         allowed, reason = may_sign(case, requirement, user)
+        unit = unit_of(requirement) if requirement.unit_id else None
+        may_record = requirement.actor_id and may_record_paper_signature(case, requirement, user)[0]
         rows.append(
             {
                 "requirement": requirement,
+                "unit": unit,
                 "valid": valid,
                 "voided": [s for s in signatures if not s.is_valid],
                 "may_sign": allowed,
                 "reason": reason,
+                "paper_form": (
+                    paper_forms.get(requirement.actor_id) or PaperSignatureForm(actor_id=requirement.actor_id)
+                )
+                if may_record
+                else None,
             }
         )
     return rows
@@ -210,6 +228,45 @@ def case_sign(request, pk):
     else:
         messages.success(request, _("Du har skrivit under för %(name)s.") % {"name": signature.signed_for})
     return redirect("applications:detail", case.pk)
+
+
+@login_required
+@require_POST
+def case_paper_signature(request, pk, actor_id):
+    """Record a partner's signature given on paper. A refusal is shown by its field, with what
+    was typed kept."""
+    case = _case_for(request, pk)
+    form = PaperSignatureForm(request.POST, request.FILES, actor_id=actor_id)
+    if form.is_valid():
+        try:
+            signature = services.record_paper_signature(
+                case,
+                f"actor:{actor_id}",
+                request.user,
+                signatory_name=form.cleaned_data["signatory_name"],
+                signatory_title=form.cleaned_data["signatory_title"],
+                signed_on=form.cleaned_data["signed_on"],
+                document=form.cleaned_data["document"],
+            )
+        except services.TransitionRefusedError as error:
+            form.add_error(getattr(error, "field", None), str(error))
+        else:
+            messages.success(
+                request,
+                _("Underskriften på papper för %(name)s är registrerad.") % {"name": signature.signed_for},
+            )
+            return redirect("applications:detail", case.pk)
+    messages.error(request, _("Underskriften kunde inte registreras: rätta det som är markerat."))
+    return _render_detail(request, case, paper_forms={actor_id: form})
+
+
+@login_required
+def signature_document(request, pk, signature_id):
+    case = _case_for(request, pk)
+    signature = get_object_or_404(Signature, pk=signature_id, case=case, method="paper")
+    return FileResponse(
+        signature.document.open("rb"), as_attachment=True, filename=signature.document.name.rsplit("/", 1)[-1]
+    )
 
 
 @login_required
@@ -377,6 +434,19 @@ def attachment_upload(request, pk):
     else:
         messages.error(request, form.errors.as_text())
     return redirect("applications:edit" if request.POST.get("next") == "edit" else "applications:detail", case.pk)
+
+
+@login_required
+@require_POST
+def attachment_remove(request, pk, attachment_id):
+    case = _case_for(request, pk)
+    try:
+        name = services.remove_attachment(case, request.user, attachment_id)
+    except (services.TransitionRefusedError, PermissionDenied) as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Bilagan %(name)s är borttagen.") % {"name": name})
+    return redirect("applications:detail", case.pk)
 
 
 @login_required

@@ -26,6 +26,7 @@ from .services import (
     TRANSITION_BY_NAME,
     complete_step,
     record_board_notice,
+    record_paper_signature,
     run_transition,
     save_case,
     sign,
@@ -161,10 +162,36 @@ def person_at(case, role, unit_id, users):
     return users[role]
 
 
+def signed_paper(name="undertecknad-ansokan.pdf"):
+    """A small PDF standing for an application a partner signed on paper and the municipality scanned."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, b"%PDF-1.4\n% undertecknad ansokan\n%%EOF\n", content_type="application/pdf")
+
+
+def head_of(unit_id):
+    """The designated head of the unit (who signs for it), or None."""
+    from municipalities.models import OrganisationalUnit
+
+    return OrganisationalUnit.objects.select_related("head").get(pk=unit_id).head
+
+
 def sign_for(case, users, *, when):
-    """Have each unit's head (or a participant, for an external actor) sign where still needed."""
+    """Have each unit's designated head sign where still needed; record each partner's signature
+    as given on paper, registered by the applicant."""
     for requirement in missing_signatures(case, when=when):
-        sign(case, requirement.key, person_at(case, case.rules.applicant_role, requirement.unit_id, users))
+        if requirement.unit_id:
+            sign(case, requirement.key, head_of(requirement.unit_id))
+        else:
+            record_paper_signature(
+                case,
+                requirement.key,
+                users[case.rules.applicant_role],
+                signatory_name="Eva Ek",
+                signatory_title="ordförande",
+                signed_on=timezone.localdate(),
+                document=signed_paper(),
+            )
 
 
 WALK_EXPERTISE = {"name": "Forskare vid universitetet", "organisation": "Universitetet", "contribution": "Granskning."}
@@ -180,6 +207,7 @@ def complete_open_steps(case, users):
             actor = person_at(case, step.actor_role, step.unit_id, users)
             if step.action == "sign" and step.unit_id:
                 sign_for(case, users, when="in_preparation")
+                actor = head_of(step.unit_id)
             expertise = WALK_EXPERTISE if step.expertise_rule == "required" else None
             complete_step(case, step.pk, actor, outcome="positive", comment="Klart.", expertise=expertise)
     return type(case).objects.get(pk=case.pk)

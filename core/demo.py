@@ -28,6 +28,7 @@ from funds.models import Fund
 from funds.policy import FundPolicy
 from municipalities.enums import ActorKind, UnitKind
 from municipalities.models import ExternalActor, Municipality, OrganisationalUnit
+from municipalities.services import designate_unit_head
 from repayment import services as repayment
 from reporting.models import ObligationStatus
 from reporting.services import report_headings, report_years, review_report, save_report
@@ -166,7 +167,7 @@ def load_demo():
             RoleAssignment.objects.get_or_create(user=representative, role=Role.BOARD)
             users.append(representative)
         if len(applicant_units) > 1:
-            # The head of a partner unit, who signs where the rule set asks every affected unit to.
+            # A colleague at a partner unit, who takes part in its cases.
             colleague = _demo_user(
                 f"sokande2.{municipality.slug}@{DEMO_DOMAIN}",
                 "Kim Kollega",
@@ -175,6 +176,7 @@ def load_demo():
             )
             RoleAssignment.objects.get_or_create(user=colleague, role=Role.APPLICANT)
             users.append(colleague)
+        users += _demo_unit_heads(municipality, created_units)
     users.append(_demo_user(f"systemadmin@{DEMO_DOMAIN}", "Sigrid Systemadmin", is_staff=True, is_superuser=True))
     ensure_demo_rounds()
     return users
@@ -188,6 +190,47 @@ def _demo_unit(role, created_units, applicant_units, namnder):
     if role == Role.BOARD and namnder:
         return namnder[0]
     return None
+
+
+HEAD_NAMES = ["Helena Huvudman", "Christer Chefsson", "Karin Kontorsson", "Fredrik Förvaltare"]
+
+
+def _demo_unit_heads(municipality, units):
+    """A designated head (a demo account) for each unit whose head signs under the rule set, and a
+    deputy for the first, designated by the municipality's admin as on the units page."""
+    rules = RuleBook(municipality.active_ruleset.document)
+    kinds = [rule.head_unit_kind for rule in rules.signature_rules if rule.signer != "external_actor_heads"]
+    if not kinds:
+        return []
+    titles = {rule.head_unit_kind: (rule.head_title, rule.head_title_definite) for rule in rules.signature_rules}
+    admin = User.objects.get(email=f"{ROLE_LOGINS[Role.MUNICIPAL_ADMIN]}.{municipality.slug}@{DEMO_DOMAIN}")
+    heads = []
+    signing = [unit for name, kind, _parent in UNITS[municipality.slug] if kind in kinds for unit in [units[name]]]
+    for index, unit in enumerate(signing, start=1):
+        title, definite = titles[unit.kind]
+        head = _demo_user(
+            f"chef{index}.{municipality.slug}@{DEMO_DOMAIN}",
+            HEAD_NAMES[(index - 1) % len(HEAD_NAMES)],
+            municipality=municipality,
+            unit=unit,
+            title=f"{title[:1].upper()}{title[1:]}, {unit.name}",
+        )
+        heads.append(head)
+        deputies = []
+        if index == 1:
+            deputies.append(
+                _demo_user(
+                    f"ersattare.{municipality.slug}@{DEMO_DOMAIN}",
+                    "Erik Ersättare",
+                    municipality=municipality,
+                    unit=unit,
+                    title=f"Ersättare för {definite}, {unit.name}",
+                )
+            )
+            heads += deputies
+        if unit.head_id is None:
+            designate_unit_head(unit, admin, head=head, deputies=deputies)
+    return heads
 
 
 def _demo_user(email, full_name, **fields):

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.models import Case
-from applications.services import complete_start_step
+from applications.services import complete_start_step, signed_content_if_signed, void_signatures_after_change
 from audit.services import record
 from municipalities.enums import UnitKind
 
@@ -222,9 +222,11 @@ def latest_snapshot(case, kind):
 @transaction.atomic
 def save_measurement_plan(case, user, *, fields, indicators):
     """Create or replace the case's structured mätplan. ``indicators`` is a list of (indicator
-    or None, fields, delete). Side effect: a history entry on the case."""
+    or None, fields, delete). Side effects: a history entry on the case; a change voids every
+    signature on the application (the application may rely on this plan)."""
     case = _lock(case)
     _require(rules.may_edit_plan(user, case))
+    before = signed_content_if_signed(case)
     plan = MeasurementPlan.objects.filter(case=case).first() or MeasurementPlan(case=case)
     for name, value in fields.items():
         setattr(plan, name, value)
@@ -242,6 +244,7 @@ def save_measurement_plan(case, user, *, fields, indicators):
             setattr(indicator, name, value)
         indicator.save()
     record(case, "measurement_plan.saved", actor=user, data={"indicators": plan.indicators.count()})
+    void_signatures_after_change(case, user, before)
     if plan.indicators.exists():
         complete_start_step(case, "evaluation_plan", user, comment=_("Mätplanen med indikatorer är sparad."))
     return plan

@@ -18,5 +18,6 @@ class MunicipalitiesConfig(AppConfig):
                 "ruleset.edited": _("Utkastet ändrat"),
                 "ruleset.activated": _("Versionen satt i kraft"),
                 "ruleset.retired": _("Versionen ersatt"),
+                "unit.head_designated": _("Chef och ersättare utsedda"),
             }
         )

@@ -52,3 +52,42 @@ class ImportForm(forms.Form):
 class CompareForm(forms.Form):
     a = forms.IntegerField(label=_("Jämför version"), min_value=1)
     b = forms.IntegerField(label=_("med version"), min_value=1)
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj} ({obj.email})"
+
+
+class PeopleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj} ({obj.email})"
+
+
+class UnitHeadForm(forms.Form):
+    """The unit's head and deputies, chosen among the municipality's active members. A person
+    of another municipality is refused by the field."""
+
+    head = PersonChoiceField(
+        label=_("Chef"),
+        queryset=None,
+        required=False,
+        help_text=_("Den som skriver under ansökningar för enheten."),
+        error_messages={"invalid_choice": _("Välj en person som är anställd i kommunen.")},
+    )
+    deputies = PeopleChoiceField(
+        label=_("Ersättare"),
+        queryset=None,
+        required=False,
+        help_text=_("De som får skriva under i chefens ställe."),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        error_messages={"invalid_choice": _("Välj personer som är anställda i kommunen.")},
+    )
+
+    def __init__(self, *args, municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        from accounts.models import User
+
+        people = User.objects.filter(municipality=municipality, is_active=True).order_by("full_name", "email")
+        self.fields["head"].queryset = people
+        self.fields["deputies"].queryset = people

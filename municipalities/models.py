@@ -47,6 +47,20 @@ class OrganisationalUnit(models.Model):
     parent = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("tillhör")
     )
+    # The person who signs for the unit (förvaltningschef, sektorschef, kontorschef: the rule set
+    # names the title), designated by the municipality's admin, and the deputies who may sign in
+    # the head's place. Only they sign for the unit.
+    head = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="headed_units",
+        verbose_name=_("chef"),
+    )
+    deputies = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="deputy_for_units", verbose_name=_("ersättare")
+    )
 
     class Meta:
         ordering = ["municipality", "name"]
@@ -64,6 +78,12 @@ class OrganisationalUnit(models.Model):
 
         if self.parent_id and self.parent.municipality_id != self.municipality_id:
             raise ValidationError({"parent": _("Enheten måste tillhöra samma kommun.")})
+        if self.head_id and self.head.municipality_id != self.municipality_id:
+            raise ValidationError({"head": _("Chefen måste vara anställd i samma kommun som enheten.")})
+
+    def may_sign(self, user):
+        """Whether ``user`` is the unit's designated head or one of its named deputies."""
+        return user.is_authenticated and (user.pk == self.head_id or self.deputies.filter(pk=user.pk).exists())
 
 
 class ExternalActor(models.Model):

@@ -192,3 +192,46 @@ def diff_documents(old, new):
         elif before[path] != after[path]:
             changes.append(Change(path, "changed", old=before[path], new=after[path]))
     return changes
+
+
+class UnitHeadRefusedError(Exception):
+    """A designation of a unit's head or deputies was refused; ``field`` names the form field."""
+
+    def __init__(self, message, field=None):
+        super().__init__(message)
+        self.field = field
+
+
+@transaction.atomic
+def designate_unit_head(unit, user, *, head, deputies):
+    """Designate the person who signs for ``unit`` (its head) and the named deputies who may sign
+    in the head's place. Only the municipality's admin (or a system admin) may; every person must
+    belong to the unit's municipality, and the head is not also a deputy. Side effect: the
+    designation, with who had it before, is written to the unit's history."""
+    from .models import OrganisationalUnit
+
+    unit = OrganisationalUnit.objects.select_for_update().get(pk=unit.pk)
+    if not user.has_perm("municipalities.administer", unit.municipality):
+        raise UnitHeadRefusedError(_("Bara kommunens administratör kan utse chefer och ersättare."))
+    deputies = list(deputies)
+    if head is not None and head.municipality_id != unit.municipality_id:
+        raise UnitHeadRefusedError(
+            _("%(person)s är inte anställd i %(municipality)s.") % {"person": head, "municipality": unit.municipality},
+            "head",
+        )
+    strangers = [person for person in deputies if person.municipality_id != unit.municipality_id]
+    if strangers:
+        raise UnitHeadRefusedError(
+            _("%(people)s är inte anställd i %(municipality)s.")
+            % {"people": ", ".join(str(p) for p in strangers), "municipality": unit.municipality},
+            "deputies",
+        )
+    if head is not None and head in deputies:
+        raise UnitHeadRefusedError(_("Chefen kan inte också vara sin egen ersättare."), "deputies")
+    before = {"head": str(unit.head or ""), "deputies": sorted(str(p) for p in unit.deputies.all())}
+    unit.head = head
+    unit.save(update_fields=["head"])
+    unit.deputies.set(deputies)
+    after = {"head": str(head or ""), "deputies": sorted(str(p) for p in deputies)}
+    record(unit, "unit.head_designated", actor=user, data={"unit": unit.name, "before": before, "after": after})
+    return unit

@@ -256,6 +256,22 @@ def _check_application(document, problems):
     _unique_keys(application["declarations"], "application.declarations", problems)
     _check_range(application.get("duration_months"), "application.duration_months", "min", "max", problems)
     _check_range(document["target_group"], "target_group", "min_age", "max_age", problems)
+    _check_signatures(application["signatures"], problems)
+
+
+def _check_signatures(signatures, problems):
+    """A unit is signed for by its head: the rule set must name the head's title."""
+    for index, rule in enumerate(signatures):
+        if rule["signer"] == "external_actor_heads":
+            continue
+        for key in ("head_title", "head_title_definite"):
+            if not rule.get(key):
+                problems.append(
+                    RuleSetProblem(
+                        f"application.signatures[{index}].{key}",
+                        _("Ange titeln på chefen som skriver under för enheten (t.ex. förvaltningschef)."),
+                    )
+                )
 
 
 def _check_collaboration(eligibility, problems):

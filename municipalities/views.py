@@ -10,8 +10,8 @@ from audit.models import AuditEntry
 
 from . import services
 from .enums import RuleSetStatus
-from .forms import CompareForm, DraftEditForm, ImportForm
-from .models import Municipality, RuleSetVersion
+from .forms import CompareForm, DraftEditForm, ImportForm, UnitHeadForm
+from .models import Municipality, OrganisationalUnit, RuleSetVersion
 from .presentation import stages_in_order
 from .validation import RuleSetInvalidError
 
@@ -192,3 +192,42 @@ def version_compare(request, slug):
             "changes": services.diff_documents(old.document, new.document),
         },
     )
+
+
+@login_required
+def unit_list(request, slug):
+    """The municipality's units with the head and deputies who sign for each."""
+    municipality = _administered_municipality(request, slug)
+    units = municipality.units.select_related("head", "parent").prefetch_related("deputies").order_by("name")
+    history = (
+        AuditEntry.objects.filter(
+            content_type__app_label="municipalities",
+            content_type__model="organisationalunit",
+            object_id__in=[str(unit.pk) for unit in units],
+        )
+        .select_related("actor")
+        .order_by("-at", "-id")[:50]
+    )
+    return render(
+        request, "municipalities/unit_list.html", {"municipality": municipality, "units": units, "history": history}
+    )
+
+
+@login_required
+def unit_head(request, slug, unit_id):
+    """Designate a unit's head and deputies. Another municipality's unit is 'not found'."""
+    municipality = _administered_municipality(request, slug)
+    unit = get_object_or_404(OrganisationalUnit, pk=unit_id, municipality=municipality)
+    initial = {"head": unit.head, "deputies": list(unit.deputies.all())}
+    form = UnitHeadForm(request.POST or None, initial=initial, municipality=municipality)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.designate_unit_head(
+                unit, request.user, head=form.cleaned_data["head"], deputies=form.cleaned_data["deputies"]
+            )
+        except services.UnitHeadRefusedError as error:
+            form.add_error(error.field, str(error))
+        else:
+            messages.success(request, _("Chef och ersättare för %(unit)s är sparade.") % {"unit": unit.name})
+            return redirect("municipalities:units", slug)
+    return render(request, "municipalities/unit_head.html", {"municipality": municipality, "unit": unit, "form": form})

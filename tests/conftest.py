@@ -62,6 +62,12 @@ def browser_type_launch_args():
 
 
 @pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Uploaded files (attachments, signed paper documents) go to a temporary folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
 def _swedish_by_default():
     """Each test starts in Swedish, the default, whatever language an earlier test switched to."""
     from django.utils import translation

@@ -3,6 +3,7 @@ import copy
 import pytest
 
 from accounts.enums import Role
+from applications.rulebook import RuleBook
 from applications.services import create_case
 from municipalities.enums import RuleSetStatus
 from municipalities.models import Municipality, RuleSetVersion
@@ -92,7 +93,7 @@ def people(organisation):
         users = {role.value: UserFactory(municipality=municipality, roles=[role]) for role in Role}
         users["applicant"].unit = units[0]
         users["applicant"].save()
-        for unit in units[1:]:  # the heads of the other units, who sign where the rule set asks
+        for unit in units[1:]:  # colleagues at the other units, who take part in their cases
             UserFactory(municipality=municipality, roles=[Role.APPLICANT], unit=unit)
         # A nämnd representative belongs to one nämnd: the board user to the first, and one more
         # representative for each other nämnd.
@@ -102,9 +103,23 @@ def people(organisation):
             users["board"].save()
         for namnd in namnder[1:]:
             UserFactory(municipality=municipality, roles=[Role.BOARD], unit=namnd)
+        designate_heads(municipality)
         return users
 
     return build
+
+
+def designate_heads(municipality):
+    """A designated head for each unit whose head signs under the rule set (Ale's sektorer,
+    Ystad's förvaltningar, Norrköping's kontor): a person of the unit, not the applicant."""
+    rules = RuleBook(municipality.active_ruleset.document)
+    kinds = {rule.head_unit_kind for rule in rules.signature_rules if rule.signer != "external_actor_heads"}
+    titles = {rule.head_unit_kind: rule.head_title for rule in rules.signature_rules}
+    for unit in municipality.units.filter(kind__in=kinds):
+        unit.head = UserFactory(
+            municipality=municipality, unit=unit, full_name=f"Chef {unit.name}", title=titles[unit.kind]
+        )
+        unit.save(update_fields=["head"])
 
 
 @pytest.fixture

@@ -825,8 +825,10 @@ def test_ystad_preparation_creates_steps_per_namnd_and_per_unit(new_case, today,
         (2, "klg_hanterar", "management", None, StepStatus.PENDING),
         (3, "namnder_synpunkter", "board", "Barn- och utbildningsnämnden", StepStatus.PENDING),
         (3, "namnder_synpunkter", "board", "Socialnämnden", StepStatus.PENDING),
-        (4, "underskrift", "applicant", "Elevhälsan", StepStatus.PENDING),
-        (4, "underskrift", "applicant", "Individ- och familjeomsorgen", StepStatus.PENDING),
+        # Ystad (seed 003, Steg 3): the förvaltningschefer of the affected förvaltningar sign,
+        # one step per förvaltning, not per verksamhet or nämnd.
+        (4, "underskrift", "applicant", "Barn- och utbildningsförvaltningen", StepStatus.PENDING),
+        (4, "underskrift", "applicant", "Socialförvaltningen", StepStatus.PENDING),
         (5, "klg_godkanner", "management", None, StepStatus.PENDING),
     ]
 
@@ -907,13 +909,20 @@ def test_unit_step_signed_by_head_of_another_unit_refused(new_case, today):
     for namnd in ["Barn- och utbildningsnämnden", "Socialnämnden"]:
         representative = case.municipality.members.get(role_assignments__role="board", unit__name=namnd)
         complete(case, "preparation", "namnder_synpunkter", representative, "positive", unit=namnd)
-    ifo_head = case.municipality.members.get(unit__name="Individ- och familjeomsorgen")
+    social = OrganisationalUnit.objects.get(municipality=case.municipality, name="Socialförvaltningen")
+    ifo_colleague = case.municipality.members.get(unit__name="Individ- och familjeomsorgen")
 
-    reason = step_refused(case, step(case, "preparation", "underskrift", "Elevhälsan"), ifo_head)
-    sign(case, f"unit:{ifo_head.unit_id}", ifo_head)
-    signed = complete(case, "preparation", "underskrift", ifo_head, "positive", unit="Individ- och familjeomsorgen")
+    reason = step_refused(
+        case, step(case, "preparation", "underskrift", "Barn- och utbildningsförvaltningen"), social.head
+    )
+    colleague_reason = step_refused(
+        case, step(case, "preparation", "underskrift", "Socialförvaltningen"), ifo_colleague
+    )
+    sign(case, f"unit:{social.pk}", social.head)
+    signed = complete(case, "preparation", "underskrift", social.head, "positive", unit="Socialförvaltningen")
 
-    assert reason == "Steget görs av Elevhälsan."
+    assert reason == "Steget görs av den utsedda chefen för Barn- och utbildningsförvaltningen eller en ersättare."
+    assert colleague_reason == "Steget görs av den utsedda chefen för Socialförvaltningen eller en ersättare."
     assert signed.status == StepStatus.DONE
 
 

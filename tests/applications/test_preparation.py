@@ -11,6 +11,7 @@ from applications.signatures import missing_signatures, required_signatures
 from applications.snapshots import changes_between, word_diff
 from applications.walk import fill_application, person_at, sign_for, walk_to
 from audit.models import AuditEntry
+from municipalities.models import OrganisationalUnit
 from notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +30,8 @@ def filled_draft(new_case, slug):
 
 
 def head_of(case, unit_id):
-    return case.municipality.members.get(unit_id=unit_id, role_assignments__role="applicant")
+    """The unit's designated head, who signs for it."""
+    return OrganisationalUnit.objects.get(pk=unit_id, municipality=case.municipality).head
 
 
 @pytest.mark.parametrize(
@@ -38,7 +40,9 @@ def head_of(case, unit_id):
         ("heby", []),
         ("sundsvall", []),
         ("ale", [("unit", "before_submission"), ("unit", "before_submission")]),
-        ("ystad", [("unit", "in_preparation"), ("unit", "in_preparation"), ("actor", "in_preparation")]),
+        # The applicant's nämnd and the partner verksamhet both belong to Barn- och
+        # utbildningsförvaltningen: its förvaltningschef signs once (seed 003, Steg 3).
+        ("ystad", [("unit", "in_preparation"), ("actor", "in_preparation")]),
         ("norrkoping", [("unit", "before_submission")]),
     ],
 )
@@ -70,7 +74,7 @@ def test_signature_records_signer_capacity_time_and_fingerprint(new_case, today)
 
     assert (signature.signer, signature.signer_capacity, len(signature.fingerprint)) == (
         head,
-        f"chef för {requirement.signed_for}",
+        f"kontorschef för {requirement.signed_for}",
         64,
     )
     entry = AuditEntry.objects.for_object(case).get(action="case.signed")
@@ -81,10 +85,21 @@ def test_signature_by_someone_without_the_role_or_of_another_unit_is_refused(new
     case, users = filled_draft(new_case, "ale")
     first, second = required_signatures(case)
 
-    with pytest.raises(TransitionRefusedError, match=r"Bara chefer på de berörda enheterna kan skriva under\."):
+    with pytest.raises(TransitionRefusedError) as by_preparer:
         sign(case, first.key, users["preparer"])
-    with pytest.raises(TransitionRefusedError, match=f"Bara chefen för {second.signed_for} kan skriva under"):
+    with pytest.raises(TransitionRefusedError) as by_other_head:
         sign(case, second.key, head_of(case, first.unit_id))
+    with pytest.raises(TransitionRefusedError) as by_applicant:
+        sign(case, first.key, users["applicant"])
+
+    assert str(by_preparer.value) == (
+        f"Bara sektorschef för {first.signed_for} (Chef {first.signed_for}) eller en utsedd ersättare kan skriva under."
+    )
+    assert str(by_other_head.value) == (
+        f"Bara sektorschef för {second.signed_for} (Chef {second.signed_for}) "
+        "eller en utsedd ersättare kan skriva under."
+    )
+    assert str(by_applicant.value) == str(by_preparer.value)
     assert case.signatures.count() == 0
 
 
@@ -97,11 +112,14 @@ def test_editing_after_signing_voids_the_signature_visibly(new_case, today, clie
     save_case(case, users["applicant"], fields={"title": "Nytt namn"})
 
     signature = case.signatures.get()
-    assert (signature.voided_at is not None, signature.void_reason) == (True, "Ansökan ändrades efter underskriften.")
+    assert (signature.voided_at is not None, signature.void_reason) == (
+        True,
+        "Ansökan ändrades efter underskriften: innehållet.",
+    )
     assert [r.key for r in missing_signatures(case)] == [r.key for r in required_signatures(case)]
     client.force_login(users["applicant"])
     html = client.get(reverse("applications:detail", args=[case.pk])).content.decode()
-    assert "<strong>ogiltig</strong>: Ansökan ändrades efter underskriften." in html
+    assert "<strong>ogiltig</strong>: Ansökan ändrades efter underskriften: innehållet." in html
 
 
 def test_saving_unchanged_content_keeps_the_signature(new_case, today):
@@ -203,13 +221,13 @@ def test_walk_signs_where_the_rule_set_asks(new_case, today):
 
 def test_applicant_asks_the_other_heads_to_sign(new_case, today):
     case, users = filled_draft(new_case, "ale")
-    _first, second = required_signatures(case)
+    first, second = required_signatures(case)
     from applications.services import request_signatures
 
     asked = request_signatures(case, users["applicant"])
 
-    assert asked == [head_of(case, second.unit_id)]
-    notification = Notification.objects.get(recipient=asked[0])
+    assert asked == [head_of(case, first.unit_id), head_of(case, second.unit_id)]
+    notification = Notification.objects.get(recipient=asked[1])
     assert (notification.kind, notification.text) == (
         "signature_requested",
         f"{users['applicant']} ber dig skriva under ansökan {case} för {second.signed_for}.",
@@ -220,7 +238,7 @@ def test_signature_from_another_municipality_or_after_decision_is_refused(new_ca
     case, users = filled_draft(new_case, "norrkoping")
     [requirement] = required_signatures(case)
     heby = people("heby")
-    with pytest.raises(TransitionRefusedError, match=r"Bara chefer på de berörda enheterna kan skriva under\."):
+    with pytest.raises(TransitionRefusedError, match=r"eller en utsedd ersättare kan skriva under\."):
         sign(case, requirement.key, heby["applicant"])
 
     sign_for(case, users, when="before_submission")

@@ -215,24 +215,26 @@ def test_ystad_board_member_of_one_namnd_waited_on_for_that_namnd_only(ystad_in_
     )
 
 
-def test_ystad_signatures_wait_for_each_units_head(ystad_in_preparation):
+def test_ystad_signatures_wait_for_each_forvaltnings_head(ystad_in_preparation):
+    """Seed 003, Steg 3: the förvaltningschefer of the affected förvaltningar sign, so the step waits
+    for each förvaltning's designated head, not for staff of the verksamheter."""
     case, users, unit = ystad_in_preparation
     case = complete(case, "processgruppen_kontrollerar", users["preparer"])
     case = complete(case, "klg_hanterar", users["management"])
     case = complete(case, "namnder_synpunkter", users["board"])
-    elevhalsan_head = case.municipality.members.get(unit=unit["Elevhälsan"])
-    ifo_head = case.municipality.members.get(unit=unit["Individ- och familjeomsorgen"])
+    buf, social = unit["Barn- och utbildningsförvaltningen"], unit["Socialförvaltningen"]
+    elevhalsan_staff = case.municipality.members.get(unit=unit["Elevhälsan"])
 
-    sign(case, f"unit:{unit['Individ- och familjeomsorgen'].pk}", ifo_head)
-    case = complete(case, "underskrift", ifo_head)
+    sign(case, f"unit:{social.pk}", social.head)
+    case = complete(case, "underskrift", social.head)
 
-    assert waiting_for(case) == [
-        Waiting("applicant", "Steg: Berörda chefer undertecknar och godkänner (Elevhälsan).", unit["Elevhälsan"].pk)
-    ]
-    assert (waiting_on_user(case, elevhalsan_head), waiting_on_user(case, ifo_head)) == (
-        ["Steg: Berörda chefer undertecknar och godkänner (Elevhälsan)."],
-        [],
-    )
+    step = "Steg: Berörda chefer undertecknar och godkänner (Barn- och utbildningsförvaltningen)."
+    assert waiting_for(case) == [Waiting("applicant", step, buf.pk)]
+    assert (
+        waiting_on_user(case, buf.head),
+        waiting_on_user(case, social.head),
+        waiting_on_user(case, elevhalsan_staff),
+    ) == ([step], [], [])
 
 
 def test_ystad_preparation_all_steps_done_waits_for_preparer(ystad_in_preparation):
@@ -240,8 +242,8 @@ def test_ystad_preparation_all_steps_done_waits_for_preparer(ystad_in_preparatio
     case = complete(case, "processgruppen_kontrollerar", users["preparer"])
     case = complete(case, "klg_hanterar", users["management"])
     case = complete(case, "namnder_synpunkter", users["board"])
-    for name in ["Elevhälsan", "Individ- och familjeomsorgen"]:
-        head = case.municipality.members.get(unit=unit[name])
+    for name in ["Barn- och utbildningsförvaltningen", "Socialförvaltningen"]:
+        head = unit[name].head
         sign(case, f"unit:{unit[name].pk}", head)
         case = complete(case, "underskrift", head)
 

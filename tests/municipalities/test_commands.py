@@ -56,7 +56,15 @@ def test_load_demo_twice_creates_each_account_once(db):
     call_command("load_demo", stdout=out)
     from accounts.models import User
 
-    # Eight roles in five municipalities, a partner unit's signer in each, a representative for
-    # each nämnd beyond the first (Heby 1, Sundsvall 2, Ystad 2, Norrköping 1), and the system admin.
-    assert User.objects.filter(is_demo=True).count() == 5 * 8 + 5 + 6 + 1
+    # Eight roles in five municipalities, a partner unit's colleague in each, a representative for
+    # each nämnd beyond the first (Heby 1, Sundsvall 2, Ystad 2, Norrköping 1), the system admin, and
+    # a designated head for each unit that signs (Ale's 4 sektorer, Norrköping's 4 kontor, Ystad's 3
+    # förvaltningar) with one deputy in each of those three municipalities.
+    assert User.objects.filter(is_demo=True).count() == 5 * 8 + 5 + 6 + 1 + (4 + 4 + 3) + 3
+    from municipalities.models import OrganisationalUnit
+
+    heads = OrganisationalUnit.objects.filter(head__isnull=False)
+    assert sorted((unit.municipality.slug, unit.kind, unit.head.is_demo) for unit in heads) == sorted(
+        [("ale", "sektor", True)] * 4 + [("norrkoping", "kontor", True)] * 4 + [("ystad", "forvaltning", True)] * 3
+    )
     assert "beredare.ystad@demo.fonden.se" in out.getvalue()

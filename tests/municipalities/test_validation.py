@@ -163,3 +163,42 @@ def test_repayment_drafter_without_a_named_body_is_refused():
     document = shipped_document("norrkoping")
     document["money"]["repayment"]["drafted_by"] = ["controller"]
     assert problems_of(document) == [("money.repayment.drafted_by[0]", "rollen controller har inget namn under bodies")]
+
+
+@pytest.mark.parametrize("key", ["head_title", "head_title_definite"])
+def test_a_unit_signature_rule_must_name_the_heads_title(key):
+    document = shipped_document("ale")
+    del document["application"]["signatures"][0][key]
+
+    problems = [str(problem) for problem in ruleset_problems(document)]
+
+    assert problems == [
+        f"application.signatures[0].{key}: "
+        "Ange titeln på chefen som skriver under för enheten (t.ex. förvaltningschef)."
+    ]
+
+
+def test_an_unknown_head_unit_kind_is_refused():
+    document = shipped_document("ystad")
+    document["application"]["signatures"][0]["head_unit_kind"] = "avdelning"
+
+    assert [problem.path for problem in ruleset_problems(document)] == ["application.signatures[0].head_unit_kind"]
+
+
+@pytest.mark.parametrize(
+    ("slug", "titles"),
+    [
+        ("heby", []),
+        ("sundsvall", []),
+        ("ale", [("affected_unit_heads", "sektorschef", "sektor")]),
+        ("ystad", [("affected_unit_heads", "förvaltningschef", "forvaltning"), ("external_actor_heads", None, None)]),
+        ("norrkoping", [("applicant_unit_head", "kontorschef", "kontor")]),
+    ],
+)
+def test_each_rule_set_names_who_signs_as_its_seed_does(slug, titles):
+    """Heby (000) and Sundsvall (002) ask for no signatures; Ale (001): "samtliga berörda
+    sektorschefer"; Ystad (003, Steg 3): "berörda förvaltningschefer" and the partners' heads;
+    Norrköping (004, Ansökan): "godkänd av kontorschef"."""
+    signatures = shipped_document(slug)["application"]["signatures"]
+
+    assert [(s["signer"], s.get("head_title"), s.get("head_unit_kind")) for s in signatures] == titles

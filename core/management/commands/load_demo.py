@@ -23,5 +23,6 @@ class Command(BaseCommand):
         self.stdout.write(f"  {created} nya demoärenden.")
         self.stdout.write(self.style.SUCCESS(f"Demokonton (lösenord: {DEMO_PASSWORD}):"))
         for user in users:
-            roles = ", ".join(str(a.get_role_display()) for a in user.role_assignments.all()) or "systemadministratör"
+            roles = ", ".join(str(a.get_role_display()) for a in user.role_assignments.all())
+            roles = roles or ("systemadministratör" if user.is_superuser else user.title)
             self.stdout.write(f"  {user.email:<42} {roles}")
