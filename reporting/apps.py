@@ -8,12 +8,16 @@ class ReportingConfig(AppConfig):
 
     def ready(self):
         from applications.signals import case_transitioned
+        from applications.walk import register_content_route
         from audit.labels import register_actions, register_states
 
+        from . import walk
         from .models import ObligationStatus
         from .receivers import plan_reports
 
         case_transitioned.connect(plan_reports, dispatch_uid="reporting.plan_reports")
+        register_content_route("submit_final_report", walk.hand_in_final_report)
+        register_content_route("evaluate", walk.evaluate)
         # A report's status is recorded on the case as "report:<status>".
         register_states(ObligationStatus, prefix="report:")
         register_actions(

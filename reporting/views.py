@@ -102,23 +102,17 @@ def plan_view(request, pk):
     return redirect("reporting:project", case.pk)
 
 
-@login_required
-def report_view(request, pk, obligation_id):
-    """One report: the form for the project manager, the report and the review for the receiver."""
-    case = _case_for(request, pk)
-    obligation = _obligation_for(case, obligation_id)
-    user = request.user
-    may_write, write_reason = services.may_write_report(obligation, user)
+def _report_form(obligation, data=None):
+    """The report form, with what the report holds so far, or bound to what the user typed."""
     report = getattr(obligation, "report", None)
     headings = services.report_headings(obligation)
     rows = services.economy_rows(obligation)
-    years = [year for year, _budget, _outcome in rows]
     indicators = services.report_indicators(obligation)
     written = {section["title"]: section["text"] for section in report.sections} if report else {}
-    form = ReportForm(
-        request.POST or None,
+    return ReportForm(
+        data,
         headings=headings,
-        years=years,
+        years=[year for year, _budget, _outcome in rows],
         indicators=indicators,
         initial={
             **{
@@ -131,34 +125,18 @@ def report_view(request, pk, obligation_id):
             "economy_comment": report.economy_comment if report else "",
         },
     )
-    status = 200
-    if request.method == "POST":
-        if not may_write:
-            raise PermissionDenied(write_reason)
-        submit = request.POST.get("action") == "submit"
-        if form.is_valid():
-            try:
-                services.save_report(
-                    obligation,
-                    user,
-                    texts=form.texts(),
-                    outcomes=form.outcomes(),
-                    economy_comment=form.cleaned_data["economy_comment"],
-                    submit=submit,
-                    measured=form.measured(),
-                )
-            except TransitionRefusedError as error:
-                messages.error(request, str(error))
-                return redirect("reporting:report", case.pk, obligation.pk)
-            except ValidationError as error:
-                form.add_errors(error)
-            else:
-                messages.success(
-                    request,
-                    _("Rapporten är inlämnad.") if submit else _("Utkastet är sparat. Du kan fortsätta senare."),
-                )
-                return redirect("reporting:report", case.pk, obligation.pk)
-        status = 400
+
+
+def _render_report(request, case, obligation, *, form=None, review_form=None, status=200):
+    """The report page: the form for the project, the report and its review for the receiver. A
+    refused form comes back bound, with what the user typed and the errors by the fields."""
+    user = request.user
+    may_write, write_reason = services.may_write_report(obligation, user)
+    report = getattr(obligation, "report", None)
+    headings = services.report_headings(obligation)
+    rows = services.economy_rows(obligation)
+    indicators = services.report_indicators(obligation)
+    form = form or _report_form(obligation)
     may_review, review_reason = services.may_review_report(obligation, user)
     return render(
         request,
@@ -181,21 +159,62 @@ def report_view(request, pk, obligation_id):
             "write_reason": write_reason,
             "may_review": may_review,
             "review_reason": review_reason,
-            "review_form": ReviewForm(),
+            "review_form": review_form or ReviewForm(),
             "attachment_form": AttachmentForm(),
             "attachments": list(report.attachments.all()) if report else [],
             "history": services.report_history(obligation),
             "manager": project_manager(case),
             "compensation": services.budget_compensation(obligation, user),
             "receiver": case.rules.body_name(obligation.receiver_role or case.rules.preparation_role),
+            "informed": services.informed_bodies(obligation),
+            "submittable_from": services.submittable_from(obligation),
+            "today": timezone.localdate(),
         },
         status=status,
     )
 
 
 @login_required
+def report_view(request, pk, obligation_id):
+    """One report: the form for the project manager, the report and the review for the receiver."""
+    case = _case_for(request, pk)
+    obligation = _obligation_for(case, obligation_id)
+    if request.method != "POST":
+        return _render_report(request, case, obligation)
+    may_write, write_reason = services.may_write_report(obligation, request.user)
+    if not may_write:
+        raise PermissionDenied(write_reason)
+    form = _report_form(obligation, request.POST)
+    submit = request.POST.get("action") == "submit"
+    if form.is_valid():
+        try:
+            services.save_report(
+                obligation,
+                request.user,
+                texts=form.texts(),
+                outcomes=form.outcomes(),
+                economy_comment=form.cleaned_data["economy_comment"],
+                submit=submit,
+                measured=form.measured(),
+            )
+        except TransitionRefusedError as error:
+            form.add_error(None, str(error))
+        except ValidationError as error:
+            form.add_errors(error)
+        else:
+            messages.success(
+                request,
+                _("Rapporten är inlämnad.") if submit else _("Utkastet är sparat. Du kan fortsätta senare."),
+            )
+            return redirect("reporting:report", case.pk, obligation.pk)
+    return _render_report(request, case, _obligation_for(case, obligation.pk), form=form, status=400)
+
+
+@login_required
 @require_POST
 def review_view(request, pk, obligation_id):
+    """The receiver accepts the report or asks for completion; a refusal comes back on the page
+    with the comment as typed."""
     case = _case_for(request, pk)
     obligation = _obligation_for(case, obligation_id)
     form = ReviewForm(request.POST)
@@ -203,13 +222,17 @@ def review_view(request, pk, obligation_id):
     accept = request.POST.get("action") == "accept"
     try:
         services.review_report(obligation, request.user, accept=accept, comment=form.cleaned_data.get("comment", ""))
-    except (TransitionRefusedError, ValidationError) as error:
-        messages.error(request, " ".join(error.messages) if isinstance(error, ValidationError) else str(error))
+    except TransitionRefusedError as error:
+        form.add_error(None, str(error))
+    except ValidationError as error:
+        for field, problems in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, problems)
     else:
         messages.success(
             request, _("Rapporten är godkänd.") if accept else _("Rapporten är skickad tillbaka för komplettering.")
         )
-    return redirect("reporting:report", case.pk, obligation.pk)
+        return redirect("reporting:report", case.pk, obligation.pk)
+    return _render_report(request, case, _obligation_for(case, obligation.pk), review_form=form, status=400)
 
 
 @login_required

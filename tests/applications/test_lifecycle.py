@@ -55,7 +55,12 @@ IDEA_TRANSITIONS = [
 ]
 
 
-def application_transitions(implemented_by):
+# Heby has no final report: the project is evaluated within the annual report, so the case goes
+# from running to evaluated when its last annual report and the evaluation are in.
+ANNUAL_REPORT_ROAD = [state for state in APPLICATION_ROAD if state != S.FINAL_REPORT]
+
+
+def application_transitions(implemented_by, *, final_report=True):
     return [
         ("submit", "applicant"),
         ("start_preparation", "preparer"),
@@ -63,14 +68,14 @@ def application_transitions(implemented_by):
         ("grant", "decision_body"),
         ("begin_start", "applicant"),
         ("start_project", "applicant"),
-        ("submit_final_report", "applicant"),
+        *([("submit_final_report", "applicant")] if final_report else []),
         ("evaluate", "preparer"),
         ("implement", implemented_by),
     ]
 
 
 MAIN_ROAD = {
-    "heby": (APPLICATION_ROAD, application_transitions("decision_body")),
+    "heby": (ANNUAL_REPORT_ROAD, application_transitions("decision_body", final_report=False)),
     "ale": (IDEA_ROAD + APPLICATION_ROAD, IDEA_TRANSITIONS + application_transitions("management")),
     "sundsvall": (IDEA_ROAD + APPLICATION_ROAD, IDEA_TRANSITIONS + application_transitions("decision_body")),
     "ystad": (IDEA_ROAD + APPLICATION_ROAD, IDEA_TRANSITIONS + application_transitions("board")),
@@ -84,12 +89,13 @@ def today(time_machine):
 
 
 def transitions_in_history(case, users):
-    """(transition, from, to, role of the person) for each change of state in the history."""
+    """(transition, from, to, role of the person) for each change of the case's state in the
+    history (a report's own changes of status are left out)."""
     roles = {user.pk: role for role, user in users.items()}
     return [
         (entry.action.removeprefix("case."), entry.from_state, entry.to_state, roles.get(entry.actor_id))
         for entry in AuditEntry.objects.for_object(case).order_by("id")
-        if entry.from_state
+        if entry.from_state and entry.action.startswith("case.")
     ]
 
 
