@@ -459,15 +459,19 @@ def save_report(obligation, user, *, texts, outcomes, economy_comment="", submit
     return report
 
 
-def _closes_with_final_report(case, obligation):
-    """Whether submitting this report makes the case "slutrapport inlämnad": it is the final
-    report that closes the follow-up, handed in for the first time (a completed one is not)."""
+def _is_closing_final_report(case, obligation):
+    """Whether this is the final report that closes the project's follow-up."""
     return (
         case.rules.has_final_report
         and obligation.kind == case.rules.closing_report_kind
-        and case.state in RUNNING_STATES
         and obligation.period_end == max(o.period_end for o in case.reporting_obligations.filter(kind=obligation.kind))
     )
+
+
+def _closes_with_final_report(case, obligation):
+    """Whether submitting this report makes the case "slutrapport inlämnad": it is the final
+    report, handed in for the first time while the project runs (a completed one is not)."""
+    return case.state in RUNNING_STATES and _is_closing_final_report(case, obligation)
 
 
 def _report_problems(obligation, texts, outcomes, *, submit):
@@ -484,6 +488,10 @@ def _report_problems(obligation, texts, outcomes, *, submit):
         for index, text in enumerate(texts):
             if not text.strip():
                 errors[f"text_{index}"] = _("Skriv något under rubriken innan rapporten lämnas in.")
+        case = obligation.case
+        if case.state == CaseState.ABORT_PROPOSED and _is_closing_final_report(case, obligation):
+            errors["__all__"] = _("Slutrapporten lämnas in när beslutet om det föreslagna avbrottet är fattat.")
+            return errors
         opens = submittable_from(obligation)
         if timezone.localdate() < opens:
             errors["__all__"] = _(

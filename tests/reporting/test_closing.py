@@ -136,6 +136,22 @@ def test_sundsvall_final_report_may_come_30_days_early_not_31(project, time_mach
     assert Case.objects.get(pk=case.pk).state == S.FINAL_REPORT
 
 
+def test_final_report_refused_while_an_abort_is_proposed(project, time_machine):
+    case, users = project("ystad")
+    at(time_machine, END)
+    run_transition(case, "propose_abort", users[case.rules.abort_proposer_role], reason="Metoden fungerar inte.")
+    case = Case.objects.get(pk=case.pk)
+    before = snapshot(case)
+
+    with pytest.raises(ValidationError) as refused:
+        submit(final_of(case), users["applicant"])
+
+    assert refused.value.message_dict["__all__"] == [
+        "Slutrapporten lämnas in när beslutet om det föreslagna avbrottet är fattat."
+    ]
+    assert snapshot(case) == before
+
+
 def test_draft_may_be_saved_before_the_period_ends(project, time_machine):
     case, users = project("norrkoping")
     at(time_machine, D(2027, 4, 1))
