@@ -287,6 +287,16 @@ def test_final_evaluation_before_the_final_report_refused(project):
     assert Evaluation.objects.get(case=case).submitted_at is None
 
 
+def test_evaluation_submitted_by_someone_outside_the_project_refused(final_report_in):
+    case, users = final_report_in("norrkoping")
+    save_evaluation(case, "final", users["applicant"], fields=EVALUATION)
+
+    with pytest.raises(EvaluationRefusedError, match=r"^Bara projektet och den beredande gruppen skriver"):
+        submit_evaluation(case, "final", users["board"])
+
+    assert Evaluation.objects.get(case=case).submitted_at is None
+
+
 def test_evaluation_not_written_cannot_be_submitted(final_report_in):
     case, users = final_report_in("ale")
 
