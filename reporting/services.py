@@ -400,8 +400,11 @@ def save_report(obligation, user, *, texts, outcomes, economy_comment="", submit
 
     Refuses (TransitionRefusedError) someone outside the project, a report already submitted or
     accepted, and a project that is not running; (ValidationError, by field) missing or negative
-    figures. Side effects on submission: the obligation becomes "submitted", the history records
-    it, and the receivers are notified with a link to the report.
+    figures, a report submitted before ``submittable_from`` and a final report while an abort is
+    proposed. Side effects on submission: the obligation becomes "submitted", the history records
+    it, the receivers (and those the rule set keeps informed) are notified with a link to the
+    report, and the final report that closes the follow-up makes the case "slutrapport inlämnad"
+    in the same transaction.
     """
     with transaction.atomic():
         obligation = _lock_obligation(obligation)
