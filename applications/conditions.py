@@ -72,6 +72,81 @@ def partial_implementation_allowed(case):
     return case.rules.partial_implementation_allowed
 
 
+# ---- Follow-up: a state means its content exists -------------------------------------------------
+# Reports and evaluations are written in the reporting and evaluation apps, on top of this one;
+# the guards read them through the case's relations, as the checks read the measurement plan.
+SUBMITTED_REPORT_STATUSES = ("submitted", "accepted")
+EVALUATION_NAMES = {"half_time": gettext_lazy("Halvtidsutvärderingen"), "final": gettext_lazy("Slututvärderingen")}
+
+
+@condition(
+    gettext_lazy(
+        "Regelverket har ingen slutrapport: uppföljningen avslutas med projektets sista rapport, och ärendet "
+        "blir utvärderat när den och utvärderingen är inlämnade."
+    )
+)
+def has_final_report(case):
+    return case.rules.has_final_report
+
+
+def closing_obligation(case):
+    """The report that closes the project's follow-up: the last one of the rule set's closing kind."""
+    kind = case.rules.closing_report_kind
+    obligations = [o for o in case.reporting_obligations.all() if o.kind == kind]
+    return max(obligations, key=lambda o: (o.period_end, o.pk), default=None)
+
+
+def _closing_report_missing(case):
+    obligation = closing_obligation(case)
+    if case.rules.has_final_report:
+        if obligation is not None and obligation.status == "returned":
+            return _("Slutrapporten är skickad tillbaka för komplettering och inte inlämnad på nytt.")
+        return _("Slutrapporten är inte inlämnad. Den lämnas in på rapportens sida under Uppföljning.")
+    if obligation is None:
+        return _("Projektet har ingen rapport för sin sista period.")
+    return _("Den sista rapporten, %(name)s för perioden %(start)s–%(end)s, är inte inlämnad.") % {
+        "name": obligation.name,
+        "start": obligation.period_start.isoformat(),
+        "end": obligation.period_end.isoformat(),
+    }
+
+
+@condition(_closing_report_missing)
+def closing_report_in(case):
+    """The report that closes the follow-up is in: the final report (the case is then "slutrapport
+    inlämnad"), or where the rule set has none, the last periodic report (Heby's annual report)."""
+    if case.rules.has_final_report and case.state != "final_report":
+        return False
+    obligation = closing_obligation(case)
+    return obligation is not None and obligation.status in SUBMITTED_REPORT_STATUSES
+
+
+def _missing_evaluations(case):
+    evaluations = {evaluation.kind: evaluation for evaluation in case.evaluations.all()}
+    return [
+        (kind, kind in evaluations)
+        for kind in case.rules.required_evaluations
+        if kind not in evaluations or evaluations[kind].submitted_at is None
+    ]
+
+
+def _evaluations_missing(case):
+    reasons = []
+    for kind, written in _missing_evaluations(case):
+        name = EVALUATION_NAMES.get(kind, kind)
+        if written:
+            reasons.append(_("%(name)s är skriven men inte inlämnad") % {"name": name})
+        else:
+            reasons.append(_("%(name)s är inte skriven") % {"name": name})
+    return _("%(missing)s. Den skrivs och lämnas in under Utvärdering.") % {"missing": "; ".join(reasons)}
+
+
+@condition(_evaluations_missing)
+def evaluations_submitted(case):
+    """Every evaluation the rule set requires is written and submitted."""
+    return not _missing_evaluations(case)
+
+
 def _problem_in_list(case, problem):
     """One problem as an item of a list: without its full stop, and naming the section it
     concerns (beside the form field the section's title shows; in a list it must be said)."""

@@ -349,11 +349,28 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     def continue_project(self, by=None):
         pass
 
-    @transition(field=state, source=[*RUNNING_STATES], target=S.FINAL_REPORT, permission=c.may("applicant"))
+    # Run only by the final report's submission (reporting), in the same transaction: the state
+    # means the report is in. Without a final report (Heby) the case is never in this state.
+    @transition(
+        field=state,
+        source=[*RUNNING_STATES],
+        target=S.FINAL_REPORT,
+        conditions=[c.has_final_report],
+        permission=c.may("applicant"),
+    )
     def submit_final_report(self, by=None):
         pass
 
-    @transition(field=state, source=S.FINAL_REPORT, target=S.EVALUATED, permission=c.may("preparation"))
+    # After the final report; where the rule set has none, straight from running once the last
+    # report is in (Heby evaluates in the annual report). Either way the evaluations it requires
+    # must be written and submitted.
+    @transition(
+        field=state,
+        source=[S.FINAL_REPORT, *RUNNING_STATES],
+        target=S.EVALUATED,
+        conditions=[c.closing_report_in, c.evaluations_submitted],
+        permission=c.may("preparation"),
+    )
     def evaluate(self, by=None):
         pass
 

@@ -339,6 +339,45 @@ class RuleBook:
     def feedback_deadline(self):
         return self.document["calendar"].get("feedback_deadline")
 
+    # Follow-up
+    @property
+    def report_rules(self):
+        return (self.document.get("reporting") or {}).get("obligations") or []
+
+    def report_rule(self, kind):
+        """The rule set's reporting obligation of this kind (empty if it has none)."""
+        return next((rule for rule in self.report_rules if rule["kind"] == kind), {})
+
+    def early_submission_days(self, kind):
+        """How many days before its period's last day a report of this kind may be submitted."""
+        return self.report_rule(kind).get("early_submission_days", 0)
+
+    def informed_roles(self, kind):
+        """The roles that get reports of this kind for their information (Sundsvall: PLU)."""
+        return list(self.report_rule(kind).get("informed_roles", []))
+
+    @property
+    def closing_report_kind(self):
+        """The kind of the report that closes the project's follow-up: the final report, or where
+        the rule set has none, its last periodic report (Heby: the annual report's evaluation)."""
+        closing = (self.document.get("reporting") or {}).get("closing_report")
+        if closing:
+            return closing["kind"]
+        if any(rule["schedule"] == "end" for rule in self.report_rules):
+            return next(rule["kind"] for rule in self.report_rules if rule["schedule"] == "end")
+        return self.report_rules[-1]["kind"] if self.report_rules else None
+
+    @property
+    def has_final_report(self):
+        """Whether the project ends with a final report, whose submission makes the case
+        "slutrapport inlämnad"; without one the case goes from running to evaluated."""
+        return self.closing_report_kind == "final"
+
+    @property
+    def required_evaluations(self):
+        """The evaluation kinds that must be written and submitted before the case is evaluated."""
+        return list(self.document["evaluation"].get("required_evaluations", ["final"]))
+
     @property
     def has_half_time_follow_up(self):
         return any(o["schedule"] == "half_time" for o in self.document["reporting"]["obligations"]) or bool(

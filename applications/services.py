@@ -18,8 +18,8 @@ from django_fsm import can_proceed
 from audit.models import AuditEntry
 from audit.services import record
 from municipalities.enums import UnitKind
-from municipalities.units import is_within
 from municipalities.models import OrganisationalUnit
+from municipalities.units import is_within
 from notifications.models import NotificationKind
 from notifications.services import notify
 
@@ -151,6 +151,14 @@ TRANSITION_BY_NAME = {info.name: info for info in TRANSITIONS}
 # Transitions that only a recorded decision may run: run_transition refuses them unless given the
 # decision (``decision=``), which only the decision service passes.
 DECISION_TRANSITIONS = frozenset({"grant", "reject"} | {info.name for info in TRANSITIONS if info.by_decision})
+# Transitions whose new state means that some content exists. No button runs them: the service
+# that records the content runs them in its own transaction (``run_transition(..., content=...)``),
+# having checked who may write it. A bare request is refused with where the content is given.
+CONTENT_TRANSITIONS = {
+    "submit_final_report": gettext_lazy(
+        "Ärendet blir ”slutrapport inlämnad” när slutrapporten lämnas in på rapportens sida under Uppföljning."
+    ),
+}
 
 # Entering these states begins a stage whose steps come from the rule set.
 STAGE_BEGUN_BY_STATE = {
@@ -183,7 +191,12 @@ def transition_options(case, user):
     transitions = {t.name: t for t in _all_from_state(case)}
     for info in TRANSITIONS:
         transition = transitions.get(info.name)
-        if transition is None or info.name in DECISION_TRANSITIONS or not case.rules.uses_stage(info.stage):
+        if (
+            transition is None
+            or info.name in DECISION_TRANSITIONS
+            or info.name in CONTENT_TRANSITIONS
+            or not case.rules.uses_stage(info.stage)
+        ):
             continue
         reason = _refusal(case, transition, info, user)
         if reason is None or _shown_to(case, info, user):
@@ -197,11 +210,12 @@ def _shown_to(case, info, user):
     return bool(role) and user.has_role(role)
 
 
-def _refusal(case, transition, info, user):
-    """Why ``user`` cannot run the transition now, or None if they can."""
+def _refusal(case, transition, info, user, *, content_checked=False):
+    """Why ``user`` cannot run the transition now, or None if they can. Where the service that
+    records the transition's content has checked who may write it, the role is not asked again."""
     # Only the permission here: django-fsm's has_transition_perm also checks the conditions, and
     # a failed condition must be told by its own reason, not as "only X can do this".
-    if not transition.has_perm(case, user):
+    if not content_checked and not transition.has_perm(case, user):
         role = acting_role(case, info.action)
         if role is None:
             return _("Regelverket använder inte det här steget.")
@@ -219,17 +233,23 @@ def _lock(case):
 
 
 @transaction.atomic
-def run_transition(case, name, user, *, reason="", expected_state=None, new_end=None, missing=None, decision=None):
+def run_transition(
+    case, name, user, *, reason="", expected_state=None, new_end=None, missing=None, decision=None, content=""
+):
     """Move ``case`` by transition ``name`` as ``user``.
 
     Refused (TransitionRefusedError, nothing changed) if the transition is one only a decision
     may take (DECISION_TRANSITIONS) and no ``decision`` is given, if the case changed since the
     user saw it (``expected_state``), if the transition does not start from its state, if the
-    user lacks the role, or if a rule-set condition fails. Side effects: pins the rule set and gives a case
-    number at first submission, creates a stage's steps when it begins, writes the history.
+    user lacks the role, or if a rule-set condition fails. A transition of CONTENT_TRANSITIONS is
+    refused unless ``content`` names what the calling service has just recorded (e.g. the final
+    report), which the history keeps. Side effects: pins the rule set and gives a case number at
+    first submission, creates a stage's steps when it begins, writes the history.
     """
     if name not in TRANSITION_BY_NAME:
         raise TransitionRefusedError(_("Okänd åtgärd."))
+    if name in CONTENT_TRANSITIONS and not content:
+        raise TransitionRefusedError(str(CONTENT_TRANSITIONS[name]))
     info = TRANSITION_BY_NAME[name]
     if name in DECISION_TRANSITIONS and decision is None:
         if not info.by_decision:  # granting and rejecting
@@ -253,7 +273,7 @@ def run_transition(case, name, user, *, reason="", expected_state=None, new_end=
         # Check the submission against the rules it will be pinned to, not the draft's.
         _pin_active_ruleset(case)
     transition = _transition_from_state(case, info)
-    refusal = _refusal(case, transition, info, user)
+    refusal = _refusal(case, transition, info, user, content_checked=bool(content))
     if refusal:
         raise TransitionRefusedError(refusal)
     if name == "extend":
@@ -268,6 +288,8 @@ def run_transition(case, name, user, *, reason="", expected_state=None, new_end=
     data = _apply_side_effects(case, name, user, reason=reason, new_end=new_end, missing=missing)
     if decision is not None:
         data["decision"] = str(decision)
+    if content:
+        data["content"] = str(content)
     record(case, f"case.{name}", actor=user, from_state=from_state, to_state=case.state, reason=reason, data=data)
     case_transitioned.send(sender=Case, case=case, name=name, user=user)
     return case

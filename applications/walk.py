@@ -8,6 +8,7 @@ This module stands on the roof with the demo: it uses the decision service above
 """
 
 import datetime
+from contextlib import ExitStack
 from decimal import Decimal
 
 from django.utils import timezone
@@ -66,6 +67,26 @@ BRANCHES = {
     S.NOT_IMPLEMENTED: (S.EVALUATED, "decline_implementation"),
     S.WITHDRAWN: (S.SUBMITTED, "withdraw"),
 }
+
+
+# Transitions a walk cannot take by a button alone: their state means content that must be
+# written first (the final report, the evaluation). The app that records the content registers,
+# in its AppConfig.ready, how a walk writes it: ``route(case, users, clock) -> case``, where
+# ``clock`` is an ExitStack a route may enter a time travel on (a report is handed in once its
+# period has ended); the travel lasts until the walk returns, so the history stays in order.
+CONTENT_ROUTES = {}
+
+
+def register_content_route(name, route):
+    CONTENT_ROUTES[name] = route
+
+
+def forward_transition(case):
+    """The transition that takes the case forward from its state. A running project whose rule
+    set has no final report goes straight to its evaluation (Heby: within the annual report)."""
+    if case.state in (S.RUNNING, S.EXTENDED) and not case.rules.has_final_report:
+        return "evaluate"
+    return FORWARD[case.state]
 
 
 def fill_application(case, applicant, *, today=None):
@@ -213,9 +234,14 @@ def complete_open_steps(case, users):
     return type(case).objects.get(pk=case.pk)
 
 
-def step_forward(case, users, name=None):
+def step_forward(case, users, name=None, *, clock=None):
     """Take one transition (the forward one unless named), doing what must be done first."""
-    name = name or FORWARD[case.state]
+    name = name or forward_transition(case)
+    if name in CONTENT_ROUTES:
+        if clock is None:
+            with ExitStack() as own_clock:
+                return CONTENT_ROUTES[name](case, users, own_clock)
+        return CONTENT_ROUTES[name](case, users, clock)
     applicant = users[case.rules.applicant_role]
     if case.state == S.IDEA_DRAFT:
         fill_idea(case, applicant)
@@ -282,20 +308,24 @@ def _role_for(case, name):
     return acting_role(case, TRANSITION_BY_NAME[name].action)
 
 
-def walk_to(case, target, users, *, visited=None):
+def walk_to(case, target, users, *, visited=None, clock=None):
     """Walk the case to ``target`` along the main road and at most one side road. Returns the
-    case; ``visited`` collects each state passed."""
+    case; ``visited`` collects each state passed. Where content must wait for a date (a final
+    report for the end of the project) the clock moves there until the walk returns."""
+    if clock is None:
+        with ExitStack() as walk_clock:
+            return walk_to(case, target, users, visited=visited, clock=walk_clock)
     visited = visited if visited is not None else [case.state]
     branch = BRANCHES.get(target)
     if target == S.ABORTED and not case.rules.abort_proposer_role:
         branch = (S.RUNNING, "abort")  # the body decides an abort without a proposal first
     road_end = branch[0] if branch else target
     if road_end in BRANCHES:  # a side road off a side road (aborted: after the proposal)
-        case = walk_to(case, road_end, users, visited=visited)
+        case = walk_to(case, road_end, users, visited=visited, clock=clock)
     while case.state != road_end:
-        case = step_forward(case, users)
+        case = step_forward(case, users, clock=clock)
         visited.append(case.state)
     if branch:
-        case = step_forward(case, users, branch[1])
+        case = step_forward(case, users, branch[1], clock=clock)
         visited.append(case.state)
     return case

@@ -31,7 +31,7 @@ from municipalities.models import ExternalActor, Municipality, OrganisationalUni
 from municipalities.services import designate_unit_head
 from repayment import services as repayment
 from reporting.models import ObligationStatus
-from reporting.services import report_headings, report_years, review_report, save_report
+from reporting.services import report_headings, report_years, review_report, save_report, submittable_from
 from reviews.services import assign_reviewer, save_review, stage_criteria
 
 DEMO_PASSWORD = "demo"  # noqa: S105 - demo accounts are public by design
@@ -288,6 +288,7 @@ def demo_targets(rules):
         and (state != CaseState.PARTLY_IMPLEMENTED or rules.partial_implementation_allowed)
         # Where the body decides an abort without a proposal (Sundsvall), no case waits on one.
         and (state != CaseState.ABORT_PROPOSED or rules.abort_proposer_role)
+        and (state != CaseState.FINAL_REPORT or rules.has_final_report)
     ]
 
 
@@ -498,14 +499,15 @@ def _prepare_demo_case(case, users):
 
 
 def _report_demo_case(case, users, *, accept):
-    """The running demo project hands in its first report whose period has begun: the running one
-    has it accepted, the extended one leaves it waiting, so the follow-up overview shows both."""
+    """The running demo project hands in its first report that may be submitted today: the running
+    one has it accepted, the extended one leaves it waiting, so the follow-up overview shows both.
+    Where no report's period has ended yet, the first begun one is saved as a draft."""
     today = timezone.localdate()
-    obligation = (
-        case.reporting_obligations.filter(status=ObligationStatus.OPEN, period_start__lte=today)
-        .order_by("due_date")
-        .first()
+    begun = list(
+        case.reporting_obligations.filter(status=ObligationStatus.OPEN, period_start__lte=today).order_by("due_date")
     )
+    due = [obligation for obligation in begun if submittable_from(obligation) <= today]
+    obligation = (due or begun or [None])[0]
     if obligation is None:
         return
     texts = [
@@ -523,9 +525,9 @@ def _report_demo_case(case, users, *, accept):
         texts=[texts[index % len(texts)] for index in range(len(headings))],
         outcomes={year: Decimal("125000.00") for year in years},
         economy_comment="Inga större avvikelser.",
-        submit=True,
+        submit=bool(due),
     )
-    if accept:
+    if accept and due:
         receiver = users[obligation.receiver_role or case.rules.preparation_role]
         review_report(obligation, receiver, accept=True, comment="Tack, tydlig rapport.")
 

@@ -16,6 +16,7 @@ class EvaluationConfig(AppConfig):
                 "indicator_value.entered": _("Mätvärde infört"),
                 "indicator_value.corrected": _("Mätvärde rättat"),
                 "evaluation.saved": _("Utvärdering sparad"),
+                "evaluation.submitted": _("Utvärdering inlämnad"),
                 "unit_cost.saved": _("Enhetskostnad sparad"),
             }
         )

@@ -270,6 +270,12 @@ class Evaluation(models.Model):
     )
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
+    # Handed in as done: the case can be "utvärderat" only when the evaluations its rule set
+    # requires are submitted. A change afterwards takes the submission back.
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("inlämnad"), null=True, blank=True)
 
     class Meta:
         ordering = ["case", "kind"]

@@ -10,14 +10,21 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from applications.conditions import closing_report_in
+from applications.enums import RUNNING_STATES, CaseState
 from applications.models import Case
-from applications.services import complete_start_step, signed_content_if_signed, void_signatures_after_change
+from applications.services import (
+    TransitionRefusedError,
+    complete_start_step,
+    signed_content_if_signed,
+    void_signatures_after_change,
+)
 from audit.services import record
 from municipalities.enums import UnitKind
 
 from . import calculation as calc
 from . import rules
-from .enums import KINDS_USING_CONSUMED, MUNICIPAL_PAYER_PREFIX, Comparison, Group, Payer
+from .enums import KINDS_USING_CONSUMED, MUNICIPAL_PAYER_PREFIX, Comparison, EvaluationKind, Group, Payer
 from .models import (
     Calculation,
     CalculationSnapshot,
@@ -31,7 +38,7 @@ from .models import (
 )
 
 
-class EvaluationRefusedError(Exception):
+class EvaluationRefusedError(TransitionRefusedError):
     """Refused; nothing was stored. ``problems`` lists calculation problems by field."""
 
     def __init__(self, message, problems=()):
@@ -289,22 +296,82 @@ def indicator_effect(indicator, values=None):
 
 
 # ---- Evaluation ----------------------------------------------------------------------------------
+# The case's evaluations are frozen once it is evaluated: the decision on implementation rests on them.
+EVALUATION_FROZEN_STATES = [
+    CaseState.EVALUATED,
+    CaseState.IMPLEMENTED,
+    CaseState.PARTLY_IMPLEMENTED,
+    CaseState.NOT_IMPLEMENTED,
+]
+# Where an evaluation can be handed in: while the project runs, or once its final report is in.
+EVALUATION_SUBMIT_STATES = [*RUNNING_STATES, CaseState.ABORT_PROPOSED, CaseState.FINAL_REPORT]
+
+
 @transaction.atomic
 def save_evaluation(case, kind, user, *, fields):
-    """Create or update the half-time or final evaluation. Side effect: a history entry."""
+    """Create or update the half-time or final evaluation. A change to a submitted evaluation
+    takes the submission back: it must be handed in again. Refused (EvaluationRefusedError) once
+    the case is evaluated. Side effect: a history entry."""
     case = _lock(case)
     _require(rules.may_edit_evaluation(user, case))
+    if case.state in EVALUATION_FROZEN_STATES:
+        raise EvaluationRefusedError(
+            _("Utvärderingen kan inte ändras när ärendet är %(state)s.") % {"state": case.get_state_display()}
+        )
     evaluation = Evaluation.objects.filter(case=case, kind=kind).first() or Evaluation(case=case, kind=kind)
     for name, value in fields.items():
         setattr(evaluation, name, value)
     evaluation.updated_by = user
+    withdrawn = evaluation.submitted_at is not None
+    evaluation.submitted_at, evaluation.submitted_by = None, None
     evaluation.save()
     record(
         case,
         "evaluation.saved",
         actor=user,
-        data={"kind": kind, "recommendation": evaluation.recommendation},
+        data={"kind": kind, "recommendation": evaluation.recommendation, "submission_withdrawn": withdrawn},
     )
+    return evaluation
+
+
+def may_submit_evaluation(case, kind, user, evaluation=None):
+    """(allowed, reason) for ``user`` handing in the evaluation of ``kind`` now. The final
+    evaluation comes after the report that closes the follow-up (the final report, or Heby's last
+    annual report)."""
+    allowed, reason = rules.may_edit_evaluation(user, case)
+    if not allowed:
+        return False, reason
+    if evaluation is None:
+        return False, _("Skriv och spara utvärderingen innan den lämnas in.")
+    if evaluation.submitted_at is not None:
+        return False, _("Utvärderingen är redan inlämnad.")
+    if case.state not in EVALUATION_SUBMIT_STATES:
+        return False, _("Utvärderingen kan inte lämnas in när ärendet är %(state)s.") % {
+            "state": case.get_state_display()
+        }
+    if kind == EvaluationKind.FINAL and not closing_report_in(case):
+        return False, _("Slututvärderingen lämnas in när projektets sista rapport är inlämnad: %(missing)s") % {
+            "missing": closing_report_in.explain(case)
+        }
+    return True, ""
+
+
+@transaction.atomic
+def submit_evaluation(case, kind, user):
+    """Hand in the half-time or final evaluation as done. The preparing group then marks the case
+    "utvärderat" (the transition is refused until the evaluations the rule set requires are in).
+
+    Refused (EvaluationRefusedError, nothing changed): someone who may not write the evaluation,
+    an evaluation not written or already submitted, a case not running, and a final evaluation
+    before the project's last report. Side effects: the submission, a history entry."""
+    case = _lock(case)
+    evaluation = Evaluation.objects.select_for_update().filter(case=case, kind=kind).first()
+    allowed, reason = may_submit_evaluation(case, kind, user, evaluation)
+    if not allowed:
+        raise EvaluationRefusedError(reason)
+    evaluation.submitted_at, evaluation.submitted_by = timezone.now(), user
+    evaluation.save(update_fields=["submitted_at", "submitted_by"])
+    record(case, "evaluation.submitted", actor=user, data={"kind": kind})
     return evaluation
 
 

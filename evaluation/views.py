@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from applications.services import cases_for_list
 
@@ -275,6 +276,7 @@ def evaluation_edit(request, pk, kind):
     names = ("effects", "process", "costs", "conclusion", "recommendation", "frame_adjustment")
     initial = {n: getattr(evaluation, n) for n in names} if evaluation else {}
     form = EvaluationForm(request.POST or None, initial=initial, show_frame_adjustment=show_frame)
+    status = 200
     if request.method == "POST":
         if not allowed:
             messages.error(request, reason)
@@ -282,11 +284,20 @@ def evaluation_edit(request, pk, kind):
         if form.is_valid():
             try:
                 services.save_evaluation(case, kind, request.user, fields=form.cleaned_data)
+            except services.EvaluationRefusedError as error:
+                form.add_error(None, str(error))
             except PermissionDenied as error:
                 messages.error(request, str(error))
             else:
-                messages.success(request, _("Utvärderingen är sparad."))
+                messages.success(
+                    request,
+                    _("Utvärderingen är sparad. Lämna in den när den är klar.")
+                    if case.state in services.EVALUATION_SUBMIT_STATES
+                    else _("Utvärderingen är sparad."),
+                )
                 return redirect("evaluation:evaluation", case.pk, kind)
+        status = 400
+    may_submit, submit_reason = services.may_submit_evaluation(case, kind, request.user, evaluation)
     forecast = services.latest_snapshot(case, CalculationKind.FORECAST)
     final = services.latest_snapshot(case, CalculationKind.FINAL)
     return render(
@@ -301,8 +312,28 @@ def evaluation_edit(request, pk, kind):
             "may_edit": allowed,
             "reason": reason,
             "comparison": presentation.forecast_beside_final(forecast, final),
+            "may_submit": may_submit,
+            "submit_reason": submit_reason,
         },
+        status=status,
     )
+
+
+@login_required
+@require_POST
+def evaluation_submit(request, pk, kind):
+    """Hand in the evaluation as done."""
+    case = _case_for(request, pk)
+    kind = _kind(kind, EvaluationKind)
+    try:
+        services.submit_evaluation(case, kind, request.user)
+    except services.EvaluationRefusedError as error:
+        messages.error(request, str(error))
+    except PermissionDenied as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Utvärderingen är inlämnad."))
+    return redirect("evaluation:evaluation", case.pk, kind)
 
 
 # ---- Unit costs ----------------------------------------------------------------------------------

@@ -62,6 +62,7 @@ REPORT_KINDS = {
 REPORT_SCHEDULES = {
     "fixed_dates": _("på fastställda datum varje år"),
     "yearly": _("en gång per år"),
+    "project_year": _("efter varje projektår"),
     "half_time": _("vid projektets halvtid"),
     "end": _("vid projektets slut"),
     "continuous": _("löpande"),

@@ -158,6 +158,8 @@ def _referenced_roles(document):
             yield f"stages.{stage_key}.{field}", stages[stage_key][field]
     for index, obligation in enumerate(document["reporting"]["obligations"]):
         yield f"reporting.obligations[{index}].receiver_role", obligation["receiver_role"]
+        for role_index, role in enumerate(obligation.get("informed_roles", [])):
+            yield f"reporting.obligations[{index}].informed_roles[{role_index}]", role
     if "board_informed" in stages["application"]:
         yield "stages.application.board_informed.recorded_by", stages["application"]["board_informed"]["recorded_by"]
     repayment = document["money"]["repayment"]
@@ -301,6 +303,11 @@ def _check_dates(document, problems):
             problems.append(RuleSetProblem(f"{path}.fixed_dates", _("krävs när schedule är fixed_dates")))
         for date_index, fixed in enumerate(obligation.get("fixed_dates", [])):
             _check_month_day(fixed["default"], f"{path}.fixed_dates[{date_index}].default", problems)
+    closing = document["reporting"].get("closing_report")
+    if closing and closing["kind"] not in {o["kind"] for o in document["reporting"]["obligations"]}:
+        problems.append(
+            RuleSetProblem("reporting.closing_report.kind", _("regelverket har ingen rapport av den typen"))
+        )
     for field in ("adopted_on", "in_force_from"):
         if field in document["guideline"]:
             _check_date(document["guideline"][field], f"guideline.{field}", problems)

@@ -8,9 +8,11 @@ class ReportingConfig(AppConfig):
 
     def ready(self):
         from applications.signals import case_transitioned
+        from applications.walk import register_content_route
         from audit.labels import register_actions, register_states
         from funds.services import register_reported_costs
 
+        from . import walk
         from .models import ObligationStatus
         from .receivers import plan_reports
         from .services import reported_costs
@@ -19,6 +21,8 @@ class ReportingConfig(AppConfig):
         register_reported_costs(reported_costs)
 
         case_transitioned.connect(plan_reports, dispatch_uid="reporting.plan_reports")
+        register_content_route("submit_final_report", walk.hand_in_final_report)
+        register_content_route("evaluate", walk.evaluate)
         # A report's status is recorded on the case as "report:<status>".
         register_states(ObligationStatus, prefix="report:")
         register_actions(

@@ -8,6 +8,10 @@ Pure: dates in, dates out, no database. The rules, per obligation ``schedule``:
 - ``yearly``: 31 December of every year the project runs. Heby evaluates "varje år inom ramen för
   årsredovisningen", which closes at year end, so the calendar year rather than the project's
   anniversary is what the guideline points at; Ale's yearly evaluation follows the same rule.
+- ``project_year``: the end of every project year, 12 months at a time from the start (Ale:
+  "utvärderas en gång per år samt vid avslut"). Where the rule set has an ``end`` obligation, the
+  last project year's evaluation is the one at the end: its final report is the only report due
+  on the end date.
 - ``half_time``: the midpoint of start and end (Norrköping).
 - ``end``: the end date, the extension's end if there is one (the caller passes ``case.end_date``).
 - ``continuous``: every ``interval_months`` counted from the start. No guideline names a
@@ -68,7 +72,7 @@ def report_schedule(document, start, end, fixed_dates_by_year=None):
         elif schedule == "half_time":
             dues.append((order, _due(obligation, start, half_time(start, end), half_time(start, end))))
         else:
-            dated = _periodic_dates(obligation, start, end, fixed_dates_by_year or {})
+            dated = _periodic_dates(obligation, start, end, fixed_dates_by_year or {}, has_final=has_final)
             if not has_final and (not dated or dated[-1][0] < end):
                 dated.append((end, str(KIND_LABELS.get(obligation["kind"], obligation["kind"]))))
             period_start = start
@@ -91,7 +95,7 @@ def _due(obligation, period_start, period_end, due_date, name=None):
     )
 
 
-def _periodic_dates(obligation, start, end, fixed_dates_by_year):
+def _periodic_dates(obligation, start, end, fixed_dates_by_year, *, has_final=False):
     """The regular (date, name) pairs of a periodic obligation inside (start, end]."""
     schedule = obligation["schedule"]
     label = str(KIND_LABELS.get(obligation["kind"], obligation["kind"]))
@@ -103,6 +107,13 @@ def _periodic_dates(obligation, start, end, fixed_dates_by_year):
                 dates.append((chosen.get(fixed["name"]) or _default_date(year, fixed["default"]), fixed["name"]))
     elif schedule == "yearly":
         dates = [(datetime.date(year, 12, 31), label) for year in range(start.year, end.year + 1)]
+    elif schedule == "project_year":
+        step = 1
+        while (period_end := add_months(start, 12 * step) - ONE_DAY) <= end:
+            dates.append((period_end, label))
+            step += 1
+        if has_final and dates and dates[-1][0] == end:
+            dates.pop()
     elif schedule == "continuous":
         interval = obligation.get("interval_months") or DEFAULT_INTERVAL_MONTHS
         step = 1

@@ -23,6 +23,7 @@ from applications.services import (
     TransitionRefusedError,
     case_history,
     complete_start_step,
+    run_transition,
     upload_problem,
 )
 from audit.services import record
@@ -309,6 +310,19 @@ def report_history(obligation):
     ]
 
 
+def submittable_from(obligation):
+    """The first day the report may be submitted: its period's last day, or as many days before
+    it as the rule set's early window allows (never before the period begins)."""
+    days = obligation.case.rules.early_submission_days(obligation.kind)
+    return max(obligation.period_start, obligation.period_end - datetime.timedelta(days=days))
+
+
+def informed_bodies(obligation):
+    """The names of the bodies that get the report for their information (Sundsvall: PLU)."""
+    rules = obligation.case.rules
+    return [rules.body_name(role) for role in rules.informed_roles(obligation.kind)]
+
+
 def may_write_report(obligation, user):
     """(allowed, reason) for ``user`` writing or submitting the report now."""
     case = obligation.case
@@ -386,8 +400,11 @@ def save_report(obligation, user, *, texts, outcomes, economy_comment="", submit
 
     Refuses (TransitionRefusedError) someone outside the project, a report already submitted or
     accepted, and a project that is not running; (ValidationError, by field) missing or negative
-    figures. Side effects on submission: the obligation becomes "submitted", the history records
-    it, and the receivers are notified with a link to the report.
+    figures, a report submitted before ``submittable_from`` and a final report while an abort is
+    proposed. Side effects on submission: the obligation becomes "submitted", the history records
+    it, the receivers (and those the rule set keeps informed) are notified with a link to the
+    report, and the final report that closes the follow-up makes the case "slutrapport inlämnad"
+    in the same transaction.
     """
     with transaction.atomic():
         obligation = _lock_obligation(obligation)
@@ -425,6 +442,14 @@ def save_report(obligation, user, *, texts, outcomes, economy_comment="", submit
             obligation.status = ObligationStatus.SUBMITTED
             obligation.save(update_fields=["status"])
             _status_change(case, "report.submitted", obligation, user, before)
+            if _closes_with_final_report(case, obligation):
+                run_transition(
+                    case,
+                    "submit_final_report",
+                    user,
+                    content=_("%(name)s för perioden %(period)s")
+                    % {"name": obligation.name, "period": _period(obligation)},
+                )
             values = {"name": obligation.name, "case": case, "who": user}
             notify_each(
                 _receivers(obligation),
@@ -435,6 +460,21 @@ def save_report(obligation, user, *, texts, outcomes, economy_comment="", submit
                 url=_report_url(obligation),
             )
     return report
+
+
+def _is_closing_final_report(case, obligation):
+    """Whether this is the final report that closes the project's follow-up."""
+    return (
+        case.rules.has_final_report
+        and obligation.kind == case.rules.closing_report_kind
+        and obligation.period_end == max(o.period_end for o in case.reporting_obligations.filter(kind=obligation.kind))
+    )
+
+
+def _closes_with_final_report(case, obligation):
+    """Whether submitting this report makes the case "slutrapport inlämnad": it is the final
+    report, handed in for the first time while the project runs (a completed one is not)."""
+    return case.state in RUNNING_STATES and _is_closing_final_report(case, obligation)
 
 
 def _report_problems(obligation, texts, outcomes, *, submit):
@@ -451,9 +491,19 @@ def _report_problems(obligation, texts, outcomes, *, submit):
         for index, text in enumerate(texts):
             if not text.strip():
                 errors[f"text_{index}"] = _("Skriv något under rubriken innan rapporten lämnas in.")
-        if timezone.localdate() < obligation.period_start:
-            errors["__all__"] = _("Perioden börjar %(start)s; rapporten kan lämnas in först då.") % {
-                "start": obligation.period_start.isoformat()
+        case = obligation.case
+        if case.state == CaseState.ABORT_PROPOSED and _is_closing_final_report(case, obligation):
+            errors["__all__"] = _("Slutrapporten lämnas in när beslutet om det föreslagna avbrottet är fattat.")
+            return errors
+        opens = submittable_from(obligation)
+        if timezone.localdate() < opens:
+            errors["__all__"] = _(
+                "Rapporten för perioden %(start)s–%(end)s kan lämnas in från och med %(date)s. "
+                "Spara den som utkast så länge."
+            ) % {
+                "start": obligation.period_start.isoformat(),
+                "end": obligation.period_end.isoformat(),
+                "date": opens.isoformat(),
             }
     return errors
 
@@ -527,7 +577,7 @@ def review_report(obligation, user, *, accept, comment=""):
         else:
             message = gettext_lazy("%(who)s ber om komplettering av %(name)s för %(case)s.")
         notify_each(
-            [project_manager(case), report.submitted_by],
+            [project_manager(case), report.submitted_by, *_informed(obligation)],
             NotificationKind.REPORT_REVIEWED,
             message,
             values,
@@ -538,8 +588,18 @@ def review_report(obligation, user, *, accept, comment=""):
 
 
 def _receivers(obligation):
+    """Who is told of a submitted report: its receiver, and those the rule set keeps informed."""
     case = obligation.case
-    role = obligation.receiver_role or case.rules.preparation_role
+    return [*_holding(case, obligation.receiver_role or case.rules.preparation_role), *_informed(obligation)]
+
+
+def _informed(obligation):
+    """Those who get the report for their information (Sundsvall: PLU)."""
+    case = obligation.case
+    return [person for role in case.rules.informed_roles(obligation.kind) for person in _holding(case, role)]
+
+
+def _holding(case, role):
     return list(get_user_model().objects.holding(role, case.municipality))
 
 

@@ -102,30 +102,17 @@ def plan_view(request, pk):
     return redirect("reporting:project", case.pk)
 
 
-@login_required
-def report_view(request, pk, obligation_id):
-    """One report: the form for the project manager, the report and the review for the receiver."""
-    case = _case_for(request, pk)
-    obligation = _obligation_for(case, obligation_id)
-    return _report_page(request, case, obligation)
-
-
-def _report_page(request, case, obligation, *, compensation_form=None):
-    """The report page; ``compensation_form`` is a refused budget compensation, shown again with
-    what the user typed and the reason by the amount."""
-    user = request.user
-    posted = request.method == "POST" and compensation_form is None
-    may_write, write_reason = services.may_write_report(obligation, user)
+def _report_form(obligation, data=None):
+    """The report form, with what the report holds so far, or bound to what the user typed."""
     report = getattr(obligation, "report", None)
     headings = services.report_headings(obligation)
     rows = services.economy_rows(obligation)
-    years = [year for year, _budget, _outcome in rows]
     indicators = services.report_indicators(obligation)
     written = {section["title"]: section["text"] for section in report.sections} if report else {}
-    form = ReportForm(
-        request.POST if posted else None,
+    return ReportForm(
+        data,
         headings=headings,
-        years=years,
+        years=[year for year, _budget, _outcome in rows],
         indicators=indicators,
         initial={
             **{
@@ -138,34 +125,19 @@ def _report_page(request, case, obligation, *, compensation_form=None):
             "economy_comment": report.economy_comment if report else "",
         },
     )
-    status = 400 if compensation_form is not None else 200
-    if posted:
-        if not may_write:
-            raise PermissionDenied(write_reason)
-        submit = request.POST.get("action") == "submit"
-        if form.is_valid():
-            try:
-                services.save_report(
-                    obligation,
-                    user,
-                    texts=form.texts(),
-                    outcomes=form.outcomes(),
-                    economy_comment=form.cleaned_data["economy_comment"],
-                    submit=submit,
-                    measured=form.measured(),
-                )
-            except TransitionRefusedError as error:
-                messages.error(request, str(error))
-                return redirect("reporting:report", case.pk, obligation.pk)
-            except ValidationError as error:
-                form.add_errors(error)
-            else:
-                messages.success(
-                    request,
-                    _("Rapporten är inlämnad.") if submit else _("Utkastet är sparat. Du kan fortsätta senare."),
-                )
-                return redirect("reporting:report", case.pk, obligation.pk)
-        status = 400
+
+
+def _render_report(request, case, obligation, *, form=None, review_form=None, compensation_form=None, status=200):
+    """The report page: the form for the project, the report and its review for the receiver. A
+    refused form (the report, the review or a budget compensation) comes back bound, with what the
+    user typed and the errors by the fields."""
+    user = request.user
+    may_write, write_reason = services.may_write_report(obligation, user)
+    report = getattr(obligation, "report", None)
+    headings = services.report_headings(obligation)
+    rows = services.economy_rows(obligation)
+    indicators = services.report_indicators(obligation)
+    form = form or _report_form(obligation)
     may_review, review_reason = services.may_review_report(obligation, user)
     compensation = services.budget_compensation(obligation, user)
     return render(
@@ -189,7 +161,7 @@ def _report_page(request, case, obligation, *, compensation_form=None):
             "write_reason": write_reason,
             "may_review": may_review,
             "review_reason": review_reason,
-            "review_form": ReviewForm(),
+            "review_form": review_form or ReviewForm(),
             "attachment_form": AttachmentForm(),
             "attachments": list(report.attachments.all()) if report else [],
             "history": services.report_history(obligation),
@@ -198,14 +170,55 @@ def _report_page(request, case, obligation, *, compensation_form=None):
             "compensation_form": compensation_form
             or CompensationForm(initial={"amount": compensation["suggested"] if compensation else None}),
             "receiver": case.rules.body_name(obligation.receiver_role or case.rules.preparation_role),
+            "informed": services.informed_bodies(obligation),
+            "submittable_from": services.submittable_from(obligation),
+            "today": timezone.localdate(),
         },
         status=status,
     )
 
 
 @login_required
+def report_view(request, pk, obligation_id):
+    """One report: the form for the project manager, the report and the review for the receiver."""
+    case = _case_for(request, pk)
+    obligation = _obligation_for(case, obligation_id)
+    if request.method != "POST":
+        return _render_report(request, case, obligation)
+    may_write, write_reason = services.may_write_report(obligation, request.user)
+    if not may_write:
+        raise PermissionDenied(write_reason)
+    form = _report_form(obligation, request.POST)
+    submit = request.POST.get("action") == "submit"
+    if form.is_valid():
+        try:
+            services.save_report(
+                obligation,
+                request.user,
+                texts=form.texts(),
+                outcomes=form.outcomes(),
+                economy_comment=form.cleaned_data["economy_comment"],
+                submit=submit,
+                measured=form.measured(),
+            )
+        except TransitionRefusedError as error:
+            form.add_error(None, str(error))
+        except ValidationError as error:
+            form.add_errors(error)
+        else:
+            messages.success(
+                request,
+                _("Rapporten är inlämnad.") if submit else _("Utkastet är sparat. Du kan fortsätta senare."),
+            )
+            return redirect("reporting:report", case.pk, obligation.pk)
+    return _render_report(request, case, _obligation_for(case, obligation.pk), form=form, status=400)
+
+
+@login_required
 @require_POST
 def review_view(request, pk, obligation_id):
+    """The receiver accepts the report or asks for completion; a refusal comes back on the page
+    with the comment as typed."""
     case = _case_for(request, pk)
     obligation = _obligation_for(case, obligation_id)
     form = ReviewForm(request.POST)
@@ -213,13 +226,17 @@ def review_view(request, pk, obligation_id):
     accept = request.POST.get("action") == "accept"
     try:
         services.review_report(obligation, request.user, accept=accept, comment=form.cleaned_data.get("comment", ""))
-    except (TransitionRefusedError, ValidationError) as error:
-        messages.error(request, " ".join(error.messages) if isinstance(error, ValidationError) else str(error))
+    except TransitionRefusedError as error:
+        form.add_error(None, str(error))
+    except ValidationError as error:
+        for field, problems in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, problems)
     else:
         messages.success(
             request, _("Rapporten är godkänd.") if accept else _("Rapporten är skickad tillbaka för komplettering.")
         )
-    return redirect("reporting:report", case.pk, obligation.pk)
+        return redirect("reporting:report", case.pk, obligation.pk)
+    return _render_report(request, case, _obligation_for(case, obligation.pk), review_form=form, status=400)
 
 
 @login_required
@@ -240,7 +257,7 @@ def compensate_view(request, pk, obligation_id):
         else:
             messages.success(request, _("Budgetkompensationen är bokförd i fonden."))
             return redirect("reporting:report", case.pk, obligation.pk)
-    return _report_page(request, case, obligation, compensation_form=form)
+    return _render_report(request, case, obligation, compensation_form=form, status=400)
 
 
 @login_required

@@ -31,7 +31,13 @@ from .results import summarise
 
 
 class ReviewRefusedError(TransitionRefusedError):
-    """A review or prioritisation action was refused; the message says why. Nothing was changed."""
+    """A review or prioritisation action was refused; the message says why. Nothing was changed.
+    ``errors`` names, by criterion key, the answers the refusal concerns, for the form to show
+    beside them."""
+
+    def __init__(self, message, errors=None):
+        super().__init__(message)
+        self.errors = dict(errors or {})
 
 
 STAFF_ROLES = [role.value for role in Role if role != Role.APPLICANT]
@@ -139,16 +145,18 @@ def _parse_answer(criterion, raw):
         value = {"ja": True, "nej": False}.get(raw, raw) if isinstance(raw, str) else raw
         if isinstance(value, bool):
             return value
-        raise ReviewRefusedError(_("Svaret på ”%(title)s” ska vara ja eller nej.") % {"title": criterion.title})
+        message = _("Svaret på ”%(title)s” ska vara ja eller nej.") % {"title": criterion.title}
+        raise ReviewRefusedError(message, {criterion.key: message})
     value = raw
     if isinstance(raw, str) and raw.strip().isdigit():
         value = int(raw.strip())
     if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= criterion.scale_max:
         return value
-    raise ReviewRefusedError(
-        _("Poängen för ”%(title)s” ska vara ett heltal från 1 till %(max)s.")
-        % {"title": criterion.title, "max": criterion.scale_max}
-    )
+    message = _("Poängen för ”%(title)s” ska vara ett heltal från 1 till %(max)s.") % {
+        "title": criterion.title,
+        "max": criterion.scale_max,
+    }
+    raise ReviewRefusedError(message, {criterion.key: message})
 
 
 def parse_answers(criteria, raw_answers, *, complete):
@@ -162,11 +170,14 @@ def parse_answers(criteria, raw_answers, *, complete):
     for criterion in criteria:
         raw = raw_answers.get(criterion.key)
         if raw is None or raw == "":
-            missing.append(criterion.title)
+            missing.append(criterion)
             continue
         answers[criterion.key] = _parse_answer(criterion, raw)
     if complete and missing:
-        raise ReviewRefusedError(_("Svar saknas på: %(titles)s.") % {"titles": "; ".join(missing)})
+        raise ReviewRefusedError(
+            _("Svar saknas på: %(titles)s.") % {"titles": "; ".join(c.title for c in missing)},
+            {c.key: _("Svara på kriteriet innan bedömningen lämnas in.") for c in missing},
+        )
     return answers
 
 

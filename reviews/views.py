@@ -39,27 +39,55 @@ def assign_reviewer(request, pk):
 
 
 @login_required
-@require_POST
 def save_review(request, pk, assignment_id):
+    """The reviewer's own review. A refused one comes back with the answers and the comment as
+    given and the reason beside the criterion it concerns; nothing is stored."""
     case = get_object_or_404(cases_for_list(request.user), pk=pk)
-    assignment = get_object_or_404(ReviewAssignment, pk=assignment_id, case=case)
+    assignment = get_object_or_404(ReviewAssignment.objects.select_related("review"), pk=assignment_id, case=case)
+    if request.method != "POST":
+        answers = {key: answer_value(value) for key, value in assignment.review.answers.items()}
+        return _render_review(request, case, assignment, answers, assignment.review.comment)
     answers = {
         name.removeprefix(ANSWER_PREFIX): value
         for name, value in request.POST.items()
         if name.startswith(ANSWER_PREFIX)
     }
+    comment = request.POST.get("comment", "")
     submit = "submit" in request.POST
     try:
-        services.save_review(
-            assignment, request.user, answers=answers, comment=request.POST.get("comment", ""), submit=submit
-        )
+        services.save_review(assignment, request.user, answers=answers, comment=comment, submit=submit)
     except services.ReviewRefusedError as error:
-        messages.error(request, _("Bedömningen sparades inte: %(reason)s") % {"reason": error})
-    else:
-        messages.success(
-            request, _("Din bedömning är inlämnad.") if submit else _("Utkastet till bedömning är sparat.")
-        )
+        return _render_review(request, case, assignment, answers, comment, refusal=error, status=400)
+    messages.success(request, _("Din bedömning är inlämnad.") if submit else _("Utkastet till bedömning är sparat."))
     return redirect(_case_url(case))
+
+
+def answer_value(value):
+    """A stored answer as the form posts it."""
+    if isinstance(value, bool):
+        return "ja" if value else "nej"
+    return "" if value is None else str(value)
+
+
+def _render_review(request, case, assignment, answers, comment, *, refusal=None, status=200):
+    may_review, reason = services.may_review(assignment, request.user)
+    errors = getattr(refusal, "errors", {})
+    criteria = services.stage_criteria(case, assignment.stage)
+    return render(
+        request,
+        "reviews/review_page.html",
+        {
+            "case": case,
+            "assignment": assignment,
+            "stage": assignment.stage,
+            "fields": [(c, answers.get(c.key, ""), errors.get(c.key, "")) for c in criteria],
+            "comment": comment,
+            "refusal": str(refusal) if refusal else "",
+            "may_review": may_review,
+            "reason": str(refusal) if refusal and not may_review else reason,
+        },
+        status=status,
+    )
 
 
 @login_required

@@ -47,7 +47,7 @@ def case_reviews(context, case):
         ]
         if entry.own is not None:
             answers = entry.own.review.answers
-            entry.own_fields = [(c, _form_value(c, answers.get(c.key))) for c in entry.criteria]
+            entry.own_fields = [(c, _form_value(c, answers.get(c.key)), "") for c in entry.criteria]
             entry.own_answers = [(c, answer_text(c, answers.get(c.key))) for c in entry.criteria]
     may_assign, assign_refusal = services.may_assign(case, user)
     assign_form = None

@@ -59,7 +59,12 @@ IDEA_TRANSITIONS = [
 ]
 
 
-def application_transitions(implemented_by, basis_by="preparer"):
+# Heby has no final report: the project is evaluated within the annual report, so the case goes
+# from running to evaluated when its last annual report and the evaluation are in.
+ANNUAL_REPORT_ROAD = [state for state in APPLICATION_ROAD if state != S.FINAL_REPORT]
+
+
+def application_transitions(implemented_by, basis_by="preparer", *, final_report=True):
     return [
         ("submit", "applicant"),
         ("start_preparation", "preparer"),
@@ -67,15 +72,16 @@ def application_transitions(implemented_by, basis_by="preparer"):
         ("grant", "decision_body"),
         ("begin_start", "applicant"),
         ("start_project", "applicant"),
-        ("submit_final_report", "applicant"),
+        *([("submit_final_report", "applicant")] if final_report else []),
         ("evaluate", "preparer"),
         ("implement", implemented_by),
     ]
 
 
 MAIN_ROAD = {
-    # Heby: kommunledningsgruppen prepares the basis for KS and reports the case ready (seed 000, § 4).
-    "heby": (APPLICATION_ROAD, application_transitions("decision_body", basis_by="management")),
+    # Heby: kommunledningsgruppen prepares the basis for KS and reports the case ready (seed 000, § 4);
+    # it has no final report: the project is evaluated within the annual report.
+    "heby": (ANNUAL_REPORT_ROAD, application_transitions("decision_body", basis_by="management", final_report=False)),
     "ale": (IDEA_ROAD + APPLICATION_ROAD, IDEA_TRANSITIONS + application_transitions("management")),
     # Sundsvall: ledningsgruppen proposes the scale-up, kommunfullmäktige decides it (seed 002, 7).
     "sundsvall": (IDEA_ROAD + APPLICATION_ROAD, IDEA_TRANSITIONS + application_transitions("council")),
@@ -90,12 +96,13 @@ def today(time_machine):
 
 
 def transitions_in_history(case, users):
-    """(transition, from, to, role of the person) for each change of state in the history."""
+    """(transition, from, to, role of the person) for each change of the case's state in the
+    history (a report's own changes of status are left out)."""
     roles = {user.pk: role for role, user in users.items()}
     return [
         (entry.action.removeprefix("case."), entry.from_state, entry.to_state, roles.get(entry.actor_id))
         for entry in AuditEntry.objects.for_object(case).order_by("id")
-        if entry.from_state
+        if entry.from_state and entry.action.startswith("case.")
     ]
 
 

@@ -41,7 +41,6 @@ def fresh(case):
         (S.RETURNED, "applicant", "Ansökan behöver kompletteras."),
         (S.READY_FOR_DECISION, "decision_body", "Ansökan väntar på beslut."),
         (S.GRANTED, "applicant", "Beviljad: projektstarten kan påbörjas."),
-        (S.FINAL_REPORT, "preparer", "Slutrapport att utvärdera."),
         (S.EVALUATED, "decision_body", "Beslut om implementering saknas."),
     ],
 )
@@ -51,6 +50,15 @@ def test_waiting_for_heby_per_state(new_case, state, role, reason):
     case = walk_to(case, state, users)
 
     assert waiting_for(fresh(case)) == [Waiting(role, reason)]
+
+
+def test_waiting_for_the_evaluation_after_the_final_report(new_case):
+    # Heby has no final report (it evaluates in the annual report); Ystad has one.
+    case, users = new_case("ystad")
+
+    case = walk_to(case, S.FINAL_REPORT, users)
+
+    assert waiting_for(fresh(case)) == [Waiting("preparer", "Slutrapport att utvärdera.")]
 
 
 def test_waiting_for_resubmitted_application(new_case):

@@ -1,5 +1,6 @@
 """A project manager in Norrköping follows the link in a reminder to the half-time report, fills
-it in and submits it; the receiver (kommunstyrelsens kontor) accepts it."""
+it in and submits it on its due date (a report is submitted once its period has ended); the
+receiver (kommunstyrelsens kontor) accepts it."""
 
 import datetime
 
@@ -18,7 +19,7 @@ from reporting.services import generate_obligations, send_due_reminders
 
 @pytest.fixture
 def half_time_due(demo, time_machine):
-    """A running Norrköping project whose half-time report is due in a week, and its reminder.
+    """A running Norrköping project whose half-time report is due today, and its reminder.
     Applied for in the spring window of 2027; the clock stays in the future, so the browser keeps
     the session cookie the server dates."""
     time_machine.move_to(datetime.datetime(2027, 2, 15, 9, tzinfo=datetime.UTC))
@@ -34,6 +35,7 @@ def half_time_due(demo, time_machine):
     generate_obligations(Case.objects.get(pk=case.pk))
     obligation = case.reporting_obligations.get(kind="half_time")
     assert obligation.due_date == today + datetime.timedelta(days=7)
+    time_machine.move_to(datetime.datetime(2027, 5, 17, 9, tzinfo=datetime.UTC))
     assert send_due_reminders() >= 1
     return Case.objects.get(pk=case.pk), obligation
 
@@ -45,7 +47,7 @@ def test_norrkoping_half_time_report_from_reminder_to_acceptance(
     login(page, f"sokande.norrkoping@{DEMO_DOMAIN}")
     page.get_by_role("link", name="Aviseringar").click()
     axe.check(page)
-    page.get_by_role("link", name=f"Påminnelse: Halvtidsuppföljning för {case}").click()
+    page.get_by_role("link", name=f"ska Halvtidsuppföljning för {case} lämnas").click()
 
     assert page.url.endswith(f"/arenden/{case.pk}/rapporter/{obligation.pk}/")
     assert page.get_by_role("heading", name=f"Halvtidsuppföljning: {case.title}").is_visible()

@@ -269,7 +269,11 @@ def test_final_evaluation_is_saved_with_its_recommendation(sundsvall):
     evaluation = services.save_evaluation(sundsvall.case, "final", sundsvall.users["preparer"], fields=fields)
 
     assert Evaluation.objects.get().frame_adjustment == Decimal(500000)
-    assert history(sundsvall.case, "evaluation.saved")[0].data == {"kind": "final", "recommendation": "implement"}
+    assert history(sundsvall.case, "evaluation.saved")[0].data == {
+        "kind": "final",
+        "recommendation": "implement",
+        "submission_withdrawn": False,
+    }
     assert evaluation.kind == "final"
 
 

@@ -24,7 +24,7 @@ D = datetime.date
 def half_time(running, time_machine):
     case, users = running("norrkoping")
     services.generate_obligations(case)
-    time_machine.move_to(datetime.datetime(2028, 5, 20, 10, tzinfo=datetime.UTC))
+    time_machine.move_to(datetime.datetime(2028, 5, 31, 10, tzinfo=datetime.UTC))
     return case, users, case.reporting_obligations.get(kind="half_time")
 
 

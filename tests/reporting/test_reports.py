@@ -21,10 +21,11 @@ D = datetime.date
 
 @pytest.fixture
 def norrkoping(running, time_machine):
-    """Norrköping's running project with its obligations; the clock at the half-time report."""
+    """Norrköping's running project with its obligations; the clock on the half-time report's due
+    date, the first day it may be submitted."""
     case, users = running("norrkoping")
     services.generate_obligations(case)
-    time_machine.move_to(datetime.datetime(2028, 5, 20, 10, tzinfo=datetime.UTC))
+    time_machine.move_to(datetime.datetime(2028, 5, 31, 10, tzinfo=datetime.UTC))
     half_time = case.reporting_obligations.get(kind="half_time")
     return case, users, half_time
 

@@ -44,11 +44,37 @@ def test_schedule_heby_yearly_with_the_annual_report():
     ]
 
 
-def test_schedule_ale_continuous_yearly_and_final():
-    expected = [("progress", day) for day in QUARTERS]
-    expected += [("yearly", D(2027, 12, 31)), ("yearly", D(2028, 12, 31)), ("final", D(2029, 8, 31))]
+def test_schedule_ale_evaluated_each_project_year_and_at_the_end():
+    # "utvärderas en gång per år samt vid avslut": no quarterly reports, one per project year.
+    assert kinds_and_dates("ale") == [
+        ("yearly", D(2028, 2, 29)),
+        ("yearly", D(2029, 2, 28)),
+        ("final", D(2029, 8, 31)),
+    ]
 
-    assert kinds_and_dates("ale") == sorted(expected, key=lambda pair: (pair[1], pair[0] != "progress"))
+
+def test_schedule_ale_two_year_project_one_yearly_evaluation_and_the_final():
+    # The second project year ends with the project: its evaluation is the one at the end.
+    dues = report_schedule(shipped_document("ale"), D(2027, 3, 1), D(2029, 2, 28))
+
+    assert [(due.kind, due.period_start, due.period_end, due.due_date, due.receiver_role) for due in dues] == [
+        ("yearly", D(2027, 3, 1), D(2028, 2, 29), D(2028, 2, 29), "preparer"),
+        ("final", D(2027, 3, 1), D(2029, 2, 28), D(2029, 2, 28), "preparer"),
+    ]
+
+
+def test_schedule_ale_project_shorter_than_a_year_only_the_final():
+    assert kinds_and_dates("ale", start=D(2027, 3, 1), end=D(2027, 12, 31)) == [("final", D(2027, 12, 31))]
+
+
+def test_schedule_project_year_without_final_report_keeps_the_last_year():
+    document = shipped_document("ale")
+    document["reporting"]["obligations"] = [o for o in document["reporting"]["obligations"] if o["kind"] != "final"]
+
+    assert [(due.kind, due.due_date) for due in report_schedule(document, D(2027, 3, 1), D(2029, 2, 28))] == [
+        ("yearly", D(2028, 2, 29)),
+        ("yearly", D(2029, 2, 28)),
+    ]
 
 
 def test_schedule_norrkoping_half_time_and_final():

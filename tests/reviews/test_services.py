@@ -223,9 +223,8 @@ def test_page_refuses_out_of_range_and_stores_nothing(client, sundsvall_review):
     client.force_login(users["management"])
     post = {f"answer-{key}": ("ja" if value is True else str(value)) for key, value in all_yes(case).items()}
     post["answer-resultat"] = "7"
-    response = client.post(
-        reverse("reviews:review", args=[case.pk, assignment.pk]), {**post, "submit": ""}, follow=True
-    )
+    response = client.post(reverse("reviews:review", args=[case.pk, assignment.pk]), {**post, "submit": ""})
+    assert response.status_code == 400
     assert "Bedömningen sparades inte: Poängen för ”Resultat” ska vara ett heltal från 1 till 5." in (
         response.content.decode()
     )
@@ -234,6 +233,52 @@ def test_page_refuses_out_of_range_and_stores_nothing(client, sundsvall_review):
     client.post(reverse("reviews:review", args=[case.pk, assignment.pk]), {**post, "submit": ""})
     review = Review.objects.get(assignment=assignment)
     assert (review.answers["resultat"], review.submitted_at is not None) == (2, True)
+
+
+def test_refused_review_comes_back_with_the_answers_and_the_error_by_the_criterion(client, sundsvall_review):
+    case, users, assignment = sundsvall_review
+    client.force_login(users["management"])
+    post = {"answer-resultat": "5", "answer-samverkan": "2", "answer-samhallsekonomiska_vinster": "nej"}
+
+    response = client.post(
+        reverse("reviews:review", args=[case.pk, assignment.pk]),
+        {**post, "comment": "Svag kalkyl, stark samverkan.", "submit": ""},
+    )
+
+    content = response.content.decode()
+    assert response.status_code == 400
+    assert "Bedömningen sparades inte: Svar saknas på:" in content
+    # What was given is still chosen, and each missing criterion says so beside it.
+    assert 'value="5" id="answer-preparation-resultat-5" checked' in content
+    assert 'value="2" id="answer-preparation-samverkan-2" checked' in content
+    assert 'value="nej" id="answer-preparation-samhallsekonomiska_vinster-nej" checked' in content
+    assert 'id="error-preparation-orsakssamband">Svara på kriteriet innan bedömningen lämnas in.</p>' in content
+    assert 'id="error-preparation-resultat"' not in content
+    assert "Svag kalkyl, stark samverkan.</textarea>" in content
+    assert_unchanged(assignment)
+
+
+def test_review_page_shows_the_saved_draft(client, sundsvall_review):
+    case, users, assignment = sundsvall_review
+    client.force_login(users["management"])
+
+    content = client.get(reverse("reviews:review", args=[case.pk, assignment.pk])).content.decode()
+
+    assert 'value="3" id="answer-preparation-resultat-3" checked' in content
+    assert "Utkast.</textarea>" in content
+
+
+def test_review_refused_for_someone_else_shows_the_reason_and_stores_nothing(client, sundsvall_review):
+    case, users, assignment = sundsvall_review
+    client.force_login(users["controller"])
+
+    response = client.post(
+        reverse("reviews:review", args=[case.pk, assignment.pk]), {"answer-resultat": "1", "submit": ""}
+    )
+
+    assert response.status_code == 400
+    assert "Bara den tilldelade bedömaren kan skriva bedömningen." in response.content.decode()
+    assert_unchanged(assignment)
 
 
 # ---- Who and when: refusals as careful as grants -------------------------------------------------
