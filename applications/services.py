@@ -246,20 +246,7 @@ def run_transition(
     report), which the history keeps. Side effects: pins the rule set and gives a case number at
     first submission, creates a stage's steps when it begins, writes the history.
     """
-    if name not in TRANSITION_BY_NAME:
-        raise TransitionRefusedError(_("Okänd åtgärd."))
-    if name in CONTENT_TRANSITIONS and not content:
-        raise TransitionRefusedError(str(CONTENT_TRANSITIONS[name]))
-    info = TRANSITION_BY_NAME[name]
-    if name in DECISION_TRANSITIONS and decision is None:
-        if not info.by_decision:  # granting and rejecting
-            raise TransitionRefusedError(
-                _("Ärendet beviljas eller avslås bara genom beslutsorganets protokollförda beslut.")
-            )
-        raise TransitionRefusedError(
-            _("”%(action)s” sker genom ett protokollfört beslut med sammanträdesdag, paragraf och motivering.")
-            % {"action": info.label}
-        )
+    info = _recorded_transition(name, decision=decision, content=content)
     case = _lock(case)
     if expected_state and case.state != expected_state:
         raise TransitionRefusedError(
@@ -293,6 +280,27 @@ def run_transition(
     record(case, f"case.{name}", actor=user, from_state=from_state, to_state=case.state, reason=reason, data=data)
     case_transitioned.send(sender=Case, case=case, name=name, user=user)
     return case
+
+
+def _recorded_transition(name, *, decision, content):
+    """The transition's description, once it is known and, where its new state means a record
+    (a decision, the final report), that record is given. Otherwise refused, saying where the
+    record is made."""
+    if name not in TRANSITION_BY_NAME:
+        raise TransitionRefusedError(_("Okänd åtgärd."))
+    if name in CONTENT_TRANSITIONS and not content:
+        raise TransitionRefusedError(str(CONTENT_TRANSITIONS[name]))
+    info = TRANSITION_BY_NAME[name]
+    if name in DECISION_TRANSITIONS and decision is None:
+        if not info.by_decision:  # granting and rejecting
+            raise TransitionRefusedError(
+                _("Ärendet beviljas eller avslås bara genom beslutsorganets protokollförda beslut.")
+            )
+        raise TransitionRefusedError(
+            _("”%(action)s” sker genom ett protokollfört beslut med sammanträdesdag, paragraf och motivering.")
+            % {"action": info.label}
+        )
+    return info
 
 
 def _apply_side_effects(case, name, user, *, reason, new_end, missing):
