@@ -371,6 +371,18 @@ class StepForm(forms.Form):
         widget=forms.RadioSelect,
     )
     comment = forms.CharField(label=_("Kommentar"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    expertise_name = forms.CharField(label=_("Anlitad expertis (person)"), max_length=200, required=False)
+    expertise_organisation = forms.CharField(label=_("Organisation"), max_length=200, required=False)
+    expertise_contribution = forms.CharField(
+        label=_("Vad expertisen bidrog med"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def expertise(self):
+        return {
+            "name": self.cleaned_data["expertise_name"],
+            "organisation": self.cleaned_data["expertise_organisation"],
+            "contribution": self.cleaned_data["expertise_contribution"],
+        }
 
 
 class BoardNoticeForm(forms.Form):
@@ -395,16 +407,3 @@ class BoardNoticeForm(forms.Form):
             self.initial.setdefault("informed_by", user.get_full_name() or user.get_username())
         self.helper = FormHelper()
         self.helper.form_tag = False
-
-    expertise_name = forms.CharField(label=_("Anlitad expertis (person)"), max_length=200, required=False)
-    expertise_organisation = forms.CharField(label=_("Organisation"), max_length=200, required=False)
-    expertise_contribution = forms.CharField(
-        label=_("Vad expertisen bidrog med"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-
-    def expertise(self):
-        return {
-            "name": self.cleaned_data["expertise_name"],
-            "organisation": self.cleaned_data["expertise_organisation"],
-            "contribution": self.cleaned_data["expertise_contribution"],
-        }

@@ -112,6 +112,7 @@ class RuleBook:
         passed the case on; elsewhere the preparing group."""
         return self.stages["preparation"].get("decision_basis_role") or self.preparation_role
 
+    @property
     def prioritisation_role(self):
         """Who orders the applications ready for decision: the rule set's prioritising body
         (Ystad: kommunledningsgruppen), otherwise the preparing group."""

@@ -294,6 +294,7 @@ def may_view_priorities(user, rules):
     body read the proposal that goes to them."""
     return bool(rules) and (
         may_prioritise(user, rules)
+        or user.has_role(rules.preparation_role)
         or user.has_role(Role.CONTROLLER.value)
         or user.has_role(rules.decision_role)
         or user.has_role(Role.MANAGEMENT.value)

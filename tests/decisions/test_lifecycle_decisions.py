@@ -21,7 +21,7 @@ from funds import services as funds
 from funds.enums import EntryKind
 from funds.models import LedgerEntry
 from tests.decisions.helpers import decide, decision_refused
-from tests.funds.conftest import kr, set_up_fund
+from tests.funds.conftest import accepted_report, kr, set_up_fund
 
 pytestmark = pytest.mark.django_db
 
@@ -424,6 +424,7 @@ def test_abort_releases_the_years_not_paid_out(new_case, today):
     appropriations = {2026: 1_000_000, 2027: 1_000_000, 2028: 1_000_000}
     case, users, fund, _grant = granted_with_fund(new_case, "ystad", reserved=5_000_000, appropriations=appropriations)
     case = walk_to(case, S.RUNNING, users)
+    accepted_report(case, {2026: 200_000})  # Ystad compensates the costs an accepted report states
     funds.record_payout(case, users["controller"], amount=kr(200_000), year=2026, reference="Delårsrapport 2026")
     case = walk_to(case, S.ABORT_PROPOSED, users)
     case = complete_open_steps(case, users)

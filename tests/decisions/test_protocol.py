@@ -15,7 +15,7 @@ from decisions.models import Decision, DecisionKind
 from decisions.services import DecisionRefusedError, asked_total, issue_decision_documents, record_decision
 from funds import services as funds
 from funds.models import LedgerEntry
-from tests.funds.conftest import set_up_fund
+from tests.funds.conftest import accepted_report, set_up_fund
 
 from .test_decisions import pdf_text, split_of
 
@@ -191,11 +191,12 @@ def test_case_page_offers_the_decision_form_not_bare_buttons(client, ready_case)
 
 def test_case_granted_through_the_decision_form_can_be_paid_out(client, ready_case):
     case, users = ready_case
-    set_up_fund(users, reserved=5_000_000, appropriations={2026: 1e6, 2027: 1e6, 2028: 1e6})
+    set_up_fund(users, reserved=5_000_000, appropriations={2026: 1_000_000, 2027: 1_000_000, 2028: 1_000_000})
     client.force_login(users["decision_body"])
     client.post(reverse("decisions:record", args=[case.pk]), decision_post(case, paragraph="§ 12"))
     case = Case.objects.get(pk=case.pk)
     year = min(split_of(case))
+    accepted_report(case, {year: 100_000})  # where the payout is a budget compensation, a report states the cost
 
     entry = funds.record_payout(case, users["controller"], amount=Decimal("100000"), year=year, reference="Rapport 1")
 

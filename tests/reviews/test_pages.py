@@ -14,6 +14,8 @@ from applications.models import Case
 from applications.services import create_case
 from applications.walk import walk_to
 from audit.models import AuditEntry
+from decisions.models import DecisionKind
+from decisions.services import record_decision
 from funds import services as funds
 from reviews.models import PriorityProposal
 from reviews.services import ReviewRefusedError, assign_reviewer, months_between, record_proposal
@@ -102,11 +104,15 @@ def heby_fund(users, appropriations):
 def test_page_totals_asked_per_year_against_the_funds_ledger(client, heby_round):
     users, _cases = heby_round
     fund = heby_fund(users, {2026: 1_000_000, 2027: 1_000_000, 2028: "1250000.50"})
-    funds.commit_grant(
-        walk_to(create_case(users["applicant"], title="Beviljad"), S.GRANTED, users),
-        None,
-        {2027: Decimal("250000.25")},
-        users["controller"],
+    granted = walk_to(create_case(users["applicant"], title="Beviljad"), S.READY_FOR_DECISION, users)
+    record_decision(  # a lower grant, all of it in 2027
+        users["decision_body"],
+        cases=[granted],
+        kind=DecisionKind.GRANT_LOWER,
+        meeting_date=datetime.date.today(),
+        paragraph=1,
+        reason="Beviljas till en del.",
+        amounts={granted.pk: (Decimal("250000.25"), {2027: Decimal("250000.25")})},
     )
     client.force_login(users["controller"])
 
