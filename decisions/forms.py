@@ -4,6 +4,7 @@ from the decision service is put on the field it names, and what was typed is ke
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from applications.forms import KronorField
@@ -44,7 +45,7 @@ class DecisionForm(forms.Form):
 
     kind = forms.ChoiceField(
         label=_("Beslut"),
-        choices=[(kind.value, kind.label) for kind in DECIDABLE_KINDS],
+        choices=[(kind.value, capfirst(kind.label)) for kind in DECIDABLE_KINDS],
         initial=DecisionKind.GRANT,
         widget=forms.RadioSelect,
     )
