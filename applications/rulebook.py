@@ -55,6 +55,12 @@ class RuleBook:
         """The decision body may decide several cases as one whole (Heby's kommunstyrelse)."""
         return bool(self.stages["decision"].get("may_decide_group"))
 
+    @property
+    def round_basis(self):
+        """One tjänsteskrivelse for all the cases of a decision meeting, the applications attached
+        (Norrköping), instead of a decision basis per case."""
+        return bool(self.stages["decision"].get("round_basis"))
+
     def first_step_role(self, stage, default="preparer"):
         steps = self.stages[stage].get("steps") or []
         return steps[0]["actor_role"] if steps else default

@@ -5,7 +5,7 @@ stored once with a SHA-256 fingerprint and never rendered again."""
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from weasyprint import HTML
+from weasyprint import HTML, Attachment
 
 from audit.services import record
 
@@ -17,6 +17,7 @@ TEMPLATES = {
     DocumentKind.LETTER: "documents/letter.html",
     DocumentKind.APPLICATION: "documents/application.html",
     DocumentKind.AGENDA: "documents/agenda.html",
+    DocumentKind.ROUND_BASIS: "documents/round_basis.html",
 }
 
 
@@ -24,18 +25,28 @@ class RenderError(Exception):
     """The document could not be rendered; nothing was issued."""
 
 
-def render_pdf(kind, context):
-    """PDF bytes for a document kind. Always Swedish: these are the municipality's records."""
+def render_pdf(kind, context, attachments=None):
+    """PDF bytes for a document kind. Always Swedish: these are the municipality's records.
+    ``attachments`` are issued documents embedded as files (PDF/A-3 allows it): the bilagor."""
     with translation.override("sv"):
         html = render_to_string(TEMPLATES[kind], {**context, "kind": kind, "today": timezone.localdate()})
+    embedded = [
+        Attachment(
+            string=bytes(document.content),
+            name=document.filename,
+            description=document.title,
+            relationship="Supplement",
+        )
+        for document in attachments or []
+    ]
     try:
-        return HTML(string=html).write_pdf(pdf_variant="pdf/a-3b", pdf_tags=True)
+        return HTML(string=html).write_pdf(pdf_variant="pdf/a-3b", pdf_tags=True, attachments=embedded)
     except Exception as error:
         raise RenderError(str(error)) from error
 
 
 @transaction.atomic
-def issue(kind, *, user, title, context, municipality, case=None, decision=None, replaces=None):
+def issue(kind, *, user, title, context, municipality, case=None, decision=None, replaces=None, attachments=None):
     """Render and store one document; returns the IssuedDocument. A rendering failure raises
     RenderError and stores nothing."""
     if replaces is not None:
@@ -49,7 +60,9 @@ def issue(kind, *, user, title, context, municipality, case=None, decision=None,
             "decision": decision,
             "title": title,
             "replaces": replaces,
+            "attachments": attachments or [],
         },
+        attachments=attachments,
     )
     document = IssuedDocument.objects.create(
         municipality=municipality,

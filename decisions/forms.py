@@ -6,6 +6,7 @@ and what was typed is kept."""
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from applications.forms import KronorField
@@ -46,7 +47,7 @@ class DecisionForm(forms.Form):
 
     kind = forms.ChoiceField(
         label=_("Beslut"),
-        choices=[(kind.value, kind.label) for kind in DECIDABLE_KINDS],
+        choices=[(kind.value, capfirst(kind.label)) for kind in DECIDABLE_KINDS],
         initial=DecisionKind.GRANT,
         widget=forms.RadioSelect,
     )

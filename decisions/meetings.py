@@ -10,7 +10,7 @@ from reviews.models import PriorityProposal
 
 from .documents import RenderError
 from .models import JobStatus, MeetingDocumentsJob
-from .services import issue_agenda, issue_decision_basis
+from .services import issue_agenda, issue_application, issue_decision_basis, issue_round_basis
 
 
 def agenda_cases(user):
@@ -40,7 +40,7 @@ def start_meeting_documents(user, meeting_date):
         municipality_id=user.municipality_id,
         meeting_date=meeting_date,
         case_ids=[case.pk for case in cases],
-        total=len(cases) + 1,
+        total=len(cases) + (2 if cases[0].rules.round_basis else 1),
         created_by=user,
     )
     transaction.on_commit(lambda: render_meeting_documents.delay(job.pk))
@@ -60,9 +60,26 @@ def run_job(job_id):
         agenda = issue_agenda(job.created_by, job.municipality, meeting_date=job.meeting_date, cases=ordered)
         job.documents.add(agenda)
         _progress(job, 1)
-        for index, case in enumerate(ordered, start=2):
-            job.documents.add(issue_decision_basis(case, job.created_by))
-            _progress(job, index)
+        if ordered and ordered[0].rules.round_basis:
+            # One tjänsteskrivelse for the meeting, the applications as issued attached to it.
+            applications = []
+            for index, case in enumerate(ordered, start=2):
+                applications.append(issue_application(case, job.created_by))
+                job.documents.add(applications[-1])
+                _progress(job, index)
+            basis = issue_round_basis(
+                job.created_by,
+                job.municipality,
+                meeting_date=job.meeting_date,
+                cases=ordered,
+                applications=applications,
+            )
+            job.documents.add(basis)
+            _progress(job, len(ordered) + 2)
+        else:
+            for index, case in enumerate(ordered, start=2):
+                job.documents.add(issue_decision_basis(case, job.created_by))
+                _progress(job, index)
     except RenderError as error:
         MeetingDocumentsJob.objects.filter(pk=job.pk).update(status=JobStatus.FAILED, error=str(error))
     else:

@@ -121,6 +121,7 @@ class DocumentKind(models.TextChoices):
     LETTER = "letter", _("beslutsbrev till sökande")
     APPLICATION = "application", _("ansökan som inlämnad")
     AGENDA = "agenda", _("föredragningslista")
+    ROUND_BASIS = "round_basis", _("tjänsteskrivelse för beslutstillfället")
 
 
 class IssuedDocument(AppendOnlyModel):

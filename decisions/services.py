@@ -17,7 +17,8 @@ from applications.services import TransitionRefusedError, run_transition
 from audit.services import record
 from core.formatting import format_kronor
 from funds.enums import EntryKind
-from funds.services import FundRefusedError, commit_grant, release_unpaid
+from funds.models import Fund
+from funds.services import FundRefusedError, commit_grant, fund_balances, release_unpaid
 
 from .documents import issue
 from .models import (
@@ -567,6 +568,39 @@ def issue_agenda(user, municipality, *, meeting_date, cases):
             "document_label": _("Föredragningslista"),
         },
         municipality=municipality,
+    )
+
+
+def available_in_fund(municipality):
+    """What the municipality's fund can still grant, read from its ledger; None without a fund."""
+    fund = Fund.objects.filter(municipality=municipality).first()
+    return fund_balances(fund).available if fund else None
+
+
+def issue_round_basis(user, municipality, *, meeting_date, cases, applications):
+    """One tjänsteskrivelse for all the cases of a decision meeting, where the rule set asks for
+    it (Norrköping): each case's asked sum and the preparation's municipality-wide perspective,
+    with the issued ``applications`` embedded as its bilagor."""
+    rules = cases[0].rules
+    rounds = {case.decision_round.name for case in cases if case.decision_round_id}
+    asked = {case.pk: asked_total(case) for case in cases}
+    return issue(
+        DocumentKind.ROUND_BASIS,
+        user=user,
+        title=_("Tjänsteskrivelse: ansökningar till sammanträdet %(date)s") % {"date": meeting_date.isoformat()},
+        context={
+            "rows": [
+                {"case": case, "asked": asked[case.pk], "steps": case.current_steps("preparation")} for case in cases
+            ],
+            "asked_total": sum(asked.values(), Decimal(0)),
+            "available": available_in_fund(municipality),
+            "meeting_date": meeting_date,
+            "round_name": rounds.pop() if len(rounds) == 1 else "",
+            "body": rules.body_name(rules.decision_role),
+            "document_label": _("Tjänsteskrivelse"),
+        },
+        municipality=municipality,
+        attachments=applications,
     )
 
 

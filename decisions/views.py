@@ -204,7 +204,7 @@ def meeting_view(request):
     rows = [{"case": case, "asked": services.asked_total(case)} for case in cases]
     jobs = MeetingDocumentsJob.objects.filter(municipality_id=request.user.municipality_id)[:5]
     rules = RuleBook(request.user.municipality.active_ruleset.document)
-    context = {"rows": rows, "jobs": jobs, "may_decide_group": rules.may_decide_group}
+    context = {"rows": rows, "jobs": jobs, "may_decide_group": rules.may_decide_group, "round_basis": rules.round_basis}
     return render(request, "decisions/meeting.html", context)
 
 

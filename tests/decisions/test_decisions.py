@@ -351,3 +351,53 @@ def test_agenda_follows_the_latest_priority_proposal(people, today):
     )
 
     assert agenda_cases(users["decision_body"]) == [second, first]
+
+
+def test_norrkoping_meeting_gets_one_tjansteskrivelse_with_the_applications_attached(
+    client, people, today, tmp_path, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    from applications.services import complete_step, run_transition
+    from decisions.models import MeetingDocumentsJob
+
+    users = people("norrkoping")
+    cases = []
+    for title in ("Läsfrämjande", "Fältare"):
+        case = walk_to(create_case(users["applicant"], title=title), S.IN_PREPARATION, users)
+        for step in case.current_steps("preparation"):
+            comment = f"Mål 4: {title}" if step.key == "kommunovergripande_perspektiv" else "Ok."
+            complete_step(case, step.pk, users[step.actor_role], outcome="positive", comment=comment)
+        cases.append(run_transition(case, "mark_ready_for_decision", users["preparer"]))
+    client.force_login(users["preparer"])
+    page = client.get(reverse("decisions:meeting")).content.decode()
+    assert "Skapa föredragningslista och tjänsteskrivelse med ansökningarna som bilagor" in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("decisions:meeting"), {"meeting_date": "2026-10-20"})
+
+    job = MeetingDocumentsJob.objects.get()
+    kinds = [d.kind for d in job.documents.order_by("id")]
+    assert (job.status, job.done, job.total) == ("done", 4, 4)
+    assert kinds == ["agenda", "application", "application", "round_basis"]
+    basis = job.documents.get(kind="round_basis")
+    applications = list(job.documents.filter(kind="application").order_by("id"))
+    text = " ".join(pdf_text(basis, tmp_path).split())
+    assert "Tjänsteskrivelse till Kommunstyrelsen, sammanträde 2026-10-20" in text
+    assert "Kommunövergripande perspektiv" in text
+    for case, title in zip(cases, ("Läsfrämjande", "Fältare"), strict=True):
+        assert case.number in text
+        assert f"Mål 4: {title}" in text
+    for application in applications:
+        assert application.title in text
+    path = tmp_path / "round.pdf"
+    path.write_bytes(bytes(basis.content))
+    (tmp_path / "attached").mkdir()
+    listing = subprocess.run(["pdfdetach", "-list", str(path)], capture_output=True, text=True, check=True).stdout  # noqa: S603, S607
+    subprocess.run(["pdfdetach", "-saveall", "-o", str(tmp_path / "attached"), str(path)], check=True)  # noqa: S603, S607
+    assert [line.split(": ", 1)[1] for line in listing.splitlines()[1:]] == [a.filename for a in applications]
+    for application in applications:
+        assert (tmp_path / "attached" / application.filename).read_bytes() == bytes(application.content)
+    assert client.get(reverse("decisions:document", args=[basis.pk])).status_code == 200
+    client.force_login(people("heby")["preparer"])
+    assert client.get(reverse("decisions:document", args=[basis.pk])).status_code == 404
