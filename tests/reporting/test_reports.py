@@ -207,7 +207,8 @@ def test_economy_rows_use_the_granted_split_and_carry_earlier_outcomes(running, 
     decision = Decision.objects.create(
         municipality=case.municipality,
         body="Kommunstyrelsen",
-        meeting_date=D(2027, 2, 1),
+        # After the walk's own grant (2027-02-15): the latest grant's split is the budget.
+        meeting_date=D(2027, 2, 20),
         paragraph="12",
         kind="grant",
         reason="Beviljas.",
