@@ -21,6 +21,7 @@ from funds import services as funds
 from funds.enums import EntryKind
 from funds.models import LedgerEntry
 from tests.decisions.helpers import decide, decision_refused
+from tests.decisions.test_decisions import pdf_text
 from tests.funds.conftest import accepted_report, kr, set_up_fund
 
 pytestmark = pytest.mark.django_db
@@ -458,16 +459,48 @@ def test_abort_releases_the_years_not_paid_out(new_case, today):
     ] == [EntryKind.RELEASE] * 3
 
 
-def test_abort_extract_states_the_money_released(new_case, today):
+def test_abort_extract_states_the_money_released(new_case, today, tmp_path):
     appropriations = {2026: 1_000_000, 2027: 1_000_000, 2028: 1_000_000}
     case, users, _fund, _grant = granted_with_fund(new_case, "ystad", reserved=5_000_000, appropriations=appropriations)
     case = complete_open_steps(walk_to(case, S.ABORT_PROPOSED, users), users)
-    case, abort = decide(case, K.ABORT, users["decision_body"])
+    case, abort = decide(case, K.ABORT, users["decision_body"], paragraph=17, reason="Behovet har förändrats.")
 
     documents = issue_decision_documents(abort, users["decision_body"])
+    text = " ".join(pdf_text(documents[0], tmp_path).split())
 
     assert IssuedDocument.objects.filter(decision=abort).count() == 1
     assert documents[0].sha256 == IssuedDocument.objects.get(decision=abort).sha256
+    for expected in (
+        "Kommunstyrelsen, sammanträde 2026-09-15",
+        f"§ 17 {case.number}",
+        "Kommunstyrelsen beslutar att avbryta insatsen.",
+        "Medel som återförs till fonden",
+        "2026: 500 000 kr",
+        "2027: 500 000 kr",
+        "2028: 500 000 kr",
+        "Behovet har förändrats.",
+    ):
+        assert expected in text
+    assert "§ §" not in text
+
+
+def test_scale_up_extract_names_ledningsgruppens_proposal(new_case, today, tmp_path):
+    case, users = evaluated(new_case, "sundsvall")
+    complete_step(
+        case, proposal_step(case).pk, users["decision_body"], outcome="positive", comment="Permanentas i alla skolor."
+    )
+    case, decision = decide(case, K.IMPLEMENT_PARTLY, users["council"], paragraph=88)
+
+    text = " ".join(pdf_text(issue_decision_documents(decision, users["council"])[0], tmp_path).split())
+
+    for expected in (
+        "Kommunfullmäktige, sammanträde 2026-09-15",
+        "Kommunfullmäktige beslutar att de lyckade delarna av insatsen ska implementeras i ordinarie verksamhet.",
+        "Förslag",
+        "Ledningsgruppens förslag till kommunfullmäktige om permanentning och uppskalning, 2026-09-15: "
+        "Permanentas i alla skolor.",
+    ):
+        assert expected in text
 
 
 @pytest.mark.parametrize(("kind", "state"), [(K.IMPLEMENT, S.IMPLEMENTED), (K.NOT_IMPLEMENT, S.NOT_IMPLEMENTED)])

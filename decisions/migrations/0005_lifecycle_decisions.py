@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('decisions', '0003_paragraph_is_a_number'),
+        ('decisions', '0004_round_decision_basis'),
     ]
 
     operations = [
