@@ -442,6 +442,8 @@ def waiting_for(case):
         S.FINAL_REPORT: (rules.preparation_role, _("Slutrapport att utvärdera.")),
         S.EVALUATED: (rules.implementation_role, _("Beslut om implementering saknas.")),
     }
+    if state in (S.SUBMITTED, S.RESUBMITTED) and rules.board_informed and not case.board_notices.all():
+        return [Waiting(rules.board_informed["recorded_by"], _("Registrera att berörd nämnd har informerats."))]
     if state in simple:
         role, reason = simple[state]
         return [Waiting(role, reason)]
@@ -486,7 +488,7 @@ def cases_for_list(user):
     return (
         Case.objects.visible_to(user)
         .select_related("applicant_unit", "municipality", "created_by")
-        .prefetch_related("ruleset_version", "units", "steps__unit")
+        .prefetch_related("ruleset_version", "units", "steps__unit", "board_notices")
     )
 
 
