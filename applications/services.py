@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -442,7 +443,7 @@ def waiting_for(case):
         S.FINAL_REPORT: (rules.preparation_role, _("Slutrapport att utvärdera.")),
         S.EVALUATED: (rules.implementation_role, _("Beslut om implementering saknas.")),
     }
-    if state in (S.SUBMITTED, S.RESUBMITTED) and rules.board_informed and not case.board_notices.all():
+    if state in (S.SUBMITTED, S.RESUBMITTED) and rules.board_informed and not _has_board_notice(case):
         return [Waiting(rules.board_informed["recorded_by"], _("Registrera att berörd nämnd har informerats."))]
     if state in simple:
         role, reason = simple[state]
@@ -469,6 +470,12 @@ def waiting_for(case):
     return [Waiting(role, reason)]
 
 
+def _has_board_notice(case):
+    """Whether the nämnd has been informed; lists read it from cases_for_list's annotation."""
+    known = getattr(case, "has_board_notice", None)
+    return case.board_notices.exists() if known is None else known
+
+
 def waiting_on_user(case, user):
     """The reasons the case waits for this user (empty if it does not)."""
     reasons = []
@@ -488,7 +495,8 @@ def cases_for_list(user):
     return (
         Case.objects.visible_to(user)
         .select_related("applicant_unit", "municipality", "created_by")
-        .prefetch_related("ruleset_version", "units", "steps__unit", "board_notices")
+        .prefetch_related("ruleset_version", "units", "steps__unit")
+        .annotate(has_board_notice=Exists(BoardNotice.objects.filter(case=OuterRef("pk"))))
     )
 
 

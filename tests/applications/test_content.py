@@ -713,3 +713,26 @@ def test_norrkoping_submitted_case_waits_for_the_office_to_record_the_board_noti
 
     assert before == [("applicant", "Registrera att berörd nämnd har informerats.")]
     assert after == [("preparer", "Ny ansökan att bereda.")]
+
+
+def test_norrkoping_case_list_queries_do_not_grow_with_cases_waiting_for_the_board_notice(
+    client, people, today, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from applications.services import create_case
+
+    users = people("norrkoping")
+    walk_to(create_case(users["applicant"], title="Insats 0"), S.SUBMITTED, users)
+    client.force_login(users["applicant"])
+    with CaptureQueriesContext(connection) as few:
+        response = client.get(reverse("applications:list"))
+    assert response.content.decode().count("Registrera att berörd nämnd har informerats.") == 1
+    for index in range(1, 4):
+        walk_to(create_case(users["applicant"], title=f"Insats {index}"), S.SUBMITTED, users)
+
+    with django_assert_num_queries(len(few.captured_queries)):
+        response = client.get(reverse("applications:list"))
+
+    assert response.content.decode().count("Registrera att berörd nämnd har informerats.") == 4
