@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -639,6 +639,8 @@ def waiting_for(case):
         S.GRANTED: (applicant, _("Beviljad: projektstarten kan påbörjas.")),
         S.FINAL_REPORT: (rules.preparation_role, _("Slutrapport att utvärdera.")),
     }
+    if state in (S.SUBMITTED, S.RESUBMITTED) and rules.board_informed and not _has_board_notice(case):
+        return [Waiting(rules.board_informed["recorded_by"], _("Registrera att berörd nämnd har informerats."))]
     if state in simple:
         role, reason = simple[state]
         return [Waiting(role, reason)]
@@ -676,6 +678,12 @@ def units_signed_for_by(user):
     return user._units_signed_for
 
 
+def _has_board_notice(case):
+    """Whether the nämnd has been informed; lists read it from cases_for_list's annotation."""
+    known = getattr(case, "has_board_notice", None)
+    return case.board_notices.exists() if known is None else known
+
+
 def waiting_on_user(case, user):
     """The reasons the case waits for this user (empty if it does not)."""
     reasons = []
@@ -702,6 +710,7 @@ def cases_for_list(user):
         Case.objects.visible_to(user)
         .select_related("applicant_unit", "municipality", "created_by")
         .prefetch_related("ruleset_version", "units", "steps__unit")
+        .annotate(has_board_notice=Exists(BoardNotice.objects.filter(case=OuterRef("pk"))))
     )
 
 

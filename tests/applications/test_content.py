@@ -12,7 +12,7 @@ from applications.checks import Problem, application_problems
 from applications.enums import CaseState as S
 from applications.models import Case
 from applications.services import TransitionRefusedError, complete_step, run_transition, save_case, waiting_for
-from applications.walk import complete_open_steps, fill_application, sign_for, walk_to
+from applications.walk import complete_open_steps, fill_application, inform_board, sign_for, walk_to
 from audit.models import AuditEntry
 from core.formatting import format_kronor
 from decisions.models import IssuedDocument
@@ -702,3 +702,37 @@ def test_ruleset_page_shows_the_goal_lists_the_board_notice_and_who_issues_the_b
     assert "Berörd nämnd ska ha informerats innan beredningen börjar" in norrkoping
     assert "Beslutsunderlaget upprättas av: <strong>Kommunledningsgruppen</strong>" in heby
     assert "När ansökan påbörjas förs idéns text över" in ale
+
+
+def test_norrkoping_submitted_case_waits_for_the_office_to_record_the_board_notice(new_case, today):
+    case, users = norrkoping_submitted(new_case)
+
+    before = [(w.role, w.reason) for w in waiting_for(case)]
+    inform_board(case, users)
+    after = [(w.role, w.reason) for w in waiting_for(Case.objects.get(pk=case.pk))]
+
+    assert before == [("applicant", "Registrera att berörd nämnd har informerats.")]
+    assert after == [("preparer", "Ny ansökan att bereda.")]
+
+
+def test_norrkoping_case_list_queries_do_not_grow_with_cases_waiting_for_the_board_notice(
+    client, people, today, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from applications.services import create_case
+
+    users = people("norrkoping")
+    walk_to(create_case(users["applicant"], title="Insats 0"), S.SUBMITTED, users)
+    client.force_login(users["applicant"])
+    with CaptureQueriesContext(connection) as few:
+        response = client.get(reverse("applications:list"))
+    assert response.content.decode().count("Registrera att berörd nämnd har informerats.") == 1
+    for index in range(1, 4):
+        walk_to(create_case(users["applicant"], title=f"Insats {index}"), S.SUBMITTED, users)
+
+    with django_assert_num_queries(len(few.captured_queries)):
+        response = client.get(reverse("applications:list"))
+
+    assert response.content.decode().count("Registrera att berörd nämnd har informerats.") == 4
