@@ -12,11 +12,13 @@ from accounts.models import User
 from api.services import create_token
 from applications.enums import CaseState
 from applications.models import Case
-from core.demo import DEMO_GRANTED_STATES
+from applications.rulebook import RuleBook
+from core.demo import DEMO_GRANTED_STATES, demo_targets
 from decisions.models import Decision, DecisionLine, IssuedDocument
 from exports.tables import decisions_table
 from funds.enums import EntryKind
 from funds.models import LedgerEntry
+from municipalities.models import Municipality
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +33,12 @@ def test_demo_decides_every_decided_case_through_a_recorded_decision(time_machin
 
     granted = Case.objects.filter(state__in=DEMO_GRANTED_STATES)
     rejected = Case.objects.filter(state=CaseState.REJECTED)
-    assert granted.count() >= 5 * 6
+    # One demo case per granted state each rule set uses (core.demo.demo_targets).
+    assert granted.count() == sum(
+        state in DEMO_GRANTED_STATES
+        for municipality in Municipality.objects.all()
+        for state in demo_targets(RuleBook(municipality.active_ruleset.document))
+    )
     assert rejected.count() == 5
     for case in granted:
         line = DecisionLine.objects.grants().get(case=case)
