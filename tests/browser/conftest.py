@@ -57,6 +57,18 @@ def login(live_server, axe):
     return log_in
 
 
+@pytest.fixture
+def act_as(page, login):
+    """Sign out whoever is signed in and sign in as ``email``: the walks change hands between the
+    roles a rule set names, as the people themselves would at their own desks."""
+
+    def switch(email):
+        page.context.clear_cookies()
+        login(page, email)
+
+    return switch
+
+
 @pytest.fixture(scope="session")
 def live_server(django_db_setup, live_server):
     # Set up after the test database, so it is torn down first: its thread's connection must be
