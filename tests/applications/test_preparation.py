@@ -9,10 +9,11 @@ from applications.models import Case
 from applications.services import TransitionRefusedError, complete_step, run_transition, save_case, sign
 from applications.signatures import missing_signatures, required_signatures
 from applications.snapshots import changes_between, word_diff
-from applications.walk import fill_application, person_at, sign_for, walk_to
+from applications.walk import person_at, sign_for, walk_to
 from audit.models import AuditEntry
 from municipalities.models import OrganisationalUnit
 from notifications.models import Notification
+from tests.applications.conftest import filled_draft
 
 pytestmark = pytest.mark.django_db
 
@@ -20,13 +21,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def today(time_machine):
     time_machine.move_to("2026-09-15 10:00 +02:00")
-
-
-def filled_draft(new_case, slug):
-    case, users = new_case(slug)
-    case = walk_to(case, S.DRAFT, users)
-    fill_application(case, users["applicant"])
-    return Case.objects.get(pk=case.pk), users
 
 
 def head_of(case, unit_id):

@@ -7,7 +7,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from applications.enums import CaseState as S
 from applications.models import Case, CaseAttachment, Signature
 from applications.services import (
     TransitionRefusedError,
@@ -19,10 +18,10 @@ from applications.services import (
     sign,
 )
 from applications.signatures import missing_signatures, required_signatures
-from applications.walk import fill_application, walk_to
 from audit.models import AuditEntry
 from municipalities.models import OrganisationalUnit
 from notifications.models import Notification
+from tests.applications.conftest import filled_draft
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -31,13 +30,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def today(time_machine):
     time_machine.move_to("2026-09-15 10:00 +02:00")
-
-
-def filled_draft(new_case, slug):
-    case, users = new_case(slug)
-    case = walk_to(case, S.DRAFT, users)
-    fill_application(case, users["applicant"])
-    return Case.objects.get(pk=case.pk), users
 
 
 def unit_of(requirement):
