@@ -96,10 +96,6 @@ class DecisionRefusedError(TransitionRefusedError):
     names the form field the problem belongs to, when there is one (a case's total is
     ``total_<case id>``, its split per year ``year_<case id>``)."""
 
-    def __init__(self, message, field=None):
-        super().__init__(message)
-        self.field = field
-
 
 GROUP_REFUSAL = _lazy("Regelverket medger inte att flera ärenden beslutas som en helhet.")
 
