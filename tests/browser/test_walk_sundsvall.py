@@ -1,0 +1,149 @@
+"""Sundsvall, walked through the browser: a new case from the first idea to its final state.
+
+The walk ends at the submitted application (ansökan: inlämnad).
+
+Each hand is the person the rule set names, signed in at their own desk: the applicant
+(Barn- och utbildningsförvaltningen) writes the idea; the strategic network (beredare) tries it
+with scientific expertise and informs ledningsgruppen; the applicant writes and submits the
+application. axe-core runs on every page the walk visits.
+"""
+
+import datetime
+
+import pytest
+
+from applications.models import Case
+from core.demo import DEMO_DOMAIN
+
+TITLE = "Föräldrastöd och läxhjälp i Skönsberg"
+APPLICANT = f"sokande.sundsvall@{DEMO_DOMAIN}"
+NETWORK = f"beredare.sundsvall@{DEMO_DOMAIN}"
+EXPERT = "Docent Maria Forsberg"
+
+IDEA = {
+    "Vilket problem satsningen ska lösa": "Många unga i Skönsberg lämnar grundskolan utan behörighet.",
+    "Vilken metod eller vilket arbetssätt som ska användas": "Läxhjälp och föräldrastöd (Komet) i samverkan.",
+    "Vilka positiva effekter satsningen förväntas resultera i": "Fler behöriga till gymnasiet, färre orosanmälningar.",
+}
+
+
+@pytest.fixture
+def walk_clock(time_machine):
+    """Monday 11 January 2027, 09:00: the idea is written in the new year."""
+    time_machine.move_to(datetime.datetime(2027, 1, 11, 9, tzinfo=datetime.UTC))
+    return time_machine
+
+
+def case_page(page, live_server, case):
+    page.goto(f"{live_server.url}/arenden/{case.pk}/")
+
+
+def state_shown(page):
+    return page.locator("main p").first.inner_text().lower()
+
+
+def history(page):
+    return page.get_by_role("region", name="Historik").inner_text()
+
+
+def step_item(page, name, unit=None):
+    """The step's row in the case page's list of steps (one per nämnd where each takes a position)."""
+    rows = page.locator("section li.border-bottom").filter(has=page.locator("strong", has_text=name))
+    return rows.filter(has_text=f"{name} – {unit}") if unit else rows
+
+
+def test_sundsvall_walk(page, live_server, login, act_as, axe, artifacts_dir, demo, walk_clock):
+    page.set_default_timeout(10_000)
+    try:
+        walk(page, live_server, login, act_as, axe, artifacts_dir, walk_clock)
+    except Exception:
+        (artifacts_dir / "sundsvall-failure.txt").write_text(page.url + "\n" + page.locator("body").inner_text())
+        page.screenshot(path=str(artifacts_dir / "sundsvall-failure.png"), full_page=True)
+        raise
+
+
+def walk(page, live_server, login, act_as, axe, artifacts_dir, walk_clock):
+    # --- The idea: written and handed in by the applicant.
+    login(page, APPLICANT)
+    page.get_by_role("link", name="Nytt ärende").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Nytt ärende"
+    axe.check(page)
+    page.get_by_label("Namn på insatsen").fill(TITLE)
+    page.get_by_role("button", name="Skapa").click()
+    assert page.get_by_text("Ärendet är skapat.").is_visible()
+    case = Case.objects.get(title=TITLE)
+    assert case.state == "idea_draft"
+    page.goto(f"{live_server.url}/arenden/{case.pk}/redigera/")
+    axe.check(page)
+    for label, text in IDEA.items():
+        page.get_by_label(label).fill(text)
+    page.get_by_role("button", name="Lämna in idén").click()
+    case.refresh_from_db()
+    assert case.state == "idea_submitted"
+    assert page.get_by_text(f"Inlämnat. Ärendet har diarienummer {case.number}.").is_visible()
+    assert page.get_by_role("heading", level=1).inner_text() == TITLE
+    assert "idé: inlämnad" in state_shown(page)
+    axe.check(page)
+
+    # --- The strategic network tries the idea with scientific expertise, and informs ledningsgruppen.
+    act_as(NETWORK)
+    case_page(page, live_server, case)
+    page.get_by_role("button", name="Börja pröva idén").click()
+    assert page.get_by_text("Klart: ärendet är nu idé: prövas.").is_visible()
+    axe.check(page)
+    trial = step_item(page, "Idéprövning i strategiskt verksamhetsnätverk")
+    trial.get_by_label("Ja / tillstyrkt / klart").check()
+    trial.get_by_label("Anlitad expertis (person)").fill(EXPERT)
+    trial.get_by_label("Organisation").fill("Mittuniversitetet")
+    trial.get_by_label("Vad expertisen bidrog med").fill("Bedömde evidensen för Komet och föreslog mätetal.")
+    trial.get_by_label("Kommentar").fill("Idén är tillämpbar inom sociala investeringar.")
+    trial.get_by_role("button", name="Registrera").click()
+    assert page.get_by_text("Steget Idéprövning i strategiskt verksamhetsnätverk är registrerat.").is_visible()
+    trial = step_item(page, "Idéprövning i strategiskt verksamhetsnätverk")
+    assert "✓ klart" in trial.inner_text()
+    assert f"Anlitad expertis {EXPERT}, Mittuniversitetet" in trial.inner_text().replace("\n", " ")
+    axe.check(page)
+
+    informed = step_item(page, "Ledningsgruppen informeras om utfallet")
+    assert "informeras" in informed.inner_text()
+    assert informed.get_by_label("Ja / tillstyrkt / klart").count() == 0
+    informed.get_by_role("button", name="Kvittera att informationen är lämnad").click()
+    informed = step_item(page, "Ledningsgruppen informeras om utfallet")
+    assert "✓ informerad" in informed.inner_text()
+    axe.check(page)
+
+    page.get_by_role("button", name="Godkänn idén").click()
+    assert page.get_by_text("Klart: ärendet är nu idé: godkänd.").is_visible()
+    text = history(page)
+    assert f"anlitad expertis: {EXPERT}, Mittuniversitetet" in text
+    assert "Ledningsgruppen informeras om utfallet (informerad)" in text
+    page.screenshot(path=str(artifacts_dir / "sundsvall-idea-approved.png"), full_page=True)
+    axe.check(page)
+
+    # --- The applicant writes the application with Individ- och arbetslivsförvaltningen and submits it.
+    act_as(APPLICANT)
+    case_page(page, live_server, case)
+    page.get_by_role("button", name="Skriv ansökan").click()
+    assert "ansökan: utkast" in state_shown(page)
+    page.get_by_role("link", name="Redigera ansökan").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Skriv ansökan"
+    axe.check(page)
+    page.get_by_label("Individ- och arbetslivsförvaltningen").check()
+    page.get_by_label("Föreningen Fritid för alla").check()
+    page.get_by_label("Startdatum").fill("2027-03-01")
+    page.get_by_label("Slutdatum").fill("2028-02-29")
+    page.get_by_role("button", name="Spara utkast").click()
+    assert page.get_by_text("Utkastet är sparat.").is_visible()
+    for year in (2027, 2028):
+        page.get_by_label(f"Kostnad {year} (kr)").fill("400 000")
+    for section in case.rules.sections:
+        page.get_by_label(section["title"], exact=True).fill(f"{section['title']}: så gör vi i Skönsberg.")
+    for declaration in case.rules.declarations:
+        page.get_by_label(declaration["text"], exact=True).check()
+    page.get_by_role("button", name="Lämna in ansökan").click()
+    case.refresh_from_db()
+    assert case.state == "submitted", page.locator("main").inner_text()
+    assert page.get_by_text(f"Inlämnat. Ärendet har diarienummer {case.number}.").is_visible()
+    assert "ansökan: inlämnad" in state_shown(page)
+    assert "Lämna in ansökan" in history(page) or "inlämnad" in history(page)
+    axe.check(page)
