@@ -1,6 +1,6 @@
 """Sundsvall, walked through the browser: a new case from the first idea to its final state.
 
-The walk ends at the submitted application (ansökan: inlämnad).
+The walk ends at ledningsgruppen's grant (beviljad).
 
 Each hand is the person the rule set names, signed in at their own desk: the applicant
 (Barn- och utbildningsförvaltningen) writes the idea; the strategic network (beredare) tries it
@@ -14,11 +14,22 @@ import pytest
 
 from applications.models import Case
 from core.demo import DEMO_DOMAIN
+from reporting.models import ObligationStatus
+from reporting.services import report_headings, report_years
 
 TITLE = "Föräldrastöd och läxhjälp i Skönsberg"
 APPLICANT = f"sokande.sundsvall@{DEMO_DOMAIN}"
 NETWORK = f"beredare.sundsvall@{DEMO_DOMAIN}"
+LEDNINGSGRUPPEN = f"beslut.sundsvall@{DEMO_DOMAIN}"
+COUNCIL = f"fullmaktige.sundsvall@{DEMO_DOMAIN}"
 EXPERT = "Docent Maria Forsberg"
+PROPOSAL = "Ledningsgruppens förslag till kommunfullmäktige om permanentning och uppskalning"
+# The affected units are Barn- och utbildningsförvaltningen (the applicant's) and Individ- och
+# arbetslivsförvaltningen: their facknämnder take a position, each by its own representative.
+BOARDS = {
+    "Barn- och utbildningsnämnden": f"namnd.sundsvall@{DEMO_DOMAIN}",
+    "Socialnämnden": f"namnd2.sundsvall@{DEMO_DOMAIN}",
+}
 
 IDEA = {
     "Vilket problem satsningen ska lösa": "Många unga i Skönsberg lämnar grundskolan utan behörighet.",
@@ -50,6 +61,40 @@ def step_item(page, name, unit=None):
     """The step's row in the case page's list of steps (one per nämnd where each takes a position)."""
     rows = page.locator("section li.border-bottom").filter(has=page.locator("strong", has_text=name))
     return rows.filter(has_text=f"{name} – {unit}") if unit else rows
+
+
+def hand_in_report(page, live_server, act_as, axe, case, obligation, text):
+    """The project manager writes the report from the case page's list and hands it in."""
+    act_as(APPLICANT)
+    case_page(page, live_server, case)
+    reporting = page.get_by_role("region", name="Projekt och uppföljning")
+    row = reporting.get_by_role("row").filter(has_text=f"{obligation.period_start} – {obligation.period_end}")
+    row.get_by_role("link", name=obligation.name).click()
+    assert page.get_by_role("heading", level=1).inner_text() == f"{obligation.name}: {case.title}"
+    assert (
+        "till Ledningsgruppen (för kännedom till Plan- och utvecklingsutskottet (PLU))"
+        in page.locator("main").inner_text()
+    )
+    axe.check(page)
+    for heading in report_headings(obligation):
+        page.get_by_label(heading, exact=True).fill(f"{text}: {heading.lower()} enligt plan.")
+    for year in report_years(obligation):
+        page.get_by_label(f"Utfall {year} (kr)").fill("100 000")
+    page.get_by_role("button", name="Lämna in rapporten").click()
+    assert page.get_by_text("Rapporten är inlämnad.").is_visible()
+    axe.check(page)
+
+
+def accept_report(page, live_server, act_as, axe, case, obligation):
+    """Ledningsgruppen, the receiver, accepts the report."""
+    act_as(LEDNINGSGRUPPEN)
+    page.goto(f"{live_server.url}/arenden/{case.pk}/rapporter/{obligation.pk}/")
+    page.get_by_label("Kommentar").fill("Tack, tydliga process- och resultatmått.")
+    page.get_by_role("button", name="Godkänn rapporten").click()
+    assert page.get_by_text("Rapporten är godkänd.").is_visible()
+    obligation.refresh_from_db()
+    assert obligation.status == ObligationStatus.ACCEPTED
+    axe.check(page)
 
 
 def test_sundsvall_walk(page, live_server, login, act_as, axe, artifacts_dir, demo, walk_clock):
@@ -146,4 +191,73 @@ def walk(page, live_server, login, act_as, axe, artifacts_dir, walk_clock):
     assert page.get_by_text(f"Inlämnat. Ärendet har diarienummer {case.number}.").is_visible()
     assert "ansökan: inlämnad" in state_shown(page)
     assert "Lämna in ansökan" in history(page) or "inlämnad" in history(page)
+    axe.check(page)
+
+    # --- Preparation: each affected facknämnd takes its position on remiss, by its own representative.
+    act_as(NETWORK)
+    case_page(page, live_server, case)
+    page.get_by_role("button", name="Börja bereda").click()
+    assert page.get_by_text("Klart: ärendet är nu under beredning.").is_visible()
+    for board in BOARDS:
+        assert step_item(page, "Berörd facknämnd tar ställning", board).count() == 1
+    assert step_item(page, "Berörd facknämnd tar ställning").count() == len(BOARDS)
+    axe.check(page)
+    remisser = page.get_by_role("region", name="Remisser")
+    for board in BOARDS:
+        remisser.get_by_label(board, exact=True).check()
+    remisser.get_by_label("Fråga").fill("Ska ansökan gå vidare till ledningsgruppen?")
+    remisser.get_by_label("Svar senast").fill("2027-01-29")
+    remisser.get_by_role("button", name="Skicka remiss").click()
+    remisser = page.get_by_role("region", name="Remisser")
+    for board in BOARDS:
+        assert f"{board} – svar senast" in remisser.inner_text()
+    axe.check(page)
+
+    walk_clock.move_to(datetime.datetime(2027, 1, 20, 9, tzinfo=datetime.UTC))
+    for board, representative in BOARDS.items():
+        act_as(representative)
+        case_page(page, live_server, case)
+        answer = page.locator(".border-bottom", has=page.get_by_role("button", name=f"Lämna remissvar för {board}"))
+        # A representative speaks only for their own nämnd.
+        assert page.get_by_role("button", name="Lämna remissvar för").count() == 1
+        answer.get_by_label("Tillstyrker", exact=True).check()
+        answer.get_by_label("Svar (villkor och motivering)").fill(f"{board} tillstyrker att ansökan går vidare.")
+        answer.get_by_role("button", name=f"Lämna remissvar för {board}").click()
+        position = step_item(page, "Berörd facknämnd tar ställning", board)
+        assert "✓ klart" in position.inner_text()
+        axe.check(page)
+
+    # The network prepares the application with scientific expertise; the case is ready for decision.
+    act_as(NETWORK)
+    case_page(page, live_server, case)
+    for board in BOARDS:
+        assert "✓ klart" in step_item(page, "Berörd facknämnd tar ställning", board).inner_text()
+    preparing = step_item(page, "Beredning i strategiskt verksamhetsnätverk")
+    preparing.get_by_label("Ja / tillstyrkt / klart").check()
+    preparing.get_by_label("Anlitad expertis (person)").fill(EXPERT)
+    preparing.get_by_label("Organisation").fill("Mittuniversitetet")
+    preparing.get_by_label("Vad expertisen bidrog med").fill("Granskade kalkylerna och jämförelsealternativet.")
+    preparing.get_by_role("button", name="Registrera").click()
+    assert page.get_by_text("Steget Beredning i strategiskt verksamhetsnätverk är registrerat.").is_visible()
+    axe.check(page)
+    page.get_by_role("button", name="Klar för beslut").click()
+    assert page.get_by_text("Klart: ärendet är nu klar för beslut.").is_visible()
+    axe.check(page)
+    page.screenshot(path=str(artifacts_dir / "sundsvall-ready-for-decision.png"), full_page=True)
+
+    # --- Ledningsgruppen decides the grant at its meeting, with a §.
+    walk_clock.move_to(datetime.datetime(2027, 2, 8, 9, tzinfo=datetime.UTC))
+    act_as(LEDNINGSGRUPPEN)
+    case_page(page, live_server, case)
+    panel = page.get_by_role("region", name="Beslut och handlingar")
+    panel.get_by_label("Sammanträdesdag").fill("2027-02-08")
+    panel.get_by_label("Paragraf (§)").fill("12")
+    panel.get_by_label("Motivering").fill("Insatsen uppfyller riktlinjens krav; nämnderna tillstyrker.")
+    axe.check(page)
+    panel.get_by_role("button", name="Protokollför beslutet och upprätta handlingar").click()
+    assert page.get_by_text("§ 12 är protokollfört; protokollsutdrag och beslutsbrev är upprättade.").is_visible()
+    case.refresh_from_db()
+    assert case.state == "granted"
+    assert "beviljad" in state_shown(page)
+    assert page.get_by_role("region", name="Beslut och handlingar").get_by_role("link").count() == 2
     axe.check(page)
