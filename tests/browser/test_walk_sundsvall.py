@@ -1,11 +1,17 @@
 """Sundsvall, walked through the browser: a new case from the first idea to its final state.
 
-The walk ends at ledningsgruppen's grant (beviljad).
+The walk ends at kommunfullmäktige's decision to scale the effort up (implementerat).
 
 Each hand is the person the rule set names, signed in at their own desk: the applicant
 (Barn- och utbildningsförvaltningen) writes the idea; the strategic network (beredare) tries it
-with scientific expertise and informs ledningsgruppen; the applicant writes and submits the
-application. axe-core runs on every page the walk visits.
+with scientific expertise (recorded) and acknowledges that ledningsgruppen is informed; the
+applicant writes and submits the application with Individ- och arbetslivsförvaltningen; each
+affected facknämnd (Barn- och utbildningsnämnden, Socialnämnden) takes its position by answering
+the remiss through its own representative; the network prepares with expertise; ledningsgruppen
+grants at its meeting with a §; the project starts, reports quarterly to ledningsgruppen with PLU
+informed, hands in its final report and evaluation; ledningsgruppen proposes the scale-up and
+kommunfullmäktige decides it with a §. The clock moves with time_machine. axe-core runs on every
+page the walk visits.
 """
 
 import datetime
@@ -21,6 +27,7 @@ TITLE = "Föräldrastöd och läxhjälp i Skönsberg"
 APPLICANT = f"sokande.sundsvall@{DEMO_DOMAIN}"
 NETWORK = f"beredare.sundsvall@{DEMO_DOMAIN}"
 LEDNINGSGRUPPEN = f"beslut.sundsvall@{DEMO_DOMAIN}"
+PLU = f"ledning.sundsvall@{DEMO_DOMAIN}"
 COUNCIL = f"fullmaktige.sundsvall@{DEMO_DOMAIN}"
 EXPERT = "Docent Maria Forsberg"
 PROPOSAL = "Ledningsgruppens förslag till kommunfullmäktige om permanentning och uppskalning"
@@ -261,3 +268,109 @@ def walk(page, live_server, login, act_as, axe, artifacts_dir, walk_clock):
     assert "beviljad" in state_shown(page)
     assert page.get_by_role("region", name="Beslut och handlingar").get_by_role("link").count() == 2
     axe.check(page)
+
+    # --- Project start: the project plan and the evaluation plan, then the project starts.
+    walk_clock.move_to(datetime.datetime(2027, 2, 22, 9, tzinfo=datetime.UTC))
+    act_as(APPLICANT)
+    case_page(page, live_server, case)
+    page.get_by_role("button", name="Påbörja projektstart").click()
+    assert page.get_by_text("Klart: ärendet är nu projektstart.").is_visible()
+    axe.check(page)
+    for step in ("Projektplan upprättad", "Plan för uppföljning och utvärdering upprättad"):
+        row = step_item(page, step)
+        row.get_by_label("Ja / tillstyrkt / klart").check()
+        row.get_by_label("Kommentar").fill("Enligt Sundsvalls projektmodell; kontrollgrupp i Nacksta.")
+        row.get_by_role("button", name="Registrera").click()
+        assert page.get_by_text(f"Steget {step} är registrerat.").is_visible()
+        assert "✓ klart" in step_item(page, step).inner_text()
+    page.get_by_role("button", name="Starta projektet").click()
+    assert page.get_by_text("Klart: ärendet är nu pågår.").is_visible()
+    assert "pågår" in state_shown(page)
+    axe.check(page)
+
+    # --- Progress reports to ledningsgruppen, PLU informed, each once its period has ended.
+    case.refresh_from_db()
+    progress = list(case.reporting_obligations.filter(kind="progress").order_by("period_end"))
+    assert progress, "Sundsvall's continuous reporting asks for progress reports"
+    for number, obligation in enumerate(progress, start=1):
+        walk_clock.move_to(datetime.datetime.combine(obligation.period_end, datetime.time(9), tzinfo=datetime.UTC))
+        hand_in_report(page, live_server, act_as, axe, case, obligation, f"Lägesrapport {number}")
+        accept_report(page, live_server, act_as, axe, case, obligation)
+    page.screenshot(path=str(artifacts_dir / "sundsvall-progress-accepted.png"), full_page=True)
+    # PLU follows the project through ongoing information: it is told of the reports.
+    act_as(PLU)
+    page.get_by_role("link", name="Aviseringar").click()
+    assert case.title in page.locator("main").inner_text()
+    axe.check(page)
+
+    # --- The final report at the end of the project, to ledningsgruppen with PLU informed.
+    final = case.reporting_obligations.get(kind="final")
+    walk_clock.move_to(datetime.datetime.combine(final.period_end, datetime.time(10), tzinfo=datetime.UTC))
+    hand_in_report(page, live_server, act_as, axe, case, final, "Slutrapport")
+    case.refresh_from_db()
+    assert case.state == "final_report"
+    accept_report(page, live_server, act_as, axe, case, final)
+    case_page(page, live_server, case)
+    assert "slutrapport inlämnad" in state_shown(page)
+    reports = page.get_by_role("region", name="Projekt och uppföljning").inner_text()
+    assert reports.count("godkänd") == len(progress) + 1
+    axe.check(page)
+
+    # --- The evaluation: the project writes and hands in the final evaluation; the network closes it.
+    walk_clock.move_to(datetime.datetime(2028, 3, 15, 9, tzinfo=datetime.UTC))
+    act_as(APPLICANT)
+    case_page(page, live_server, case)
+    page.get_by_role("link", name="Mätplan, mätvärden, samhällsekonomiska kalkyler och utvärderingar").click()
+    axe.check(page)
+    page.get_by_role("link", name="Slututvärdering").click()
+    assert page.get_by_role("heading", level=1).inner_text() == f"Slututvärdering: {case.title}"
+    page.get_by_label("Effekter").fill("Andelen behöriga till gymnasiet ökade från 71 till 82 procent.")
+    page.get_by_label("Process: vad har gjorts").fill("Läxhjälp fyra kvällar i veckan och tolv föräldragrupper.")
+    page.get_by_label("Kostnader").fill("Förbrukat 800 000 kr, inom beviljad ram.")
+    page.get_by_label("Slutsats").fill("Insatsen är lyckad och kan skalas upp till hela kommunen.")
+    page.get_by_label("Förslag till beslut om implementering").select_option("implement")
+    page.get_by_role("button", name="Spara utvärderingen").click()
+    assert page.get_by_text("Utvärderingen är sparad.").is_visible()
+    page.get_by_role("button", name="Lämna in utvärderingen").click()
+    assert page.get_by_text("Utvärderingen är inlämnad.").is_visible()
+    axe.check(page)
+
+    act_as(NETWORK)
+    case_page(page, live_server, case)
+    page.get_by_role("button", name="Utvärdering klar").click()
+    assert page.get_by_text("Klart: ärendet är nu utvärderat.").is_visible()
+    axe.check(page)
+
+    # --- Ledningsgruppen proposes the scale-up; kommunfullmäktige decides it at its meeting.
+    walk_clock.move_to(datetime.datetime(2028, 4, 3, 9, tzinfo=datetime.UTC))
+    act_as(LEDNINGSGRUPPEN)
+    case_page(page, live_server, case)
+    proposal = step_item(page, PROPOSAL)
+    proposal.get_by_label("Ja / tillstyrkt / klart").check()
+    proposal.get_by_label("Kommentar").fill("Permanenta i ordinarie verksamhet för alla skolor från hösten 2028.")
+    proposal.get_by_role("button", name="Registrera").click()
+    assert page.get_by_text(f"Steget {PROPOSAL} är registrerat.").is_visible()
+    assert "✓ klart" in step_item(page, PROPOSAL).inner_text()
+    assert page.get_by_role("button", name="Implementera").count() == 0
+    axe.check(page)
+
+    walk_clock.move_to(datetime.datetime(2028, 4, 17, 9, tzinfo=datetime.UTC))
+    act_as(COUNCIL)
+    case_page(page, live_server, case)
+    lifecycle = page.locator("#lifecycle-decision")
+    lifecycle.get_by_label("Implementera", exact=True).check()
+    lifecycle.get_by_label("Sammanträdesdag").fill("2028-04-17")
+    lifecycle.get_by_label("Paragraf (§)").fill("74")
+    lifecycle.get_by_label("Motivering").fill("Utvärderingen visar mänskliga och ekonomiska vinster.")
+    axe.check(page)
+    lifecycle.get_by_role("button", name="Protokollför beslutet och upprätta protokollsutdrag").click()
+    assert page.get_by_text("är protokollfört; protokollsutdraget är upprättat.").is_visible()
+    case.refresh_from_db()
+    assert case.state == "implemented"
+    assert "implementerat" in state_shown(page)
+    text = history(page)
+    for entry in ("Idéprövning i strategiskt verksamhetsnätverk", "Berörd facknämnd tar ställning", PROPOSAL):
+        assert entry in text
+    assert "Folke Fullmäktige" in text
+    axe.check(page)
+    page.screenshot(path=str(artifacts_dir / "sundsvall-implemented.png"), full_page=True)
