@@ -1,18 +1,24 @@
-"""Heby's walk through the browser only: two förvaltningar write and submit new applications.
+"""Heby's walk through the browser only, from two new applications to an implementation decision.
 
-The walk currently ends at the two submitted applications.
+Two förvaltningar write and submit new applications (Heby has no idea stage); styrgruppen för barn
+och unga prepares each and hands it over; kommunledningsgruppen prepares it, issues the decision
+basis and marks it ready for decision. The walk currently ends with both cases ready for decision.
 """
 
 import datetime
+import re
 
 import pytest
 
 from applications.models import Case
 from core.demo import DEMO_DOMAIN
+from decisions.models import Decision
 
 SLUG = "heby"
 START, END = datetime.date(2027, 3, 1), datetime.date(2028, 12, 31)
 COSTS = {2027: "400 000", 2028: "500 000"}
+MEETING, PARAGRAPH = datetime.date(2027, 2, 8), 23
+IMPLEMENTATION_MEETING = datetime.date(2029, 3, 12)
 FIRST = "Tidiga insatser i Heby"
 SECOND = "Sommarjobb för unga i Östervåla"
 
@@ -67,13 +73,14 @@ def create_and_submit(page, live_server, axe, title, *, check=True):
 
 def complete_step(page, name, comment, *, check=True):
     """Register the step's outcome as yes, with a comment, on the case page."""
-    step = page.locator("li", has=page.get_by_role("button", name=f"Registrera: {name}"))
+    button = page.get_by_role("button", name=re.compile(r"^Registrera\W+" + re.escape(name)))
+    step = page.locator("li").filter(has=button)
     step.get_by_label("Ja / tillstyrkt / klart").check()
     step.get_by_label("Kommentar").fill(comment)
     if check:
         check.check(page)
-    step.get_by_role("button", name=f"Registrera: {name}").click()
-    page.wait_for_load_state()
+    button.click()
+    assert page.get_by_text(f"Steget {name} är registrerat.").is_visible()
 
 
 def prepare(page, live_server, axe, act_as, case, *, check=True):
@@ -103,11 +110,128 @@ def prepare(page, live_server, axe, act_as, case, *, check=True):
     panel = page.get_by_role("region", name="Beslut och handlingar")
     panel.get_by_role("button", name="Upprätta beslutsunderlag (PDF)").click()
     page.wait_for_load_state()
-    print(main_text(page)[:3000])
+    assert page.get_by_text("Beslutsunderlaget är upprättat.").is_visible()
     page.get_by_role("button", name="Klar för beslut").click()
     assert "klar för beslut" in state_shown(page).lower()
     if check:
         axe.check(page)
+
+
+def decide_as_one_group(page, live_server, axe, act_as, artifacts_dir, cases):
+    """Kommunstyrelsen decides both cases as one whole at its meeting: one §, each case's amount
+    split per year, one protocol extract listing both."""
+    act_as(email("beslut"))
+    page.get_by_role("link", name="Sammanträde").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Sammanträde: föredragningslista och handlingar"
+    agenda = page.get_by_role("table", name="Föredragningslista").inner_text()
+    assert all(f"{case.number} {case.title}" in agenda for case in cases)
+    axe.check(page)
+    page.get_by_role("link", name="Besluta flera ärenden som en helhet").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Beslut om flera ärenden som en helhet"
+    for case in cases:
+        page.get_by_label(f"{case.number} {case.title}").check()
+        for year, amount in COSTS.items():
+            assert page.get_by_label(f"{case.number}: belopp {year} (kr)").input_value().replace(
+                " ", ""
+            ) == amount.replace(" ", "")
+    page.get_by_label("Sammanträdesdag").fill(MEETING.isoformat())
+    page.get_by_label("Paragraf (§)").fill(str(PARAGRAPH))
+    page.get_by_label("Motivering").fill("Insatserna bildar tillsammans en helhet för barn och unga.")
+    axe.check(page)
+    page.screenshot(path=str(artifacts_dir / "heby-group-decision.png"), full_page=True)
+    page.get_by_role("button", name="Protokollför beslutet och upprätta handlingar").click()
+    assert page.get_by_text(
+        f"§ {PARAGRAPH} är protokollfört; protokollsutdrag och beslutsbrev är upprättade."
+    ).is_visible()
+    axe.check(page)
+    decision = Decision.objects.get(paragraph=PARAGRAPH)
+    assert sorted(line.case_id for line in decision.lines.all()) == sorted(case.pk for case in cases)
+    for case in cases:
+        page.goto(f"{live_server.url}/arenden/{case.pk}/")
+        assert "beviljad" in state_shown(page).lower()
+        extract = page.get_by_role("region", name="Beslut och handlingar").get_by_role("link", name="Protokollsutdrag")
+        assert extract.count() == 1
+        assert all(other.number in extract.inner_text() for other in cases)
+        assert "(klar för beslut → beviljad)" in history(page)
+    axe.check(page)
+
+
+def start_project(page, live_server, axe, case, *, check=True):
+    """The applicant begins the project start and starts the project: the yearly reports appear."""
+    page.goto(f"{live_server.url}/arenden/{case.pk}/")
+    page.get_by_role("button", name="Påbörja projektstart").click()
+    assert "projektstart" in state_shown(page).lower()
+    page.get_by_role("button", name="Starta projektet").click()
+    assert "pågår" in state_shown(page).lower()
+    if check:
+        axe.check(page)
+    reports = page.get_by_role("region", name="Projekt och uppföljning").get_by_role("table").inner_text()
+    print(reports)
+    return reports
+
+
+def write_yearly_report(page, live_server, axe, case, year, artifacts_dir=None):
+    """The project writes the year's follow-up of economic and human gains and submits it."""
+    obligation = case.reporting_obligations.get(period_end=datetime.date(year, 12, 31))
+    page.goto(f"{live_server.url}/arenden/{case.pk}/")
+    page.get_by_role("region", name="Projekt och uppföljning").get_by_role(
+        "row", name=re.compile(str(year))
+    ).get_by_role("link").click()
+    assert page.url.endswith(f"/arenden/{case.pk}/rapporter/{obligation.pk}/")
+    assert page.get_by_role("heading", level=1).inner_text() == f"{obligation.name}: {case.title}"
+    axe.check(page)
+    page.get_by_label("Ekonomiska vinster").fill(f"Färre placeringar {year}: två färre än året innan.")
+    page.get_by_label("Mänskliga vinster").fill(f"Elva unga i skola eller arbete {year}.")
+    for field in page.get_by_label(re.compile(r"^Utfall \d{4} \(kr\)")).all():
+        field.fill(COSTS.get(int(field.get_attribute("name")[-4:]), "0") if field.get_attribute("name") else "0")
+    page.get_by_role("button", name="Lämna in rapporten").click()
+    assert page.get_by_text("Rapporten är inlämnad.").is_visible()
+    axe.check(page)
+    if artifacts_dir:
+        page.screenshot(path=str(artifacts_dir / f"heby-report-{year}.png"), full_page=True)
+    return obligation
+
+
+def accept_report(page, live_server, axe, case, obligation):
+    page.goto(f"{live_server.url}/arenden/{case.pk}/rapporter/{obligation.pk}/")
+    page.get_by_label("Kommentar").fill("Redovisas i årsredovisningen.")
+    page.get_by_role("button", name="Godkänn rapporten").click()
+    assert page.get_by_text("Rapporten är godkänd.").is_visible()
+    axe.check(page)
+
+
+def write_evaluation(page, live_server, axe, case):
+    """The project writes the evaluation of economic and human gains and hands it in."""
+    page.goto(f"{live_server.url}/arenden/{case.pk}/utvardering/")
+    axe.check(page)
+    page.get_by_role("region", name="Utvärderingar").get_by_role("link").first.click()
+    page.get_by_label("Effekter").fill("Elva unga i skola eller arbete; två färre placeringar per år.")
+    page.get_by_label("Process: vad har gjorts").fill("Insatsen genomfördes i ordinarie verksamhet enligt plan.")
+    page.get_by_label("Kostnader").fill("Kostnaderna höll sig inom de beviljade 900 000 kr.")
+    page.get_by_label("Slutsats").fill("Arbetsmetoden ger både ekonomiska och mänskliga vinster.")
+    page.get_by_label("Förslag till beslut om implementering").select_option("implement")
+    page.get_by_label("Föreslagen ramjustering i nästa budget (kr)").fill("450 000")
+    page.get_by_role("button", name="Spara utvärderingen").click()
+    assert page.get_by_text("Utvärderingen är sparad. Lämna in den när den är klar.").is_visible()
+    axe.check(page)
+    page.get_by_role("button", name="Lämna in utvärderingen").click()
+    print(main_text(page)[:1500])
+
+
+def decide_implementation(page, live_server, axe, case):
+    """Kommunstyrelsen decides the implementation: a frame adjustment in next year's budget."""
+    page.goto(f"{live_server.url}/arenden/{case.pk}/")
+    form = page.locator("#lifecycle-decision")
+    print(form.inner_text())
+    form.get_by_label("Implementera", exact=True).check()
+    form.get_by_label("Sammanträdesdag").fill(IMPLEMENTATION_MEETING.isoformat())
+    form.get_by_label("Paragraf (§)").fill("41")
+    form.get_by_label("Motivering").fill("Ramjustering om 450 000 kr föreslås i mål och budget 2030.")
+    axe.check(page)
+    form.get_by_role("button", name="Protokollför beslutet och upprätta protokollsutdrag").click()
+    print(main_text(page)[:1500])
+    assert "implementerat" in state_shown(page).lower()
+    axe.check(page)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -118,3 +242,9 @@ def test_heby_walk(page, live_server, login, act_as, axe, artifacts_dir, demo, t
     page.screenshot(path=str(artifacts_dir / "heby-submitted.png"), full_page=True)
     second = create_and_submit(page, live_server, axe, SECOND, check=False)
     assert {first.state, second.state} == {"submitted"}
+
+    # Preparation: styrgruppen för barn och unga, then kommunledningsgruppen.
+    prepare(page, live_server, axe, act_as, first)
+    page.screenshot(path=str(artifacts_dir / "heby-ready-for-decision.png"), full_page=True)
+    prepare(page, live_server, axe, act_as, second, check=False)
+    assert {case.state for case in Case.objects.filter(pk__in=[first.pk, second.pk])} == {"ready_for_decision"}
