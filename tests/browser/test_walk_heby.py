@@ -2,7 +2,9 @@
 
 Two förvaltningar write and submit new applications (Heby has no idea stage); styrgruppen för barn
 och unga prepares each and hands it over; kommunledningsgruppen prepares it, issues the decision
-basis and marks it ready for decision. The walk currently ends with both cases ready for decision.
+basis and marks it ready for decision; kommunstyrelsen decides both as one group at its meeting
+(one §, each case's amount split per year, one protocol extract listing both). The applicant starts
+the first project. The walk currently ends with the project running and its yearly reports planned.
 """
 
 import datetime
@@ -166,7 +168,8 @@ def start_project(page, live_server, axe, case, *, check=True):
     if check:
         axe.check(page)
     reports = page.get_by_role("region", name="Projekt och uppföljning").get_by_role("table").inner_text()
-    print(reports)
+    assert "Årlig uppföljning\t2027-03-01 – 2027-12-31\t2027-12-31\tej inlämnad" in reports
+    assert "Årlig uppföljning\t2028-01-01 – 2028-12-31\t2028-12-31\tej inlämnad" in reports
     return reports
 
 
@@ -185,6 +188,9 @@ def write_yearly_report(page, live_server, axe, case, year, artifacts_dir=None):
     for field in page.get_by_label(re.compile(r"^Utfall \d{4} \(kr\)")).all():
         field.fill(COSTS.get(int(field.get_attribute("name")[-4:]), "0") if field.get_attribute("name") else "0")
     page.get_by_role("button", name="Lämna in rapporten").click()
+    if not page.get_by_text("Rapporten är inlämnad.").count():
+        print(page.locator(".invalid-feedback, .alert").all_inner_texts())
+        print([(f.get_attribute("name"), f.input_value()) for f in page.locator("input, textarea").all()])
     assert page.get_by_text("Rapporten är inlämnad.").is_visible()
     axe.check(page)
     if artifacts_dir:
@@ -248,3 +254,13 @@ def test_heby_walk(page, live_server, login, act_as, axe, artifacts_dir, demo, t
     page.screenshot(path=str(artifacts_dir / "heby-ready-for-decision.png"), full_page=True)
     prepare(page, live_server, axe, act_as, second, check=False)
     assert {case.state for case in Case.objects.filter(pk__in=[first.pk, second.pk])} == {"ready_for_decision"}
+
+    # Kommunstyrelsen decides both as one group, at a meeting a few weeks later.
+    time_machine.move_to(datetime.datetime.combine(MEETING, datetime.time(9), tzinfo=datetime.UTC))
+    decide_as_one_group(page, live_server, axe, act_as, artifacts_dir, [first, second])
+
+    # The first project starts; its yearly follow-ups are within the annual report.
+    act_as(email("sokande"))
+    start_project(page, live_server, axe, first)
+    first.refresh_from_db()
+    assert [o.period_end.year for o in first.reporting_obligations.order_by("due_date")] == [2027, 2028]
