@@ -5,8 +5,10 @@ och unga prepares each and hands it over; kommunledningsgruppen prepares it, iss
 basis and marks it ready for decision; kommunstyrelsen decides both as one group at its meeting
 (one §, each case's amount split per year, one protocol extract listing both). The applicant starts
 the first project and hands in its yearly follow-ups (economic and human gains, within the annual
-report) once each year has ended; kommunstyrelsen accepts them. The walk currently ends with both
-yearly reports accepted.
+report) once each year has ended; kommunstyrelsen accepts them. Heby has no final report: the
+project hands in its evaluation and styrgruppen marks the case evaluated (never "slutrapport
+inlämnad"); kommunstyrelsen then decides the implementation (a frame adjustment in next year's
+budget) at a meeting with a §. The walk ends with the case implemented.
 """
 
 import datetime
@@ -229,15 +231,21 @@ def decide_implementation(page, live_server, axe, case):
     """Kommunstyrelsen decides the implementation: a frame adjustment in next year's budget."""
     page.goto(f"{live_server.url}/arenden/{case.pk}/")
     form = page.locator("#lifecycle-decision")
-    print(form.inner_text())
+    # The guideline allows implementing the method, not implementing part of it.
+    assert form.get_by_label("Implementera delvis").count() == 0
     form.get_by_label("Implementera", exact=True).check()
     form.get_by_label("Sammanträdesdag").fill(IMPLEMENTATION_MEETING.isoformat())
     form.get_by_label("Paragraf (§)").fill("41")
     form.get_by_label("Motivering").fill("Ramjustering om 450 000 kr föreslås i mål och budget 2030.")
     axe.check(page)
     form.get_by_role("button", name="Protokollför beslutet och upprätta protokollsutdrag").click()
-    print(main_text(page)[:1500])
+    assert page.get_by_text(
+        f"Kommunstyrelsen {IMPLEMENTATION_MEETING.isoformat()} § 41 är protokollfört; protokollsutdraget är upprättat."
+    ).is_visible()
     assert "implementerat" in state_shown(page).lower()
+    assert "(utvärderat → implementerat) – Britt Beslut" in history(page)
+    reports = page.get_by_role("region", name="Projekt och uppföljning").get_by_role("table").inner_text()
+    assert reports.count("godkänd") == 2
     axe.check(page)
 
 
@@ -272,3 +280,19 @@ def test_heby_walk(page, live_server, login, act_as, axe, artifacts_dir, demo, t
         obligation = write_yearly_report(page, live_server, axe, first, year, artifacts_dir)
         act_as(email("beslut"))
         accept_report(page, live_server, axe, first, obligation)
+
+    # No final report: the last yearly follow-up and the evaluation close the follow-up.
+    act_as(email("sokande"))
+    write_evaluation(page, live_server, axe, first)
+    act_as(email("beredare"))
+    page.goto(f"{live_server.url}/arenden/{first.pk}/")
+    page.get_by_role("button", name="Utvärdering klar").click()
+    assert "utvärderat" in state_shown(page).lower()
+    assert "slutrapport" not in history(page).lower()
+    axe.check(page)
+
+    # Kommunstyrelsen decides the implementation in the budget process.
+    time_machine.move_to(datetime.datetime.combine(IMPLEMENTATION_MEETING, datetime.time(9), tzinfo=datetime.UTC))
+    act_as(email("beslut"))
+    decide_implementation(page, live_server, axe, first)
+    page.screenshot(path=str(artifacts_dir / "heby-implemented.png"), full_page=True)
