@@ -6,7 +6,7 @@ informed. The applicant writes and submits the application; the process group ch
 handles it, the nämnder comment, the förvaltningschefer of the affected förvaltningar sign (the
 partner's signature is registered from paper) and KLG approves it.
 
-The walk currently ends at the submitted application, waiting for the process group.
+The walk currently ends at kommunstyrelsen's grant (§ 41, total and split per year).
 """
 
 import datetime
@@ -64,7 +64,9 @@ def do_step(page, axe, name, comment, *, info=False):
     button.click()
 
 
-def test_ystad_walk_from_idea_to_aborted_project(page, live_server, act_as, axe, artifacts_dir, demo, time_machine):
+def test_ystad_walk_from_idea_to_aborted_project(
+    page, live_server, act_as, axe, artifacts_dir, tmp_path, demo, time_machine
+):
     time_machine.move_to(datetime.datetime(2027, 1, 11, 9, tzinfo=datetime.UTC))
 
     # The controller sets up the fund: the reservation in equity and the yearly appropriations.
@@ -172,3 +174,90 @@ def test_ystad_walk_from_idea_to_aborted_project(page, live_server, act_as, axe,
     assert "Skrivs under av förvaltningschef Helena Huvudman; ersättare: Erik Ersättare." in signatures
     assert "Skrivs under av förvaltningschef Christer Chefsson." in signatures
     assert "Lämna in ansökan (ansökan: utkast → ansökan: inlämnad) – Sara Sökande" in history_text(page)
+
+    # Preparation: the process group checks that the application is complete.
+    act_as(email("beredare"))
+    page.goto(case_url)
+    page.get_by_role("button", name="Börja bereda").click()
+    do_step(page, axe, "Processgruppen kontrollerar att ansökan är komplett", "Komplett, mätplanen finns.")
+    # KLG handles it.
+    act_as(email("ledning"))
+    page.goto(case_url)
+    do_step(page, axe, "Kommunledningsgruppen hanterar ansökan", "KLG har hanterat ansökan.")
+    # The nämnder of the affected förvaltningar comment.
+    for local, comment in [("namnd", "BUN tillstyrker."), ("namnd2", "SN tillstyrker.")]:
+        act_as(email(local))
+        page.goto(case_url)
+        do_step(page, axe, "Involverade nämnder och förvaltningsledningar lämnar synpunkter", comment)
+    # The förvaltningschefer of the affected förvaltningar sign, each for their own förvaltning.
+    for local, unit in [("chef1", "Barn- och utbildningsförvaltningen"), ("chef2", "Socialförvaltningen")]:
+        act_as(email(local))
+        page.goto(case_url)
+        page.get_by_role("region", name="Underskrifter").get_by_role("button", name=f"Skriv under för {unit}").click()
+        assert page.get_by_text(f"Du har skrivit under för {unit}.").is_visible(), main_text(page)
+        axe.check(page)
+    # The partner signed on paper: the applicant registers the scanned, signed application.
+    scan = tmp_path / "undertecknad-ansokan.pdf"
+    scan.write_bytes(b"%PDF-1.4\n% undertecknad\n%%EOF\n")
+    act_as(email("sokande"))
+    page.goto(case_url)
+    actor = "Föreningen Fritid för alla"
+    page.get_by_role("region", name="Underskrifter").get_by_text(
+        f"Registrera underskrift på papper för {actor}"
+    ).click()
+    form = page.get_by_role("form", name=f"Underskrift på papper för {actor}")
+    form.get_by_label("Undertecknad av (namn)").fill("Eva Ek")
+    form.get_by_label("Befattning hos aktören").fill("ordförande")
+    form.get_by_label("Undertecknad den").fill("2027-01-11")
+    form.get_by_label("Den undertecknade ansökan (PDF)").set_input_files(str(scan))
+    form.get_by_role("button", name="Registrera underskriften").click()
+    assert page.get_by_text(f"Underskriften på papper för {actor} är registrerad.").is_visible(), main_text(page)
+    signatures = page.get_by_role("region", name="Underskrifter").inner_text()
+    assert signatures.count("✓ underskriven") == 3, signatures
+    assert "Helena Huvudman, förvaltningschef för Barn- och utbildningsförvaltningen" in signatures
+    assert "Eva Ek, ordförande för Föreningen Fritid för alla" in signatures
+    axe.check(page)
+    page.screenshot(path=str(artifacts_dir / "ystad-walk-signatures.png"), full_page=True)
+    # Each förvaltningschef approves for the förvaltning as the step of the preparation.
+    for local in ("chef1", "chef2"):
+        act_as(email(local))
+        page.goto(case_url)
+        do_step(page, axe, "Berörda chefer undertecknar och godkänner", "Förvaltningen står bakom ansökan.")
+    # KLG weighs the nämnder's comments and approves the application.
+    act_as(email("ledning"))
+    page.goto(case_url)
+    do_step(page, axe, "Kommunledningsgruppen godkänner", "Godkänd; prioritet 1 bland vårens ansökningar.")
+    steps = page.get_by_role("region", name="Beredning: steg").inner_text()
+    assert steps.count("✓") == 7, steps
+    # The process group hands it to the decision.
+    act_as(email("beredare"))
+    page.goto(case_url)
+    page.get_by_role("button", name="Klar för beslut").click()
+    case.refresh_from_db()
+    assert case.state == "ready_for_decision", main_text(page)
+    axe.check(page)
+
+    # Kommunstyrelsen decides at its meeting on 15 March 2027: the total and the split per year.
+    time_machine.move_to(datetime.datetime(2027, 3, 15, 9, tzinfo=datetime.UTC))
+    act_as(email("beslut"))
+    page.goto(case_url)
+    panel = page.get_by_role("region", name="Beslut och handlingar")
+    panel.get_by_label("Sammanträdesdag").fill("2027-03-15")
+    panel.get_by_label("Paragraf (§)").fill("41")
+    panel.get_by_label(f"Beviljat totalbelopp för {case.number} (kr)").fill("1 200 000")
+    for year, amount in COSTS.items():
+        panel.get_by_label(f"{case.number}: belopp {year} (kr)").fill(amount)
+    panel.get_by_label("Motivering").fill("Satsningen uppfyller riktlinjen och är godkänd av KLG.")
+    axe.check(page)
+    panel.get_by_role("button", name="Protokollför beslutet och upprätta handlingar").click()
+    assert page.get_by_text("§ 41 är protokollfört; protokollsutdrag och beslutsbrev är upprättade.").is_visible(), (
+        main_text(page)
+    )
+    case.refresh_from_db()
+    assert case.state == "granted"
+    assert "beviljad" in main_text(page).lower()
+    axe.check(page)
+    page.screenshot(path=str(artifacts_dir / "ystad-walk-granted.png"), full_page=True)
+    money = page.get_by_role("region", name="Fondmedel och återbetalning").inner_text().replace("\xa0", " ")
+    assert "2027\t500 000 kr" in money, money
+    assert "2029\t200 000 kr" in money, money
