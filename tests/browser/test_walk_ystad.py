@@ -6,7 +6,8 @@ informed. The applicant writes and submits the application; the process group ch
 handles it, the nämnder comment, the förvaltningschefer of the affected förvaltningar sign (the
 partner's signature is registered from paper) and KLG approves it.
 
-The walk currently ends at kommunstyrelsen's grant (§ 41, total and split per year).
+The walk currently ends at the project start: after kommunstyrelsen's grant (§ 41, total and split per
+year) the projektägare set the project organisation and save the project plan.
 """
 
 import datetime
@@ -14,6 +15,7 @@ import re
 
 from playwright.sync_api import expect
 
+from accounts.models import User
 from applications.models import Case
 from core.demo import DEMO_DOMAIN
 
@@ -261,3 +263,28 @@ def test_ystad_walk_from_idea_to_aborted_project(
     money = page.get_by_role("region", name="Fondmedel och återbetalning").inner_text().replace("\xa0", " ")
     assert "2027\t500 000 kr" in money, money
     assert "2029\t200 000 kr" in money, money
+
+    # Project start: the projektägare set the project organisation and the project plan.
+    act_as(email("sokande"))
+    page.goto(case_url)
+    page.get_by_role("button", name="Påbörja projektstart").click()
+    case.refresh_from_db()
+    assert case.state == "starting", main_text(page)
+    page.get_by_role("link", name="Projektorganisation och projektplan").click()
+    axe.check(page)
+    pk = {local: str(User.objects.get(email=email(local)).pk) for local in ("sokande", "chef1", "chef2")}
+    page.get_by_label("Projektledare").select_option(value=pk["sokande"])
+    page.get_by_label("Projektägare").select_option(value=[pk["chef1"], pk["chef2"]])
+    page.get_by_role("button", name="Spara organisationen").click()
+    plan = page.locator("form[action$='/projektplan/'], form[action*='plan']").last
+    for area in plan.locator("textarea").all():
+        area.fill("Enligt mallen för projektplan: mål, aktiviteter, tidplan och bemanning.")
+    plan.get_by_role("button", name="Spara projektplanen").click()
+    axe.check(page)
+    assert page.get_by_text("Projektplanen är sparad.").is_visible()
+    organisation = page.get_by_role("region", name="Projektorganisation").inner_text()
+    assert "Christer Chefsson, Helena Huvudman" in organisation, organisation
+    page.goto(case_url)
+    next_step = page.get_by_role("region", name="Nästa steg").inner_text()
+    assert "Väntar på dig: Steg: Plan för uppföljning och utvärdering upprättad." in next_step, next_step
+    axe.check(page)
