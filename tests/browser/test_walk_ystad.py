@@ -6,8 +6,9 @@ informed. The applicant writes and submits the application; the process group ch
 handles it, the nämnder comment, the förvaltningschefer of the affected förvaltningar sign (the
 partner's signature is registered from paper) and KLG approves it.
 
-The walk currently ends at the project start: after kommunstyrelsen's grant (§ 41, total and split per
-year) the projektägare set the project organisation and save the project plan.
+The walk currently ends at the started project: after kommunstyrelsen's grant (§ 41, total and split
+per year) the projektägare set the project organisation, save the project plan, record the
+evaluation plan step and start the project.
 """
 
 import datetime
@@ -288,3 +289,10 @@ def test_ystad_walk_from_idea_to_aborted_project(
     next_step = page.get_by_role("region", name="Nästa steg").inner_text()
     assert "Väntar på dig: Steg: Plan för uppföljning och utvärdering upprättad." in next_step, next_step
     axe.check(page)
+    do_step(page, axe, "Plan för uppföljning och utvärdering upprättad", "Mätplanen från ansökan gäller.")
+    page.get_by_role("button", name="Starta projektet").click()
+    case.refresh_from_db()
+    assert case.state == "running", main_text(page)
+    assert "Starta projektet" in history_text(page)
+    axe.check(page)
+    page.screenshot(path=str(artifacts_dir / "ystad-walk-running.png"), full_page=True)
