@@ -40,17 +40,18 @@ system-packages:
 	done; \
 	if [ -n "$$missing" ]; then $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; fi
 
-# The whole suite: the unit and integration tests on two cores, then the browser tests in one
-# process (one Chromium at a time). DATABASE_URL=postgres://... runs it against PostgreSQL.
+# The whole suite: the unit and integration tests on two cores, then the browser tests, also on
+# two cores (a Chromium and a live server per worker: the per-municipality walks are long).
+# DATABASE_URL=postgres://... runs it against PostgreSQL.
 test: install system-packages
 	DJANGO_SETTINGS_MODULE=config.settings.test $(VENV)/bin/pytest -n 2 -m "not browser"
-	DJANGO_SETTINGS_MODULE=config.settings.test DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest -m browser
+	DJANGO_SETTINGS_MODULE=config.settings.test DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest -n 2 -m browser
 
 test-fast: install
 	DJANGO_SETTINGS_MODULE=config.settings.test $(VENV)/bin/pytest -n 2 -m "not browser"
 
 test-browser: install system-packages
-	DJANGO_SETTINGS_MODULE=config.settings.test DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest -m browser
+	DJANGO_SETTINGS_MODULE=config.settings.test DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest -n 2 -m browser
 
 lint: install
 	$(VENV)/bin/ruff check .
