@@ -1,0 +1,155 @@
+"""Norrköping, one new case through the browser only.
+
+The walk so far (ends at the submitted application): the kommun's admin enters the council's (KF)
+overall goals in a new rule set version; a kontor writes the application in January, chooses and
+comments KF goals and Agenda 2030 goals, asks its kontorschef to approve it; the designated head
+(chef1) signs; submission waits for the spring application window and then goes through.
+"""
+
+import datetime
+import json
+
+from accounts.models import User
+from applications.models import Case
+from core.demo import DEMO_DOMAIN
+
+TITLE = "Läxhjälp och föräldrastöd i Navestad"
+KF_GOALS = [
+    {"key": "trygg_uppvaxt", "name": "Barn och unga växer upp tryggt"},
+    {"key": "arbete", "name": "Fler Norrköpingsbor i arbete"},
+]
+SECTIONS = {
+    "Nulägesbeskrivning": "Skolfrånvaron i Navestad är dubbelt så hög som i kommunen i övrigt.",
+    "Beskrivning av insatsen": "Läxhjälp tre kvällar i veckan och föräldrastöd i samverkan med socialkontoret.",
+    "Målgrupp för insatsen": "Elever i årskurs 4–6 i Navestad; kontrollgrupp i Hageby.",
+    "Mål och indikatorer": "Närvaro över 90 procent; basmätning hösten 2026.",
+    "Tids- och aktivitetsplan": "Maj 2027 till april 2029: start, halvtidsuppföljning, utvärdering.",
+    "Budget": "600 000 kr per helt år, främst personal.",
+    "Plan för uppföljning, utvärdering och implementering": "Halvtidsuppföljning och slututvärdering.",
+}
+
+
+def at(time_machine, year, month, day, hour=9):
+    time_machine.move_to(datetime.datetime(year, month, day, hour, tzinfo=datetime.UTC))
+
+
+def user(local):
+    return User.objects.get(email=f"{local}.norrkoping@{DEMO_DOMAIN}")
+
+
+def test_norrkoping_walk(page, live_server, act_as, axe, artifacts_dir, demo, time_machine):
+    url = live_server.url
+    at(time_machine, 2027, 1, 25)
+
+    # The kommun's admin enters KF's overall goals in a new version of the rule set.
+    act_as(f"admin.norrkoping@{DEMO_DOMAIN}")
+    page.get_by_role("link", name="Hantera regelverkets versioner").click()
+    axe.check(page)
+    page.get_by_role("button", name="Nytt utkast härifrån (version 1)").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Redigera utkast 2 för Norrköpings kommun"
+    axe.check(page)
+    editor = page.get_by_label("Regelverket (JSON)")
+    document = json.loads(editor.input_value())
+    (kf,) = [g for g in document["application"]["goal_lists"] if g["key"] == "kf_mal"]
+    kf["goals"] = KF_GOALS
+    editor.fill(json.dumps(document, ensure_ascii=False, indent=2))
+    page.get_by_label("Vad har ändrats och varför?").fill("KF:s övergripande mål enligt mål och budget 2027.")
+    page.get_by_role("button", name="Spara utkastet").click()
+    assert page.get_by_text("Utkastet är sparat.").is_visible()
+    page.get_by_role("button", name="Sätt i kraft (version 2)").click()
+    assert page.get_by_text("Version 2 gäller nu.").is_visible()
+    axe.check(page)
+
+    # A kontor writes the application in the spring window.
+    act_as(f"sokande.norrkoping@{DEMO_DOMAIN}")
+    page.get_by_role("link", name="Ärenden", exact=True).click()
+    page.get_by_role("link", name="Nytt ärende").click()
+    axe.check(page)
+    page.get_by_label("Namn på insatsen").fill(TITLE)
+    page.get_by_role("button", name="Skapa").click()
+    assert page.get_by_text("Ärendet är skapat.").is_visible()
+    axe.check(page)
+    assert page.get_by_role("heading", level=1).inner_text() == "Skriv ansökan"
+    page.get_by_label("Sökande enhet").select_option(label="Utbildningskontoret (kontor)")
+    page.get_by_label("Socialkontoret (kontor)").check()
+    page.get_by_label("Startdatum").fill("2027-05-01")
+    page.get_by_label("Slutdatum").fill("2029-04-30")
+    for label, text in SECTIONS.items():
+        page.get_by_label(label, exact=True).fill(text)
+    page.get_by_label("Barn och unga växer upp tryggt", exact=True).check()
+    page.get_by_label("Så bidrar insatsen till Barn och unga växer upp tryggt").fill(
+        "Fler barn klarar skolan och färre behöver stöd från socialtjänsten."
+    )
+    page.get_by_label("Mål 4: God utbildning för alla", exact=True).check()
+    page.get_by_label("Så bidrar insatsen till Mål 4: God utbildning för alla").fill(
+        "Läxhjälpen höjer måluppfyllelsen i årskurs 4–6."
+    )
+    page.get_by_label("Mål 10: Minskad ojämlikhet", exact=True).check()
+    page.get_by_label("Så bidrar insatsen till Mål 10: Minskad ojämlikhet").fill(
+        "Navestads barn får samma stöd som barn i andra stadsdelar."
+    )
+    page.get_by_role("button", name="Spara utkast").click()
+    assert page.get_by_text("Utkastet är sparat.").is_visible()
+    for year, amount in ((2027, "400 000"), (2028, "600 000"), (2029, "200 000")):
+        page.get_by_label(f"Kostnad {year} (kr)").fill(amount)
+    page.get_by_role("button", name="Spara utkast").click()
+    assert page.get_by_text("Utkastet är sparat.").is_visible()
+    axe.check(page)
+    page.get_by_role("link", name="Till ärendet").click()
+    case = Case.objects.get(title=TITLE)
+    case_url = f"{url}/arenden/{case.pk}/"
+    assert page.url == case_url
+    assert "regelverk version 2" in page.locator("main").inner_text()
+    content = page.get_by_role("region", name="Innehåll").inner_text()
+    assert "Kommunens övergripande mål\nBarn och unga växer upp tryggt\nFler barn klarar skolan" in content
+    assert "Mål 4: God utbildning för alla\nLäxhjälpen höjer" in content
+    assert "Mål 10: Minskad ojämlikhet\nNavestads barn" in content
+    # Outside the application windows, and not yet approved by the kontorschef.
+    remaining = page.get_by_role("region", name="Kvar innan inlämning").inner_text()
+    assert "Ansökan kan bara lämnas in under ansökningsperioderna: Vårens ansökningsperiod (02-01–03-31)" in remaining
+    assert "Underskrift saknas från: Utbildningskontoret." in remaining
+    signatures = page.get_by_role("region", name="Underskrifter")
+    assert "Skrivs under av kontorschef Helena Huvudman; ersättare: Erik Ersättare." in signatures.inner_text()
+    assert signatures.get_by_role("button", name="Skriv under för Utbildningskontoret").count() == 0
+    signatures.get_by_role("button", name="Be cheferna om underskrift").click()
+    assert page.get_by_text("Vi har bett Helena Huvudman, Erik Ersättare").is_visible()
+    axe.check(page)
+
+    # The kontorschef approves the application: the designated head of Utbildningskontoret signs.
+    at(time_machine, 2027, 1, 27)
+    act_as(f"chef1.norrkoping@{DEMO_DOMAIN}")
+    page.goto(case_url)
+    axe.check(page)
+    signatures = page.get_by_role("region", name="Underskrifter")
+    signatures.get_by_role("button", name="Skriv under för Utbildningskontoret").click()
+    assert page.get_by_text("Du har skrivit under för Utbildningskontoret.").is_visible()
+    signed = page.get_by_role("region", name="Underskrifter").inner_text()
+    assert "✓ underskriven" in signed
+    assert "Helena Huvudman, kontorschef för Utbildningskontoret" in signed
+    axe.check(page)
+
+    # Still January: the applicant cannot submit before the spring window opens.
+    act_as(f"sokande.norrkoping@{DEMO_DOMAIN}")
+    page.goto(case_url)
+    remaining = page.get_by_role("region", name="Kvar innan inlämning").inner_text()
+    assert "Underskrift saknas" not in remaining
+    assert "Ansökan kan bara lämnas in under ansökningsperioderna" in remaining
+    assert "Lämna in ansökan: inte möjligt nu" in page.get_by_role("region", name="Nästa steg").inner_text()
+
+    # The spring window opens: the application goes to kommunstyrelsens kontor.
+    at(time_machine, 2027, 2, 1)
+    act_as(f"sokande.norrkoping@{DEMO_DOMAIN}")
+    page.goto(case_url)
+    assert page.get_by_role("region", name="Kvar innan inlämning").count() == 0
+    axe.check(page)
+    page.get_by_role("region", name="Nästa steg").get_by_role("button", name="Lämna in ansökan").click()
+    case.refresh_from_db()
+    assert case.state == "submitted"
+    assert page.get_by_text("Klart: ärendet är nu ansökan: inlämnad.").is_visible()
+    assert page.locator("main p").first.inner_text().startswith(f"{case.number} · Ansökan: inlämnad")
+    assert case.number.startswith("KS 2027/")
+    history = page.get_by_role("region", name="Historik").inner_text()
+    assert "2027-01-27 10:00 – Ansökan underskriven – Helena Huvudman" in history
+    assert "2027-02-01 10:00 – Lämna in ansökan (ansökan: utkast → ansökan: inlämnad) – Sara Sökande" in history
+    axe.check(page)
+    page.screenshot(path=str(artifacts_dir / "norrkoping-submitted.png"), full_page=True)
