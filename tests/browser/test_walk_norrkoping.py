@@ -1,17 +1,20 @@
 """Norrköping, one new case through the browser only.
 
-The walk so far (ends at the submitted application): the kommun's admin enters the council's (KF)
-overall goals in a new rule set version; a kontor writes the application in January, chooses and
-comments KF goals and Agenda 2030 goals, asks its kontorschef to approve it; the designated head
-(chef1) signs; submission waits for the spring application window and then goes through.
+The walk so far (ends at the grant): the kommun's admin enters the council's (KF) overall goals in a
+new rule set version; a kontor writes the application in January, chooses and comments KF goals and
+Agenda 2030 goals, asks its kontorschef to approve it; the designated head (chef1) signs; submission
+waits for the spring application window and then goes through. Kommunstyrelsens kontor cannot take
+the case until the kontor records that the affected nämnd has been informed; it then assesses the
+four basic criteria, completes its two preparation steps (the municipality-wide perspective),
+issues the decision basis and marks the case ready; kommunstyrelsen grants it at its meeting (§ 58).
 """
 
 import datetime
 import json
 
-from accounts.models import User
 from applications.models import Case
 from core.demo import DEMO_DOMAIN
+from decisions.models import Decision
 
 TITLE = "Läxhjälp och föräldrastöd i Navestad"
 KF_GOALS = [
@@ -31,10 +34,6 @@ SECTIONS = {
 
 def at(time_machine, year, month, day, hour=9):
     time_machine.move_to(datetime.datetime(year, month, day, hour, tzinfo=datetime.UTC))
-
-
-def user(local):
-    return User.objects.get(email=f"{local}.norrkoping@{DEMO_DOMAIN}")
 
 
 def test_norrkoping_walk(page, live_server, act_as, axe, artifacts_dir, demo, time_machine):
@@ -153,3 +152,138 @@ def test_norrkoping_walk(page, live_server, act_as, axe, artifacts_dir, demo, ti
     assert "2027-02-01 10:00 – Lämna in ansökan (ansökan: utkast → ansökan: inlämnad) – Sara Sökande" in history
     axe.check(page)
     page.screenshot(path=str(artifacts_dir / "norrkoping-submitted.png"), full_page=True)
+
+    # Kommunstyrelsens kontor may not take the case before the nämnd is recorded as informed.
+    at(time_machine, 2027, 2, 3)
+    act_as(f"beredare.norrkoping@{DEMO_DOMAIN}")
+    page.goto(case_url)
+    axe.check(page)
+    assert (
+        "Börja bereda: inte möjligt nu – Berörd nämnd har inte informerats: Kontor registrerar vilken nämnd som "
+        "informerades, när och av vem innan Tjänstepersonsgruppen på kommunstyrelsens kontor tar ärendet."
+    ) in page.get_by_role("region", name="Nästa steg").inner_text()
+
+    # The kontor records that Utbildningsnämnden has been informed.
+    act_as(f"sokande.norrkoping@{DEMO_DOMAIN}")
+    page.goto(case_url)
+    assert "Väntar på dig: Registrera att berörd nämnd har informerats." in page.locator("main").inner_text()
+    notice = page.get_by_role("region", name="Berörd nämnd informerad")
+    assert "Ingen nämnd har registrerats som informerad." in notice.inner_text()
+    notice.get_by_label("Nämnd").select_option(label="Utbildningsnämnden (nämnd)")
+    notice.get_by_label("Informerad den").fill("2027-02-02")
+    notice.get_by_label("Informerad av").fill("Helena Huvudman, kontorschef")
+    notice.get_by_role("button", name="Registrera att nämnden har informerats").click()
+    assert page.get_by_text("Det är registrerat att nämnden har informerats.").is_visible()
+    assert (
+        "✓ informerad Utbildningsnämnden 2027-02-02, informerad av Helena Huvudman, kontorschef "
+        "(registrerat av Sara Sökande, 2027-02-03 10:00)"
+    ) in page.get_by_role("region", name="Berörd nämnd informerad").inner_text()
+    axe.check(page)
+
+    # Kommunstyrelsens kontor takes the case, checks the basic criteria and adds the municipality-wide
+    # perspective; the four criteria are assessed.
+    at(time_machine, 2027, 2, 8)
+    act_as(f"beredare.norrkoping@{DEMO_DOMAIN}")
+    row = page.get_by_role("row", name=TITLE)
+    assert "Ny ansökan att bereda." in row.inner_text()
+    row.get_by_role("link", name=TITLE).click()
+    page.get_by_role("region", name="Nästa steg").get_by_role("button", name="Börja bereda").click()
+    assert page.get_by_text("Klart: ärendet är nu under beredning.").is_visible()
+    axe.check(page)
+    reviews = page.get_by_role("region", name="Bedömningar")
+    reviews.get_by_label("Tilldela bedömare").select_option(label="Bengt Beredare")
+    reviews.get_by_role("button", name="Tilldela").click()
+    reviews = page.get_by_role("region", name="Bedömningar")
+    for criterion in (
+        "Motverkar utanförskap för individen",
+        "Minskar kommunala kostnader på sikt",
+        "Tillvaratar nytänkande",
+        "Främjar samverkan mellan verksamheter",
+    ):
+        reviews.get_by_role("group", name=criterion).get_by_label("Ja").check()
+    reviews.get_by_label("Kommentar").fill("Uppfyller fondens fyra grundläggande kriterier.")
+    reviews.get_by_role("button", name="Lämna in bedömning").click()
+    assert page.get_by_text("Din bedömning är inlämnad.").is_visible()
+    reviews = page.get_by_role("region", name="Bedömningar").inner_text()
+    assert "Rekommendation: tillstyrks" in reviews
+    assert "Främjar samverkan mellan verksamheter (skallkrav)\tja\t100 % ja (1 ja, 0 nej)" in reviews
+    axe.check(page)
+
+    steps = page.get_by_role("region", name="Beredning: steg")
+    steps.get_by_label("Ja / tillstyrkt / klart").check()
+    steps.get_by_label("Kommentar").fill("Uppfyller de grundläggande kriterierna; ingen komplettering behövs.")
+    steps.get_by_role("button", name="Kontroll av grundläggande kriterier och komplettering").click()
+    steps = page.get_by_role("region", name="Beredning: steg")
+    steps.get_by_label("Ja / tillstyrkt / klart").check()
+    steps.get_by_label("Kommentar").fill(
+        "Bidrar till KF-målet Barn och unga växer upp tryggt och till Agenda 2030 mål 4 och 10."
+    )
+    steps.get_by_role("button", name="Kommunövergripande perspektiv i tjänsteskrivelsen").click()
+    done = page.get_by_role("region", name="Beredning: steg").inner_text()
+    assert (
+        "Kontroll av grundläggande kriterier och komplettering (Tjänstepersonsgruppen på kommunstyrelsens kontor, "
+        in done
+    )
+    assert (
+        "Kommunövergripande perspektiv i tjänsteskrivelsen (Tjänstepersonsgruppen på kommunstyrelsens kontor) ✓ klart"
+        in done
+    )
+    assert "Bengt Beredare, 2027-02-08 10:00: Bidrar till KF-målet Barn och unga växer upp tryggt" in done
+    axe.check(page)
+    # The tjänsteskrivelse to kommunstyrelsen: the decision basis, with the goals the application names.
+    page.get_by_role("region", name="Beslut och handlingar").get_by_role(
+        "button", name="Upprätta beslutsunderlag (PDF)"
+    ).click()
+    assert page.get_by_text("Beslutsunderlaget är upprättat.").is_visible()
+    basis = page.get_by_role("region", name="Beslut och handlingar").get_by_role(
+        "link", name=f"Beslutsunderlag {case.number}"
+    )
+    response = page.request.get(f"{url}{basis.get_attribute('href')}")
+    assert response.headers["content-type"] == "application/pdf"
+    page.get_by_role("region", name="Nästa steg").get_by_role("button", name="Klar för beslut").click()
+    assert page.get_by_text("Klart: ärendet är nu klar för beslut.").is_visible()
+    assert "Ärendet väntar på: Kommunstyrelsen – Ansökan väntar på beslut." in page.locator("main").inner_text()
+    axe.check(page)
+
+    # Kommunstyrelsen decides at its meeting.
+    at(time_machine, 2027, 3, 10, 14)
+    act_as(f"beslut.norrkoping@{DEMO_DOMAIN}")
+    row = page.get_by_role("row", name=TITLE)
+    assert "Ansökan väntar på beslut." in row.inner_text()
+    row.get_by_role("link", name=TITLE).click()
+    axe.check(page)
+    panel = page.get_by_role("region", name="Beslut och handlingar")
+    assert "Protokollför Kommunstyrelsens beslut" in panel.inner_text()
+    panel.get_by_label("Bevilja", exact=True).check()
+    panel.get_by_label("Sammanträdesdag").fill("2027-03-10")
+    panel.get_by_label("Paragraf (§)").fill("58")
+    # The amounts applied for are proposed, split per year as applied for.
+    assert panel.get_by_label(f"Beviljat totalbelopp för {case.number} (kr)").input_value() == "1200000"
+    assert [panel.get_by_label(f"{case.number}: belopp {y} (kr)").input_value() for y in (2027, 2028, 2029)] == [
+        "400000",
+        "600000",
+        "200000",
+    ]
+    panel.get_by_label("Motivering").fill("Insatsen uppfyller fondens kriterier och kommunens övergripande mål.")
+    panel.get_by_role("button", name="Protokollför beslutet och upprätta handlingar").click()
+    assert page.get_by_text(
+        "Kommunstyrelsen 2027-03-10 § 58 är protokollfört; protokollsutdrag och beslutsbrev är upprättade."
+    ).is_visible()
+    assert page.locator("main p").first.inner_text().startswith(f"{case.number} · Beviljad")
+    assert "Ärendet väntar på: Kontor – Beviljad: projektstarten kan påbörjas." in page.locator("main").inner_text()
+    documents = page.get_by_role("region", name="Beslut och handlingar")
+    assert (
+        documents.get_by_role("link", name=f"Protokollsutdrag Kommunstyrelsen 2027-03-10 § 58, {case.number}").count()
+        == 1
+    )
+    assert documents.get_by_role("link", name=f"Beslutsbrev {case.number}").count() == 1
+    history = page.get_by_role("region", name="Historik").inner_text()
+    assert (
+        "2027-03-10 15:00 – Bevilja (klar för beslut → beviljad) – Britt Beslut: Kommunstyrelsen 2027-03-10 § 58: "
+        "Insatsen uppfyller fondens kriterier och kommunens övergripande mål."
+    ) in history
+    decision = Decision.objects.get(municipality=case.municipality, paragraph=58)
+    assert decision.meeting_date == datetime.date(2027, 3, 10)
+    assert [line.case_id for line in decision.lines.all()] == [case.pk]
+    axe.check(page)
+    page.screenshot(path=str(artifacts_dir / "norrkoping-granted.png"), full_page=True)
