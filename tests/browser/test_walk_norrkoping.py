@@ -1,12 +1,14 @@
 """Norrköping, one new case through the browser only.
 
-The walk so far (ends at the grant): the kommun's admin enters the council's (KF) overall goals in a
+The walk so far (ends at the project start): the kommun's admin enters the council's (KF) overall goals in a
 new rule set version; a kontor writes the application in January, chooses and comments KF goals and
 Agenda 2030 goals, asks its kontorschef to approve it; the designated head (chef1) signs; submission
 waits for the spring application window and then goes through. Kommunstyrelsens kontor cannot take
 the case until the kontor records that the affected nämnd has been informed; it then assesses the
 four basic criteria, completes its two preparation steps (the municipality-wide perspective),
 issues the decision basis and marks the case ready; kommunstyrelsen grants it at its meeting (§ 58).
+The kontor begins the project start, saves the project plan (which completes its step), records the
+follow-up and evaluation plan and starts the project: its half-time and final reports are planned.
 """
 
 import datetime
@@ -287,3 +289,39 @@ def test_norrkoping_walk(page, live_server, act_as, axe, artifacts_dir, demo, ti
     assert [line.case_id for line in decision.lines.all()] == [case.pk]
     axe.check(page)
     page.screenshot(path=str(artifacts_dir / "norrkoping-granted.png"), full_page=True)
+
+    # Project start: the kontor draws up the project plan and reports it to kommunstyrelsens kontor.
+    at(time_machine, 2027, 4, 20)
+    act_as(f"sokande.norrkoping@{DEMO_DOMAIN}")
+    page.goto(case_url)
+    page.get_by_role("region", name="Nästa steg").get_by_role("button", name="Påbörja projektstart").click()
+    assert page.get_by_text("Klart: ärendet är nu projektstart.").is_visible()
+    assert (
+        "Starta projektet: inte möjligt nu – Steg som återstår: Projektplan upprättad (Kontor)"
+        in page.locator("main").inner_text()
+    )
+    axe.check(page)
+    page.get_by_role("link", name="Projektorganisation och projektplan").click()
+    assert "Projektägare: kontorschef för det ansökande kontoret" in page.locator("main").inner_text()
+    axe.check(page)
+    plan = page.get_by_role("region", name="Projektplan")
+    for index in range(plan.locator("textarea").count()):
+        plan.locator("textarea").nth(index).fill(f"Projektplanens del {index + 1} för läxhjälpen i Navestad.")
+    plan.get_by_role("button", name="Spara projektplanen").click()
+    assert page.get_by_text("Projektplanen är sparad.").is_visible()
+    axe.check(page)
+    page.goto(case_url)
+    start_steps = page.get_by_role("region", name="Projektstart: steg")
+    assert "Sara Sökande, 2027-04-20 11:00: Projektplanen är sparad." in start_steps.inner_text()
+    start_steps.get_by_label("Ja / tillstyrkt / klart").check()
+    start_steps.get_by_label("Kommentar").fill("Halvtidsuppföljning och slututvärdering enligt projektplanen.")
+    start_steps.get_by_role("button", name="Plan för uppföljning och utvärdering upprättad").click()
+    page.get_by_role("region", name="Nästa steg").get_by_role("button", name="Starta projektet").click()
+    case.refresh_from_db()
+    assert case.state == "running"
+    assert page.get_by_text(f"Klart: ärendet är nu {case.get_state_display().lower()}.").is_visible()
+    assert "Plan för uppföljning och utvärdering upprättad" in page.get_by_role("region", name="Historik").inner_text()
+    axe.check(page)
+    # The reports are planned: the half-time follow-up and the final report, to kommunstyrelsens kontor.
+    assert sorted(case.reporting_obligations.values_list("kind", flat=True)) == ["final", "half_time"]
+    page.screenshot(path=str(artifacts_dir / "norrkoping-running.png"), full_page=True)
