@@ -1,14 +1,17 @@
 """Norrköping, one new case through the browser only.
 
-The walk so far (ends at the project start): the kommun's admin enters the council's (KF) overall goals in a
-new rule set version; a kontor writes the application in January, chooses and comments KF goals and
-Agenda 2030 goals, asks its kontorschef to approve it; the designated head (chef1) signs; submission
-waits for the spring application window and then goes through. Kommunstyrelsens kontor cannot take
-the case until the kontor records that the affected nämnd has been informed; it then assesses the
-four basic criteria, completes its two preparation steps (the municipality-wide perspective),
-issues the decision basis and marks the case ready; kommunstyrelsen grants it at its meeting (§ 58).
-The kontor begins the project start, saves the project plan (which completes its step), records the
-follow-up and evaluation plan and starts the project: its half-time and final reports are planned.
+The walk so far (ends at the accepted half-time follow-up): the kommun's admin enters the
+council's (KF) overall goals in a new rule set version; a kontor writes the application in
+January, chooses and comments KF goals and Agenda 2030 goals, asks its kontorschef to approve it;
+the designated head (chef1) signs; submission waits for the spring application window and then
+goes through. Kommunstyrelsens kontor cannot take the case until the kontor records that the
+affected nämnd has been informed; it then assesses the four basic criteria, completes its two
+preparation steps (the municipality-wide perspective), issues the decision basis and marks the
+case ready; kommunstyrelsen grants it at its meeting (§ 58). The kontor begins the project start,
+saves the project plan (which completes its step), records the follow-up and evaluation plan and
+starts the project: its half-time and final reports are planned. Once the half-time period has
+ended the kontor hands in the half-time follow-up, and kommunstyrelsens kontor accepts it from its
+Uppföljning page.
 """
 
 import datetime
@@ -325,3 +328,34 @@ def test_norrkoping_walk(page, live_server, act_as, axe, artifacts_dir, demo, ti
     # The reports are planned: the half-time follow-up and the final report, to kommunstyrelsens kontor.
     assert sorted(case.reporting_obligations.values_list("kind", flat=True)) == ["final", "half_time"]
     page.screenshot(path=str(artifacts_dir / "norrkoping-running.png"), full_page=True)
+
+    # Half-time: the kontor hands in the half-time follow-up once its period has ended.
+    half_time = case.reporting_obligations.get(kind="half_time")
+    moment = half_time.period_end + datetime.timedelta(days=2)
+    at(time_machine, moment.year, moment.month, moment.day)
+    act_as(f"sokande.norrkoping@{DEMO_DOMAIN}")
+    page.goto(case_url)
+    page.get_by_role("link", name="Projektorganisation och projektplan").click()
+    page.get_by_role("region", name="Rapporter").get_by_role("link", name=half_time.name).click()
+    assert page.get_by_role("heading", name=f"{half_time.name}: {TITLE}").is_visible()
+    axe.check(page)
+    report = page.locator("form").filter(has=page.get_by_role("button", name="Lämna in rapporten"))
+    for index in range(report.locator("textarea").count()):
+        report.locator("textarea").nth(index).fill(f"Halvtid: 42 elever deltar, närvaron har ökat ({index + 1}).")
+    for field in report.get_by_label("Utfall", exact=False).all():
+        field.fill("300 000")
+    report.get_by_role("button", name="Lämna in rapporten").click()
+    assert page.get_by_text("Rapporten är inlämnad.").is_visible()
+    axe.check(page)
+
+    # Kommunstyrelsens kontor receives it for kommunstyrelsen's information.
+    act_as(f"beredare.norrkoping@{DEMO_DOMAIN}")
+    page.get_by_role("link", name="Uppföljning").click()
+    axe.check(page)
+    page.get_by_role("region", name="Väntar på godkännande (1)").get_by_role("link", name=half_time.name).click()
+    page.get_by_label("Kommentar").fill("Tas emot för information till kommunstyrelsen.")
+    page.get_by_role("button", name="Godkänn rapporten").click()
+    assert page.get_by_text("Rapporten är godkänd.").is_visible()
+    axe.check(page)
+    half_time.refresh_from_db()
+    assert half_time.status == "accepted"
