@@ -1,6 +1,6 @@
 """Norrköping, one new case through the browser only.
 
-The walk so far (ends at the accepted half-time follow-up): the kommun's admin enters the
+The walk so far (ends at the submitted final report): the kommun's admin enters the
 council's (KF) overall goals in a new rule set version; a kontor writes the application in
 January, chooses and comments KF goals and Agenda 2030 goals, asks its kontorschef to approve it;
 the designated head (chef1) signs; submission waits for the spring application window and then
@@ -11,7 +11,9 @@ case ready; kommunstyrelsen grants it at its meeting (§ 58). The kontor begins 
 saves the project plan (which completes its step), records the follow-up and evaluation plan and
 starts the project: its half-time and final reports are planned. Once the half-time period has
 ended the kontor hands in the half-time follow-up, and kommunstyrelsens kontor accepts it from its
-Uppföljning page.
+Uppföljning page. When the project has ended the kontor hands in the final report: the case waits
+on kommunstyrelsens kontor ("Slutrapport att utvärdera"). Not yet walked: the final evaluation,
+"Utvärdering klar" and the responsible nämnd's decision on implementation.
 """
 
 import datetime
@@ -359,3 +361,27 @@ def test_norrkoping_walk(page, live_server, act_as, axe, artifacts_dir, demo, ti
     axe.check(page)
     half_time.refresh_from_db()
     assert half_time.status == "accepted"
+
+    # The project ends: the kontor hands in the final report, part of the final accounts.
+    final = case.reporting_obligations.get(kind="final")
+    moment = final.period_end + datetime.timedelta(days=2)
+    at(time_machine, moment.year, moment.month, moment.day)
+    act_as(f"sokande.norrkoping@{DEMO_DOMAIN}")
+    page.goto(f"{url}/arenden/{case.pk}/rapporter/{final.pk}/")
+    axe.check(page)
+    report = page.locator("form").filter(has=page.get_by_role("button", name="Lämna in rapporten"))
+    for index in range(report.locator("textarea").count()):
+        report.locator("textarea").nth(index).fill(f"Slut: målen nåddes; kostnaderna väntas minska ({index + 1}).")
+    for field in report.get_by_label("Utfall", exact=False).all():
+        field.fill("200 000")
+    report.get_by_role("button", name="Lämna in rapporten").click()
+    assert page.get_by_text("Rapporten är inlämnad.").is_visible()
+    case.refresh_from_db()
+    assert case.state == "final_report"
+    page.goto(case_url)
+    assert (
+        "Ärendet väntar på: Tjänstepersonsgruppen på kommunstyrelsens kontor – Slutrapport att utvärdera."
+        in page.get_by_role("region", name="Nästa steg").inner_text()
+    )
+    axe.check(page)
+    page.screenshot(path=str(artifacts_dir / "norrkoping-final-report.png"), full_page=True)
