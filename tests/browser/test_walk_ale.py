@@ -2,7 +2,8 @@
 
 The applicant drafts and submits the idea; the styrgrupp for TSI reviews and approves it; the
 idea's text carries into the application; both affected sektorschefer sign; the applicant submits.
-axe-core runs on each page. (At this commit the walk ends at the submitted application.)
+the styrgrupp prepares with förvaltningsledningen's assessment; kommunstyrelsen grants at a meeting
+with a §. axe-core runs on each page. (At this commit the walk ends at the granted case.)
 """
 
 import datetime
@@ -150,3 +151,58 @@ def test_ale_walk_from_idea_to_implementation(page, live_server, act_as, axe, ar
     assert "Christer Chefsson, sektorschef för Sektor arbete, trygghet och omsorg" in signed
     axe.check(page)
     page.screenshot(path=str(artifacts_dir / "ale-walk-submitted.png"), full_page=True)
+
+    # --- The styrgrupp prepares: feedback, a first meeting, the plan for the process.
+    act_as(STYRGRUPP)
+    page.goto(case_url)
+    assert "Väntar på dig: Ny ansökan att bereda." in next_step(page).inner_text()
+    act(page, "Börja bereda")
+    assert "Under beredning" in state_shown(page)
+    register_step(page, "Styrgruppen återkopplar till de sökande", "Ansökan uppfyller kriterierna.")
+    register_step(page, "Första möte med styrgruppen", "Gemensam bild: goda förutsättningar att lyckas.")
+    register_step(page, "Plan för processen upprättad med ledningsgruppen för TSI", "Planen är upprättad.")
+    axe.check(page)
+
+    # --- Förvaltningsledningen assesses the project.
+    act_as(LEDNING)
+    page.goto(case_url)
+    register_step(page, "Förvaltningsledningen bedömer insatsen", "Insatsen tillstyrks.")
+    axe.check(page)
+
+    act_as(STYRGRUPP)
+    page.goto(case_url)
+    assert "Beredningens steg är klara: markera klar för beslut." in next_step(page).inner_text()
+    act(page, "Klar för beslut")
+    assert "Klar för beslut" in state_shown(page)
+    assert "Kommunstyrelsen – Ansökan väntar på beslut." in next_step(page).inner_text()
+
+    # --- Kommunstyrelsen decides at its meeting, with a §.
+    act_as(KS)
+    page.goto(case_url)
+    assert "Väntar på dig: Ansökan väntar på beslut." in next_step(page).inner_text()
+    panel = page.get_by_role("region", name="Beslut och handlingar")
+    panel.get_by_label("Bevilja", exact=True).check()
+    panel.get_by_label("Sammanträdesdag").fill("2027-01-11")
+    panel.get_by_label("Paragraf (§)").fill("12")
+    total = panel.get_by_label("Beviljat totalbelopp för KS 2027/0001 (kr)")
+    if not total.input_value():
+        total.fill("1 200 000")
+    for year in (2027, 2028, 2029):
+        field = panel.get_by_label(f"KS 2027/0001: belopp {year} (kr)")
+        if not field.input_value():
+            field.fill("400 000")
+    panel.get_by_label("Motivering").fill("Insatsen uppfyller anvisningens kriterier.")
+    axe.check(page)
+    panel.get_by_role("button", name="Protokollför beslutet och upprätta handlingar").click()
+    assert page.get_by_text("§ 12 är protokollfört; protokollsutdrag och beslutsbrev är upprättade.").is_visible()
+    assert "Beviljad" in state_shown(page)
+    axe.check(page)
+    page.screenshot(path=str(artifacts_dir / "ale-walk-granted.png"), full_page=True)
+
+    # --- Project start: the applicant drafts the payout plan (and the plan for follow-up).
+    act_as(APPLICANT)
+    page.goto(case_url)
+    assert "Väntar på dig: Beviljad: projektstarten kan påbörjas." in next_step(page).inner_text()
+    history = page.get_by_role("region", name="Historik").inner_text()
+    assert "Godkänn idén (idé: prövas → idé: godkänd) – Bengt Beredare" in history
+    assert "Ansökan underskriven – Christer Chefsson" in history
