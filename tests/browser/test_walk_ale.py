@@ -3,7 +3,9 @@
 The applicant drafts and submits the idea; the styrgrupp for TSI reviews and approves it; the
 idea's text carries into the application; both affected sektorschefer sign; the applicant submits.
 the styrgrupp prepares with förvaltningsledningen's assessment; kommunstyrelsen grants at a meeting
-with a §. axe-core runs on each page. (At this commit the walk ends at the granted case.)
+with a §; the applicant drafts the payout plan and the repayment plan (payers: the sectors) and the
+styrgrupp approves both. axe-core runs on each page. (At this commit the walk ends at the granted
+case with its approved payout and repayment plans, before the project start.)
 """
 
 import datetime
@@ -206,3 +208,44 @@ def test_ale_walk_from_idea_to_implementation(page, live_server, act_as, axe, ar
     history = page.get_by_role("region", name="Historik").inner_text()
     assert "Godkänn idén (idé: prövas → idé: godkänd) – Bengt Beredare" in history
     assert "Ansökan underskriven – Christer Chefsson" in history
+    money = page.get_by_role("region", name="Fondmedel och återbetalning")
+    money.get_by_label("Utbetalningsplan").fill("400 000 kr vid start av varje projektår, första i mars 2027.")
+    money.get_by_role("button", name="Spara utbetalningsplanen").click()
+    assert "Väntar på godkännande av Styrgruppen för TSI" in main_text(page)
+
+    # The applicants draft the repayment plan: the sectors pay back.
+    page.get_by_role("region", name="Fondmedel och återbetalning").get_by_role(
+        "link", name="Återbetalningsplan"
+    ).click()
+    assert page.get_by_role("heading", level=1).inner_text() == f"Återbetalningsplan: {TITLE}"
+    axe.check(page)
+    assert "Betalare: sektor i kommunen." in main_text(page)
+    page.get_by_label("Utfallsmått som återbetalningen knyts till").fill("Minskade placeringskostnader.")
+    page.get_by_label("År").nth(0).fill("2030")
+    page.get_by_label("Betalare").nth(0).select_option(label="Sektor utbildning, kultur och fritid (deltar i ärendet)")
+    page.get_by_label("Belopp (kr)").nth(0).fill("600 000")
+    page.get_by_label("År").nth(1).fill("2031")
+    page.get_by_label("Betalare").nth(1).select_option(label="Sektor arbete, trygghet och omsorg (deltar i ärendet)")
+    page.get_by_label("Belopp (kr)").nth(1).fill("600 000")
+    page.get_by_role("button", name="Spara planen").click()
+    assert page.get_by_text("Återbetalningsplanen är sparad.").is_visible()
+    schedule = page.locator("#schedule").inner_text().replace("\xa0", " ")
+    assert "2030\tSektor utbildning, kultur och fritid\t\t600 000 kr" in schedule
+    assert "2031\tSektor arbete, trygghet och omsorg\t\t600 000 kr" in schedule
+    assert page.get_by_role("heading", name="Planen – utkast").is_visible()
+    axe.check(page)
+
+    # --- The styrgrupp approves the payout plan and the repayment plan.
+    act_as(STYRGRUPP)
+    page.goto(f"{case_url}aterbetalning/")
+    page.get_by_role("button", name="Godkänn planen").click()
+    assert page.get_by_text("Återbetalningsplanen är godkänd.").is_visible()
+    assert page.get_by_role("heading", name="Planen – godkänd").is_visible()
+    axe.check(page)
+    page.screenshot(path=str(artifacts_dir / "ale-walk-repayment-plan.png"), full_page=True)
+    page.goto(case_url)
+    page.get_by_role("button", name="Godkänn utbetalningsplanen").click()
+    money_text = page.get_by_role("region", name="Fondmedel och återbetalning").inner_text().replace("\xa0", " ")
+    assert "✓ Godkänd av Bengt Beredare 2027-01-11." in money_text
+    assert "Status: godkänd · att återbetala 1 200 000 kr" in money_text
+    axe.check(page)
