@@ -4,8 +4,10 @@ The applicant drafts and submits the idea; the styrgrupp for TSI reviews and app
 idea's text carries into the application; both affected sektorschefer sign; the applicant submits.
 the styrgrupp prepares with förvaltningsledningen's assessment; kommunstyrelsen grants at a meeting
 with a §; the applicant drafts the payout plan and the repayment plan (payers: the sectors) and the
-styrgrupp approves both. axe-core runs on each page. (At this commit the walk ends at the granted
-case with its approved payout and repayment plans, before the project start.)
+styrgrupp approves both. axe-core runs on each page. At project start the applicants record the plan for
+follow-up and the payout plan, the styrgrupp approves it, and the project starts. (At this commit
+the walk ends at the running project; the yearly reports, the final report, the evaluation and the
+implementation are not yet walked.)
 """
 
 import datetime
@@ -249,3 +251,28 @@ def test_ale_walk_from_idea_to_implementation(page, live_server, act_as, axe, ar
     assert "✓ Godkänd av Bengt Beredare 2027-01-11." in money_text
     assert "Status: godkänd · att återbetala 1 200 000 kr" in money_text
     axe.check(page)
+
+    # --- Project start.
+    act_as(APPLICANT)
+    page.goto(case_url)
+    act(page, "Påbörja projektstart")
+    assert "Projektstart" in state_shown(page)
+    register_step(page, "Plan för uppföljning och utvärdering upprättad", "Planen för uppföljning är klar.")
+    register_step(page, "Utbetalningsplan upprättad", "Se utbetalningsplanen.")
+    axe.check(page)
+    act_as(STYRGRUPP)
+    page.goto(case_url)
+    register_step(page, "Utbetalningsplanen godkänd", "Godkänd.")
+    axe.check(page)
+    assert "Startkraven är uppfyllda: projektet kan startas." in next_step(page).inner_text()
+
+    # --- The applicant starts the project.
+    act_as(APPLICANT)
+    page.goto(case_url)
+    act(page, "Starta projektet")
+    assert page.get_by_text("Klart: ärendet är nu").is_visible()
+    assert Case.objects.get(pk=case.pk).state == CaseState.RUNNING
+    history = page.get_by_role("region", name="Historik").inner_text()
+    assert "Starta projektet (projektstart →" in history
+    axe.check(page)
+    page.screenshot(path=str(artifacts_dir / "ale-walk-running.png"), full_page=True)
