@@ -566,7 +566,7 @@ def complete_unit_step_by_answer(case, unit, user, *, outcome, comment, source):
     step = unit_position_step(case, unit)
     if step is None or not step.is_pending:
         return None
-    step = CaseStep.objects.select_for_update().select_related("unit").get(pk=step.pk)
+    step = CaseStep.objects.select_for_update(of=("self",)).select_related("unit").get(pk=step.pk)
     return _record_step(case, step, user, outcome=outcome, comment=comment, data={"source": source})
 
 
