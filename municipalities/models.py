@@ -1,11 +1,9 @@
-import hashlib
-import json
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .enums import ActorKind, RuleSetStatus, UnitKind
+from .validation import document_fingerprint
 
 
 class MunicipalityQuerySet(models.QuerySet):
@@ -104,11 +102,6 @@ class ExternalActor(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.get_kind_display()})"
-
-
-def document_fingerprint(document):
-    canonical = json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 class RuleSetVersion(models.Model):

@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from audit.services import record
 
 from .enums import RuleSetStatus
-from .models import Municipality, RuleSetVersion, document_fingerprint
-from .validation import RuleSetInvalidError, RuleSetProblem, parse_ruleset, validate_ruleset
+from .models import Municipality, RuleSetVersion
+from .validation import RuleSetInvalidError, RuleSetProblem, document_fingerprint, parse_ruleset, validate_ruleset
 
 RULESET_DIR = Path(__file__).with_name("rulesets")
 

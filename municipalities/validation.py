@@ -5,6 +5,7 @@ reason, in Swedish, so an admin can find and fix it.
 """
 
 import datetime
+import hashlib
 import json
 from dataclasses import dataclass
 from functools import cache
@@ -361,10 +362,26 @@ def ruleset_problems(document):
 
 
 def validate_ruleset(document):
+    # Validation is a pure function of the document, and the schema walk is slow (a tenth of a
+    # second): a document already found valid in this process is not walked again.
+    fingerprint = document_fingerprint(document) if isinstance(document, dict) else None
+    if fingerprint in _VALID_FINGERPRINTS:
+        return document
     problems = ruleset_problems(document)
     if problems:
         raise RuleSetInvalidError(problems)
+    if len(_VALID_FINGERPRINTS) >= 256:
+        _VALID_FINGERPRINTS.clear()
+    _VALID_FINGERPRINTS.add(fingerprint)
     return document
+
+
+_VALID_FINGERPRINTS = set()
+
+
+def document_fingerprint(document):
+    canonical = json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def parse_ruleset(text):

@@ -2,10 +2,10 @@ import re
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.enums import Role
+from core.demo import load_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -23,15 +23,19 @@ def test_wrong_password_says_so_in_swedish(client, member):
     assert "Fel e-postadress eller lösenord." in response.content.decode()
 
 
-def test_login_page_lists_demo_accounts_in_demo_mode(client, db):
-    call_command("load_demo", stdout=None)
+@pytest.fixture
+def demo_accounts(rulesets):
+    """The demo's accounts (its cases play no part on the login page)."""
+    load_demo()
+
+
+def test_login_page_lists_demo_accounts_in_demo_mode(client, demo_accounts):
     html = client.get(reverse("login")).content.decode()
     assert "beredare.sundsvall@demo.fonden.se" in html
     assert "Sundsvalls kommun" in html
 
 
-def test_login_page_hides_demo_accounts_outside_demo_mode(client, db, settings):
-    call_command("load_demo", stdout=None)
+def test_login_page_hides_demo_accounts_outside_demo_mode(client, demo_accounts, settings):
     settings.DEMO_MODE = False
     assert "demo.fonden.se" not in client.get(reverse("login")).content.decode()
 
