@@ -7,12 +7,13 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Prefetch, Subquery, Sum
+from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applications.enums import CaseState as S
 from applications.models import Case
+from core.money import money_sum
 from evaluation.models import CalculationSnapshot, Indicator, IndicatorValue
 from evaluation.services import indicator_effect
 from funds import services as funds
@@ -134,7 +135,7 @@ def dashboard(user, municipality, year, today=None):
 
     latest = CalculationSnapshot.objects.filter(case=OuterRef("pk")).order_by("-saved_at", "-id").values("id")[:1]
     project_cases = cases.filter(state__in=PROJECT_STATES)
-    projects = list(project_cases.annotate(total=Sum("costs__amount")).order_by("number", "id"))
+    projects = list(project_cases.annotate(total=money_sum("costs__amount")).order_by("number", "id"))
     board.project_count = len(projects)
     board.sizes = _counted((p.total or Decimal(0) for p in projects), SIZE_BANDS)
     # Subqueries rather than lists of ids: the same queries run with no projects as with many.

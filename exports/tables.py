@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.enums import STAGE_OF_STATE
 from applications.models import Case, CaseCost
+from core.money import ExactMoney
 from decisions.models import DecisionLine
 from evaluation.models import CalculationSnapshot, IndicatorValue
 from funds.enums import PAID_KINDS, EntryKind
@@ -54,7 +55,9 @@ def _case_filtered(queryset, user, filters, prefix="case"):
 
 def _sum(model, field, **conditions):
     subquery = model.objects.filter(**conditions).values(next(iter(conditions))).annotate(total=Sum(field))
-    return Coalesce(Subquery(subquery.values("total")[:1], output_field=MONEY), Value(ZERO), output_field=MONEY)
+    return ExactMoney(
+        Coalesce(Subquery(subquery.values("total")[:1], output_field=MONEY), Value(ZERO), output_field=MONEY)
+    )
 
 
 def cases_table(user, filters):

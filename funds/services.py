@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,6 +20,7 @@ from applications.enums import CaseState
 from applications.services import complete_start_step
 from audit.services import record
 from core.formatting import format_kronor
+from core.money import money_sum
 
 from .enums import PAID_KINDS, EntryKind
 from .models import Fund, LedgerEntry, PayoutPlan
@@ -142,7 +142,7 @@ def compute_balances(rows, policy):
 
 
 def _rows(entries):
-    grouped = entries.values("kind", "year", "from_year").annotate(total=Sum("amount")).order_by()
+    grouped = entries.values("kind", "year", "from_year").annotate(total=money_sum("amount")).order_by()
     return [(r["kind"], r["year"], r["from_year"], r["total"]) for r in grouped]
 
 
@@ -263,7 +263,7 @@ def reported_costs(case, year, report_id=None, whole_year=False):
 
 def _net(case, kind, year):
     """The case's entries of one kind and year, net of corrections."""
-    total = LedgerEntry.objects.filter(case=case, kind=kind, year=year).aggregate(total=Sum("amount"))["total"]
+    total = LedgerEntry.objects.filter(case=case, kind=kind, year=year).aggregate(total=money_sum("amount"))["total"]
     return total or ZERO
 
 
@@ -915,7 +915,7 @@ def history_points(fund, policy=None):
     policy = policy or fund_policy(fund)
     rows = (
         fund.entries.values("entry_date", "kind", "year", "from_year")
-        .annotate(total=Sum("amount"))
+        .annotate(total=money_sum("amount"))
         .order_by("entry_date")
     )
     points = []

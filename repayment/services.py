@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import BooleanField, Sum, Value, When
+from django.db.models import BooleanField, Value, When
 from django.db.models import Case as Choose
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from applications.conditions import is_case_participant
 from applications.enums import OPEN_STATES, CaseState
 from audit.services import record
 from core.formatting import format_kronor
+from core.money import money_sum
 from funds.enums import EntryKind
 from funds.services import FundRefusedError, consumed, may_record_money, record_repayment_entry
 from municipalities.enums import UnitKind
@@ -305,7 +306,7 @@ def settled(plan):
     rows = (
         plan.case.ledger_entries.filter(kind__in=[EntryKind.REPAYMENT, EntryKind.WRITE_OFF])
         .values("kind", "unit_id", "from_year")
-        .annotate(total=Sum("amount"))
+        .annotate(total=money_sum("amount"))
         .order_by()
     )
     repaid = defaultdict(lambda: ZERO)
