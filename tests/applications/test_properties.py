@@ -156,13 +156,13 @@ class Track:
         self.tried_when_closed = False
 
 
+@pytest.mark.slow
 @settings(
     max_examples=40,
     deadline=None,
-    database=None,
     # Shrinking a sequence of database-backed moves takes minutes; the failing example and the
     # assertion's message (which state was reached, or which refusal changed what) say enough.
-    phases=[Phase.explicit, Phase.generate],
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(

@@ -25,6 +25,7 @@ pytestmark = pytest.mark.django_db
 NO_FILTERS = {"state": "", "year": None, "q": ""}
 
 
+@pytest.mark.slow
 def test_demo_decides_every_decided_case_through_a_recorded_decision(time_machine):
     time_machine.move_to("2026-12-01 10:00 +01:00")
     from io import StringIO

@@ -152,12 +152,12 @@ def check_invariants(fund, cases, entries):
             assert 0 <= b.frozen <= b.paid <= b.committed, (case.pk, b)
 
 
+@pytest.mark.slow
 @settings(
     max_examples=60,
     deadline=None,
-    database=None,
     # Shrinking database-backed sequences takes minutes; the failing example says enough.
-    phases=[Phase.explicit, Phase.generate],
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(sequence=st.lists(operations, min_size=1, max_size=25))

@@ -50,6 +50,7 @@ def test_import_then_reimport_is_idempotent(rulesets, tmp_path):
     assert second.getvalue().strip() == "Oförändrat: heby version 2 (gällande)"
 
 
+@pytest.mark.slow
 def test_load_demo_twice_creates_each_account_once(db):
     call_command("load_demo", stdout=StringIO())
     out = StringIO()

@@ -4,6 +4,7 @@ run twice every morning: each reminder arrives on its day, once."""
 import datetime
 from zoneinfo import ZoneInfo
 
+import pytest
 from django.utils import timezone
 
 from applications.enums import CaseState
@@ -25,6 +26,7 @@ def step_of(text):
     return "escalated"
 
 
+@pytest.mark.slow
 def test_ystad_reminders_day_by_day_over_two_years(new_case, time_machine):
     time_machine.move_to(datetime.datetime(2027, 2, 15, 10, tzinfo=STOCKHOLM))
     case, users = new_case("ystad")
