@@ -28,6 +28,22 @@ def is_system_admin(user):
 
 
 @rules.predicate
+def is_staff_member(user):
+    """Municipal staff of the fund (any role besides applicant) or a system admin."""
+    return user.is_authenticated and user.is_staff_member
+
+
+@rules.predicate
+def has_municipality(user):
+    return user.is_authenticated and user.municipality_id is not None
+
+
+@rules.predicate
+def opens_django_admin(user):
+    return user.is_authenticated and user.is_staff
+
+
+@rules.predicate
 def is_member_of(user, obj):
     """The object belongs to the user's municipality (obj is a municipality or has one)."""
     if not user.is_authenticated or obj is None:
@@ -40,3 +56,4 @@ can_administer = is_system_admin | (is_municipal_admin & is_member_of)
 
 rules.add_perm("municipalities.view_ruleset", is_system_admin | is_member_of)
 rules.add_perm("municipalities.administer", can_administer)
+rules.add_perm("accounts.open_django_admin", opens_django_admin)

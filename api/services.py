@@ -5,14 +5,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.enums import Role
 from audit.services import record
 
 from .models import ApiToken, hash_secret, new_secret
 
 
 def may_manage_tokens(user, municipality):
-    return user.is_authenticated and user.municipality_id == municipality.pk and user.has_role(Role.MUNICIPAL_ADMIN)
+    return user.has_perm("api.manage_tokens", municipality)
 
 
 def _require_admin(user, municipality):

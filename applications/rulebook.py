@@ -388,3 +388,12 @@ class RuleBook:
     @property
     def case_number_prefix(self):
         return self.document["municipality"].get("case_number_prefix", "KS")
+
+
+def rulebook_in_force(user):
+    """The rule book in force in the user's municipality, or None. Kept on the user object, which
+    lives for one request, so the permission checks of one page read the rule set once."""
+    if not hasattr(user, "_rulebook_in_force"):
+        ruleset = user.municipality.active_ruleset if user.municipality_id else None
+        user._rulebook_in_force = RuleBook(ruleset.document) if ruleset else None
+    return user._rulebook_in_force

@@ -95,7 +95,7 @@ def _municipality(request, requested):
 @login_required
 def dashboard(request):
     """The controller's overview of the fund and the projects of one municipality."""
-    if not request.user.is_staff_member:
+    if not request.user.has_perm("dashboards.view_dashboard"):
         raise PermissionDenied(_("Översikten är till för kommunens medarbetare i fondens arbete."))
     form = DashboardFilterForm(request.GET)
     if not form.is_valid():

@@ -2,6 +2,7 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -84,8 +85,7 @@ def record_view(request, pk):
 def group_view(request):
     """Several ready cases decided as one whole: one meeting, one §, each case's amount and
     split per year. Offered only where the rule set allows it; elsewhere refused with the reason."""
-    if not _may_prepare_meeting(request.user):
-        raise Http404
+    _require_meeting_preparer(request.user)
     rules = RuleBook(request.user.municipality.active_ruleset.document)
     body = rules.body_name(rules.decision_role)
     if not rules.may_decide_group or not request.user.has_role(rules.decision_role):
@@ -181,19 +181,15 @@ def document_view(request, document_id):
     return response
 
 
-def _may_prepare_meeting(user):
-    """The decision body and the preparing group of the user's municipality."""
-    ruleset = user.municipality.active_ruleset if user.municipality else None
-    if ruleset is None:
-        return False
-    rules = RuleBook(ruleset.document)
-    return any(user.has_role(role) for role in (rules.decision_role, rules.preparation_role, rules.decision_basis_role))
+def _require_meeting_preparer(user):
+    # A system admin holds every permission but belongs to no municipality, which has the meetings.
+    if user.municipality_id is None or not user.has_perm("decisions.prepare_meeting"):
+        raise PermissionDenied(_("Sammanträdet förbereds av beslutande organ och den beredande gruppen."))
 
 
 @login_required
 def meeting_view(request):
-    if not _may_prepare_meeting(request.user):
-        raise Http404
+    _require_meeting_preparer(request.user)
     if request.method == "POST":
         try:
             meeting_date = datetime.date.fromisoformat(request.POST.get("meeting_date", ""))

@@ -4,18 +4,13 @@ municipal admin, their own municipality's data only. Applicants may not."""
 import rules
 
 from accounts.rules import (
+    has_municipality,
     is_controller,
     is_decision_body,
     is_management,
     is_municipal_admin,
     is_preparer,
 )
-
-
-@rules.predicate
-def has_municipality(user):
-    return user.is_authenticated and user.municipality_id is not None
-
 
 may_export = has_municipality & (is_controller | is_preparer | is_management | is_decision_body | is_municipal_admin)
 

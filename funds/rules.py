@@ -2,13 +2,7 @@
 
 import rules
 
-from accounts.rules import is_controller, is_member_of, is_municipal_admin, is_system_admin
-
-
-@rules.predicate
-def is_staff_member(user):
-    return user.is_authenticated and user.is_staff_member
-
+from accounts.rules import is_controller, is_member_of, is_municipal_admin, is_staff_member, is_system_admin
 
 # Controllers and municipal admins record money; every other staff member reads; applicants see
 # only their own case's money and plan (on the case page).

@@ -292,7 +292,7 @@ def attachment_view(request, pk, obligation_id, attachment_id):
 @login_required
 def overview_view(request):
     """Every project's next report (overdue first) and the reports waiting for acceptance."""
-    if not request.user.is_staff_member:
+    if not request.user.has_perm("reporting.view_overview"):
         raise PermissionDenied(_("Översikten över uppföljningen är för beredare, controllers och ledning."))
     return render(request, "reporting/overview.html", services.reporting_overview(request.user))
 

@@ -18,7 +18,7 @@ from accounts.models import User
 from applications.conditions import acting_role
 from applications.enums import CaseState
 from applications.models import Case
-from applications.rulebook import RuleBook
+from applications.rulebook import rulebook_in_force
 from applications.services import TransitionRefusedError
 from audit.services import record
 from funds.services import available_money
@@ -279,8 +279,7 @@ def case_summary(case):
 
 
 def municipality_rules(user):
-    ruleset = user.municipality.active_ruleset if user.municipality_id else None
-    return RuleBook(ruleset.document) if ruleset else None
+    return rulebook_in_force(user)
 
 
 def may_prioritise(user, rules):

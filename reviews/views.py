@@ -96,7 +96,8 @@ def priorities(request, round_id=None):
     set has no rounds) all ready cases without one."""
     user = request.user
     rules = services.municipality_rules(user)
-    if not services.may_view_priorities(user, rules):
+    # A system admin holds every permission but belongs to no municipality: there is nothing to order.
+    if user.municipality_id is None or not user.has_perm("reviews.view_priorities"):
         raise PermissionDenied(_("Bara den beredande gruppen, controllern och beslutande organ ser prioriteringen."))
     municipality = user.municipality
     rounds = list(DecisionRound.objects.filter(municipality=municipality))

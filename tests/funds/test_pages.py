@@ -220,7 +220,7 @@ def test_fund_page_queries_do_not_grow_with_the_ledger(client, new_case, today, 
     decide(case, users)
     client.force_login(users["controller"])
     fill(fund, users, 2)
-    with django_assert_num_queries(14) as few:
+    with django_assert_num_queries(17) as few:
         client.get(url("ystad"))
     fill(fund, users, 30)
     report = accepted_report(case, {2027: 10})
