@@ -141,6 +141,15 @@ def _evaluations_missing(case):
     return _("%(missing)s. Den skrivs och lämnas in under Utvärdering.") % {"missing": "; ".join(reasons)}
 
 
+def missing_evaluation_names(case):
+    """The evaluations the rule set requires that are not yet handed in, as a phrase
+    ("slututvärderingen"), or "" when all are in."""
+    names = [str(EVALUATION_NAMES.get(kind, kind)).lower() for kind, _written in _missing_evaluations(case)]
+    if len(names) > 1:
+        return _("%(first)s och %(last)s") % {"first": ", ".join(names[:-1]), "last": names[-1]}
+    return "".join(names)
+
+
 @condition(_evaluations_missing)
 def evaluations_submitted(case):
     """Every evaluation the rule set requires is written and submitted."""

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_fsm import can_proceed
 
+from accounts.enums import Role
 from audit.models import AuditEntry
 from audit.services import record
 from municipalities.enums import UnitKind
@@ -24,7 +25,7 @@ from notifications.models import NotificationKind
 from notifications.services import notify
 
 from .checks import _units_counted
-from .conditions import acting_role, is_case_participant
+from .conditions import acting_role, is_case_participant, missing_evaluation_names
 from .enums import CLOSED_STATES, CaseState, StepOutcome, StepStatus
 from .models import (
     ApplicationSnapshot,
@@ -637,16 +638,23 @@ def waiting_for(case):
         S.RESUBMITTED: (rules.preparation_role, _("Kompletterad ansökan att bereda.")),
         S.READY_FOR_DECISION: (rules.decision_role, _("Ansökan väntar på beslut.")),
         S.GRANTED: (applicant, _("Beviljad: projektstarten kan påbörjas.")),
-        S.FINAL_REPORT: (rules.preparation_role, _("Slutrapport att utvärdera.")),
     }
     if state in (S.SUBMITTED, S.RESUBMITTED) and rules.board_informed and not _has_board_notice(case):
         return [Waiting(rules.board_informed["recorded_by"], _("Registrera att berörd nämnd har informerats."))]
     if state in simple:
         role, reason = simple[state]
         return [Waiting(role, reason)]
+    if state == S.FINAL_REPORT:
+        return [_waiting_for_evaluation(case)]
     stage = STAGE_BEGUN_BY_STATE.get(state)
     if stage is None:
         return []
+    return _waiting_in_stage(case, stage)
+
+
+def _waiting_in_stage(case, stage):
+    """Whom a stage with steps waits for: its first pending steps, then whoever ends the stage."""
+    rules = case.rules
     steps = case.current_steps(stage)
     pending = [s for s in steps if s.blocks]
     if pending:
@@ -659,12 +667,52 @@ def waiting_for(case):
     owners = {
         "idea": (rules.idea_review_role, _("Idéprövningens steg är klara: godkänn eller avslå idén.")),
         "preparation": (rules.decision_basis_role, _("Beredningens steg är klara: markera klar för beslut.")),
-        "start": (applicant, _("Startkraven är uppfyllda: projektet kan startas.")),
+        "start": (rules.applicant_role, _("Startkraven är uppfyllda: projektet kan startas.")),
         "abort": (rules.abort_decision_role, _("Förslag om avbrott väntar på beslut.")),
         "implementation": (rules.implementation_role, _("Beslut om implementering saknas.")),
     }
     role, reason = owners[stage]
+    board = responsible_board(case) if stage == "implementation" and role == Role.BOARD else None
+    if board is not None:
+        return [Waiting(role, _("%(board)s har inte beslutat om implementering.") % {"board": board.name}, board.pk)]
     return [Waiting(role, reason)]
+
+
+def _waiting_for_evaluation(case):
+    """After the final report the project writes and hands in the evaluations the rule set
+    requires (the applicant answers for the follow-up and evaluation); then the preparing group
+    takes them in and marks the case evaluated."""
+    missing = missing_evaluation_names(case)
+    if missing:
+        return Waiting(
+            case.rules.applicant_role,
+            _("Slutrapporten är inlämnad: %(evaluations)s ska skrivas och lämnas in.") % {"evaluations": missing},
+        )
+    return Waiting(
+        case.rules.preparation_role, _("Utvärderingen är inlämnad: ta emot den och markera utvärdering klar.")
+    )
+
+
+def responsible_board(case):
+    """The nämnd responsible for the unit that applied and runs the effort: the first nämnd at or
+    above the applicant unit, or None where there is none. Where nämnd representatives decide
+    (Norrköping's ansvarig nämnd decides on implementation), the decision is this nämnd's."""
+    node, seen = case.applicant_unit, set()
+    while node is not None and node.pk not in seen:
+        if node.kind == UnitKind.NAMND:
+            return node
+        seen.add(node.pk)
+        node = node.parent
+    return None
+
+
+def speaks_for_responsible_board(case, user):
+    """Whether ``user`` may act for the case's responsible nämnd: a representative of that nämnd,
+    or, where the applicant unit lies under no nämnd, any representative."""
+    board = responsible_board(case)
+    if board is None:
+        return True
+    return user.unit_id is not None and is_within(user.unit, board)
 
 
 def units_signed_for_by(user):
@@ -708,8 +756,8 @@ def cases_for_list(user):
     """The user's cases with what every list needs, in a fixed number of queries."""
     return (
         Case.objects.visible_to(user)
-        .select_related("applicant_unit", "municipality", "created_by")
-        .prefetch_related("ruleset_version", "units", "steps__unit")
+        .select_related("applicant_unit__parent__parent", "municipality", "created_by")
+        .prefetch_related("ruleset_version", "units", "steps__unit", "evaluations")
         .annotate(has_board_notice=Exists(BoardNotice.objects.filter(case=OuterRef("pk"))))
     )
 

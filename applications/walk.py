@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from accounts.enums import Role
 from accounts.models import User
 from decisions.models import Decision, DecisionKind
 from decisions.services import asked_total, record_decision
@@ -28,6 +29,7 @@ from .services import (
     complete_step,
     record_board_notice,
     record_paper_signature,
+    responsible_board,
     run_transition,
     save_case,
     sign,
@@ -183,6 +185,15 @@ def person_at(case, role, unit_id, users):
     return users[role]
 
 
+def decider(case, role, users):
+    """Who records the body's decision: where nämnd representatives decide, one of the case's
+    responsible nämnd (its decision is that nämnd's); otherwise the role's usual person."""
+    if role == Role.BOARD:
+        board = responsible_board(case)
+        return person_at(case, role, board.pk if board else None, users)
+    return users[role]
+
+
 def signed_paper(name="undertecknad-ansokan.pdf"):
     """A small PDF standing for an application a partner signed on paper and the municipality scanned."""
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -261,7 +272,7 @@ def step_forward(case, users, name=None, *, clock=None):
         decide(case, users[role], grant=name == "grant", reason=reason)
         return type(case).objects.get(pk=case.pk)
     if name in DECISION_TRANSITIONS:  # abort, extension, implementation: the body's decision
-        return decide_on_project(case, name, users[role], reason=reason, **kwargs)
+        return decide_on_project(case, name, decider(case, role, users), reason=reason, **kwargs)
     return run_transition(case, name, users[role], reason=reason, **kwargs)
 
 

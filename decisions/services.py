@@ -11,10 +11,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from accounts.enums import Role
 from applications.checks import chosen_goals
 from applications.enums import RUNNING_STATES, CaseState
 from applications.models import Case
-from applications.services import TransitionRefusedError, run_transition
+from applications.services import (
+    TransitionRefusedError,
+    responsible_board,
+    run_transition,
+    speaks_for_responsible_board,
+)
 from audit.services import record
 from core.formatting import format_kronor
 from funds.enums import EntryKind
@@ -164,6 +170,8 @@ def lifecycle_kinds_for(case, user):
         role = deciding_role(rules, kind)
         if not role or not user.has_role(role) or user.municipality_id != case.municipality_id:
             continue
+        if role == Role.BOARD and not speaks_for_responsible_board(case, user):
+            continue
         transition = KIND_RULES[kind].transition
         if transition is None and case.state not in RUNNING_STATES:
             continue
@@ -272,8 +280,10 @@ def record_decision(
     or before a case was submitted; an amount or split is wrong; the paragraph is not a positive
     number or is taken at that meeting; a case is not in a state the decision applies to.
     A decision on a granted project (abort, continue, extend, design change, implementation) is
-    taken by the body its rule set names for it (Sundsvall's scale-up: kommunfullmäktige); an
-    extension states ``new_end``, a design change the ``change``. Side effects: the decision
+    taken by the body its rule set names for it (Sundsvall's scale-up: kommunfullmäktige); where
+    that body is a nämnd, the decision is the case's responsible nämnd's, recorded by one of its
+    representatives (Norrköping's ansvarig nämnd, under its own name). An extension states
+    ``new_end``, a design change the ``change``. Side effects: the decision
     with a line and the split per year for each case, the fund commitment per year, each case's
     transition (a design change: its record) and history entries; an abort or the decision at
     the project's end releases what was not paid out, one ledger entry per year naming the
@@ -298,6 +308,7 @@ def record_decision(
         raise DecisionRefusedError(str(KIND_RULES[kind].not_allowed), "kind")
     if not user.has_role(role) or user.municipality_id not in municipality_ids:
         raise DecisionRefusedError(_("Bara %(body)s kan fatta beslutet.") % {"body": rules.body_name(role)})
+    body = _deciding_board(cases, user) if role == Role.BOARD else rules.body_name(role)
     check_meeting_date(meeting_date, cases)
     amounts = amounts or {}
     for case in cases:
@@ -310,7 +321,7 @@ def record_decision(
         with transaction.atomic():
             decision = Decision.objects.create(
                 municipality_id=cases[0].municipality_id,
-                body=rules.body_name(role),
+                body=body,
                 meeting_date=meeting_date,
                 paragraph=paragraph,
                 kind=kind,
@@ -344,6 +355,20 @@ def record_decision(
             data={"decision": str(decision), "kind": kind, "total": str(total or "")},
         )
     return decision
+
+
+def _deciding_board(cases, user):
+    """The name of the nämnd whose decision a nämnd representative records: the case's responsible
+    nämnd, which takes the decision at its own meeting and under its own §. Refused for a
+    representative of another nämnd. Where the applicant unit lies under no nämnd the decision
+    bears the name the rule set gives the body."""
+    case = cases[0]
+    board = responsible_board(case)
+    if board is None:
+        return case.rules.body_name(Role.BOARD)
+    if not all(speaks_for_responsible_board(c, user) for c in cases):
+        raise DecisionRefusedError(_("Bara %(board)s kan fatta beslutet.") % {"board": board.name})
+    return board.name
 
 
 def _apply_to_case(case, decision, user, **transition_kwargs):

@@ -269,10 +269,16 @@ class EvaluationForm(forms.Form):
     )
     frame_adjustment = KronorField(label=_("Föreslagen ramjustering i nästa budget (kr)"), required=False)
 
-    def __init__(self, *args, show_frame_adjustment=False, **kwargs):
+    def __init__(self, *args, show_frame_adjustment=False, partial_allowed=True, **kwargs):
         super().__init__(*args, **kwargs)
         if not show_frame_adjustment:
             del self.fields["frame_adjustment"]
+        if not partial_allowed:  # propose only what the deciding body may decide
+            self.fields["recommendation"].choices = [
+                choice
+                for choice in self.fields["recommendation"].choices
+                if choice[0] != Recommendation.IMPLEMENT_PARTLY
+            ]
 
 
 class UnitCostForm(forms.ModelForm):

@@ -5,8 +5,25 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from core.formatting import format_kronor
+
 from . import charts, services
 from .enums import Confidence, Payer
+
+
+def evaluation_items(evaluation, form):
+    """(label, text) of each part of a saved evaluation, as a reader sees it: the proposal by its
+    Swedish name, an amount in kronor, "–" for what is left empty."""
+    items = []
+    for field in form:
+        if field.name == "recommendation":
+            text = evaluation.get_recommendation_display()
+        elif field.name == "frame_adjustment":
+            text = format_kronor(evaluation.frame_adjustment)
+        else:
+            text = getattr(evaluation, field.name)
+        items.append((field.label, text or "–"))
+    return items
 
 
 def payer_labels(payers):

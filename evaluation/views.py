@@ -275,7 +275,10 @@ def evaluation_edit(request, pk, kind):
     )
     names = ("effects", "process", "costs", "conclusion", "recommendation", "frame_adjustment")
     initial = {n: getattr(evaluation, n) for n in names} if evaluation else {}
-    form = EvaluationForm(request.POST or None, initial=initial, show_frame_adjustment=show_frame)
+    partial_allowed = case.rules.partial_implementation_allowed
+    form = EvaluationForm(
+        request.POST or None, initial=initial, show_frame_adjustment=show_frame, partial_allowed=partial_allowed
+    )
     status = 200
     if request.method == "POST":
         if not allowed:
@@ -314,6 +317,9 @@ def evaluation_edit(request, pk, kind):
             "comparison": presentation.forecast_beside_final(forecast, final),
             "may_submit": may_submit,
             "submit_reason": submit_reason,
+            "partial_allowed": partial_allowed,
+            "rules_evaluation": case.rules.document.get("evaluation", {}),
+            "items": presentation.evaluation_items(evaluation, form) if evaluation and not allowed else [],
         },
         status=status,
     )

@@ -97,12 +97,20 @@ def today(time_machine):
 
 def transitions_in_history(case, users):
     """(transition, from, to, role of the person) for each change of the case's state in the
-    history (a report's own changes of status are left out)."""
+    history (a report's own changes of status are left out). A colleague of one of ``users`` (the
+    representative of another nämnd) counts by the one role they hold."""
     roles = {user.pk: role for role, user in users.items()}
-    return [
-        (entry.action.removeprefix("case."), entry.from_state, entry.to_state, roles.get(entry.actor_id))
-        for entry in AuditEntry.objects.for_object(case).order_by("id")
+    entries = [
+        entry
+        for entry in AuditEntry.objects.for_object(case).select_related("actor").order_by("id")
         if entry.from_state and entry.action.startswith("case.")
+    ]
+    for entry in entries:
+        if entry.actor_id not in roles:
+            (roles[entry.actor_id],) = entry.actor.role_assignments.values_list("role", flat=True)
+    return [
+        (entry.action.removeprefix("case."), entry.from_state, entry.to_state, roles[entry.actor_id])
+        for entry in entries
     ]
 
 

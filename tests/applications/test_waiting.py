@@ -52,13 +52,40 @@ def test_waiting_for_heby_per_state(new_case, state, role, reason):
     assert waiting_for(fresh(case)) == [Waiting(role, reason)]
 
 
-def test_waiting_for_the_evaluation_after_the_final_report(new_case):
-    # Heby has no final report (it evaluates in the annual report); Ystad has one.
-    case, users = new_case("ystad")
+EVALUATION_FIELDS = {
+    "effects": "Bättre närvaro.",
+    "process": "Enligt plan.",
+    "costs": "Inom budget.",
+    "conclusion": "Bra.",
+}
 
+
+def test_waiting_for_the_evaluation_after_the_final_report(new_case):
+    # Heby has no final report (it evaluates in the annual report); Ystad has one. The project
+    # writes and hands in the evaluation; only then does the preparing group take it in.
+    from evaluation.services import save_evaluation, submit_evaluation
+
+    case, users = new_case("ystad")
+    case = walk_to(case, S.FINAL_REPORT, users)
+    after_report = waiting_for(fresh(case))
+    save_evaluation(case, "final", users["applicant"], fields=EVALUATION_FIELDS)
+    written = waiting_for(fresh(case))
+    submit_evaluation(case, "final", users["applicant"])
+    handed_in = waiting_for(fresh(case))
+
+    missing = Waiting("applicant", "Slutrapporten är inlämnad: slututvärderingen ska skrivas och lämnas in.")
+    assert after_report == written == [missing]
+    assert handed_in == [Waiting("preparer", "Utvärderingen är inlämnad: ta emot den och markera utvärdering klar.")]
+
+
+def test_evaluation_waits_on_the_projects_applicant_in_the_lists(new_case, today):
+    case, users = new_case("norrkoping")
     case = walk_to(case, S.FINAL_REPORT, users)
 
-    assert waiting_for(fresh(case)) == [Waiting("preparer", "Slutrapport att utvärdera.")]
+    assert [reasons for _case, reasons in cases_waiting_for(users["applicant"])] == [
+        ["Slutrapporten är inlämnad: slututvärderingen ska skrivas och lämnas in."]
+    ]
+    assert cases_waiting_for(users["preparer"]) == []
 
 
 def test_waiting_for_resubmitted_application(new_case):
@@ -70,18 +97,34 @@ def test_waiting_for_resubmitted_application(new_case):
     assert waiting_for(fresh(case)) == [Waiting("preparer", "Kompletterad ansökan att bereda.")]
 
 
-@pytest.mark.parametrize(
-    ("slug", "role"),
+def test_waiting_for_implementation_decision_by_the_rule_sets_role(new_case, today):
     # Sundsvall's kommunfullmäktige decides after ledningsgruppen's proposal: see
     # tests/decisions/test_lifecycle_decisions.py.
-    [("ale", "management"), ("ystad", "board"), ("norrkoping", "board")],
-)
-def test_waiting_for_implementation_decision_by_the_rule_sets_role(new_case, today, slug, role):
-    case, users = new_case(slug)
+    case, users = new_case("ale")
 
     case = walk_to(case, S.EVALUATED, users)
 
-    assert waiting_for(fresh(case)) == [Waiting(role, "Beslut om implementering saknas.")]
+    assert waiting_for(fresh(case)) == [Waiting("management", "Beslut om implementering saknas.")]
+
+
+@pytest.mark.parametrize(
+    ("slug", "board"),
+    # Norrköping's applicant works at Socialkontoret, under Socialnämnden; Ystad's applicant unit
+    # is Barn- och utbildningsnämnden itself.
+    [("norrkoping", "Socialnämnden"), ("ystad", "Barn- och utbildningsnämnden")],
+)
+def test_implementation_decision_waits_for_the_responsible_namnd(new_case, today, slug, board):
+    case, users = new_case(slug)
+    case = walk_to(case, S.EVALUATED, users)
+    namnd = OrganisationalUnit.objects.get(municipality=case.municipality, name=board)
+    representatives = User.objects.filter(role_assignments__role="board", municipality=case.municipality)
+    ours = representatives.get(unit=namnd)
+    others = representatives.exclude(unit=namnd)
+
+    assert waiting_for(fresh(case)) == [Waiting("board", f"{board} har inte beslutat om implementering.", namnd.pk)]
+    assert waiting_on_user(fresh(case), ours) == [f"{board} har inte beslutat om implementering."]
+    assert others.exists()
+    assert all(waiting_on_user(fresh(case), other) == [] for other in others)
 
 
 @pytest.mark.parametrize(

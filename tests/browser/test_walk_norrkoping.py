@@ -1,19 +1,25 @@
-"""Norrköping, one new case through the browser only.
+"""Norrköping, one new case through the browser only, from the application to the responsible
+nämnd's decision on implementation.
 
-The walk so far (ends at the submitted final report): the kommun's admin enters the
-council's (KF) overall goals in a new rule set version; a kontor writes the application in
-January, chooses and comments KF goals and Agenda 2030 goals, asks its kontorschef to approve it;
-the designated head (chef1) signs; submission waits for the spring application window and then
-goes through. Kommunstyrelsens kontor cannot take the case until the kontor records that the
-affected nämnd has been informed; it then assesses the four basic criteria, completes its two
-preparation steps (the municipality-wide perspective), issues the decision basis and marks the
-case ready; kommunstyrelsen grants it at its meeting (§ 58). The kontor begins the project start,
-saves the project plan (which completes its step), records the follow-up and evaluation plan and
-starts the project: its half-time and final reports are planned. Once the half-time period has
-ended the kontor hands in the half-time follow-up, and kommunstyrelsens kontor accepts it from its
-Uppföljning page. When the project has ended the kontor hands in the final report: the case waits
-on kommunstyrelsens kontor ("Slutrapport att utvärdera"). Not yet walked: the final evaluation,
-"Utvärdering klar" and the responsible nämnd's decision on implementation.
+The kommun's admin enters the council's (KF) overall goals in a new rule set version; a kontor
+writes the application in January, chooses and comments KF goals and Agenda 2030 goals, asks its
+kontorschef to approve it; the designated head (chef1) signs; submission waits for the spring
+application window and then goes through. Kommunstyrelsens kontor cannot take the case until the
+kontor records that the affected nämnd has been informed; it then assesses the four basic criteria,
+completes its two preparation steps (the municipality-wide perspective), issues the decision basis
+and marks the case ready; kommunstyrelsen grants it at its meeting (§ 58). The kontor begins the
+project start, saves the project plan (which completes its step), records the follow-up and
+evaluation plan and starts the project: its half-time and final reports are planned. Once the
+half-time period has ended the kontor hands in the half-time follow-up, and kommunstyrelsens kontor
+accepts it from its Uppföljning page. When the project has ended the kontor hands in the final
+report; the kontor, which answers for the follow-up and evaluation, is then waited on for the final
+evaluation. Kommunstyrelsens kontor receives the final report for kommunstyrelsen's information and
+cannot yet mark the case evaluated. The kontor writes the final evaluation (proposing only what the
+rule set lets the nämnd decide: implement or not) and hands it in; kommunstyrelsens kontor marks
+"Utvärdering klar". Utbildningsnämnden, the nämnd responsible for the applying kontor, reads the
+evaluation and records its decision at its meeting (§ 45): the effort is implemented within the
+existing budget frame. The case is "implementerat", the minutes extract bears the nämnd's name, and
+kommunstyrelsens kontor no longer has the case waiting.
 """
 
 import datetime
@@ -379,9 +385,136 @@ def test_norrkoping_walk(page, live_server, act_as, axe, artifacts_dir, demo, ti
     case.refresh_from_db()
     assert case.state == "final_report"
     page.goto(case_url)
+    # The kontor answers for the evaluation too: the case waits on it, not on kommunstyrelsens kontor.
+    written_by_kontor = "Slutrapporten är inlämnad: slututvärderingen ska skrivas och lämnas in."
     assert (
-        "Ärendet väntar på: Tjänstepersonsgruppen på kommunstyrelsens kontor – Slutrapport att utvärdera."
-        in page.get_by_role("region", name="Nästa steg").inner_text()
+        f"Ärendet väntar på: Kontor – {written_by_kontor}" in page.get_by_role("region", name="Nästa steg").inner_text()
     )
     axe.check(page)
     page.screenshot(path=str(artifacts_dir / "norrkoping-final-report.png"), full_page=True)
+
+    # Kommunstyrelsens kontor receives the final report for kommunstyrelsen's information; it cannot
+    # mark the case evaluated while the evaluation is missing.
+    at(time_machine, 2029, 5, 3)
+    act_as(f"beredare.norrkoping@{DEMO_DOMAIN}")
+    page.get_by_role("link", name="Uppföljning").click()
+    page.get_by_role("region", name="Väntar på godkännande (1)").get_by_role("link", name=final.name).click()
+    page.get_by_label("Kommentar").fill("Tas emot för information till kommunstyrelsen; en del av slutredovisningen.")
+    page.get_by_role("button", name="Godkänn rapporten").click()
+    assert page.get_by_text("Rapporten är godkänd.").is_visible()
+    axe.check(page)
+    page.get_by_role("navigation", name="Brödsmulor").get_by_role("link", name=case.number).click()
+    assert (
+        "Utvärdering klar: inte möjligt nu – Slututvärderingen är inte skriven. Den skrivs och lämnas in under "
+        "Utvärdering." in page.get_by_role("region", name="Nästa steg").inner_text()
+    )
+
+    # The kontor writes the final evaluation (the effort's goals in focus, and whether it is expected
+    # to lower the municipality's costs over time) and hands it in.
+    at(time_machine, 2029, 5, 14)
+    act_as(f"sokande.norrkoping@{DEMO_DOMAIN}")
+    row = page.get_by_role("row", name=TITLE)
+    assert written_by_kontor in row.inner_text()
+    row.get_by_role("link", name=TITLE).click()
+    page.get_by_role("link", name="Mätplan, mätvärden, samhällsekonomiska kalkyler och utvärderingar").click()
+    evaluations = page.get_by_role("region", name="Utvärderingar")
+    assert "Slututvärdering: inte skriven" in evaluations.inner_text()
+    axe.check(page)
+    evaluations.get_by_role("link", name="Slututvärdering").click()
+    assert page.get_by_role("heading", level=1).inner_text() == f"Slututvärdering: {TITLE}"
+    proposal = page.get_by_label("Förslag till beslut om implementering")
+    # The rule set lets the nämnd implement the effort or not, not part of it.
+    assert proposal.locator("option").all_inner_texts() == ["–", "implementera", "inte implementera"]
+    page.get_by_label("Effekter").fill("Närvaron steg från 81 till 93 procent; i kontrollgruppen i Hageby till 84.")
+    page.get_by_label("Process: vad har gjorts").fill("Läxhjälp tre kvällar i veckan och föräldraträffar varje månad.")
+    page.get_by_label("Kostnader").fill(
+        "1 100 000 kr av beviljade 1 200 000 kr. Färre orosanmälningar väntas minska kommunens kostnader på sikt."
+    )
+    page.get_by_label("Slutsats").fill("Insatsens mål nåddes; den bör bli en del av ordinarie verksamhet.")
+    proposal.select_option(label="implementera")
+    page.get_by_role("button", name="Spara utvärderingen").click()
+    assert page.get_by_text("Utvärderingen är sparad. Lämna in den när den är klar.").is_visible()
+    page.get_by_role("button", name="Lämna in utvärderingen").click()
+    assert page.get_by_text("Utvärderingen är inlämnad.").is_visible()
+    assert "Inlämnad av Sara Sökande 2029-05-14 11:00." in page.locator("main").inner_text()
+    axe.check(page)
+    page.screenshot(path=str(artifacts_dir / "norrkoping-walk-evaluation.png"), full_page=True)
+
+    # Kommunstyrelsens kontor takes the evaluation in: "utvärderat", waiting on the responsible nämnd.
+    at(time_machine, 2029, 5, 16)
+    act_as(f"beredare.norrkoping@{DEMO_DOMAIN}")
+    row = page.get_by_role("row", name=TITLE)
+    assert "Utvärderingen är inlämnad: ta emot den och markera utvärdering klar." in row.inner_text()
+    axe.check(page)
+    row.get_by_role("link", name=TITLE).click()
+    page.get_by_role("region", name="Nästa steg").get_by_role("button", name="Utvärdering klar").click()
+    assert page.get_by_text("Klart: ärendet är nu utvärderat.").is_visible()
+    assert (
+        "Ärendet väntar på: Ansvarig nämnd – Utbildningsnämnden har inte beslutat om implementering."
+        in page.get_by_role("region", name="Nästa steg").inner_text()
+    )
+    history = page.get_by_role("region", name="Historik").inner_text()
+    assert "2029-05-14 11:00 – Utvärdering inlämnad – Sara Sökande" in history
+    assert "2029-05-16 11:00 – Utvärdering klar (slutrapport inlämnad → utvärderat) – Bengt Beredare" in history
+    axe.check(page)
+
+    # Utbildningsnämnden, responsible for the applying kontor, decides at its meeting, on the
+    # evaluation, that the effort is implemented in ordinary operations.
+    at(time_machine, 2029, 6, 12, 14)
+    act_as(f"namnd.norrkoping@{DEMO_DOMAIN}")
+    row = page.get_by_role("row", name=TITLE)
+    assert "Utbildningsnämnden har inte beslutat om implementering." in row.inner_text()
+    axe.check(page)
+    row.get_by_role("link", name=TITLE).click()
+    page.get_by_role("link", name="Mätplan, mätvärden, samhällsekonomiska kalkyler och utvärderingar").click()
+    page.get_by_role("region", name="Utvärderingar").get_by_role("link", name="Slututvärdering").click()
+    evaluation = page.locator("main").inner_text()
+    assert "Förslag till beslut om implementering\nimplementera" in evaluation
+    assert "Kostnader\n1 100 000 kr av beviljade 1 200 000 kr." in evaluation
+    axe.check(page)
+    page.get_by_role("navigation", name="Brödsmulor").get_by_role("link", name=case.number).click()
+    form = page.locator("form#lifecycle-decision")
+    assert form.get_by_role("radio").count() == 2
+    assert form.get_by_label("Implementera delvis").count() == 0
+    form.get_by_label("Implementera", exact=True).check()
+    form.get_by_label("Sammanträdesdag").fill("2029-06-12")
+    form.get_by_label("Paragraf (§)").fill("45")
+    form.get_by_label("Motivering").fill(
+        "Målen nåddes och insatsen väntas minska kommunens kostnader på sikt; den genomförs genom "
+        "omprioritering inom befintlig budgetram."
+    )
+    axe.check(page)
+    form.get_by_role("button", name="Protokollför beslutet och upprätta protokollsutdrag").click()
+    assert page.get_by_text(
+        "Utbildningsnämnden 2029-06-12 § 45 är protokollfört; protokollsutdraget är upprättat."
+    ).is_visible()
+    assert page.locator("main p").first.inner_text().startswith(f"{case.number} · Implementerat")
+    assert "Ärendet väntar på" not in page.get_by_role("region", name="Nästa steg").inner_text()
+    history = page.get_by_role("region", name="Historik").inner_text()
+    assert (
+        "2029-06-12 16:00 – Implementera (utvärderat → implementerat) – Nils Nämnd: Utbildningsnämnden 2029-06-12 "
+        "§ 45: Målen nåddes och insatsen väntas minska kommunens kostnader på sikt;"
+    ) in history
+    extract = page.get_by_role("region", name="Beslut och handlingar").get_by_role(
+        "link", name=f"Protokollsutdrag Utbildningsnämnden 2029-06-12 § 45, {case.number}"
+    )
+    response = page.request.get(f"{url}{extract.get_attribute('href')}")
+    assert response.headers["content-type"] == "application/pdf"
+    case.refresh_from_db()
+    assert case.state == "implemented"
+    implementation = Decision.objects.get(municipality=case.municipality, paragraph=45)
+    assert (implementation.body, implementation.kind, implementation.recorded_by.email) == (
+        "Utbildningsnämnden",
+        "implement",
+        f"namnd.norrkoping@{DEMO_DOMAIN}",
+    )
+    axe.check(page)
+    page.screenshot(path=str(artifacts_dir / "norrkoping-walk-implemented.png"), full_page=True)
+
+    # Kommunstyrelsens kontor no longer has the case waiting; its list shows it implemented.
+    act_as(f"beredare.norrkoping@{DEMO_DOMAIN}")
+    assert page.get_by_role("row", name=TITLE).count() == 0
+    page.get_by_role("link", name="Alla ärenden").click()
+    row = page.get_by_role("row", name=TITLE)
+    assert "Implementerat" in row.inner_text()
+    axe.check(page)

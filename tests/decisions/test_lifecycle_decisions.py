@@ -8,11 +8,18 @@ from decimal import Decimal
 
 import pytest
 
+from accounts.models import User
 from applications.deadlines import add_months
 from applications.enums import CaseState as S
 from applications.models import Case
-from applications.services import TransitionRefusedError, complete_step, create_case, run_transition
-from applications.walk import complete_open_steps, walk_to
+from applications.services import (
+    TransitionRefusedError,
+    complete_step,
+    create_case,
+    responsible_board,
+    run_transition,
+)
+from applications.walk import complete_open_steps, decider, walk_to
 from audit.models import AuditEntry
 from decisions.models import Decision, DocumentKind, IssuedDocument
 from decisions.models import DecisionKind as K
@@ -374,18 +381,70 @@ def test_sundsvall_evaluated_case_waits_for_the_proposal_then_for_kommunfullmakt
     [
         ("heby", "decision_body", "Kommunstyrelsen"),
         ("ale", "management", "Förvaltningsledningen"),
-        ("ystad", "board", "Berörda nämnder (med förvaltningsledning)"),
-        ("norrkoping", "board", "Ansvarig nämnd"),
+        # Where nämnder decide, the decision is the responsible nämnd's, under its own name: the
+        # nämnd at or above the applicant unit (Ystad's applicant here is the nämnd itself;
+        # Norrköping's works at Socialkontoret).
+        ("ystad", "board", "Barn- och utbildningsnämnden"),
+        ("norrkoping", "board", "Socialnämnden"),
     ],
 )
 @pytest.mark.parametrize(("kind", "state"), [(K.IMPLEMENT, S.IMPLEMENTED), (K.NOT_IMPLEMENT, S.NOT_IMPLEMENTED)])
 def test_implementation_decided_by_the_body_the_rule_set_names(new_case, today, slug, role, body, kind, state):
     case, users = evaluated(new_case, slug)
+    deciding = decider(case, role, users)
 
-    assert [k for k, _label in lifecycle_kinds_for(case, users[role])][:1] == [K.IMPLEMENT]
-    case, decision = decide(case, kind, users[role])
+    assert [k for k, _label in lifecycle_kinds_for(case, deciding)][:1] == [K.IMPLEMENT]
+    case, decision = decide(case, kind, deciding)
 
     assert (case.state, decision.body, decision.kind) == (state, body, kind)
+
+
+def other_namnds_representative(case):
+    board = responsible_board(case)
+    return User.objects.get(
+        municipality=case.municipality,
+        role_assignments__role="board",
+        unit__kind="namnd",
+        unit__in=case.municipality.units.exclude(pk=board.pk),
+    )
+
+
+def test_another_namnd_cannot_decide_on_implementation(new_case, today):
+    case, _users = evaluated(new_case, "norrkoping")
+    other = other_namnds_representative(case)
+
+    refusal = decision_refused(case, K.IMPLEMENT, other)
+
+    assert lifecycle_kinds_for(case, other) == []
+    assert (str(refusal), refusal.field) == ("Bara Socialnämnden kan fatta beslutet.", None)
+
+
+def test_the_responsible_namnds_decision_names_it_in_history_and_minutes(new_case, today, tmp_path):
+    case, users = evaluated(new_case, "norrkoping")
+    deciding = decider(case, "board", users)
+
+    case, decision = decide(case, K.IMPLEMENT, deciding, paragraph=45, reason="Implementeras inom befintlig ram.")
+    (extract,) = issue_decision_documents(decision, deciding)
+
+    assert str(decision) == "Socialnämnden 2026-09-15 § 45"
+    assert last(case, "case.implement").reason == "Socialnämnden 2026-09-15 § 45: Implementeras inom befintlig ram."
+    assert "Socialnämnden beslutar att insatsen ska implementeras i ordinarie verksamhet." in pdf_text(
+        extract, tmp_path
+    )
+
+
+def test_two_namnder_may_use_the_same_paragraph_at_the_same_date(new_case, today):
+    # Each nämnd keeps its own minutes: Socialnämnden's § 45 does not take Utbildningsnämnden's.
+    first, users = evaluated(new_case, "norrkoping")
+    decide(first, K.IMPLEMENT, decider(first, "board", users), paragraph=45)
+    second = create_case(users["applicant"], title="Andra insatsen")
+    second.applicant_unit = other_namnds_representative(first).unit.children.get()
+    second.save(update_fields=["applicant_unit"])
+    second = walk_to(second, S.EVALUATED, users)
+
+    second, decision = decide(second, K.IMPLEMENT, decider(second, "board", users), paragraph=45)
+
+    assert (second.state, str(decision)) == (S.IMPLEMENTED, "Utbildningsnämnden 2026-09-15 § 45")
 
 
 def test_implement_by_bare_transition_refused(new_case, today):
@@ -511,7 +570,7 @@ def test_project_end_releases_what_was_not_paid_out(new_case, today, kind, state
     funds.record_payout(case, users["controller"], amount=kr("312500.50"), year=2027)
     case = walk_to(case, S.EVALUATED, users)
 
-    case, end = decide(case, kind, users["board"], reason="Enligt utvärderingen.")
+    case, end = decide(case, kind, decider(case, "board", users), reason="Enligt utvärderingen.")
 
     assert case.state == state
     assert releases(case) == [
@@ -531,7 +590,7 @@ def test_release_skips_a_closed_year(new_case, today):
     case = walk_to(case, S.EVALUATED, users)
     funds.close_year(fund, users["controller"], 2026)
 
-    case, _end = decide(case, K.NOT_IMPLEMENT, users["board"])
+    case, _end = decide(case, K.NOT_IMPLEMENT, decider(case, "board", users))
 
     assert [(year, amount) for year, amount, _d, _b in releases(case)] == [
         (2027, Decimal("500000.00")),
@@ -556,6 +615,6 @@ def test_extension_continue_and_design_change_release_nothing(new_case, today):
 def test_release_without_a_fund_writes_nothing(new_case, today):
     case, users = evaluated(new_case, "norrkoping")
 
-    case, _end = decide(case, K.IMPLEMENT, users["board"])
+    case, _end = decide(case, K.IMPLEMENT, decider(case, "board", users))
 
     assert (case.state, LedgerEntry.objects.count()) == (S.IMPLEMENTED, 0)

@@ -171,7 +171,7 @@ def test_calculation_page_queries_do_not_grow_with_the_lines(client, sundsvall, 
         )
     client.force_login(sundsvall.users["preparer"])
 
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         response = client.get(url(sundsvall.case))
 
     assert response.content.decode().count('class="border rounded p-2 mb-3 outcome-line"') == outcomes + 1
@@ -341,3 +341,39 @@ def test_case_page_links_to_the_evaluation(client, sundsvall):
     content = client.get(reverse("applications:detail", args=[sundsvall.case.pk])).content.decode()
 
     assert reverse("evaluation:overview", args=[sundsvall.case.pk]) in content
+
+
+def test_evaluation_proposes_only_the_decisions_the_rule_set_allows(client, new_case):
+    case, users = new_case("norrkoping")
+    client.force_login(users["applicant"])
+
+    content = client.get(reverse("evaluation:evaluation", args=[case.pk, "final"])).content.decode()
+
+    assert 'value="implement"' in content
+    assert 'value="decline_implementation"' in content
+    assert "implement_partly" not in content
+    assert "Beslutet om implementering (helt eller inte) fattas på ärendets sida" in content
+    # The writer sees what the guideline asks of the evaluation.
+    assert "I slututvärderingen står målen för insatsen i fokus" in content
+
+
+def test_a_reader_sees_the_evaluation_with_the_proposal_by_its_name(client, new_case):
+    # The nämnd reads the evaluation its decision on implementation rests on.
+    case, users = new_case("heby")
+    fields = {
+        "effects": "Färre placeringar.",
+        "process": "Familjestöd.",
+        "costs": "Inom budget.",
+        "conclusion": "Implementera.",
+        "recommendation": "implement",
+        "frame_adjustment": Decimal(500000),
+    }
+    services.save_evaluation(case, "final", users["preparer"], fields=fields)
+    client.force_login(users["board"])
+
+    content = client.get(reverse("evaluation:evaluation", args=[case.pk, "final"])).content.decode()
+
+    assert "<dt>Förslag till beslut om implementering</dt><dd>implementera</dd>" in content
+    assert "<dt>Föreslagen ramjustering i nästa budget (kr)</dt><dd>500\xa0000\xa0kr</dd>" in content
+    assert "<dt>Effekter</dt><dd>Färre placeringar.</dd>" in content
+    assert "Spara utvärderingen" not in content

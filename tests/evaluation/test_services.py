@@ -319,3 +319,18 @@ def test_a_system_admin_counts_as_fund_staff(sundsvall):
         services.save_calculation(sundsvall.case, "decided", admin, **calculation_fields(sundsvall.unit_cost)).number
         == 1
     )
+
+
+def test_a_proposal_to_implement_partly_is_refused_where_the_rule_set_does_not_allow_it(new_case):
+    # Norrköping's ansvarig nämnd decides whether the effort is implemented; the rule set has no
+    # partial implementation, so the evaluation cannot propose one.
+    case, users = new_case("norrkoping")
+    fields = {"effects": "E", "process": "P", "costs": "K", "conclusion": "S", "recommendation": "implement_partly"}
+
+    with pytest.raises(services.EvaluationRefusedError) as refusal:
+        services.save_evaluation(case, "final", users["applicant"], fields=fields)
+
+    assert str(refusal.value) == (
+        "Regelverket medger inte delvis implementering: föreslå att insatsen implementeras eller inte."
+    )
+    assert (Evaluation.objects.count(), history(case, "evaluation.saved")) == (0, [])
