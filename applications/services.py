@@ -485,8 +485,6 @@ def may_complete_step(step, user):  # noqa: PLR0911 - one early return per reaso
     earlier = [s for s in case.current_steps(step.stage) if s.group < step.group and s.blocks]
     if earlier:
         return False, _("Först: %(steps)s.") % {"steps": "; ".join(str(s) for s in earlier)}
-    if signer_unit is not None and f"unit:{signer_unit.pk}" not in valid_signatures(case):
-        return False, _("Underskriften för %(unit)s saknas: skriv under ansökan först.") % {"unit": signer_unit.name}
     return True, ""
 
 
@@ -513,6 +511,13 @@ def complete_step(case, step_id, user, *, outcome, comment="", expertise=None):
     allowed, reason = may_complete_step(step, user)
     if not allowed:
         raise TransitionRefusedError(reason)
+    if step.action == "sign" and step.unit_id and outcome == StepOutcome.POSITIVE:
+        # The head approves by signing (which completes the step); here only a nej is given.
+        unit = signing_unit_of_step(case, step)
+        raise TransitionRefusedError(
+            _("Godkännandet för %(unit)s ges genom underskriften under Underskrifter; här registreras bara ett nej.")
+            % {"unit": unit.name}
+        )
     if step.is_information and outcome != StepOutcome.POSITIVE:
         raise TransitionRefusedError(
             _("%(step)s är ett informationssteg: det har inget nej och kan bara kvitteras.") % {"step": step.name}
@@ -524,7 +529,9 @@ def complete_step(case, step_id, user, *, outcome, comment="", expertise=None):
         step.expertise_organisation = expertise["organisation"]
         step.expertise_contribution = expertise["contribution"]
         data = {"expertise": expertise} if any(expertise.values()) else None
-    return _record_step(case, step, user, outcome=outcome, comment=comment, data=data)
+    step = _record_step(case, step, user, outcome=outcome, comment=comment, data=data)
+    approve_signed_steps(case)
+    return step
 
 
 def _checked_expertise(step, expertise):
@@ -568,7 +575,39 @@ def complete_unit_step_by_answer(case, unit, user, *, outcome, comment, source):
     if step is None or not step.is_pending:
         return None
     step = CaseStep.objects.select_for_update(of=("self",)).select_related("unit").get(pk=step.pk)
-    return _record_step(case, step, user, outcome=outcome, comment=comment, data={"source": source})
+    step = _record_step(case, step, user, outcome=outcome, comment=comment, data={"source": source})
+    approve_signed_steps(case)
+    return step
+
+
+def approve_signed_steps(case):
+    """Where the rule set makes the heads' signatures a step of the stage (a step with the action
+    "sign": "Ansökan undertecknas och godkänns av berörda förvaltningschefer", seed 003, Steg 3),
+    the signature is the unit's approval. The unit's pending step is done by it, in the signer's
+    name, as soon as it is the step's turn: at the signature, or when the steps before it are
+    done. A head who does not approve does not sign and answers the step with a nej. The caller
+    holds the case lock. Side effects: each step and its history entry. Returns the steps done."""
+    stage = STAGE_BEGUN_BY_STATE.get(case.state)
+    if stage is None:
+        return []
+    steps = case.current_steps(stage)
+    signed = valid_signatures(case)
+    done = []
+    for step in steps:
+        if step.action != "sign" or not step.unit_id or not step.is_pending:
+            continue
+        unit = signing_unit_of_step(case, step)
+        signature = signed.get(f"unit:{unit.pk}") if unit else None
+        if signature is None or signature.signer is None:
+            continue
+        if any(s.group < step.group and s.blocks for s in steps):
+            continue
+        locked = CaseStep.objects.select_for_update(of=("self",)).select_related("unit").get(pk=step.pk)
+        locked.case = case
+        signed_at = timezone.localtime(signature.signed_at)
+        comment = _("Godkänd genom underskriften %(at)s.") % {"at": signed_at.strftime("%Y-%m-%d %H:%M")}
+        done.append(_record_step(case, locked, signature.signer, outcome=StepOutcome.POSITIVE, comment=comment))
+    return done
 
 
 def unit_position_step(case, unit):
@@ -939,6 +978,7 @@ def sign(case, requirement_key, user):
             "capacity": signature.signer_capacity,
         },
     )
+    approve_signed_steps(case)
     return signature
 
 

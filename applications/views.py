@@ -298,7 +298,9 @@ def _deadlines(case):
     if case.period_start and case.period_end and case.rules.has_half_time_follow_up:
         dates.append((_("Halvtidsuppföljning"), half_time(case.period_start, case.end_date), ""))
     if case.end_date:
-        dates.append((_("Projektet slutar"), case.end_date, ""))
+        # An aborted project no longer runs to its planned end; the abort decision is its end.
+        label = _("Planerat slut (projektet avbröts)") if case.state == CaseState.ABORTED else _("Projektet slutar")
+        dates.append((label, case.end_date, ""))
     return dates
 
 

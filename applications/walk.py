@@ -235,13 +235,16 @@ def complete_open_steps(case, users):
     if stage is None:
         return case
     for step in case.current_steps(stage):
-        if step.is_pending:
-            actor = person_at(case, step.actor_role, step.unit_id, users)
-            if step.action == "sign" and step.unit_id:
-                sign_for(case, users, when="in_preparation")
-                actor = head_of(step.unit_id)
-            expertise = WALK_EXPERTISE if step.expertise_rule == "required" else None
-            complete_step(case, step.pk, actor, outcome="positive", comment="Klart.", expertise=expertise)
+        step.refresh_from_db()  # a signature may have done it meanwhile
+        if not step.is_pending:
+            continue
+        if step.action == "sign" and step.unit_id:
+            # The heads sign; each signature is the unit's approval and does its step.
+            sign_for(case, users, when="in_preparation")
+            continue
+        actor = person_at(case, step.actor_role, step.unit_id, users)
+        expertise = WALK_EXPERTISE if step.expertise_rule == "required" else None
+        complete_step(case, step.pk, actor, outcome="positive", comment="Klart.", expertise=expertise)
     return type(case).objects.get(pk=case.pk)
 
 

@@ -798,13 +798,16 @@ def budget_compensation(obligation, user):
     )
     compensated = sum((entry.amount for entry in compensations if entry.year == year), Decimal("0.00"))
     may_pay = obligation.status == ObligationStatus.ACCEPTED and may_record_money(user, case.municipality_id)
+    suggested = max((outcome or Decimal("0.00")) - compensated, Decimal("0.00"))
     return {
         "year": year,
         "outcome": outcome,
         "compensated": compensated,
-        "suggested": max((outcome or Decimal("0.00")) - compensated, Decimal("0.00")),
+        "suggested": suggested,
         "paid": [entry for entry in compensations if report and entry.report_id == report.pk],
         "may_pay": may_pay,
+        # The year's reported cost is compensated in full: nothing is left to pay against it.
+        "all_paid": outcome is not None and suggested == 0,
     }
 
 
@@ -814,5 +817,11 @@ def pay_budget_compensation(obligation, user, *, amount):
     if obligation.status != ObligationStatus.ACCEPTED:
         raise TransitionRefusedError(_("Budgetkompensation betalas ut när rapporten är godkänd."))
     return record_payout(
-        obligation.case, user, amount=amount, year=obligation.period_end.year, report_id=obligation.report.pk
+        obligation.case,
+        user,
+        amount=amount,
+        year=obligation.period_end.year,
+        report_id=obligation.report.pk,
+        # Named as people know the report, for the ledger and the accounting's export.
+        reference=f"{obligation.name} {_period(obligation)}",
     )

@@ -5,6 +5,7 @@ from applications.enums import CaseState
 
 from ..models import WRITABLE_STATUSES
 from ..organisation import project_manager, project_owners
+from ..services import REPORT_WRITING_STATES
 
 register = template.Library()
 
@@ -31,8 +32,13 @@ def case_reporting(case):
         return {"show": False}
     today = timezone.localdate()
     obligations = list(case.reporting_obligations.order_by("due_date", "id"))
+    # A project that has ended (aborted, evaluated) owes no more reports: those not handed in
+    # lapse, and are never overdue.
+    still_reporting = case.state in REPORT_WRITING_STATES
     for obligation in obligations:
-        obligation.is_overdue = obligation.status in WRITABLE_STATUSES and obligation.due_date < today
+        owed = obligation.status in WRITABLE_STATUSES
+        obligation.is_overdue = still_reporting and owed and obligation.due_date < today
+        obligation.has_lapsed = not still_reporting and owed
     return {
         "show": True,
         "case": case,

@@ -934,7 +934,7 @@ def test_unit_step_signed_by_head_of_another_unit_refused(new_case, today):
         case, step(case, "preparation", "underskrift", "Socialförvaltningen"), ifo_colleague
     )
     sign(case, f"unit:{social.pk}", social.head)
-    signed = complete(case, "preparation", "underskrift", social.head, "positive", unit="Socialförvaltningen")
+    signed = step(case, "preparation", "underskrift", "Socialförvaltningen")
 
     assert reason == "Steget görs av den utsedda chefen för Barn- och utbildningsförvaltningen eller en ersättare."
     assert colleague_reason == "Steget görs av den utsedda chefen för Socialförvaltningen eller en ersättare."

@@ -126,24 +126,95 @@ def test_saving_unchanged_content_keeps_the_signature(new_case, today):
     assert case.signatures.get().voided_at is None
 
 
-def test_ystad_sign_step_needs_the_units_signature(new_case, today):
+def ystad_at_the_signing_step(new_case, *, sign_first=False):
+    """A Ystad case in preparation with every step before the heads' signing step done; with
+    ``sign_first`` the head has signed before the nämnder's step was done."""
     case, users = new_case("ystad")
     case = walk_to(case, S.IN_PREPARATION, users)
-    for step in case.current_steps("preparation"):
-        if step.action != "sign" and step.is_pending and step.key != "klg_godkanner":
-            actor = person_at(case, step.actor_role, step.unit_id, users)  # a nämnd's step: its own representative
-            complete_step(case, step.pk, actor, outcome="positive")
-    case = Case.objects.get(pk=case.pk)
     sign_step = next(s for s in case.current_steps("preparation") if s.action == "sign")
     head = head_of(case, sign_step.unit_id)
+    if sign_first:
+        sign(case, f"unit:{sign_step.unit_id}", head)
+    for step in case.current_steps("preparation"):
+        if step.group < sign_step.group:
+            actor = person_at(case, step.actor_role, step.unit_id, users)  # a nämnd's step: its own representative
+            complete_step(case, step.pk, actor, outcome="positive")
+    return Case.objects.get(pk=case.pk), sign_step, head
+
+
+def test_ystad_heads_signature_is_the_units_approval_step(new_case, today):
+    """Seed 003, Steg 3: "Ansökan undertecknas och godkänns av berörda förvaltningschefer": one
+    act. The head's signature does the unit's step, in the head's name."""
+    case, sign_step, head = ystad_at_the_signing_step(new_case)
 
     with pytest.raises(TransitionRefusedError) as refusal:
         complete_step(case, sign_step.pk, head, outcome="positive")
     sign(case, f"unit:{sign_step.unit_id}", head)
-    done = complete_step(case, sign_step.pk, head, outcome="positive")
 
-    assert str(refusal.value) == f"Underskriften för {sign_step.unit.name} saknas: skriv under ansökan först."
-    assert done.status == "done"
+    assert str(refusal.value) == (
+        f"Godkännandet för {sign_step.unit.name} ges genom underskriften under Underskrifter; "
+        "här registreras bara ett nej."
+    )
+    sign_step.refresh_from_db()
+    assert (sign_step.status, sign_step.outcome, sign_step.done_by, sign_step.comment) == (
+        "done",
+        "positive",
+        head,
+        "Godkänd genom underskriften 2026-09-15 10:00.",
+    )
+    entry = AuditEntry.objects.filter(action="case.step").latest("pk")
+    assert (entry.actor, entry.data["step"], entry.data["outcome"]) == (head, str(sign_step), "positive")
+
+
+def test_ystad_signature_given_early_approves_when_the_step_comes(new_case, today):
+    """A head who signed while the nämnder were still commenting has approved: the step is done,
+    in the head's name, once the steps before it are."""
+    _case, sign_step, head = ystad_at_the_signing_step(new_case, sign_first=True)
+
+    sign_step.refresh_from_db()
+
+    assert (sign_step.status, sign_step.done_by, sign_step.comment) == (
+        "done",
+        head,
+        "Godkänd genom underskriften 2026-09-15 10:00.",
+    )
+
+
+def test_ystad_signature_before_its_turn_leaves_the_step_pending(new_case, today):
+    case, users = new_case("ystad")
+    case = walk_to(case, S.IN_PREPARATION, users)
+    sign_step = next(s for s in case.current_steps("preparation") if s.action == "sign")
+
+    sign(case, f"unit:{sign_step.unit_id}", head_of(case, sign_step.unit_id))
+
+    sign_step.refresh_from_db()
+    assert sign_step.status == "pending"
+
+
+def test_ystad_head_who_does_not_approve_answers_nej_without_signing(new_case, today):
+    case, sign_step, head = ystad_at_the_signing_step(new_case)
+
+    declined = complete_step(case, sign_step.pk, head, outcome="negative", comment="Förvaltningen står inte bakom.")
+
+    assert (declined.status, declined.done_by) == ("declined", head)
+    assert not case.signatures.exists()
+
+
+def test_ystad_signing_step_form_offers_only_a_nej_and_the_history_reads_as_swedish(client, new_case, today):
+    case, sign_step, head = ystad_at_the_signing_step(new_case)
+    client.force_login(head)
+    page = reverse("applications:detail", args=[case.pk])
+
+    before = client.get(page).content.decode()
+    sign(case, f"unit:{sign_step.unit_id}", head)
+    after = client.get(page).content.decode()
+
+    form = before[before.index(f'action="/arenden/{case.pk}/steg/{sign_step.pk}/"') :].split("</form>")[0]
+    assert 'value="negative"' in form
+    assert 'value="positive"' not in form
+    assert "Chefen godkänner ansökan genom att skriva under den under Underskrifter" in form
+    # No space before the colon: "Steg genomfört: …", as Swedish is written.
+    assert f"<strong>Steg genomfört</strong>: {sign_step} (ja) – {head}: <q>Godkänd genom underskriften" in after
 
 
 def test_return_for_completion_lists_what_is_missing_and_notifies(new_case, today, client):

@@ -3,12 +3,25 @@
 The controller sets up the fund (reservation and yearly appropriations). The applicant describes
 the idea; the process group checks it, kommunledningsgruppen takes a position and the nämnder are
 informed. The applicant writes and submits the application; the process group checks it, KLG
-handles it, the nämnder comment, the förvaltningschefer of the affected förvaltningar sign (the
-partner's signature is registered from paper) and KLG approves it.
+handles it, the nämnder comment, the förvaltningschefer of the affected förvaltningar sign (each
+signature is the förvaltning's approval and does its step; the partner's signature is registered
+from paper) and KLG approves it.
 
-The walk currently ends at the started project: after kommunstyrelsen's grant (§ 41, total and split
-per year) the projektägare set the project organisation, save the project plan, record the
-evaluation plan step and start the project.
+Another application of the spring round (a colleague's, prepared through the same services as the
+demo's cases) is ready for decision too: KLG, not the process group, sets the round's priority
+order on its Prioritering page, and kommunstyrelsen reads that order before it decides. KS grants
+the walked case at its meeting (§ 41, total and split per year); the projektägare set the project
+organisation, save the project plan, record the evaluation plan step and start the project.
+
+The project manager hands in the first half-year report (delårsbokslut 2) on the last day of its
+period; kommunstyrelsen, the receiver the rule set names, accepts it from its Uppföljning page. The
+controller pays the budget compensation from the report's page: more than the reported cost is
+refused by the amount field, the reported cost is paid. The projektägare judge that the method
+cannot be carried out as planned: the project manager (the applicants, the proposer the rule set
+names) proposes the abort with that reason; KLG assesses the proposal as a step; KS decides the
+abort at its meeting (§ 112) in the lifecycle decision form. The case is avbrutet, its remaining
+reports lapse, and the fund releases what was granted but not paid, per year, each release naming
+the abort decision.
 """
 
 import datetime
@@ -16,9 +29,16 @@ import re
 
 from playwright.sync_api import expect
 
+from accounts.enums import Role
 from accounts.models import User
+from applications.enums import CaseState
 from applications.models import Case
-from core.demo import DEMO_DOMAIN
+from applications.services import create_case
+from applications.walk import walk_to
+from audit.models import AuditEntry
+from core.demo import DEMO_DOMAIN, ROLE_LOGINS
+from funds.models import LedgerEntry
+from reviews.models import PriorityProposal
 
 TITLE = "Fritidscoacher i Ystad"
 IDEA = {
@@ -37,6 +57,20 @@ SECTIONS = {
     "Plan för implementering och uppskalning": "Coacherna kan bli en del av fritidsgårdarnas ordinarie arbete.",
 }
 COSTS = {2027: "500 000", 2028: "500 000", 2029: "200 000"}
+REPORT = {
+    "Verksamheternas genomförda aktiviteter": "Två coacher anställda i april; 38 unga har mötts på skolorna.",
+    "Progression sedan föregående rapporteringstillfälle": "Första rapporten: coacherna är på plats hos alla parter.",
+    "Uppnådda effekter": "21 av de 38 unga har börjat en organiserad fritidsaktivitet.",
+    "Projektets ekonomiska utfall i förhållande till budget": "180 000 kr av 500 000 kr för 2027, främst löner.",
+    "Satsningens totala ekonomi": "Beviljat 1 200 000 kr för 2027–2029; 180 000 kr använt hittills.",
+    "Kommentar till ekonomin": "Rekryteringen tog en månad längre än planerat.",
+}
+OTHER_TITLE = "Läxhjälp på biblioteket i Ystad"
+ROUND = "Första beslutstillfället"
+ABORT_REASON = (
+    "Projektägarna bedömer att metoden inte går att genomföra som planerat: fritidsgårdarna "
+    "omorganiseras och coacherna kan inte möta de unga där."
+)
 
 
 def email(local):
@@ -44,7 +78,16 @@ def email(local):
 
 
 def main_text(page):
-    return page.locator("main").inner_text()
+    return page.locator("main").inner_text().replace("\xa0", " ")
+
+
+def other_application_ready_for_decision():
+    """A colleague's application for the same decision round, walked to "klar för beslut" through
+    the same services as the pages (as the demo's cases are), so the round has two to order."""
+    users = {role.value: User.objects.get(email=email(local)) for role, local in ROLE_LOGINS.items()}
+    users[Role.APPLICANT.value] = User.objects.get(email=email("sokande2"))
+    case = create_case(users[Role.APPLICANT.value], title=OTHER_TITLE)
+    return walk_to(case, CaseState.READY_FOR_DECISION, users)
 
 
 def history_text(page):
@@ -71,6 +114,8 @@ def test_ystad_walk_from_idea_to_aborted_project(
     page, live_server, act_as, axe, artifacts_dir, tmp_path, demo, time_machine
 ):
     time_machine.move_to(datetime.datetime(2027, 1, 11, 9, tzinfo=datetime.UTC))
+    other = other_application_ready_for_decision()
+    assert other.decision_round.name == ROUND
 
     # The controller sets up the fund: the reservation in equity and the yearly appropriations.
     act_as(email("controller"))
@@ -192,12 +237,20 @@ def test_ystad_walk_from_idea_to_aborted_project(
         act_as(email(local))
         page.goto(case_url)
         do_step(page, axe, "Involverade nämnder och förvaltningsledningar lämnar synpunkter", comment)
-    # The förvaltningschefer of the affected förvaltningar sign, each for their own förvaltning.
+    # The förvaltningschefer of the affected förvaltningar sign, each for their own förvaltning:
+    # "undertecknas och godkänns" is one act, so the signature does the förvaltning's step.
     for local, unit in [("chef1", "Barn- och utbildningsförvaltningen"), ("chef2", "Socialförvaltningen")]:
         act_as(email(local))
         page.goto(case_url)
         page.get_by_role("region", name="Underskrifter").get_by_role("button", name=f"Skriv under för {unit}").click()
         assert page.get_by_text(f"Du har skrivit under för {unit}.").is_visible(), main_text(page)
+        step = (
+            page.get_by_role("region", name="Beredning: steg")
+            .get_by_role("listitem")
+            .filter(has_text=f"Berörda chefer undertecknar och godkänner – {unit}")
+        )
+        assert "✓ klart" in step.inner_text(), step.inner_text()
+        assert "Godkänd genom underskriften 2027-01-11" in step.inner_text(), step.inner_text()
         axe.check(page)
     # The partner signed on paper: the applicant registers the scanned, signed application.
     scan = tmp_path / "undertecknad-ansokan.pdf"
@@ -221,15 +274,10 @@ def test_ystad_walk_from_idea_to_aborted_project(
     assert "Eva Ek, ordförande för Föreningen Fritid för alla" in signatures
     axe.check(page)
     page.screenshot(path=str(artifacts_dir / "ystad-walk-signatures.png"), full_page=True)
-    # Each förvaltningschef approves for the förvaltning as the step of the preparation.
-    for local in ("chef1", "chef2"):
-        act_as(email(local))
-        page.goto(case_url)
-        do_step(page, axe, "Berörda chefer undertecknar och godkänner", "Förvaltningen står bakom ansökan.")
     # KLG weighs the nämnder's comments and approves the application.
     act_as(email("ledning"))
     page.goto(case_url)
-    do_step(page, axe, "Kommunledningsgruppen godkänner", "Godkänd; prioritet 1 bland vårens ansökningar.")
+    do_step(page, axe, "Kommunledningsgruppen godkänner", "Godkänd; nämndernas synpunkter är beaktade.")
     steps = page.get_by_role("region", name="Beredning: steg").inner_text()
     assert steps.count("✓") == 7, steps
     # The process group hands it to the decision.
@@ -240,10 +288,40 @@ def test_ystad_walk_from_idea_to_aborted_project(
     assert case.state == "ready_for_decision", main_text(page)
     axe.check(page)
 
-    # Kommunstyrelsen decides at its meeting on 15 March 2027: the total and the split per year.
+    # KLG (not the process group) prioritises among the round's applications before KS decides.
+    act_as(email("ledning"))
+    page.get_by_role("navigation").get_by_role("link", name="Prioritering").click()
+    page.get_by_role("link", name=re.compile(rf"^{ROUND} ")).click()
+    assert page.get_by_role("heading", level=1).inner_text().startswith(f"Prioritering: {ROUND}")
+    assert "Kommunledningsgruppen (KLG) ordnar ärendena och sparar förslaget" in main_text(page)
+    table = page.get_by_role("table", name="Ärendena i föreslagen ordning")
+    assert table.locator("tbody th").first.inner_text().startswith(str(other)), table.inner_text()
+    table.get_by_label(f"Plats för {case}").fill("1")
+    table.get_by_label(f"Plats för {other}").fill("2")
+    page.get_by_label("Kommentar till förslaget").fill("Fritidscoacherna först: störst behov och redo att starta.")
+    axe.check(page)
+    page.get_by_role("button", name="Spara förslag").click()
+    assert page.get_by_text("Förslaget är sparat.").is_visible(), main_text(page)
+    saved = page.get_by_role("region", name="Sparade förslag")
+    assert saved.get_by_role("heading", level=3).first.inner_text().endswith("– Lena Ledning (senaste)")
+    assert saved.locator("ol").first.locator("li").all_inner_texts() == [str(case), str(other)]
+    assert re.search(r"Ordningen är det senaste förslaget \([^)]*, Lena Ledning\)\.", main_text(page))
+    axe.check(page)
+    proposal = PriorityProposal.objects.get(decision_round=case.decision_round)
+    assert (proposal.case_ids, proposal.created_by.email) == ([case.pk, other.pk], email("ledning"))
+    assert AuditEntry.objects.filter(action="priority.proposal", actor__email=email("ledning")).count() == 1
+
+    # Kommunstyrelsen decides at its meeting on 15 March 2027, with KLG's order before it: the
+    # total and the split per year.
     time_machine.move_to(datetime.datetime(2027, 3, 15, 9, tzinfo=datetime.UTC))
     act_as(email("beslut"))
-    page.goto(case_url)
+    page.get_by_role("navigation").get_by_role("link", name="Prioritering").click()
+    page.get_by_role("link", name=re.compile(rf"^{ROUND} ")).click()
+    table = page.get_by_role("table", name="Ärendena i föreslagen ordning")
+    assert [row.inner_text().split("\n")[0] for row in table.locator("tbody th").all()] == [str(case), str(other)]
+    assert table.get_by_role("spinbutton").count() == 0  # KS reads KLG's order; it does not set it
+    axe.check(page)
+    table.get_by_role("link", name=str(case)).click()
     panel = page.get_by_role("region", name="Beslut och handlingar")
     panel.get_by_label("Sammanträdesdag").fill("2027-03-15")
     panel.get_by_label("Paragraf (§)").fill("41")
@@ -296,3 +374,177 @@ def test_ystad_walk_from_idea_to_aborted_project(
     assert "Starta projektet" in history_text(page)
     axe.check(page)
     page.screenshot(path=str(artifacts_dir / "ystad-walk-running.png"), full_page=True)
+
+    # The reports to kommunstyrelsen are planned: twice a year, with delårsbokslut 2 and årsbokslut.
+    reports = page.get_by_role("region", name="Projekt och uppföljning").inner_text()
+    assert "Delårsbokslut 2\t2027-04-01 – 2027-08-31\t2027-08-31\tej inlämnad" in reports, reports
+    assert "Årsbokslut\t2027-09-01 – 2027-12-31\t2027-12-31\tej inlämnad" in reports, reports
+    first = case.reporting_obligations.order_by("due_date").first()
+    assert (first.name, first.receiver_role) == ("Delårsbokslut 2", "decision_body")
+
+    # Delårsbokslut 2: the project manager hands in the first half-year report on the last day of
+    # its period, with the costs so far against the budget.
+    time_machine.move_to(datetime.datetime(2027, 8, 31, 13, tzinfo=datetime.UTC))
+    act_as(email("sokande"))
+    page.goto(case_url)
+    page.get_by_role("region", name="Projekt och uppföljning").get_by_role("link", name="Delårsbokslut 2").first.click()
+    assert page.get_by_role("heading", level=1).inner_text() == f"Delårsbokslut 2: {TITLE}"
+    assert "till Kommunstyrelsen" in main_text(page)
+    axe.check(page)
+    report = page.locator("form").filter(has=page.get_by_role("button", name="Lämna in rapporten"))
+    for label, text in REPORT.items():
+        report.get_by_label(label).fill(text)
+    assert report.get_by_label(re.compile(r"Utfall \d{4}")).count() == 1  # the years to the period's end
+    report.get_by_label("Utfall 2027 (kr)").fill("180 000")
+    report.get_by_role("button", name="Lämna in rapporten").click()
+    assert page.get_by_text("Rapporten är inlämnad.").is_visible(), main_text(page)
+    assert "Inlämnad av Sara Sökande 2027-08-31 15:00." in main_text(page)
+    assert "2027-08-31 15:00 – Rapport inlämnad (ej inlämnad → inlämnad) – Sara Sökande" in main_text(page)
+    assert "Budgetkompensation betalas ut när rapporten är godkänd." in main_text(page)
+    axe.check(page)
+
+    # Kommunstyrelsen, the receiver the rule set names, accepts it from its Uppföljning page.
+    act_as(email("beslut"))
+    page.get_by_role("navigation").get_by_role("link", name="Uppföljning").click()
+    waiting = page.get_by_role("region", name="Väntar på godkännande (1)")
+    assert f"{case.number} {TITLE}" in waiting.inner_text(), main_text(page)
+    axe.check(page)
+    waiting.get_by_role("link", name="Delårsbokslut 2 (2027-08-31)").click()
+    assert "Inlämnad av Sara Sökande 2027-08-31" in main_text(page)
+    economy = page.get_by_role("region", name="Ekonomi per år och för hela projektet").inner_text()
+    assert "2027\t500 000 kr\t180 000 kr\t−320 000 kr" in economy.replace("\xa0", " "), economy
+    page.get_by_label("Kommentar").fill("Redovisningen tas emot; arbetet följer planen.")
+    axe.check(page)
+    page.get_by_role("button", name="Godkänn rapporten").click()
+    assert page.get_by_text("Rapporten är godkänd.").is_visible(), main_text(page)
+    assert (
+        "Rapport godkänd (inlämnad → godkänd) – Britt Beslut"
+        in page.get_by_role("region", name="Rapportens historik").inner_text()
+    )
+    axe.check(page)
+
+    # Budget compensation with the report (Finansiering): the controller pays the reported cost from
+    # the report's page; more than the report states is refused by the amount.
+    time_machine.move_to(datetime.datetime(2027, 9, 10, 9, tzinfo=datetime.UTC))
+    act_as(email("controller"))
+    page.goto(case_url)
+    page.get_by_role("region", name="Projekt och uppföljning").get_by_role("link", name="Delårsbokslut 2").first.click()
+    compensation = page.get_by_role("region", name="Budgetkompensation")
+    assert "rapporterat utfall 180 000 kr, redan kompenserat 0 kr" in compensation.inner_text().replace("\xa0", " ")
+    compensation.get_by_label("Belopp att betala ut (kr)").fill("200 000")
+    compensation.get_by_role("button", name="Betala ut budgetkompensation").click()
+    field_error = page.locator("#compensation .invalid-feedback")
+    expect(field_error).to_contain_text(
+        "Rapporten anger kostnader på 180\xa0000\xa0kr för 2027 och 0\xa0kr är redan kompenserat; "
+        "högst 180\xa0000\xa0kr kan betalas ut."
+    )
+    assert page.get_by_label("Belopp att betala ut (kr)").get_attribute("aria-invalid") == "true"
+    axe.check(page)
+    page.get_by_label("Belopp att betala ut (kr)").fill("180 000")
+    page.get_by_role("button", name="Betala ut budgetkompensation").click()
+    assert page.get_by_text("Budgetkompensationen är bokförd i fonden.").is_visible(), main_text(page)
+    compensation = page.get_by_role("region", name="Budgetkompensation").inner_text().replace("\xa0", " ")
+    assert "2027-09-10: 180 000 kr (Conny Controller)" in compensation, compensation
+    assert "redan kompenserat 180 000 kr" in compensation, compensation
+    assert "Det rapporterade utfallet för 2027 är kompenserat i sin helhet." in compensation, compensation
+    axe.check(page)
+    page.screenshot(path=str(artifacts_dir / "ystad-walk-report.png"), full_page=True)
+    paid = LedgerEntry.objects.get(case=case, kind="budget_compensation")
+    assert (paid.year, paid.amount, paid.report_id) == (2027, 180000, first.report.pk)
+
+    # The projektägare judge that the method cannot be carried out as planned: the project
+    # proposes an abort, with the reason. The project manager sees the accepted report and the
+    # compensation on the case page.
+    time_machine.move_to(datetime.datetime(2027, 10, 4, 9, tzinfo=datetime.UTC))
+    act_as(email("sokande"))
+    page.goto(case_url)
+    reports = page.get_by_role("region", name="Projekt och uppföljning").inner_text()
+    assert "Delårsbokslut 2\t2027-04-01 – 2027-08-31\t2027-08-31\tgodkänd" in reports, reports
+    money = page.get_by_role("region", name="Fondmedel och återbetalning").inner_text().replace("\xa0", " ")
+    assert "2027\t500 000 kr\t180 000 kr" in money, money
+    page.get_by_text("Föreslå avbrott…").click()
+    page.get_by_label("Motivering (krävs)").fill(ABORT_REASON)
+    axe.check(page)
+    page.get_by_role("button", name="Föreslå avbrott", exact=True).click()
+    assert page.get_by_text("Klart: ärendet är nu avbrott föreslaget.").is_visible(), main_text(page)
+    next_step = page.get_by_role("region", name="Nästa steg").inner_text()
+    assert "Kommunledningsgruppen (KLG) – Steg: Bedömning av förslaget om avbrott." in next_step, next_step
+    axe.check(page)
+
+    # Kommunledningsgruppen takes a position on the abort, as a step.
+    time_machine.move_to(datetime.datetime(2027, 10, 11, 9, tzinfo=datetime.UTC))
+    act_as(email("ledning"))
+    page.goto(case_url)
+    do_step(page, axe, "Bedömning av förslaget om avbrott", "KLG ställer sig bakom att satsningen avbryts.")
+    assert "Steget Bedömning av förslaget om avbrott är registrerat." in main_text(page)
+    assert "Kommunstyrelsen – Förslag om avbrott väntar på beslut." in main_text(page)
+
+    # Kommunstyrelsen decides the abort at its meeting on 25 October 2027.
+    time_machine.move_to(datetime.datetime(2027, 10, 25, 9, tzinfo=datetime.UTC))
+    act_as(email("beslut"))
+    page.goto(case_url)
+    lifecycle = page.locator("form#lifecycle-decision")
+    lifecycle.get_by_label("Avbryta", exact=True).check()
+    lifecycle.get_by_label("Sammanträdesdag").fill("2027-10-25")
+    lifecycle.get_by_label("Paragraf (§)").fill("112")
+    lifecycle.get_by_label("Motivering").fill(
+        "Satsningen avbryts enligt KLG:s bedömning; metoden går inte att genomföra."
+    )
+    axe.check(page)
+    lifecycle.get_by_role("button", name="Protokollför beslutet och upprätta protokollsutdrag").click()
+    decision = "Kommunstyrelsen 2027-10-25 § 112"
+    assert page.get_by_text(f"{decision} är protokollfört; protokollsutdraget är upprättat.").is_visible(), main_text(
+        page
+    )
+    case.refresh_from_db()
+    assert case.state == "aborted"
+    assert page.locator("main p").first.inner_text().startswith(f"{case.number} · Avbrutet"), main_text(page)
+    history = history_text(page)
+    for entry in (
+        f"2027-10-04 11:00 – Föreslå avbrott (pågår → avbrott föreslaget) – Sara Sökande: {ABORT_REASON}",
+        "2027-10-11 11:00 – Steg genomfört: Bedömning av förslaget om avbrott (ja) – Lena Ledning",
+        f"2027-10-25 11:00 – Avbryt projektet (avbrott föreslaget → avbrutet) – Britt Beslut: {decision}",
+    ):
+        assert entry in history, history
+    documents = page.get_by_role("region", name="Beslut och handlingar")
+    assert documents.get_by_role("link", name=re.compile(rf"Protokollsutdrag {decision}")).count() == 1
+    assert page.locator("form#lifecycle-decision").count() == 0
+    assert "Ärendet väntar inte på någon." in main_text(page)
+    assert "Planerat slut (projektet avbröts)\n2029-03-31" in page.get_by_role("region", name="Datum").inner_text()
+    reports = page.get_by_role("region", name="Projekt och uppföljning").inner_text()
+    assert "Delårsbokslut 2\t2027-04-01 – 2027-08-31\t2027-08-31\tgodkänd" in reports, reports
+    assert "Årsbokslut\t2027-09-01 – 2027-12-31\t2027-12-31\tutgår (ärendet är avbrutet)" in reports, reports
+    axe.check(page)
+    page.screenshot(path=str(artifacts_dir / "ystad-walk-aborted.png"), full_page=True)
+
+    # The fund gives back what was granted but not paid, one release per year naming the decision.
+    act_as(email("controller"))
+    page.get_by_role("navigation").get_by_role("link", name="Fondmedel").click()
+    ledger = page.locator("#ledger")
+    releases = ledger.locator("tbody tr").filter(has_text="Frigjort åtagande")
+    assert releases.count() == 3, ledger.inner_text()
+    released = {}
+    for row in releases.all():
+        cells = [cell.replace("\xa0", " ") for cell in row.locator("td").all_inner_texts()]
+        assert (cells[1], cells[5]) == ("2027-10-25", f"{decision}, {case.number}"), cells
+        released[int(cells[3])] = cells[4]
+    assert released == {2027: "320 000 kr", 2028: "500 000 kr", 2029: "200 000 kr"}, released
+    compensated = ledger.locator("tbody tr").filter(has_text="Budgetkompensation").inner_text()
+    assert "rapport Delårsbokslut 2 2027-04-01–2027-08-31" in compensated, compensated
+    years = page.get_by_role("table", name="Fondens medel per år").inner_text().replace("\xa0", " ")
+    for row in (
+        "2027\t3 000 000 kr\t180 000 kr\t0 kr / 0 kr\t320 000 kr\t180 000 kr",
+        "2028\t3 000 000 kr\t0 kr\t0 kr / 0 kr\t500 000 kr\t0 kr",
+        "2029\t3 000 000 kr\t0 kr\t0 kr / 0 kr\t200 000 kr\t0 kr",
+    ):
+        assert row in years, years
+    granted = {2027: 500_000, 2028: 500_000, 2029: 200_000}
+    paid = {2027: 180_000}
+    entries = LedgerEntry.objects.filter(case=case, kind="release")
+    assert {e.year: e.amount for e in entries} == {y: granted[y] - paid.get(y, 0) for y in granted}
+    assert {e.decision.paragraph for e in entries} == {112}
+    assert sum(e.amount for e in entries) == sum(granted.values()) - sum(paid.values())
+    balances = page.locator("#balances").inner_text().replace("\xa0", " ")
+    assert "Beviljat\n180 000 kr\nUtbetalt\n180 000 kr" in balances, balances
+    axe.check(page)
+    page.screenshot(path=str(artifacts_dir / "ystad-walk-fund-released.png"), full_page=True)

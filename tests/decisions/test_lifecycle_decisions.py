@@ -4,9 +4,11 @@ and reason, has a minutes extract, and moves the case; an abort or the project's
 part of the grant not paid out back to the fund."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from accounts.models import User
 from applications.deadlines import add_months
@@ -516,6 +518,51 @@ def test_abort_releases_the_years_not_paid_out(new_case, today):
     assert [e.data["kind"] for e in AuditEntry.objects.for_object(case).filter(action="case.money").order_by("id")][
         -3:
     ] == [EntryKind.RELEASE] * 3
+
+
+def aborted_after_a_compensated_report(new_case):
+    """A Ystad project granted 500 000 kr a year for 2026–2028, its 2026 costs of 200 000 kr
+    reported and compensated, aborted by kommunstyrelsen."""
+    appropriations = {2026: 1_000_000, 2027: 1_000_000, 2028: 1_000_000}
+    case, users, _fund, _grant = granted_with_fund(new_case, "ystad", reserved=5_000_000, appropriations=appropriations)
+    case = walk_to(case, S.RUNNING, users)
+    accepted_report(case, {2026: 200_000})
+    funds.record_payout(case, users["controller"], amount=kr(200_000), year=2026, reference="Delårsrapport 2026")
+    case = complete_open_steps(walk_to(case, S.ABORT_PROPOSED, users), users)
+    case, abort = decide(case, K.ABORT, users["decision_body"], paragraph=17, reason="Behovet har förändrats.")
+    return case, users, abort
+
+
+def test_aborted_case_page_shows_its_planned_end_and_lapsed_reports(client, new_case, today, time_machine):
+    """After the abort the project owes no reports: those not handed in lapse and never become
+    overdue, and the planned end is no longer said to be when the project ends."""
+    case, users, _abort = aborted_after_a_compensated_report(new_case)
+    time_machine.move_to("2028-06-01 10:00 +02:00")  # every report's due date but the last has passed
+    client.force_login(users["applicant"])
+
+    html = client.get(reverse("applications:detail", args=[case.pk])).content.decode()
+
+    assert f"<dt>Planerat slut (projektet avbröts)</dt><dd>{case.end_date:%Y-%m-%d}</dd>" in html
+    assert "Projektet slutar" not in html
+    open_reports = case.reporting_obligations.exclude(status="accepted").count()
+    assert open_reports > 1
+    assert html.count("utgår (ärendet är avbrutet)") == open_reports
+    assert "försenad" not in html
+
+
+def test_fund_page_shows_each_release_per_year_naming_the_abort_once(client, new_case, today):
+    case, users, abort = aborted_after_a_compensated_report(new_case)
+    client.force_login(users["controller"])
+
+    html = client.get(reverse("funds:detail", args=[case.municipality.slug])).content.decode()
+
+    years = re.findall(r'<tr><th scope="row">(\d{4})</th>(.*?)</tr>', html, re.S)
+    released = {year: re.findall(r'<td class="text-end">([^<]*)</td>', cells)[3] for year, cells in years}
+    assert released == {"2026": "300\xa0000\xa0kr", "2027": "500\xa0000\xa0kr", "2028": "500\xa0000\xa0kr"}
+    rows = re.findall(r"<tr>\s*<td>\d+</td>.*?</tr>", html, re.S)
+    release_rows = [row for row in rows if "Frigjort åtagande" in row]
+    assert len(release_rows) == 3
+    assert all(row.count(str(abort)) == 1 for row in release_rows), release_rows
 
 
 def test_abort_extract_states_the_money_released(new_case, today, tmp_path):

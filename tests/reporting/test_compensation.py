@@ -60,6 +60,21 @@ def test_controller_pays_the_budget_compensation_of_an_accepted_report(client, y
     assert (context["compensated"], context["suggested"]) == (Decimal("80000.00"), Decimal("0.00"))
 
 
+def test_compensation_names_its_report_and_the_page_offers_no_more_once_all_is_paid(client, ystad_report):
+    case, users, obligation = ystad_report
+    client.force_login(users["controller"])
+    services.pay_budget_compensation(obligation, users["controller"], amount=Decimal(80000))
+
+    report_page = client.get(reverse("reporting:report", args=[case.pk, obligation.pk])).content.decode()
+    fund_page = client.get(reverse("funds:detail", args=[case.municipality.slug])).content.decode()
+
+    reference = f"{obligation.name} {obligation.period_start}–{obligation.period_end}"
+    assert LedgerEntry.objects.get(kind=EntryKind.BUDGET_COMPENSATION).reference == reference
+    assert f"rapport {reference}" in fund_page
+    assert "Det rapporterade utfallet för 2026 är kompenserat i sin helhet." in report_page
+    assert "Betala ut budgetkompensation" not in report_page
+
+
 def test_budget_compensation_refused_before_acceptance_and_for_other_roles(ystad_report):
     _case, users, obligation = ystad_report
 
