@@ -17,3 +17,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# The browser tests move the server's clock (time-machine) but not the browser's: a session cookie
+# without an expiry date lives as long as the browser, whatever date the server thinks it is. The
+# server still ends the session after SESSION_COOKIE_AGE by its own clock.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
