@@ -20,7 +20,7 @@ from audit.models import AuditEntry
 from audit.services import record
 from municipalities.enums import UnitKind
 from municipalities.models import OrganisationalUnit
-from municipalities.units import is_within
+from municipalities.units import is_within, upwards
 from notifications.models import NotificationKind
 from notifications.services import notify
 
@@ -736,13 +736,7 @@ def responsible_board(case):
     """The nämnd responsible for the unit that applied and runs the effort: the first nämnd at or
     above the applicant unit, or None where there is none. Where nämnd representatives decide
     (Norrköping's ansvarig nämnd decides on implementation), the decision is this nämnd's."""
-    node, seen = case.applicant_unit, set()
-    while node is not None and node.pk not in seen:
-        if node.kind == UnitKind.NAMND:
-            return node
-        seen.add(node.pk)
-        node = node.parent
-    return None
+    return next((unit for unit in upwards(case.applicant_unit) if unit.kind == UnitKind.NAMND), None)
 
 
 def speaks_for_responsible_board(case, user):

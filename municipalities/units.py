@@ -2,16 +2,18 @@
 verksamheter and kontor beneath it."""
 
 
-def is_within(unit, ancestor):
-    """Whether ``unit`` is ``ancestor`` or lies beneath it (a förvaltning under its nämnd)."""
-    node = unit
-    seen = set()
+def upwards(unit):
+    """``unit`` and the units above it, nearest first (each once, even in a broken loop)."""
+    node, seen = unit, set()
     while node is not None and node.pk not in seen:
-        if node.pk == ancestor.pk:
-            return True
+        yield node
         seen.add(node.pk)
         node = node.parent
-    return False
+
+
+def is_within(unit, ancestor):
+    """Whether ``unit`` is ``ancestor`` or lies beneath it (a förvaltning under its nämnd)."""
+    return any(node.pk == ancestor.pk for node in upwards(unit))
 
 
 def subtree_ids(unit):
