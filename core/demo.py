@@ -307,11 +307,12 @@ def ensure_demo_rounds(year=None):
             )
 
 
-def load_demo_cases(stdout=None):
+def load_demo_cases(stdout=None, slugs=None):
     """Walk demo cases into every stage each rule set uses, through the ordinary services, as if
-    they had happened over the past months (their history carries those dates). Idempotent."""
+    they had happened over the past months (their history carries those dates). Idempotent. With
+    ``slugs``, only those municipalities' cases."""
     created = 0
-    for municipality in Municipality.objects.filter(slug__in=UNITS).order_by("name"):
+    for municipality in Municipality.objects.filter(slug__in=slugs or UNITS).order_by("name"):
         if Case.objects.filter(municipality=municipality, created_by__is_demo=True).exists():
             continue
         created += _load_municipality_cases(municipality, stdout)

@@ -9,8 +9,8 @@ from core.formatting import format_kronor
 
 @pytest.fixture
 def demo_cases(demo):
-    """The demo's cases in every stage and each municipality's fund with its ledger."""
-    load_demo_cases()
+    """Sundsvall's demo cases in every stage and its fund with its ledger."""
+    load_demo_cases(slugs=["sundsvall"])
 
 
 def test_controller_sees_the_dashboards_charts_and_tables(page, live_server, login, axe, artifacts_dir, demo_cases):
