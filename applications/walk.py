@@ -28,6 +28,7 @@ from .services import (
     complete_step,
     record_board_notice,
     record_paper_signature,
+    recorded_step,
     run_transition,
     save_case,
     sign,
@@ -224,7 +225,13 @@ def complete_open_steps(case, users):
     if stage is None:
         return case
     for step in case.current_steps(stage):
-        if step.is_pending:
+        step.refresh_from_db(fields=["status"])  # making a record may have done a later step
+        if not step.is_pending:
+            continue
+        recorded = recorded_step(step)
+        if recorded is not None:
+            recorded.walk(type(case).objects.get(pk=case.pk), users)
+        else:
             actor = person_at(case, step.actor_role, step.unit_id, users)
             if step.action == "sign" and step.unit_id:
                 sign_for(case, users, when="in_preparation")

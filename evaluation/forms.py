@@ -269,10 +269,14 @@ class EvaluationForm(forms.Form):
     )
     frame_adjustment = KronorField(label=_("Föreslagen ramjustering i nästa budget (kr)"), required=False)
 
-    def __init__(self, *args, show_frame_adjustment=False, **kwargs):
+    def __init__(self, *args, show_frame_adjustment=False, allow_partial=True, **kwargs):
         super().__init__(*args, **kwargs)
         if not show_frame_adjustment:
             del self.fields["frame_adjustment"]
+        if not allow_partial:
+            # Propose only what the deciding body may decide.
+            field = self.fields["recommendation"]
+            field.choices = [choice for choice in field.choices if choice[0] != Recommendation.IMPLEMENT_PARTLY]
 
 
 class UnitCostForm(forms.ModelForm):

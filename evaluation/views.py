@@ -275,7 +275,12 @@ def evaluation_edit(request, pk, kind):
     )
     names = ("effects", "process", "costs", "conclusion", "recommendation", "frame_adjustment")
     initial = {n: getattr(evaluation, n) for n in names} if evaluation else {}
-    form = EvaluationForm(request.POST or None, initial=initial, show_frame_adjustment=show_frame)
+    form = EvaluationForm(
+        request.POST or None,
+        initial=initial,
+        show_frame_adjustment=show_frame,
+        allow_partial=case.rules.partial_implementation_allowed,
+    )
     status = 200
     if request.method == "POST":
         if not allowed:
@@ -285,7 +290,7 @@ def evaluation_edit(request, pk, kind):
             try:
                 services.save_evaluation(case, kind, request.user, fields=form.cleaned_data)
             except services.EvaluationRefusedError as error:
-                form.add_error(None, str(error))
+                form.add_error(error.field if error.field in form.fields else None, str(error))
             except PermissionDenied as error:
                 messages.error(request, str(error))
             else:

@@ -72,9 +72,9 @@ def test_waiting_for_resubmitted_application(new_case):
 
 @pytest.mark.parametrize(
     ("slug", "role"),
-    # Sundsvall's kommunfullmäktige decides after ledningsgruppen's proposal: see
+    # Sundsvall's kommunfullmäktige and Ale's kommunstyrelsen decide after a proposal: see
     # tests/decisions/test_lifecycle_decisions.py.
-    [("ale", "management"), ("ystad", "board"), ("norrkoping", "board")],
+    [("ystad", "board"), ("norrkoping", "board")],
 )
 def test_waiting_for_implementation_decision_by_the_rule_sets_role(new_case, today, slug, role):
     case, users = new_case(slug)
@@ -82,6 +82,18 @@ def test_waiting_for_implementation_decision_by_the_rule_sets_role(new_case, tod
     case = walk_to(case, S.EVALUATED, users)
 
     assert waiting_for(fresh(case)) == [Waiting(role, "Beslut om implementering saknas.")]
+
+
+def test_waiting_for_ale_implementation_proposal_then_kommunstyrelsen(new_case, today):
+    case, users = new_case("ale")
+    case = walk_to(case, S.EVALUATED, users)
+    before = waiting_for(fresh(case))
+    step = fresh(case).current_steps("implementation")[0]
+
+    complete_step(case, step.pk, users["management"], outcome="positive", comment="Blir ordinarie verksamhet.")
+
+    assert before == [Waiting("management", "Steg: Förvaltningsledningens förslag om implementering.")]
+    assert waiting_for(fresh(case)) == [Waiting("decision_body", "Beslut om implementering saknas.")]
 
 
 @pytest.mark.parametrize(

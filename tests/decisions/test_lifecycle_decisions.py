@@ -373,7 +373,6 @@ def test_sundsvall_evaluated_case_waits_for_the_proposal_then_for_kommunfullmakt
     ("slug", "role", "body"),
     [
         ("heby", "decision_body", "Kommunstyrelsen"),
-        ("ale", "management", "Förvaltningsledningen"),
         ("ystad", "board", "Berörda nämnder (med förvaltningsledning)"),
         ("norrkoping", "board", "Ansvarig nämnd"),
     ],
@@ -386,6 +385,26 @@ def test_implementation_decided_by_the_body_the_rule_set_names(new_case, today, 
     case, decision = decide(case, kind, users[role])
 
     assert (case.state, decision.body, decision.kind) == (state, body, kind)
+
+
+def test_ale_implementation_proposed_by_forvaltningsledningen_decided_by_kommunstyrelsen(new_case, today):
+    # Ale's guideline names nobody for the implementation; its Beslutsordning is applied: förvaltnings-
+    # ledningen prepares, kommunstyrelsen (which holds the funds) decides at a meeting, with a §.
+    case, users = evaluated(new_case, "ale")
+    step = proposal_step(case)
+    early = decision_refused(case, K.IMPLEMENT, users["decision_body"])
+    with pytest.raises(TransitionRefusedError) as by_ks:
+        complete_step(case, step.pk, users["decision_body"], outcome="positive", comment="Implementera.")
+
+    complete_step(case, step.pk, users["management"], outcome="positive", comment="Blir ordinarie verksamhet.")
+    by_management = decision_refused(case, K.IMPLEMENT, users["management"])
+    case, decision = decide(case, K.IMPLEMENT, users["decision_body"], paragraph=41, reason="Positiva effekter.")
+
+    assert (step.name, step.actor_role) == ("Förvaltningsledningens förslag om implementering", "management")
+    assert str(early) == "Steg som återstår: Förvaltningsledningens förslag om implementering (Förvaltningsledningen)."
+    assert str(by_ks.value) == "Bara Förvaltningsledningen kan göra detta steg."
+    assert str(by_management) == "Bara Kommunstyrelsen kan fatta beslutet."
+    assert (case.state, str(decision)) == (S.IMPLEMENTED, "Kommunstyrelsen 2026-09-15 § 41")
 
 
 def test_implement_by_bare_transition_refused(new_case, today):

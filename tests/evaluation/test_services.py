@@ -277,6 +277,21 @@ def test_final_evaluation_is_saved_with_its_recommendation(sundsvall):
     assert evaluation.kind == "final"
 
 
+def test_partial_implementation_proposal_refused_where_the_rule_set_has_none(new_case):
+    case, users = new_case("ale")
+    fields = {"effects": "E", "process": "P", "costs": "K", "conclusion": "S", "recommendation": "implement_partly"}
+
+    with pytest.raises(services.EvaluationRefusedError) as refusal:
+        services.save_evaluation(case, "final", users["applicant"], fields=fields)
+
+    assert (str(refusal.value), refusal.value.field) == (
+        "Regelverket medger inte delvis implementering: föreslå att implementera eller att inte implementera.",
+        "recommendation",
+    )
+    assert not Evaluation.objects.exists()
+    assert history(case, "evaluation.saved") == []
+
+
 def test_unit_cost_change_is_recorded_and_refused_for_others(sundsvall):
     controller = sundsvall.users["controller"]
     fields = {"name": "Dygn i HVB", "unit": "dygn", "amount": Decimal(4800), "price_year": 2027, "source": "Kolada"}
