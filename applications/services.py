@@ -3,6 +3,7 @@ in one transaction: it either happens whole, with its record, or not at all.
 """
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -26,7 +27,7 @@ from notifications.services import notify
 
 from .checks import _units_counted
 from .conditions import acting_role, is_case_participant, missing_evaluation_names
-from .enums import CLOSED_STATES, CaseState, StepOutcome, StepStatus
+from .enums import CLOSED_STATES, RUNNING_STATES, CaseState, StepOutcome, StepStatus
 from .models import (
     ApplicationSnapshot,
     BoardNotice,
@@ -279,6 +280,9 @@ def run_transition(
     if content:
         data["content"] = str(content)
     record(case, f"case.{name}", actor=user, from_state=from_state, to_state=case.state, reason=reason, data=data)
+    if case.state in STAGE_BEGUN_BY_STATE:
+        # The stage has begun: its steps that stand for records made earlier are done now.
+        complete_recorded_steps(case)
     case_transitioned.send(sender=Case, case=case, name=name, user=user)
     return case
 
@@ -454,8 +458,16 @@ def _begin_stage(case, stage):
             )
 
 
-def may_complete_step(step, user):  # noqa: PLR0911 - one early return per reason, each told to the user
-    """(allowed, reason) for the user completing the step now."""
+def may_complete_step(step, user):
+    """(allowed, reason) for the user completing the step now. A step that stands for a record
+    kept elsewhere (RECORDED_STEPS) is done by making that record, never by the step form."""
+    recorded = recorded_step(step)
+    if recorded is not None:
+        return False, str(recorded.where)
+    return _may_do_step(step, user)
+
+
+def _may_do_step(step, user):  # noqa: PLR0911 - one early return per reason, each told to the user
     case = step.case
     signer_unit = signing_unit_of_step(case, step) if step.action == "sign" and step.unit_id else None
     if signer_unit is not None:
@@ -641,6 +653,50 @@ def takes_part_in_case(case, user, *, by_unit=True, by_signature=True):
     return by_signature and case.signatures.filter(signer=user).exists()
 
 
+@dataclass(frozen=True)
+class RecordedStep:
+    """A step that stands for a record another app keeps (Ale's payout plan and its approval, in
+    the fund). ``record(case)`` returns (who made the record, a comment saying when) once it
+    exists, else None; ``where`` tells the user where the record is made; ``walk(case, users)``
+    makes it in a walk (the demo, the lifecycle tests)."""
+
+    record: Callable
+    where: str
+    walk: Callable
+
+
+# (stage, step key) -> RecordedStep, registered by the app that keeps the record.
+RECORDED_STEPS = {}
+
+
+def register_recorded_step(stage, key, *, record, where, walk):
+    RECORDED_STEPS[(stage, key)] = RecordedStep(record, where, walk)
+
+
+def recorded_step(step):
+    return RECORDED_STEPS.get((step.stage, step.key))
+
+
+def complete_recorded_steps(case):
+    """Mark done each pending step of the stage the case is in whose record now exists, as done
+    by whoever made the record: one fact is recorded once, and the step follows it. Called when a
+    stage begins (the record may be older: a payout plan approved before the project start) and
+    when such a record is made. The order of the stage's steps does not hold these back; the
+    record keeps its own order (a payout plan is approved only once written). Returns the steps."""
+    stage = STAGE_BEGUN_BY_STATE.get(case.state)
+    if stage is None:
+        return []
+    case = _lock(case)
+    done = []
+    for step in case.current_steps(stage):
+        recorded = recorded_step(step)
+        made = recorded.record(case) if recorded and step.is_pending else None
+        if made is not None:
+            user, comment = made
+            done.append(_record_step(case, step, user, outcome=StepOutcome.POSITIVE, comment=comment))
+    return done
+
+
 def complete_start_step(case, key, user, *, comment):
     """Mark the project start's step ``key`` done when the thing it asks for has been recorded
     (the project plan, the evaluation plan, the payout plan and its approval), if the case is
@@ -660,6 +716,22 @@ class Waiting:
     unit_id: int | None = None
     # A unit's signing step waits for the unit's designated head or deputies, whatever their role.
     signs_for_unit: bool = field(default=False, compare=False)
+    # Waiting for named people rather than everyone of the role (a project's report: its manager
+    # and owners), shown as ``who``.
+    people: frozenset = field(default=frozenset(), compare=False)
+    who: str = field(default="", compare=False)
+
+
+# What a running project waits for is kept by the apps above this one (the reporting app: its
+# reports). Each registers a reader, case -> [Waiting], and the lookups it reads, which the lists
+# prefetch so that they stay at a fixed number of queries.
+PROJECT_WAITS = []
+PROJECT_WAIT_PREFETCHES = []
+
+
+def register_project_waits(reader, *, prefetch=()):
+    PROJECT_WAITS.append(reader)
+    PROJECT_WAIT_PREFETCHES.extend(prefetch)
 
 
 def waiting_for(case):
@@ -685,6 +757,8 @@ def waiting_for(case):
         return [Waiting(role, reason)]
     if state == S.FINAL_REPORT:
         return [_waiting_for_evaluation(case)]
+    if state in RUNNING_STATES:
+        return [waiting for reader in PROJECT_WAITS for waiting in reader(case)]
     stage = STAGE_BEGUN_BY_STATE.get(state)
     if stage is None:
         return []
@@ -769,6 +843,10 @@ def waiting_on_user(case, user):
     """The reasons the case waits for this user (empty if it does not)."""
     reasons = []
     for waiting in waiting_for(case):
+        if waiting.people:
+            if user.pk in waiting.people:
+                reasons.append(waiting.reason)
+            continue
         if waiting.signs_for_unit and waiting.unit_id:
             if waiting.unit_id in units_signed_for_by(user):
                 reasons.append(waiting.reason)
@@ -795,9 +873,14 @@ def cases_for_list(user):
     )
 
 
+def cases_with_waits(user):
+    """cases_for_list with what a running project's waits read, for the lists that show them."""
+    return cases_for_list(user).prefetch_related(*PROJECT_WAIT_PREFETCHES)
+
+
 def cases_waiting_for(user):
     """(case, reasons) for every open case that waits for this user, oldest change first."""
-    cases = cases_for_list(user).exclude(state__in=CLOSED_STATES).order_by("updated_at")
+    cases = cases_with_waits(user).exclude(state__in=CLOSED_STATES).order_by("updated_at")
     result = []
     for case in cases:
         reasons = waiting_on_user(case, user)

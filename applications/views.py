@@ -7,6 +7,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from municipalities.presentation import STAGE_ORDER
+
 from . import services
 from .checks import application_problems, chosen_goals, idea_problems
 from .deadlines import feedback_due, half_time
@@ -33,7 +35,7 @@ def _case_for(request, pk):
 
 @login_required
 def case_list(request):
-    cases = services.cases_for_list(request.user).order_by("-updated_at")
+    cases = services.cases_with_waits(request.user).order_by("-updated_at")
     state = request.GET.get("status", "")
     if state and state not in CaseState.values:
         messages.error(request, _("Okänd status i filtret; visar alla ärenden."))
@@ -81,6 +83,8 @@ def _render_detail(request, case, *, board_form=None, typed_step=None, paper_for
             if typed_step and typed_step[0] == step.pk:
                 step.typed, step.errors = typed_step[1], typed_step[2]
             steps_by_stage.setdefault(step.stage, []).append((step, allowed, reason))
+    # The stages in the lifecycle's order (the steps come ordered by the stage's key).
+    steps_by_stage = dict(sorted(steps_by_stage.items(), key=lambda item: STAGE_ORDER.index(item[0])))
     problems = []
     if case.is_editable:
         problems = idea_problems(case) if case.state == CaseState.IDEA_DRAFT else application_problems(case)

@@ -29,6 +29,7 @@ from .services import (
     complete_step,
     record_board_notice,
     record_paper_signature,
+    recorded_step,
     responsible_board,
     run_transition,
     save_case,
@@ -235,8 +236,12 @@ def complete_open_steps(case, users):
     if stage is None:
         return case
     for step in case.current_steps(stage):
-        step.refresh_from_db()  # a signature may have done it meanwhile
+        step.refresh_from_db(fields=["status"])  # a signature or a record may have done it meanwhile
         if not step.is_pending:
+            continue
+        recorded = recorded_step(step)
+        if recorded is not None:
+            recorded.walk(type(case).objects.get(pk=case.pk), users)
             continue
         if step.action == "sign" and step.unit_id:
             # The heads sign; each signature is the unit's approval and does its step.

@@ -26,6 +26,7 @@ from evaluation.services import enter_indicator_value, save_calculation, save_me
 from funds import services as funds
 from funds.models import Fund
 from funds.policy import FundPolicy
+from funds.walk import approve_payout_plan, write_payout_plan
 from municipalities.enums import ActorKind, UnitKind
 from municipalities.models import ExternalActor, Municipality, OrganisationalUnit
 from municipalities.services import designate_unit_head
@@ -415,8 +416,9 @@ def _demo_payouts(municipality, users):
     ).order_by("pk")
     for case in granted.filter(state__in=funds.PAYABLE_STATES).exclude(state=CaseState.STARTING):
         if policy.needs_payout_plan:
-            funds.save_payout_plan(case, users["applicant"], description="Halva årsbeloppet i juni, resten i oktober.")
-            funds.approve_payout_plan(case, users[policy.payout_plan_approver])
+            # A project walked through its start has its plan already: the start's steps stand for it.
+            write_payout_plan(case, users)
+            approve_payout_plan(case, users)
         payouts = ((datetime.date(2026, 6, 30), "250000.00"), (datetime.date(2026, 10, 31), "250000.00"))
         if policy.is_budget_compensation:
             # Budget compensation pays the costs an accepted report states, and no more.

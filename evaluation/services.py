@@ -47,10 +47,11 @@ from .models import (
 
 
 class EvaluationRefusedError(TransitionRefusedError):
-    """Refused; nothing was stored. ``problems`` lists calculation problems by field."""
+    """Refused; nothing was stored. ``problems`` lists calculation problems by field; ``field``
+    names the form field the refusal concerns, if one."""
 
-    def __init__(self, message, problems=()):
-        super().__init__(message)
+    def __init__(self, message, problems=(), field=None):
+        super().__init__(message, field)
         self.problems = list(problems)
 
 
@@ -319,8 +320,8 @@ EVALUATION_SUBMIT_STATES = [*RUNNING_STATES, CaseState.ABORT_PROPOSED, CaseState
 def save_evaluation(case, kind, user, *, fields):
     """Create or update the half-time or final evaluation. A change to a submitted evaluation
     takes the submission back: it must be handed in again. Refused (EvaluationRefusedError) once
-    the case is evaluated, and for a proposal to implement partly where the rule set does not
-    allow it. Side effect: a history entry."""
+    the case is evaluated, and a proposal to implement in part where the rule set does not allow
+    it. Side effect: a history entry."""
     case = _lock(case)
     _require(rules.may_edit_evaluation(user, case))
     if case.state in EVALUATION_FROZEN_STATES:
@@ -331,8 +332,10 @@ def save_evaluation(case, kind, user, *, fields):
         fields.get("recommendation") == Recommendation.IMPLEMENT_PARTLY
         and not case.rules.partial_implementation_allowed
     ):
+        # The evaluation proposes what the deciding body may decide (Ale, Heby, Norrköping: all or nothing).
         raise EvaluationRefusedError(
-            _("Regelverket medger inte delvis implementering: föreslå att insatsen implementeras eller inte.")
+            _("Regelverket medger inte delvis implementering: föreslå att implementera eller att inte implementera."),
+            field="recommendation",
         )
     evaluation = Evaluation.objects.filter(case=case, kind=kind).first() or Evaluation(case=case, kind=kind)
     for name, value in fields.items():

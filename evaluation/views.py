@@ -288,7 +288,7 @@ def evaluation_edit(request, pk, kind):
             try:
                 services.save_evaluation(case, kind, request.user, fields=form.cleaned_data)
             except services.EvaluationRefusedError as error:
-                form.add_error(None, str(error))
+                form.add_error(error.field if error.field in form.fields else None, str(error))
             except PermissionDenied as error:
                 messages.error(request, str(error))
             else:

@@ -8,12 +8,28 @@ class FundsConfig(AppConfig):
 
     def ready(self):
         from applications.checks import register_money_left
+        from applications.services import register_recorded_step
         from audit.labels import register_actions
 
-        from .services import money_left_in
+        from . import services, walk
 
         # A decision round held only if money remains reads what is left from the fund's ledger.
-        register_money_left(money_left_in)
+        register_money_left(services.money_left_in)
+        # The project start's payout-plan steps are done by the plan and its approval, made here.
+        register_recorded_step(
+            "start",
+            "payout_plan",
+            record=services.payout_plan_written,
+            where=_("Görs när de sökande sparar utbetalningsplanen under Fondmedel och återbetalning."),
+            walk=walk.write_payout_plan,
+        )
+        register_recorded_step(
+            "start",
+            "payout_plan_approved",
+            record=services.payout_plan_approval,
+            where=_("Görs när utbetalningsplanen godkänns under Fondmedel och återbetalning."),
+            walk=walk.approve_payout_plan,
+        )
 
         register_actions(
             {

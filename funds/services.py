@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.enums import Role
 from applications.conditions import is_case_participant
 from applications.enums import CaseState
-from applications.services import complete_start_step
+from applications.services import complete_recorded_steps
 from audit.services import record
 from core.formatting import format_kronor
 from core.money import money_sum
@@ -661,7 +661,7 @@ def save_payout_plan(case, user, *, description):
         plan.description = description
         plan.save(update_fields=["description"])
     record(case, "case.payout_plan_saved", actor=user)
-    complete_start_step(case, "payout_plan", user, comment=_("Utbetalningsplanen är upprättad."))
+    complete_recorded_steps(case)
     return plan
 
 
@@ -681,8 +681,29 @@ def approve_payout_plan(case, user):
     plan.approved_at = timezone.now()
     plan.save(update_fields=["approved_by", "approved_at"])
     record(case, "case.payout_plan_approved", actor=user)
-    complete_start_step(case, "payout_plan_approved", user, comment=_("Utbetalningsplanen är godkänd."))
+    complete_recorded_steps(case)
     return plan
+
+
+def payout_plan_written(case):
+    """Who wrote the payout plan, and when: the project start's step "Utbetalningsplan upprättad"
+    stands for it (applications.services.RECORDED_STEPS). None before there is a plan."""
+    plan = PayoutPlan.objects.filter(case=case).select_related("created_by").first()
+    if plan is None:
+        return None
+    return plan.created_by, _("Utbetalningsplanen upprättades %(date)s.") % {
+        "date": timezone.localdate(plan.created_at).isoformat()
+    }
+
+
+def payout_plan_approval(case):
+    """Who approved the payout plan, and when: the step "Utbetalningsplanen godkänd" stands for it."""
+    plan = PayoutPlan.objects.filter(case=case, approved_at__isnull=False).select_related("approved_by").first()
+    if plan is None:
+        return None
+    return plan.approved_by, _("Utbetalningsplanen godkändes %(date)s.") % {
+        "date": timezone.localdate(plan.approved_at).isoformat()
+    }
 
 
 # ---- Year end ------------------------------------------------------------------------------------

@@ -16,6 +16,14 @@ class PlanStatus(models.TextChoices):
     CLOSED = "closed", pgettext_lazy("repayment plan", "avslutad")
 
 
+# The plan's status in the case's history, kept apart from the case's own states ("draft").
+PLAN_STATE_PREFIX = "repayment:"
+
+
+def plan_state(status):
+    return f"{PLAN_STATE_PREFIX}{status}"
+
+
 class RepaymentPlan(models.Model):
     case = models.OneToOneField("applications.Case", on_delete=models.PROTECT, related_name="repayment_plan")
     status = models.CharField(_("status"), max_length=10, choices=PlanStatus.choices, default=PlanStatus.DRAFT)

@@ -23,7 +23,7 @@ from funds.services import FundRefusedError, consumed, may_record_money, record_
 from municipalities.enums import UnitKind
 from municipalities.models import OrganisationalUnit
 
-from .models import Installment, PlanStatus, RepaymentPlan
+from .models import Installment, PlanStatus, RepaymentPlan, plan_state
 from .policy import RepaymentPolicy
 
 ZERO = Decimal("0.00")
@@ -297,7 +297,13 @@ def approve_plan(plan, user):
     plan.approved_by = user
     plan.approved_at = timezone.now()
     plan.save(update_fields=["status", "approved_by", "approved_at"])
-    record(case, "case.repayment_plan_approved", actor=user, from_state=PlanStatus.DRAFT, to_state=PlanStatus.APPROVED)
+    record(
+        case,
+        "case.repayment_plan_approved",
+        actor=user,
+        from_state=plan_state(PlanStatus.DRAFT),
+        to_state=plan_state(PlanStatus.APPROVED),
+    )
     return plan
 
 
@@ -453,8 +459,8 @@ def close_plan(plan, user, *, today=None):
         case,
         "case.repayment_plan_closed",
         actor=user,
-        from_state=PlanStatus.APPROVED,
-        to_state=PlanStatus.CLOSED,
+        from_state=plan_state(PlanStatus.APPROVED),
+        to_state=plan_state(PlanStatus.CLOSED),
         data={"written_off": str(written_off)},
     )
     return entries

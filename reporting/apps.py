@@ -7,20 +7,31 @@ class ReportingConfig(AppConfig):
     verbose_name = _("Uppföljning")
 
     def ready(self):
+        from django.db.models import Prefetch
+
+        from applications.services import register_project_waits
         from applications.signals import case_transitioned
         from applications.walk import register_content_route
         from audit.labels import register_actions, register_states
         from funds.services import register_reported_costs
 
         from . import walk
-        from .models import ObligationStatus
+        from .models import ObligationStatus, ProjectMember
         from .receivers import plan_reports
-        from .services import reported_costs
+        from .services import report_waits, reported_costs
 
         # The fund caps budget compensations and freezes by the costs the accepted reports state.
         register_reported_costs(reported_costs)
 
         case_transitioned.connect(plan_reports, dispatch_uid="reporting.plan_reports")
+        # A running project's "Nästa steg" is its reports: to hand in, or to review.
+        register_project_waits(
+            report_waits,
+            prefetch=[
+                "reporting_obligations",
+                Prefetch("project_members", queryset=ProjectMember.objects.select_related("user")),
+            ],
+        )
         register_content_route("submit_final_report", walk.hand_in_final_report)
         register_content_route("evaluate", walk.evaluate)
         # A report's status is recorded on the case as "report:<status>".

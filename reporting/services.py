@@ -21,6 +21,7 @@ from applications.models import Case
 from applications.services import (
     ALLOWED_UPLOADS,
     TransitionRefusedError,
+    Waiting,
     case_history,
     complete_start_step,
     run_transition,
@@ -39,6 +40,7 @@ from notifications.models import NotificationKind
 from notifications.services import notify_each
 
 from .models import (
+    REPORTING_ROLES,
     WRITABLE_STATUSES,
     ObligationStatus,
     ProjectMember,
@@ -601,6 +603,49 @@ def _informed(obligation):
 
 def _holding(case, role):
     return list(get_user_model().objects.holding(role, case.municipality))
+
+
+# ---- What a running project waits for ------------------------------------------------------------
+
+
+def report_waits(case):
+    """What a running project waits for in its reports (its "Nästa steg" and the lists of what waits
+    for whom): the project to hand in each report it may hand in now, or was asked to complete;
+    the receiver to review each one handed in. Reads the case's prefetched obligations and
+    organisation (applications.services.PROJECT_WAITS)."""
+    today = timezone.localdate()
+    waits = []
+    for obligation in sorted(case.reporting_obligations.all(), key=lambda o: (o.due_date, o.pk)):
+        obligation.case = case
+        report = _("%(name)s för perioden %(start)s – %(end)s") % {
+            "name": obligation.name,
+            "start": obligation.period_start.isoformat(),
+            "end": obligation.period_end.isoformat(),
+        }
+        if obligation.status == ObligationStatus.SUBMITTED:
+            receiver = obligation.receiver_role or case.rules.preparation_role
+            waits.append(Waiting(receiver, _("Rapport att granska: %(report)s.") % {"report": report}))
+        elif obligation.status == ObligationStatus.RETURNED:
+            waits.append(_reporters_waited_on(case, _("Rapport att komplettera: %(report)s.") % {"report": report}))
+        elif obligation.status in WRITABLE_STATUSES and submittable_from(obligation) <= today:
+            reason = _("Rapport att lämna: %(report)s, senast %(due)s.") % {
+                "report": report,
+                "due": obligation.due_date.isoformat(),
+            }
+            waits.append(_reporters_waited_on(case, reason))
+    return waits
+
+
+def _reporters_waited_on(case, reason):
+    """The project's reporters (its manager and owners) are waited on, shown by its manager."""
+    manager = project_manager(case)
+    owners = {m.user_id for m in case.project_members.all() if m.role in REPORTING_ROLES}
+    return Waiting(
+        case.rules.applicant_role,
+        reason,
+        people=frozenset({manager.pk, *owners}),
+        who=_("Projektledaren %(name)s") % {"name": manager},
+    )
 
 
 # ---- Overview ----------------------------------------------------------------------------------

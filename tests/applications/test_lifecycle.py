@@ -82,7 +82,9 @@ MAIN_ROAD = {
     # Heby: kommunledningsgruppen prepares the basis for KS and reports the case ready (seed 000, § 4);
     # it has no final report: the project is evaluated within the annual report.
     "heby": (ANNUAL_REPORT_ROAD, application_transitions("decision_body", basis_by="management", final_report=False)),
-    "ale": (IDEA_ROAD + APPLICATION_ROAD, IDEA_TRANSITIONS + application_transitions("management")),
+    # Ale: förvaltningsledningen proposes the implementation, kommunstyrelsen decides it (the
+    # guideline names nobody; the rule set applies its Beslutsordning, seed 001).
+    "ale": (IDEA_ROAD + APPLICATION_ROAD, IDEA_TRANSITIONS + application_transitions("decision_body")),
     # Sundsvall: ledningsgruppen proposes the scale-up, kommunfullmäktige decides it (seed 002, 7).
     "sundsvall": (IDEA_ROAD + APPLICATION_ROAD, IDEA_TRANSITIONS + application_transitions("council")),
     "ystad": (IDEA_ROAD + APPLICATION_ROAD, IDEA_TRANSITIONS + application_transitions("board")),
@@ -282,7 +284,7 @@ def test_extend_by_bare_transition_refused(new_case, today):
 
 
 @pytest.mark.parametrize(
-    ("slug", "implementer"), [("heby", "decision_body"), ("ale", "management"), ("norrkoping", "board")]
+    ("slug", "implementer"), [("heby", "decision_body"), ("ale", "decision_body"), ("norrkoping", "board")]
 )
 def test_implement_partly_not_allowed_refused(new_case, today, slug, implementer):
     case, users = new_case(slug)

@@ -32,6 +32,20 @@ def test_case_lists_make_the_same_number_of_queries_for_3_and_30_cases(
     assert response.content.decode().count("Ny ansökan att bereda.") == 30
 
 
+def test_case_page_shows_the_stages_steps_in_the_lifecycles_order(client, people, time_machine):
+    time_machine.move_to("2026-09-15 10:00 +02:00")
+    users = people("ale")
+    case = walk_to(create_case(users["applicant"], title="Familjeteam"), CaseState.EVALUATED, users)
+    client.force_login(users["preparer"])
+
+    html = client.get(reverse("applications:detail", args=[case.pk])).content.decode()
+
+    headings = ["h-steps-idea", "h-steps-preparation", "h-steps-start", "h-steps-implementation"]
+    assert [html.index(f'id="{heading}"') for heading in headings] == sorted(
+        html.index(f'id="{heading}"') for heading in headings
+    )
+
+
 def test_case_page_shows_why_an_action_is_not_possible(client, people):
     users = people("ystad")
     case = walk_to(create_case(users["applicant"], title="Närvaro"), CaseState.IN_PREPARATION, users)

@@ -58,6 +58,8 @@ def test_idea_review_records_the_expertise_shown_on_the_case_page_and_in_the_his
     assert (
         "Idéprövning i strategiskt verksamhetsnätverk (ja) – anlitad expertis: Anna Forskare, Mittuniversitetet" in page
     )
+    # The step follows the history entry's description straight after its colon.
+    assert "<strong>Steg genomfört</strong>: Idéprövning i strategiskt verksamhetsnätverk (ja)" in page
 
 
 @pytest.mark.parametrize(

@@ -97,16 +97,6 @@ def test_waiting_for_resubmitted_application(new_case):
     assert waiting_for(fresh(case)) == [Waiting("preparer", "Kompletterad ansökan att bereda.")]
 
 
-def test_waiting_for_implementation_decision_by_the_rule_sets_role(new_case, today):
-    # Sundsvall's kommunfullmäktige decides after ledningsgruppen's proposal: see
-    # tests/decisions/test_lifecycle_decisions.py.
-    case, users = new_case("ale")
-
-    case = walk_to(case, S.EVALUATED, users)
-
-    assert waiting_for(fresh(case)) == [Waiting("management", "Beslut om implementering saknas.")]
-
-
 @pytest.mark.parametrize(
     ("slug", "board"),
     # Norrköping's applicant works at Socialkontoret, under Socialnämnden; Ystad's applicant unit
@@ -125,6 +115,18 @@ def test_implementation_decision_waits_for_the_responsible_namnd(new_case, today
     assert waiting_on_user(fresh(case), ours) == [f"{board} har inte beslutat om implementering."]
     assert others.exists()
     assert all(waiting_on_user(fresh(case), other) == [] for other in others)
+
+
+def test_waiting_for_ale_implementation_proposal_then_kommunstyrelsen(new_case, today):
+    case, users = new_case("ale")
+    case = walk_to(case, S.EVALUATED, users)
+    before = waiting_for(fresh(case))
+    step = fresh(case).current_steps("implementation")[0]
+
+    complete_step(case, step.pk, users["management"], outcome="positive", comment="Blir ordinarie verksamhet.")
+
+    assert before == [Waiting("management", "Steg: Förvaltningsledningens förslag om implementering.")]
+    assert waiting_for(fresh(case)) == [Waiting("decision_body", "Beslut om implementering saknas.")]
 
 
 @pytest.mark.parametrize(

@@ -382,7 +382,6 @@ def test_sundsvall_evaluated_case_waits_for_the_proposal_then_for_kommunfullmakt
     ("slug", "role", "body"),
     [
         ("heby", "decision_body", "Kommunstyrelsen"),
-        ("ale", "management", "Förvaltningsledningen"),
         # Where nämnder decide, the decision is the responsible nämnd's, under its own name: the
         # nämnd at or above the applicant unit (Ystad's applicant here is the nämnd itself;
         # Norrköping's works at Socialkontoret).
@@ -447,6 +446,26 @@ def test_two_namnder_may_use_the_same_paragraph_at_the_same_date(new_case, today
     second, decision = decide(second, K.IMPLEMENT, decider(second, "board", users), paragraph=45)
 
     assert (second.state, str(decision)) == (S.IMPLEMENTED, "Utbildningsnämnden 2026-09-15 § 45")
+
+
+def test_ale_implementation_proposed_by_forvaltningsledningen_decided_by_kommunstyrelsen(new_case, today):
+    # Ale's guideline names nobody for the implementation; its Beslutsordning is applied: förvaltnings-
+    # ledningen prepares, kommunstyrelsen (which holds the funds) decides at a meeting, with a §.
+    case, users = evaluated(new_case, "ale")
+    step = proposal_step(case)
+    early = decision_refused(case, K.IMPLEMENT, users["decision_body"])
+    with pytest.raises(TransitionRefusedError) as by_ks:
+        complete_step(case, step.pk, users["decision_body"], outcome="positive", comment="Implementera.")
+
+    complete_step(case, step.pk, users["management"], outcome="positive", comment="Blir ordinarie verksamhet.")
+    by_management = decision_refused(case, K.IMPLEMENT, users["management"])
+    case, decision = decide(case, K.IMPLEMENT, users["decision_body"], paragraph=41, reason="Positiva effekter.")
+
+    assert (step.name, step.actor_role) == ("Förvaltningsledningens förslag om implementering", "management")
+    assert str(early) == "Steg som återstår: Förvaltningsledningens förslag om implementering (Förvaltningsledningen)."
+    assert str(by_ks.value) == "Bara Förvaltningsledningen kan göra detta steg."
+    assert str(by_management) == "Bara Kommunstyrelsen kan fatta beslutet."
+    assert (case.state, str(decision)) == (S.IMPLEMENTED, "Kommunstyrelsen 2026-09-15 § 41")
 
 
 def test_implement_by_bare_transition_refused(new_case, today):

@@ -295,6 +295,23 @@ def test_final_evaluation_page_links_to_the_implementation_decision(client, sund
     assert reverse("applications:detail", args=[sundsvall.case.pk]) + "#h-next" in response.content.decode()
 
 
+def test_ale_evaluation_proposes_only_what_kommunstyrelsen_may_decide(client, new_case):
+    # Ale's rule set has no partial implementation: the proposal is to implement or not.
+    case, users = new_case("ale")
+    client.force_login(users["applicant"])
+    page = reverse("evaluation:evaluation", args=[case.pk, "final"])
+
+    content = client.get(page).content.decode()
+    response = client.post(
+        page, {"effects": "E", "process": "P", "costs": "K", "conclusion": "S", "recommendation": "implement_partly"}
+    )
+
+    assert 'value="implement"' in content
+    assert 'value="implement_partly"' not in content
+    assert response.status_code == 400
+    assert not Evaluation.objects.exists()
+
+
 def test_heby_evaluation_asks_for_the_frame_adjustment(client, new_case):
     case, users = new_case("heby")
     client.force_login(users["preparer"])

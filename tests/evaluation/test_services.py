@@ -277,6 +277,24 @@ def test_final_evaluation_is_saved_with_its_recommendation(sundsvall):
     assert evaluation.kind == "final"
 
 
+# Ale's kommunstyrelsen and Norrköping's ansvarig nämnd decide whether the effort is implemented, in
+# whole: the evaluation cannot propose a partial implementation.
+@pytest.mark.parametrize("slug", ["ale", "norrkoping"])
+def test_partial_implementation_proposal_refused_where_the_rule_set_has_none(new_case, slug):
+    case, users = new_case(slug)
+    fields = {"effects": "E", "process": "P", "costs": "K", "conclusion": "S", "recommendation": "implement_partly"}
+
+    with pytest.raises(services.EvaluationRefusedError) as refusal:
+        services.save_evaluation(case, "final", users["applicant"], fields=fields)
+
+    assert (str(refusal.value), refusal.value.field) == (
+        "Regelverket medger inte delvis implementering: föreslå att implementera eller att inte implementera.",
+        "recommendation",
+    )
+    assert not Evaluation.objects.exists()
+    assert history(case, "evaluation.saved") == []
+
+
 def test_unit_cost_change_is_recorded_and_refused_for_others(sundsvall):
     controller = sundsvall.users["controller"]
     fields = {"name": "Dygn i HVB", "unit": "dygn", "amount": Decimal(4800), "price_year": 2027, "source": "Kolada"}
@@ -319,18 +337,3 @@ def test_a_system_admin_counts_as_fund_staff(sundsvall):
         services.save_calculation(sundsvall.case, "decided", admin, **calculation_fields(sundsvall.unit_cost)).number
         == 1
     )
-
-
-def test_a_proposal_to_implement_partly_is_refused_where_the_rule_set_does_not_allow_it(new_case):
-    # Norrköping's ansvarig nämnd decides whether the effort is implemented; the rule set has no
-    # partial implementation, so the evaluation cannot propose one.
-    case, users = new_case("norrkoping")
-    fields = {"effects": "E", "process": "P", "costs": "K", "conclusion": "S", "recommendation": "implement_partly"}
-
-    with pytest.raises(services.EvaluationRefusedError) as refusal:
-        services.save_evaluation(case, "final", users["applicant"], fields=fields)
-
-    assert str(refusal.value) == (
-        "Regelverket medger inte delvis implementering: föreslå att insatsen implementeras eller inte."
-    )
-    assert (Evaluation.objects.count(), history(case, "evaluation.saved")) == (0, [])

@@ -5,6 +5,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from accounts.enums import Role
 from applications.models import Case
@@ -116,6 +117,21 @@ def test_ale_plan_is_not_approved_twice_nor_changed_after_approval(new_case, tod
     plan.refresh_from_db()
     assert [(i.year, i.amount) for i in plan.installments.all()] == [(2029, kr(100_000))]
     assert AuditEntry.objects.filter(action="case.repayment_plan_approved").count() == 1
+
+
+def test_plan_approval_reads_in_the_case_history_as_the_plans_status_not_the_cases(client, new_case, today):
+    # The plan's "utkast" is not the case's "ansökan: utkast": its statuses are kept apart.
+    case, users, _fund = granted(new_case, "ale", reserved=5_000_000)
+    plan = repayment.draft_plan(case, users["applicant"], installments=[Planned(2029, sektor(case), kr(100_000))])
+    repayment.approve_plan(plan, users["preparer"])
+    client.force_login(users["preparer"])
+
+    content = client.get(reverse("applications:detail", args=[case.pk])).content.decode()
+
+    entry = AuditEntry.objects.get(action="case.repayment_plan_approved")
+    assert (entry.from_state, entry.to_state) == ("repayment:draft", "repayment:approved")
+    assert "<strong>Återbetalningsplan godkänd</strong> (utkast → godkänd)" in content
+    assert "ansökan: utkast → approved" not in content
 
 
 @pytest.mark.parametrize("role", ["preparer", "controller", "decision_body"])
