@@ -171,7 +171,7 @@ def test_calculation_page_queries_do_not_grow_with_the_lines(client, sundsvall, 
         )
     client.force_login(sundsvall.users["preparer"])
 
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(19):
         response = client.get(url(sundsvall.case))
 
     assert response.content.decode().count('class="border rounded p-2 mb-3 outcome-line"') == outcomes + 1
