@@ -755,10 +755,11 @@ def waiting_for(case):
     if state in simple:
         role, reason = simple[state]
         return [Waiting(role, reason)]
-    if state == S.FINAL_REPORT:
-        return [_waiting_for_evaluation(case)]
-    if state in RUNNING_STATES:
-        return [waiting for reader in PROJECT_WAITS for waiting in reader(case)]
+    if state in RUNNING_STATES or state == S.FINAL_REPORT:
+        # After the final report the receiver still reviews it while the project writes the
+        # evaluations the rule set requires.
+        waits = [waiting for reader in PROJECT_WAITS for waiting in reader(case)]
+        return [*waits, _waiting_for_evaluation(case)] if state == S.FINAL_REPORT else waits
     stage = STAGE_BEGUN_BY_STATE.get(state)
     if stage is None:
         return []

@@ -74,8 +74,12 @@ def test_waiting_for_the_evaluation_after_the_final_report(new_case):
     handed_in = waiting_for(fresh(case))
 
     missing = Waiting("applicant", "Slutrapporten är inlämnad: slututvärderingen ska skrivas och lämnas in.")
-    assert after_report == written == [missing]
-    assert handed_in == [Waiting("preparer", "Utvärderingen är inlämnad: ta emot den och markera utvärdering klar.")]
+    taken_in = Waiting("preparer", "Utvärderingen är inlämnad: ta emot den och markera utvärdering klar.")
+    # Meanwhile the receiver of reports still has the final report itself to review.
+    (review,) = [waiting for waiting in after_report if waiting not in (missing, taken_in)]
+    assert review.reason.startswith("Rapport att granska: Slutrapport för perioden")
+    assert after_report == written == [review, missing]
+    assert handed_in == [review, taken_in]
 
 
 def test_evaluation_waits_on_the_projects_applicant_in_the_lists(new_case, today):
@@ -85,7 +89,10 @@ def test_evaluation_waits_on_the_projects_applicant_in_the_lists(new_case, today
     assert [reasons for _case, reasons in cases_waiting_for(users["applicant"])] == [
         ["Slutrapporten är inlämnad: slututvärderingen ska skrivas och lämnas in."]
     ]
-    assert cases_waiting_for(users["preparer"]) == []
+    # Kommunstyrelsens kontor receives the final report; the evaluation is not its to write.
+    (reasons,) = [reasons for _case, reasons in cases_waiting_for(users["preparer"])]
+    assert len(reasons) == 1
+    assert reasons[0].startswith("Rapport att granska: Slutrapport för perioden")
 
 
 def test_waiting_for_resubmitted_application(new_case):
