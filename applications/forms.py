@@ -1,8 +1,6 @@
 """Forms built from the case's pinned rule set: its idea contents, its application sections and
 declarations, and only the fields its rules ask for."""
 
-from decimal import Decimal
-
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Fieldset, Layout
 from django import forms
@@ -11,36 +9,11 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DateInput, KronorField
 from municipalities.models import ExternalActor, OrganisationalUnit
 
 from .checks import declaration_field, goal_comment_field, goal_field, idea_field, section_field
 from .models import DecisionRound
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-class KronorField(forms.DecimalField):
-    """An amount in kronor as people type it: '1 250 000', '1250000,50' or '1 250 000 kr'."""
-
-    def __init__(self, **kwargs):
-        super().__init__(min_value=Decimal(0), max_digits=14, decimal_places=2, **kwargs)
-        self.widget.input_type = "text"
-        self.widget.attrs.update({"inputmode": "decimal", "autocomplete": "off"})
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = value.replace("kr", "").replace("\xa0", "").replace(" ", "").replace(",", ".").strip()
-        return super().to_python(value)
-
-    def prepare_value(self, value):
-        if isinstance(value, Decimal):
-            return format(value.normalize(), "f").replace(".", ",") if value % 1 else f"{int(value)}"
-        return value
 
 
 def _static_html(text):

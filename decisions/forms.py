@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from applications.forms import KronorField
 from core.formatting import format_kronor
+from core.forms import KronorField
 
 from .models import DecisionKind
 from .services import DecisionRefusedError, asked_total, parse_paragraph

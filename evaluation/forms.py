@@ -7,8 +7,8 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from applications.forms import DateInput, KronorField
 from core.formatting import format_kronor
+from core.forms import DateInput, KronorField
 
 from .enums import MAX_HORIZON, Comparison, Confidence, EffectSource, Group, IndicatorKind, Recommendation
 from .models import UnitCost

@@ -2,40 +2,15 @@
 the service is put on the field it names."""
 
 import datetime
-from decimal import Decimal, InvalidOperation
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Case
+from core.forms import KronorField
 
 from .models import LedgerEntry
 from .services import PAYABLE_STATES
-
-
-class KronorField(forms.DecimalField):
-    """An amount as people type it: '1 250 000', '1250000,50' or '1 250 000 kr'."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("max_digits", 14)
-        kwargs.setdefault("decimal_places", 2)
-        kwargs.setdefault("label", _("Belopp (kr)"))
-        super().__init__(**kwargs)
-        self.widget.input_type = "text"
-        self.widget.attrs.update({"inputmode": "decimal", "autocomplete": "off"})
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = value.replace("kr", "").replace("\xa0", "").replace(" ", "").replace("−", "-").replace(",", ".")
-            if value:
-                try:
-                    Decimal(value)
-                except InvalidOperation as error:
-                    raise ValidationError(
-                        _("Skriv beloppet i kronor, till exempel 1 250 000."), code="invalid"
-                    ) from error
-        return super().to_python(value)
 
 
 def year_field(label=None):

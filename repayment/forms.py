@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from funds.forms import KronorField
+from core.forms import KronorField
 from municipalities.models import OrganisationalUnit
 
 

@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from applications.forms import DateInput, KronorField
+from core.forms import DateInput, KronorField
 
 
 class PersonChoiceField(forms.ModelChoiceField):
