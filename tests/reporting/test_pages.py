@@ -79,7 +79,7 @@ def test_report_with_text_in_an_amount_field_is_refused_in_swedish(client, half_
     response = client.post(url(obligation), data)
 
     assert response.status_code == 400
-    assert "Fyll i ett tal." in response.content.decode()
+    assert "Skriv beloppet i kronor, till exempel 1 250 000." in response.content.decode()
 
 
 def test_receiver_accepts_the_report_from_its_page(client, half_time):
