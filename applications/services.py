@@ -657,20 +657,19 @@ def takes_part_in_case(case, user, *, by_unit=True, by_signature=True):
 class RecordedStep:
     """A step that stands for a record another app keeps (Ale's payout plan and its approval, in
     the fund). ``record(case)`` returns (who made the record, a comment saying when) once it
-    exists, else None; ``where`` tells the user where the record is made; ``walk(case, users)``
-    makes it in a walk (the demo, the lifecycle tests)."""
+    exists, else None; ``where`` tells the user where the record is made. (How a walk makes the
+    record, for the demo and the lifecycle tests, is the demo's business: demo.walk.RECORD_MAKERS.)"""
 
     record: Callable
     where: str
-    walk: Callable
 
 
 # (stage, step key) -> RecordedStep, registered by the app that keeps the record.
 RECORDED_STEPS = {}
 
 
-def register_recorded_step(stage, key, *, record, where, walk):
-    RECORDED_STEPS[(stage, key)] = RecordedStep(record, where, walk)
+def register_recorded_step(stage, key, *, record, where):
+    RECORDED_STEPS[(stage, key)] = RecordedStep(record, where)
 
 
 def recorded_step(step):

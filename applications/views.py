@@ -7,7 +7,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from municipalities.presentation import STAGE_ORDER
+from accounts.enums import Role
+from municipalities.presentation import STAGE_ORDER, role_name, steps_for_roles
 
 from . import services
 from .checks import application_problems, chosen_goals, idea_problems
@@ -31,6 +32,37 @@ from .snapshots import changes_between, readable_content
 def _case_for(request, pk):
     """The case if the user may see it; another tenant's case is 'not found'."""
     return get_object_or_404(services.cases_for_list(request.user), pk=pk)
+
+
+@login_required
+def start(request):
+    """Mina ärenden: what waits for this user, and what their roles mean in their municipality."""
+    user = request.user
+    municipality = user.municipality
+    ruleset = municipality.active_ruleset if municipality else None
+    document = ruleset.document if ruleset else None
+    roles = [Role(role) for role in Role.values if user.has_role(role)]
+    role_cards = [
+        {
+            "role": role,
+            "name": role_name(document, role),
+            "duties": (document or {}).get("bodies", {}).get(role.value, {}).get("duties", ""),
+            "steps": steps_for_roles(document, {role.value}) if document else [],
+        }
+        for role in roles
+    ]
+    return render(
+        request,
+        "applications/start.html",
+        {
+            "municipality": municipality,
+            "ruleset": ruleset,
+            "role_cards": role_cards,
+            "waiting_rows": services.cases_waiting_for(user),
+            "can_create": ruleset is not None
+            and user.has_role(ruleset.document["stages"]["application"]["actor_role"]),
+        },
+    )
 
 
 @login_required

@@ -2,12 +2,15 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts import views as account_views
+from applications import views as application_views
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     # The language switch also remembers a signed-in user's choice (accounts.views.set_language).
     path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("", include("accounts.urls")),
+    # The start page, Mina ärenden: what waits for the user, across the apps (applications.views.start).
+    path("", application_views.start, name="start"),
     path("", include("core.urls")),
     path("kommuner/", include("municipalities.urls")),
     path("arenden/", include("applications.urls")),

@@ -11,7 +11,7 @@ class FundsConfig(AppConfig):
         from applications.services import register_recorded_step
         from audit.labels import register_actions
 
-        from . import services, walk
+        from . import services
 
         # A decision round held only if money remains reads what is left from the fund's ledger.
         register_money_left(services.money_left_in)
@@ -21,14 +21,12 @@ class FundsConfig(AppConfig):
             "payout_plan",
             record=services.payout_plan_written,
             where=_("Görs när de sökande sparar utbetalningsplanen under Fondmedel och återbetalning."),
-            walk=walk.write_payout_plan,
         )
         register_recorded_step(
             "start",
             "payout_plan_approved",
             record=services.payout_plan_approval,
             where=_("Görs när utbetalningsplanen godkänns under Fondmedel och återbetalning."),
-            walk=walk.approve_payout_plan,
         )
 
         register_actions(

@@ -11,11 +11,9 @@ class ReportingConfig(AppConfig):
 
         from applications.services import register_project_waits
         from applications.signals import case_transitioned
-        from applications.walk import register_content_route
         from audit.labels import register_actions, register_states
         from funds.services import register_reported_costs
 
-        from . import walk
         from .models import ObligationStatus, ProjectMember
         from .receivers import plan_reports
         from .services import report_waits, reported_costs
@@ -32,8 +30,6 @@ class ReportingConfig(AppConfig):
                 Prefetch("project_members", queryset=ProjectMember.objects.select_related("user")),
             ],
         )
-        register_content_route("submit_final_report", walk.hand_in_final_report)
-        register_content_route("evaluate", walk.evaluate)
         # A report's status is recorded on the case as "report:<status>".
         register_states(ObligationStatus, prefix="report:")
         register_actions(

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "dashboards",
     "api",
     "core",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -112,7 +113,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "core:start"
+LOGIN_REDIRECT_URL = "start"
 LOGOUT_REDIRECT_URL = "login"
 
 # Swedish first: Swedish is the default and the source language of user-facing strings,

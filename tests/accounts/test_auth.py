@@ -5,7 +5,7 @@ from django.core import mail
 from django.urls import reverse
 
 from accounts.enums import Role
-from core.demo import load_demo
+from demo.loader import load_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 def test_login_with_email_in_any_case_reaches_start_page(client, member):
     member("heby", Role.APPLICANT, email="kim@heby.se")
     response = client.post(reverse("login"), {"username": "Kim@Heby.se", "password": "hemligt-lösen-123"}, follow=True)
-    assert response.redirect_chain[-1][0] == reverse("core:start")
+    assert response.redirect_chain[-1][0] == reverse("start")
     assert "Mina ärenden" in response.content.decode()
 
 

@@ -135,7 +135,7 @@ def filled_draft(new_case, slug):
     """A draft of the municipality's application with every part its rule set asks for."""
     from applications.enums import CaseState
     from applications.models import Case
-    from applications.walk import fill_application, walk_to
+    from demo.walk import fill_application, walk_to
 
     case, users = new_case(slug)
     case = walk_to(case, CaseState.DRAFT, users)

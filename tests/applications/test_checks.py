@@ -13,8 +13,8 @@ from applications.deadlines import add_months, feedback_due, half_time, whole_mo
 from applications.enums import CaseState as S
 from applications.models import Case, CaseAttachment, DecisionRound
 from applications.services import TransitionRefusedError, add_attachment, save_case, upload_problem
-from applications.walk import fill_application, sign_for, walk_to
 from audit.models import AuditEntry
+from demo.walk import fill_application, sign_for, walk_to
 from municipalities.models import ExternalActor, OrganisationalUnit
 from tests.factories import ExternalActorFactory
 

@@ -12,11 +12,11 @@ from applications.checks import Problem, application_problems
 from applications.enums import CaseState as S
 from applications.models import Case
 from applications.services import TransitionRefusedError, complete_step, run_transition, save_case, waiting_for
-from applications.walk import complete_open_steps, fill_application, inform_board, sign_for, walk_to
 from audit.models import AuditEntry
 from core.formatting import format_kronor
 from decisions.models import IssuedDocument
 from decisions.services import issue_application, issue_decision_basis
+from demo.walk import complete_open_steps, fill_application, inform_board, sign_for, walk_to
 
 pytestmark = pytest.mark.django_db
 

@@ -23,10 +23,10 @@ from applications.services import (
     sign,
     transition_options,
 )
-from applications.walk import complete_open_steps, decide, fill_application, sign_for, walk_to
 from audit.models import AuditEntry
 from decisions.models import DecisionKind as K
 from decisions.services import lifecycle_kinds_for
+from demo.walk import complete_open_steps, decide, fill_application, sign_for, walk_to
 from municipalities.models import Municipality, OrganisationalUnit
 from municipalities.services import RuleSetLockedError, activate_version, create_draft, update_draft
 from tests.decisions.helpers import decide as decide_on

@@ -6,7 +6,7 @@ from django.urls import reverse
 from applications.enums import CaseState
 from applications.models import Case
 from applications.services import create_case
-from applications.walk import walk_to
+from demo.walk import walk_to
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +16,7 @@ def make_cases(users, count, target=CaseState.SUBMITTED):
         walk_to(create_case(users["applicant"], title=f"Insats {index}"), target, users)
 
 
-@pytest.mark.parametrize("url_name", ["core:start", "applications:list"])
+@pytest.mark.parametrize("url_name", ["start", "applications:list"])
 def test_case_lists_make_the_same_number_of_queries_for_3_and_30_cases(
     client, people, url_name, django_assert_num_queries
 ):

@@ -9,8 +9,8 @@ from applications.models import Case
 from applications.services import TransitionRefusedError, complete_step, run_transition, save_case, sign
 from applications.signatures import missing_signatures, required_signatures
 from applications.snapshots import changes_between, word_diff
-from applications.walk import person_at, sign_for, walk_to
 from audit.models import AuditEntry
+from demo.walk import person_at, sign_for, walk_to
 from municipalities.models import OrganisationalUnit
 from notifications.models import Notification
 from tests.applications.conftest import filled_draft

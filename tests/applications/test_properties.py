@@ -24,8 +24,8 @@ from applications.services import (
     create_case,
     run_transition,
 )
-from applications.walk import FORWARD, fill_application, fill_idea, person_at, walk_to
 from audit.models import AuditEntry
+from demo.walk import FORWARD, fill_application, fill_idea, person_at, walk_to
 from tests.conftest import SLUGS
 
 NAMES = [info.name for info in TRANSITIONS]

@@ -10,8 +10,8 @@ from applications.enums import CaseState as S
 from applications.enums import StepStatus
 from applications.models import Case
 from applications.services import StepRefusedError, complete_step, run_transition
-from applications.walk import fill_idea
 from audit.models import AuditEntry
+from demo.walk import fill_idea
 from tests.conftest import shipped_document
 
 pytestmark = pytest.mark.django_db
@@ -134,7 +134,7 @@ def test_step_without_an_expertise_rule_records_none(new_case):
 
 
 def test_walk_records_expertise_where_required(new_case):
-    from applications.walk import walk_to
+    from demo.walk import walk_to
 
     case, users = new_case("sundsvall")
     case = walk_to(case, S.IDEA_APPROVED, users)

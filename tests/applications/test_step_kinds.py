@@ -8,8 +8,8 @@ from applications.enums import CaseState as S
 from applications.enums import StepStatus
 from applications.models import Case
 from applications.services import TransitionRefusedError, complete_step, run_transition
-from applications.walk import fill_idea, person_at, walk_to
 from audit.models import AuditEntry
+from demo.walk import fill_idea, person_at, walk_to
 from municipalities.validation import ruleset_problems
 from tests.conftest import shipped_document
 

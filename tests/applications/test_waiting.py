@@ -19,7 +19,7 @@ from applications.services import (
     waiting_for,
     waiting_on_user,
 )
-from applications.walk import fill_application, walk_to
+from demo.walk import fill_application, walk_to
 from municipalities.models import OrganisationalUnit
 from tests.factories import UserFactory
 

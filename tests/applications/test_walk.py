@@ -5,8 +5,8 @@ import pytest
 
 from applications.enums import CaseState as S
 from applications.services import TransitionRefusedError
-from applications.walk import walk_to
 from audit.models import AuditEntry
+from demo.walk import walk_to
 
 # The side roads each rule set has: idea review, extension, abort and partial implementation
 # are the municipality's choice; returning, rejecting, declining and withdrawing are everyone's.

@@ -6,7 +6,7 @@ import datetime
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from core.demo import DEMO_PASSWORD, load_demo
+from demo.loader import DEMO_PASSWORD, load_demo
 from municipalities.services import load_shipped_rulesets
 
 

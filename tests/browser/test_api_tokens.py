@@ -3,7 +3,7 @@ token page and the API documentation pass axe-core."""
 
 from accounts.models import User
 from api.models import ApiToken
-from core.demo import DEMO_DOMAIN
+from demo.loader import DEMO_DOMAIN
 
 
 def test_admin_creates_a_token_that_reads_the_api(page, live_server, login, axe, artifacts_dir, demo):

@@ -7,8 +7,8 @@ from accounts.models import User
 from applications.enums import CaseState
 from applications.models import Case
 from applications.services import create_case
-from applications.walk import walk_to
-from core.demo import DEMO_DOMAIN, ROLE_LOGINS
+from demo.loader import DEMO_DOMAIN, ROLE_LOGINS
+from demo.walk import walk_to
 
 SECTIONS_FIRST_SITTING = {
     "Problemanalys och nulägesbeskrivning": "Skolfrånvaron i årskurs 7–9 har ökat tre år i rad.",

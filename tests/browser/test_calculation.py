@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from applications.services import create_case
-from core.demo import DEMO_DOMAIN
+from demo.loader import DEMO_DOMAIN
 from evaluation.models import UnitCost
 from evaluation.services import save_calculation
 

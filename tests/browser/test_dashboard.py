@@ -3,8 +3,8 @@ carry real figures, the page passes axe-core, and a full-page screenshot is save
 
 import pytest
 
-from core.demo import DEMO_APPROPRIATION, DEMO_DOMAIN, load_demo_cases
 from core.formatting import format_kronor
+from demo.loader import DEMO_APPROPRIATION, DEMO_DOMAIN, load_demo_cases
 
 
 @pytest.fixture

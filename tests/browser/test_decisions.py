@@ -7,9 +7,9 @@ from django.utils import timezone
 from accounts.models import User
 from applications.enums import CaseState
 from applications.services import create_case
-from applications.walk import walk_to
-from core.demo import DEMO_DOMAIN, ROLE_LOGINS
 from decisions.models import Decision
+from demo.loader import DEMO_DOMAIN, ROLE_LOGINS
+from demo.walk import walk_to
 
 
 def heby_users():

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from accounts.models import User
 from applications.services import create_case
-from core.demo import DEMO_DOMAIN
+from demo.loader import DEMO_DOMAIN
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from accounts.models import User
-from core.demo import DEMO_DOMAIN
+from demo.loader import DEMO_DOMAIN
 from funds import services as funds
 
 

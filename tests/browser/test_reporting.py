@@ -11,8 +11,8 @@ from accounts.models import User
 from applications.enums import CaseState
 from applications.models import Case
 from applications.services import create_case
-from applications.walk import walk_to
-from core.demo import DEMO_DOMAIN, ROLE_LOGINS
+from demo.loader import DEMO_DOMAIN, ROLE_LOGINS
+from demo.walk import walk_to
 from reporting.models import ObligationStatus
 from reporting.services import generate_obligations, send_due_reminders
 

@@ -10,8 +10,8 @@ import pytest
 from accounts.models import User
 from applications.enums import CaseState
 from applications.services import create_case
-from applications.walk import walk_to
-from core.demo import DEMO_DOMAIN, ROLE_LOGINS
+from demo.loader import DEMO_DOMAIN, ROLE_LOGINS
+from demo.walk import walk_to
 from funds import services as funds
 from funds.models import Fund
 from reviews.criteria import criteria_for

@@ -9,8 +9,8 @@ from accounts.models import User
 from applications.enums import CaseState
 from applications.models import Case
 from applications.services import create_case
-from applications.walk import fill_application, walk_to
-from core.demo import DEMO_DOMAIN, ROLE_LOGINS
+from demo.loader import DEMO_DOMAIN, ROLE_LOGINS
+from demo.walk import fill_application, walk_to
 
 
 @pytest.fixture

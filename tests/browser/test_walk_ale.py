@@ -29,7 +29,7 @@ from playwright.sync_api import expect
 
 from applications.enums import CaseState
 from applications.models import Case
-from core.demo import DEMO_DOMAIN
+from demo.loader import DEMO_DOMAIN
 from evaluation.models import Evaluation
 from funds.models import LedgerEntry
 

@@ -17,8 +17,8 @@ import re
 import pytest
 
 from applications.models import Case
-from core.demo import DEMO_DOMAIN
 from decisions.models import Decision
+from demo.loader import DEMO_DOMAIN
 
 SLUG = "heby"
 START, END = datetime.date(2027, 3, 1), datetime.date(2028, 12, 31)

@@ -26,8 +26,8 @@ import datetime
 import json
 
 from applications.models import Case
-from core.demo import DEMO_DOMAIN
 from decisions.models import Decision
+from demo.loader import DEMO_DOMAIN
 
 TITLE = "Läxhjälp och föräldrastöd i Navestad"
 KF_GOALS = [

@@ -19,7 +19,7 @@ import datetime
 import pytest
 
 from applications.models import Case
-from core.demo import DEMO_DOMAIN
+from demo.loader import DEMO_DOMAIN
 from reporting.models import ObligationStatus
 from reporting.services import report_headings, report_years
 

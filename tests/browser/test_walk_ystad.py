@@ -34,9 +34,9 @@ from accounts.models import User
 from applications.enums import CaseState
 from applications.models import Case
 from applications.services import create_case
-from applications.walk import walk_to
 from audit.models import AuditEntry
-from core.demo import DEMO_DOMAIN, ROLE_LOGINS
+from demo.loader import DEMO_DOMAIN, ROLE_LOGINS
+from demo.walk import walk_to
 from funds.models import LedgerEntry
 from reviews.models import PriorityProposal
 

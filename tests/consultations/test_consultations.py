@@ -5,8 +5,8 @@ from django.urls import reverse
 
 from applications.enums import CaseState as S
 from applications.services import TransitionRefusedError
-from applications.walk import walk_to
 from consultations.services import answer, delegate, delegation_allowed, request_consultation
+from demo.walk import walk_to
 from notifications.models import Notification
 from tests.factories import UserFactory
 

@@ -11,10 +11,10 @@ from applications.enums import CaseState as S
 from applications.enums import StepStatus
 from applications.models import Case, Signature
 from applications.services import TransitionRefusedError, complete_step, run_transition
-from applications.walk import walk_to
 from audit.models import AuditEntry
 from consultations.models import Consultation
 from consultations.services import answer, delegate, delegation_candidates, request_consultation
+from demo.walk import walk_to
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -17,7 +17,7 @@ def test_page_not_found_is_swedish_with_a_way_on(client, member):
     html = response.content.decode()
     assert response.status_code == 404
     assert "<h1>Sidan finns inte</h1>" in html
-    assert f'href="{reverse("core:start")}"' in html
+    assert f'href="{reverse("start")}"' in html
 
 
 def test_refusal_says_why_in_swedish(client, member):

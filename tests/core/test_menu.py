@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import User
-from core.demo import load_demo
 from core.menu import MENU
+from demo.loader import load_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +42,7 @@ def refused(response, url):
 
 
 def menu_links(client):
-    page = client.get(reverse("core:start"))
+    page = client.get(reverse("start"))
     assert page.status_code == 200
     return LINK.findall(NAV.search(page.content.decode()).group(0))
 
@@ -66,10 +66,10 @@ def test_each_menu_link_opens_and_no_page_is_offered_that_refuses(client, demo_a
 def test_menu_names_the_pages_for_a_controller_and_for_a_namnd(client, demo_accounts):
     controller = User.objects.get(email="controller.sundsvall@demo.fonden.se")
     client.force_login(controller)
-    labels = re.findall(r'class="nav-link" href="[^"]+">([^<]+)', client.get(reverse("core:start")).content.decode())
+    labels = re.findall(r'class="nav-link" href="[^"]+">([^<]+)', client.get(reverse("start")).content.decode())
     assert "Fondmedel" in labels
     assert "Export" in labels
     assert "Sammanträde" not in labels
     client.force_login(User.objects.get(email="namnd.sundsvall@demo.fonden.se"))
-    labels = re.findall(r'class="nav-link" href="[^"]+">([^<]+)', client.get(reverse("core:start")).content.decode())
+    labels = re.findall(r'class="nav-link" href="[^"]+">([^<]+)', client.get(reverse("start")).content.decode())
     assert "Export" not in labels

@@ -8,7 +8,6 @@ import pytest
 from applications.enums import CaseState as S
 from applications.models import Case
 from applications.services import TransitionRefusedError, create_case
-from applications.walk import walk_to
 from core.formatting import format_kronor
 from decisions.models import Decision, DecisionKind, IssuedDocument
 from decisions.services import (
@@ -19,6 +18,7 @@ from decisions.services import (
     issue_decision_documents,
     record_decision,
 )
+from demo.walk import walk_to
 
 pytestmark = pytest.mark.django_db
 MEETING = datetime.date(2026, 9, 15)

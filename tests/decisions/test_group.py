@@ -7,10 +7,10 @@ from django.urls import reverse
 from applications.enums import CaseState as S
 from applications.models import Case
 from applications.services import create_case
-from applications.walk import walk_to
 from audit.models import AuditEntry
 from decisions.models import Decision, IssuedDocument
 from decisions.services import asked_total
+from demo.walk import walk_to
 from funds.enums import EntryKind
 from funds.models import LedgerEntry
 from tests.funds.conftest import set_up_fund

@@ -21,11 +21,11 @@ from applications.services import (
     responsible_board,
     run_transition,
 )
-from applications.walk import complete_open_steps, decider, walk_to
 from audit.models import AuditEntry
 from decisions.models import Decision, DocumentKind, IssuedDocument
 from decisions.models import DecisionKind as K
 from decisions.services import issue_decision_documents, lifecycle_kinds_for
+from demo.walk import complete_open_steps, decider, walk_to
 from funds import services as funds
 from funds.enums import EntryKind
 from funds.models import LedgerEntry

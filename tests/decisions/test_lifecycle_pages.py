@@ -10,9 +10,9 @@ from django.urls import reverse
 from applications.enums import CaseState as S
 from applications.models import Case
 from applications.services import create_case
-from applications.walk import walk_to
 from audit.models import AuditEntry
 from decisions.models import Decision, IssuedDocument
+from demo.walk import walk_to
 
 pytestmark = pytest.mark.django_db
 

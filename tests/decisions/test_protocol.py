@@ -9,10 +9,10 @@ from django.urls import reverse
 from applications.enums import CaseState as S
 from applications.models import Case
 from applications.services import create_case
-from applications.walk import walk_to
 from audit.models import AuditEntry
 from decisions.models import Decision, DecisionKind
 from decisions.services import DecisionRefusedError, asked_total, issue_decision_documents, record_decision
+from demo.walk import walk_to
 from funds import services as funds
 from funds.models import LedgerEntry
 from tests.funds.conftest import accepted_report, set_up_fund

@@ -12,7 +12,7 @@ from accounts.enums import Role
 from applications.enums import CaseState as S
 from applications.models import Case
 from applications.services import create_case
-from applications.walk import walk_to
+from demo.walk import walk_to
 from exports import services
 from exports.enums import ExportFormat, ExportKind, ExportStatus
 from exports.models import ExportJob

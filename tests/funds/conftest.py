@@ -4,9 +4,9 @@ from decimal import Decimal
 import pytest
 
 from applications.enums import CaseState as S
-from applications.walk import walk_to
 from decisions.models import DecisionKind
 from decisions.services import asked_total, record_decision
+from demo.walk import walk_to
 from funds import services as funds
 from tests.applications.conftest import new_case, organisation, people  # noqa: F401 - shared fixtures
 

@@ -6,10 +6,10 @@ import datetime
 from applications.enums import CaseState as S
 from applications.models import Case
 from applications.services import create_case
-from applications.walk import walk_to
 from core.formatting import format_kronor as fk
 from decisions.models import DecisionKind
 from decisions.services import record_decision
+from demo.walk import walk_to
 from funds import services as funds
 from funds.enums import EntryKind
 from funds.models import LedgerEntry

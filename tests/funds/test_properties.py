@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from applications.enums import CaseState as S
 from applications.services import create_case
-from applications.walk import walk_to
+from demo.walk import walk_to
 from funds import services as funds
 from funds.enums import PAID_KINDS, EntryKind
 from funds.models import LedgerEntry

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from applications.enums import CaseState
 from applications.models import Case
-from applications.walk import walk_to
+from demo.walk import walk_to
 from notifications.models import Notification, NotificationKind
 from reporting.services import generate_obligations
 from tests.applications.conftest import new_case, organisation, people, rulesets, shipped_documents  # noqa: F401

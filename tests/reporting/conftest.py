@@ -5,7 +5,7 @@ import pytest
 
 from applications.enums import CaseState
 from applications.models import Case
-from applications.walk import walk_to
+from demo.walk import walk_to
 from notifications.models import Notification
 from tests.applications.conftest import new_case, organisation, people, rulesets, shipped_documents  # noqa: F401 - shared fixtures
 

@@ -5,7 +5,7 @@ import datetime
 
 from accounts.enums import Role
 from applications.enums import CaseState
-from applications.walk import walk_to
+from demo.walk import walk_to
 from notifications.models import Notification, NotificationKind
 from reporting import services
 from reporting.calendar import send_application_window_reminders, send_feedback_reminders

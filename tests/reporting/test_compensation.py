@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from applications.enums import CaseState as S
 from applications.services import TransitionRefusedError
-from applications.walk import walk_to
+from demo.walk import walk_to
 from funds.enums import EntryKind
 from funds.models import LedgerEntry
 from funds.services import FundRefusedError

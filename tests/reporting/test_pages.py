@@ -11,7 +11,7 @@ from django.urls import reverse
 from applications.enums import CaseState
 from applications.models import Case
 from applications.services import create_case
-from applications.walk import walk_to
+from demo.walk import walk_to
 from municipalities.models import Municipality
 from reporting import services
 from reporting.models import ObligationStatus

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 
 from applications.enums import CaseState
 from applications.models import Case
-from applications.walk import walk_to
+from demo.walk import walk_to
 from notifications.models import Notification, NotificationKind
 from reporting import services
 from reporting.models import ObligationStatus, ReportingDate, ReportingObligation

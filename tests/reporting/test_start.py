@@ -10,8 +10,8 @@ import pytest
 from applications.enums import CaseState, StepStatus
 from applications.models import Case
 from applications.services import TransitionRefusedError, complete_step, may_complete_step, run_transition
-from applications.walk import walk_to
 from audit.models import AuditEntry
+from demo.walk import walk_to
 from evaluation.services import save_measurement_plan
 from funds import services as funds
 from reporting import services

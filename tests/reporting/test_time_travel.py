@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from applications.enums import CaseState
 from applications.models import Case
-from applications.walk import walk_to
+from demo.walk import walk_to
 from notifications.models import Notification, NotificationKind
 from reporting.models import ObligationStatus
 from reporting.services import generate_obligations, send_due_reminders

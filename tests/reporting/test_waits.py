@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from applications.enums import CaseState
 from applications.models import Case
 from applications.services import Waiting, cases_waiting_for, create_case, waiting_for, waiting_on_user
-from applications.walk import walk_to
+from demo.walk import walk_to
 from reporting import services
 from tests.factories import UserFactory
 

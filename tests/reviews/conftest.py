@@ -1,7 +1,7 @@
 import pytest
 
 from accounts.enums import Role
-from applications.walk import walk_to
+from demo.walk import walk_to
 from reviews.services import assign_reviewer, save_review
 from tests.applications.conftest import new_case, organisation, people, rulesets, shipped_documents  # noqa: F401
 from tests.factories import UserFactory

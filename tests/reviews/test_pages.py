@@ -12,10 +12,10 @@ from django.urls import reverse
 from applications.enums import CaseState
 from applications.models import Case
 from applications.services import create_case
-from applications.walk import walk_to
 from audit.models import AuditEntry
 from decisions.models import DecisionKind
 from decisions.services import record_decision
+from demo.walk import walk_to
 from funds import services as funds
 from reviews.models import PriorityProposal
 from reviews.services import ReviewRefusedError, assign_reviewer, months_between, record_proposal

@@ -8,8 +8,8 @@ from django.urls import reverse
 from applications.enums import CaseState
 from applications.rulebook import RuleBook
 from applications.services import create_case
-from applications.walk import walk_to
 from audit.models import AuditEntry
+from demo.walk import walk_to
 from municipalities.validation import ruleset_problems
 from reviews.models import PriorityProposal
 from reviews.services import ReviewRefusedError, record_proposal

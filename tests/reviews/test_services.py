@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from accounts.enums import Role
 from applications.enums import CaseState
-from applications.walk import walk_to
 from audit.models import AuditEntry
+from demo.walk import walk_to
 from notifications.models import Notification, NotificationKind
 from reviews.models import Review, ReviewAssignment
 from reviews.services import ReviewRefusedError, assign_reviewer, save_review

@@ -1,12 +1,13 @@
 """How a walk (the demo data, the lifecycle tests) makes the records the project start's payout-plan
 steps stand for: the applicants write the payout plan and the body the rule set names approves it,
-through the same services as the case page's money panel. Registered with
-``applications.services.register_recorded_step`` when the app is ready."""
+through the same services as the case page's money panel. The record makers of
+``demo.walk.RECORD_MAKERS`` for the steps ``funds`` registers with
+``applications.services.register_recorded_step``."""
 
-from .models import PayoutPlan
-from .policy import FundPolicy
-from .services import approve_payout_plan as approve
-from .services import save_payout_plan
+from funds.models import PayoutPlan
+from funds.policy import FundPolicy
+from funds.services import approve_payout_plan as approve
+from funds.services import save_payout_plan
 
 
 def write_payout_plan(case, users):

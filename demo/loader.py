@@ -17,7 +17,6 @@ from applications.enums import STAGE_OF_STATE, CaseState
 from applications.models import Case, DecisionRound
 from applications.rulebook import RuleBook
 from applications.services import create_case
-from applications.walk import walk_to
 from consultations.services import request_consultation
 from decisions.models import Decision
 from decisions.services import issue_decision_documents
@@ -26,7 +25,6 @@ from evaluation.services import enter_indicator_value, save_calculation, save_me
 from funds import services as funds
 from funds.models import Fund
 from funds.policy import FundPolicy
-from funds.walk import approve_payout_plan, write_payout_plan
 from municipalities.enums import ActorKind, UnitKind
 from municipalities.models import ExternalActor, Municipality, OrganisationalUnit
 from municipalities.services import designate_unit_head
@@ -34,6 +32,9 @@ from repayment import services as repayment
 from reporting.models import ObligationStatus
 from reporting.services import report_headings, report_years, review_report, save_report, submittable_from
 from reviews.services import assign_reviewer, save_review, stage_criteria
+
+from .funds_walk import approve_payout_plan, write_payout_plan
+from .walk import walk_to
 
 DEMO_PASSWORD = "demo"  # noqa: S105 - demo accounts are public by design
 DEMO_DOMAIN = "demo.fonden.se"

@@ -1,13 +1,12 @@
-"""How a walk through the lifecycle (applications.walk: the demo and the tests) takes a transition
+"""How a walk through the lifecycle (demo.walk: the demo and the tests) takes a transition
 that is a decision: by recording the deciding body's decision at a meeting today, under the next
 § of the year's minutes. Its documents are issued by whoever walks (the demo issues them)."""
 
 from django.utils import timezone
 
 from applications.models import Case
-
-from .models import Decision, DecisionKind
-from .services import record_decision
+from decisions.models import Decision, DecisionKind
+from decisions.services import record_decision
 
 KIND_OF_TRANSITION = {
     "abort": DecisionKind.ABORT,
@@ -20,7 +19,7 @@ KIND_OF_TRANSITION = {
 
 
 def next_paragraph(municipality_id, meeting_date):
-    """The next § of the year's minutes, numbered as applications.walk.decide numbers a grant."""
+    """The next § of the year's minutes, numbered as demo.walk.decide numbers a grant."""
     taken = Decision.objects.filter(municipality_id=municipality_id, meeting_date__year=meeting_date.year)
     return max(taken.values_list("paragraph", flat=True), default=0) + 1
 

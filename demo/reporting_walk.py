@@ -1,6 +1,6 @@
 """How a walk (the demo data, the lifecycle tests) takes the transitions whose state means written
 content: the project hands in its final report, and its evaluation, through the same services as
-the pages. Registered with ``applications.walk`` when the app is ready."""
+the pages. The routes of ``demo.walk.CONTENT_ROUTES``."""
 
 import datetime
 from decimal import Decimal
@@ -12,10 +12,9 @@ from applications.conditions import closing_obligation, closing_report_in
 from applications.models import Case
 from applications.services import run_transition
 from evaluation.services import save_evaluation, submit_evaluation
-
-from .models import WRITABLE_STATUSES
-from .organisation import project_manager
-from .services import budget_by_year, report_headings, report_years, save_report, submittable_from
+from reporting.models import WRITABLE_STATUSES
+from reporting.organisation import project_manager
+from reporting.services import budget_by_year, report_headings, report_years, save_report, submittable_from
 
 
 def _travel_to(clock, day):

@@ -13,8 +13,8 @@ from api.services import create_token
 from applications.enums import CaseState
 from applications.models import Case
 from applications.rulebook import RuleBook
-from core.demo import DEMO_GRANTED_STATES, demo_targets
 from decisions.models import Decision, DecisionLine, IssuedDocument
+from demo.loader import DEMO_GRANTED_STATES, demo_targets
 from exports.tables import decisions_table
 from funds.enums import EntryKind
 from funds.models import LedgerEntry
@@ -34,7 +34,7 @@ def test_demo_decides_every_decided_case_through_a_recorded_decision(time_machin
 
     granted = Case.objects.filter(state__in=DEMO_GRANTED_STATES)
     rejected = Case.objects.filter(state=CaseState.REJECTED)
-    # One demo case per granted state each rule set uses (core.demo.demo_targets).
+    # One demo case per granted state each rule set uses (demo.loader.demo_targets).
     assert granted.count() == sum(
         state in DEMO_GRANTED_STATES
         for municipality in Municipality.objects.all()

@@ -3,8 +3,9 @@
 Used to build the demo cases and by tests that walk every municipality's lifecycle. Every move
 goes through the same services as the pages, so it obeys the same rules and leaves the same history:
 a grant or a rejection is the decision body's recorded decision (meeting, §, amounts, commitment),
-and so are an abort, an extension and the decision on implementation (decisions.walking).
-This module stands on the roof with the demo: it uses the decision service above the case app.
+and so are an abort, an extension and the decision on implementation (demo.decisions_walk).
+This module stands on the roof with the demo: it knows the apps whose records a walk must make
+(the reports and evaluations, the payout plan, the decisions); none of them knows the walk.
 """
 
 import datetime
@@ -15,14 +16,11 @@ from django.utils import timezone
 
 from accounts.enums import Role
 from accounts.models import User
-from decisions.models import Decision, DecisionKind
-from decisions.services import asked_total, record_decision
-from decisions.walking import decide as decide_on_project
-
-from .deadlines import add_months
-from .enums import CaseState
-from .models import DecisionRound
-from .services import (
+from applications.conditions import acting_role
+from applications.deadlines import add_months
+from applications.enums import CaseState
+from applications.models import DecisionRound
+from applications.services import (
     DECISION_TRANSITIONS,
     STAGE_BEGUN_BY_STATE,
     TRANSITION_BY_NAME,
@@ -35,7 +33,12 @@ from .services import (
     save_case,
     sign,
 )
-from .signatures import missing_signatures
+from applications.signatures import missing_signatures
+from decisions.models import Decision, DecisionKind
+from decisions.services import asked_total, record_decision
+
+from . import funds_walk, reporting_walk
+from .decisions_walk import decide as decide_on_project
 
 S = CaseState
 
@@ -73,15 +76,21 @@ BRANCHES = {
 
 
 # Transitions a walk cannot take by a button alone: their state means content that must be
-# written first (the final report, the evaluation). The app that records the content registers,
-# in its AppConfig.ready, how a walk writes it: ``route(case, users, clock) -> case``, where
-# ``clock`` is an ExitStack a route may enter a time travel on (a report is handed in once its
-# period has ended); the travel lasts until the walk returns, so the history stays in order.
-CONTENT_ROUTES = {}
+# written first (the final report, the evaluation). Each route writes it as the project would:
+# ``route(case, users, clock) -> case``, where ``clock`` is an ExitStack a route may enter a time
+# travel on (a report is handed in once its period has ended); the travel lasts until the walk
+# returns, so the history stays in order.
+CONTENT_ROUTES = {
+    "submit_final_report": reporting_walk.hand_in_final_report,
+    "evaluate": reporting_walk.evaluate,
+}
 
-
-def register_content_route(name, route):
-    CONTENT_ROUTES[name] = route
+# Steps that stand for a record another app keeps (applications.services.RECORDED_STEPS): how a
+# walk makes that record, ``make(case, users)``, keyed like the registry by (stage, step key).
+RECORD_MAKERS = {
+    ("start", "payout_plan"): funds_walk.write_payout_plan,
+    ("start", "payout_plan_approved"): funds_walk.approve_payout_plan,
+}
 
 
 def forward_transition(case):
@@ -239,9 +248,8 @@ def complete_open_steps(case, users):
         step.refresh_from_db(fields=["status"])  # a signature or a record may have done it meanwhile
         if not step.is_pending:
             continue
-        recorded = recorded_step(step)
-        if recorded is not None:
-            recorded.walk(type(case).objects.get(pk=case.pk), users)
+        if recorded_step(step) is not None:
+            RECORD_MAKERS[(step.stage, step.key)](type(case).objects.get(pk=case.pk), users)
             continue
         if step.action == "sign" and step.unit_id:
             # The heads sign; each signature is the unit's approval and does its step.
@@ -322,8 +330,6 @@ _NEEDS_REASON = {
 
 
 def _role_for(case, name):
-    from .conditions import acting_role
-
     return acting_role(case, TRANSITION_BY_NAME[name].action)
 
 

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
 
-from core.demo import DEMO_PASSWORD, load_demo, load_demo_cases
+from demo.loader import DEMO_PASSWORD, load_demo, load_demo_cases
 from municipalities.services import load_shipped_rulesets
 
 
