@@ -175,9 +175,7 @@ class Walk:
 
 def set_up_fund(w):
     """The controller sets up the fund: the money set aside with kommunstyrelsen."""
-    page = w.page
-    act_as = w.act_as
-    axe = w.axe
+    page, act_as, axe = w.page, w.act_as, w.axe
     act_as(CONTROLLER)
     page.get_by_role("link", name="Fondmedel").click()
     page.get_by_label("Fondens namn").fill("Sociala investeringsmedel i Ale")
@@ -195,10 +193,7 @@ def set_up_fund(w):
 
 def idea_to_submitted_application(w):
     """From the idea to the submitted application, signed by both sektorschefer."""
-    page = w.page
-    act_as = w.act_as
-    axe = w.axe
-    artifacts_dir = w.artifacts_dir
+    page, act_as, axe, artifacts_dir = w.page, w.act_as, w.axe, w.artifacts_dir
     base = w.base
     # --- The applicant drafts the idea.
     act_as(APPLICANT)
@@ -289,11 +284,7 @@ def idea_to_submitted_application(w):
 
 def preparation_and_grant(w):
     """The styrgrupp prepares with förvaltningsledningen's assessment; kommunstyrelsen grants."""
-    page = w.page
-    act_as = w.act_as
-    axe = w.axe
-    artifacts_dir = w.artifacts_dir
-    case_url = w.case_url
+    page, act_as, axe, artifacts_dir, case_url = w.page, w.act_as, w.axe, w.artifacts_dir, w.case_url
     # --- The styrgrupp prepares: feedback, a first meeting, the plan for the process.
     act_as(STYRGRUPP)
     page.goto(case_url)
@@ -349,11 +340,7 @@ def preparation_and_grant(w):
 
 def plans_and_first_payout(w):
     """The payout plan and the repayment plan, approved by the styrgrupp; the first payout."""
-    page = w.page
-    act_as = w.act_as
-    axe = w.axe
-    artifacts_dir = w.artifacts_dir
-    case_url = w.case_url
+    page, act_as, axe, artifacts_dir, case_url = w.page, w.act_as, w.axe, w.artifacts_dir, w.case_url
     # --- After the grant: the applicants draft the payout plan and the repayment plan.
     act_as(APPLICANT)
     page.goto(case_url)
@@ -414,12 +401,7 @@ def plans_and_first_payout(w):
 
 def project_start(w):
     """The project start: the plan for follow-up; the payout plan's steps are already done."""
-    page = w.page
-    act_as = w.act_as
-    axe = w.axe
-    artifacts_dir = w.artifacts_dir
-    case = w.case
-    case_url = w.case_url
+    page, act_as, axe, artifacts_dir, case, case_url = w.page, w.act_as, w.axe, w.artifacts_dir, w.case, w.case_url
     # --- Project start: the payout plan and its approval are already recorded, once.
     w.at(2027, 3, 1)
     act_as(APPLICANT)
@@ -455,10 +437,7 @@ def project_start(w):
 
 def yearly_follow_up(w):
     """The second payout; the yearly evaluation handed in and accepted."""
-    page = w.page
-    act_as = w.act_as
-    axe = w.axe
-    artifacts_dir = w.artifacts_dir
+    page, act_as, axe, artifacts_dir = w.page, w.act_as, w.axe, w.artifacts_dir
     # --- The second year's payout, in January by the plan.
     w.at(2028, 1, 10)
     act_as(CONTROLLER)
@@ -502,10 +481,7 @@ def yearly_follow_up(w):
 
 def final_report(w):
     """The last payout; the final report handed in and accepted."""
-    page = w.page
-    act_as = w.act_as
-    axe = w.axe
-    case = w.case
+    page, act_as, axe, case = w.page, w.act_as, w.axe, w.case
     # --- The last year's payout.
     w.at(2029, 1, 10)
     act_as(CONTROLLER)
@@ -560,12 +536,7 @@ def final_report(w):
 
 def evaluation_at_the_end(w):
     """The evaluation at the end, written by the project; the styrgrupp marks the case evaluated."""
-    page = w.page
-    act_as = w.act_as
-    axe = w.axe
-    artifacts_dir = w.artifacts_dir
-    case = w.case
-    case_url = w.case_url
+    page, act_as, axe, artifacts_dir, case, case_url = w.page, w.act_as, w.axe, w.artifacts_dir, w.case, w.case_url
     # --- The project writes the evaluation at the end, on the evaluation page, and hands it in.
     w.at(2029, 3, 15)
     act_as(APPLICANT)
@@ -604,11 +575,7 @@ def evaluation_at_the_end(w):
 
 def implementation(w):
     """Förvaltningsledningen proposes, kommunstyrelsen decides the implementation."""
-    page = w.page
-    act_as = w.act_as
-    axe = w.axe
-    artifacts_dir = w.artifacts_dir
-    case = w.case
+    page, act_as, axe, artifacts_dir, case = w.page, w.act_as, w.axe, w.artifacts_dir, w.case
     # --- Förvaltningsledningen prepares the implementation for kommunstyrelsen.
     w.at(2029, 3, 26)
     act_as(LEDNING)
