@@ -19,6 +19,7 @@ from django_fsm import can_proceed
 from accounts.enums import Role
 from audit.models import AuditEntry
 from audit.services import record
+from core.refusals import DomainRefusedError
 from municipalities.enums import UnitKind
 from municipalities.models import OrganisationalUnit
 from municipalities.units import is_within, upwards
@@ -60,13 +61,8 @@ from .snapshots import readable_content
 S = CaseState
 
 
-class TransitionRefusedError(Exception):
-    """A transition or step was refused; the message says why. Nothing was changed. ``field``
-    names the form field the refusal concerns, or is None for the form as a whole."""
-
-    def __init__(self, message, field=None):
-        super().__init__(message)
-        self.field = field
+class TransitionRefusedError(DomainRefusedError):
+    """A transition or step was refused; the message says why. Nothing was changed."""
 
 
 class BoardNoticeRefusedError(TransitionRefusedError):

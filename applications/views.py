@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.enums import Role
+from core.refusals import show_refusal
 from municipalities.presentation import STAGE_ORDER, role_name, steps_for_roles
 
 from . import services
@@ -199,7 +200,7 @@ def case_board_notice(request, pk):
                 informed_by=form.cleaned_data["informed_by"],
             )
         except services.BoardNoticeRefusedError as error:
-            form.add_error(error.field, str(error))
+            show_refusal(form, error)
         else:
             messages.success(request, _("Det är registrerat att nämnden har informerats."))
             return redirect("applications:detail", case.pk)
@@ -285,7 +286,7 @@ def case_paper_signature(request, pk, actor_id):
                 document=form.cleaned_data["document"],
             )
         except services.TransitionRefusedError as error:
-            form.add_error(getattr(error, "field", None), str(error))
+            show_refusal(form, error)
         else:
             messages.success(
                 request,

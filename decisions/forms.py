@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.formatting import format_kronor
 from core.forms import KronorField
+from core.refusals import show_refusal
 
 from .models import DecisionKind
 from .services import DecisionRefusedError, asked_total, parse_paragraph
@@ -137,11 +138,11 @@ class DecisionForm(forms.Form):
     def add_refusal(self, refusal):
         """Put the service's refusal next to the field it names (a case's split, "year_<case>",
         goes to its first year), or above the form when it names none."""
-        field = getattr(refusal, "field", None)
-        case = next((c for c in self.case_list if field == f"year_{c.pk}"), None)
+        case = next((c for c in self.case_list if refusal.field == f"year_{c.pk}"), None)
         if case is not None and project_years(case):
-            field = year_field(case, project_years(case)[0])
-        self.add_error(field if field in self.fields else None, str(refusal))
+            show_refusal(self, refusal, field=year_field(case, project_years(case)[0]))
+        else:
+            show_refusal(self, refusal)
 
 
 class LifecycleDecisionForm(forms.Form):
@@ -192,5 +193,4 @@ class LifecycleDecisionForm(forms.Form):
 
     def add_refusal(self, refusal):
         """Show a refused decision's reason beside the field it concerns."""
-        field = getattr(refusal, "field", None)
-        self.add_error(field if field in self.fields else None, str(refusal))
+        show_refusal(self, refusal)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications.services import cases_for_list
+from core.refusals import show_refusal
 
 from . import presentation, rules, services
 from .documents import RenderError, render_calculation_pdf
@@ -288,7 +289,7 @@ def evaluation_edit(request, pk, kind):
             try:
                 services.save_evaluation(case, kind, request.user, fields=form.cleaned_data)
             except services.EvaluationRefusedError as error:
-                form.add_error(error.field if error.field in form.fields else None, str(error))
+                show_refusal(form, error)
             except PermissionDenied as error:
                 messages.error(request, str(error))
             else:

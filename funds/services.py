@@ -21,6 +21,7 @@ from applications.services import complete_recorded_steps
 from audit.services import record
 from core.formatting import format_kronor
 from core.money import money_sum
+from core.refusals import DomainRefusedError
 
 from .enums import PAID_KINDS, EntryKind
 from .models import Fund, LedgerEntry, PayoutPlan
@@ -34,13 +35,9 @@ PAYABLE_STATES = [S.GRANTED, S.STARTING, S.RUNNING, S.EXTENDED, S.ABORT_PROPOSED
 MONEY_ROLES = [Role.CONTROLLER, Role.MUNICIPAL_ADMIN]
 
 
-class FundRefusedError(Exception):
+class FundRefusedError(DomainRefusedError):
     """A money operation was refused; the message says why (and names any shortfall). Nothing was
-    written. ``field`` names the form field the problem belongs to, when there is one."""
-
-    def __init__(self, message, field=None):
-        super().__init__(message)
-        self.field = field
+    written."""
 
 
 # ---- Balances ------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import record
+from core.refusals import DomainRefusedError
 
 from .enums import RuleSetStatus
 from .models import Municipality, RuleSetVersion
@@ -23,7 +24,7 @@ from .validation import RuleSetInvalidError, RuleSetProblem, document_fingerprin
 RULESET_DIR = Path(__file__).with_name("rulesets")
 
 
-class RuleSetLockedError(Exception):
+class RuleSetLockedError(DomainRefusedError):
     """The version is active, retired or used by a case: it can only be superseded."""
 
 
@@ -194,12 +195,8 @@ def diff_documents(old, new):
     return changes
 
 
-class UnitHeadRefusedError(Exception):
-    """A designation of a unit's head or deputies was refused; ``field`` names the form field."""
-
-    def __init__(self, message, field=None):
-        super().__init__(message)
-        self.field = field
+class UnitHeadRefusedError(DomainRefusedError):
+    """A designation of a unit's head or deputies was refused."""
 
 
 @transaction.atomic
