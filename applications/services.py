@@ -248,7 +248,7 @@ def run_transition(
     case = _lock(case)
     if expected_state and case.state != expected_state:
         raise TransitionRefusedError(
-            _("Ärendet har ändrats av någon annan (det är nu %(state)s). Ladda om sidan och försök igen.")
+            _("Ärendet har ändrats av någon annan (status nu: ”%(state)s”). Ladda om sidan och försök igen.")
             % {"state": case.get_state_display()}
         )
     if info.needs_reason and not reason.strip():
@@ -894,7 +894,7 @@ def _ensure_editor(case, user):
         raise PermissionDenied(_("Bara sökande som deltar i ärendet kan ändra det."))
     if not case.is_editable:
         raise TransitionRefusedError(
-            _("Ärendet kan inte ändras när det är %(state)s.") % {"state": case.get_state_display()}
+            _("Ärendet kan inte ändras när dess status är ”%(state)s”.") % {"state": case.get_state_display()}
         )
 
 

@@ -346,7 +346,7 @@ def case_edit(request, pk):
     case = _case_for(request, pk)
     if not (case.is_editable and services.is_case_participant(case, request.user)):
         messages.error(
-            request, _("Ärendet kan inte ändras när det är %(state)s.") % {"state": case.get_state_display()}
+            request, _("Ärendet kan inte ändras när dess status är ”%(state)s”.") % {"state": case.get_state_display()}
         )
         return redirect("applications:detail", case.pk)
     is_idea = case.state == CaseState.IDEA_DRAFT
@@ -425,7 +425,7 @@ def case_transition(request, pk, name):
     except services.TransitionRefusedError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, _("Klart: ärendet är nu %(state)s.") % {"state": case.get_state_display()})
+        messages.success(request, _("Klart. Ärendets status är nu ”%(state)s”.") % {"state": case.get_state_display()})
     return redirect("applications:detail", case.pk)
 
 

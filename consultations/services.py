@@ -108,7 +108,7 @@ def request_consultation(case, user, *, units, question, deadline):
         )
     if case.state not in OPEN_FOR_CONSULTATION:
         raise TransitionRefusedError(
-            _("Ärendet kan inte remitteras när det är %(state)s.") % {"state": case.get_state_display()}
+            _("Ärendet kan inte remitteras när dess status är ”%(state)s”.") % {"state": case.get_state_display()}
         )
     if deadline <= timezone.localdate():
         raise TransitionRefusedError(_("Svarsdatum måste vara efter i dag."))

@@ -116,7 +116,8 @@ def lifecycle_view(request, pk):
     if not kinds:
         messages.error(
             request,
-            _("Du kan inte fatta något beslut om ärendet när det är %(state)s.") % {"state": case.get_state_display()},
+            _("Du kan inte fatta något beslut om ärendet när dess status är ”%(state)s”.")
+            % {"state": case.get_state_display()},
         )
         return redirect("applications:detail", case.pk)
     form = LifecycleDecisionForm(request.POST, kinds=kinds)

@@ -702,7 +702,7 @@ def test_add_attachment_after_submission_refused(new_case, media):
     with pytest.raises(TransitionRefusedError) as refusal:
         add_attachment(case, users["applicant"], SimpleUploadedFile("kalkyl.pdf", PDF), max_mb=10)
 
-    assert str(refusal.value) == "Ärendet kan inte ändras när det är ansökan: inlämnad."
+    assert str(refusal.value) == "Ärendet kan inte ändras när dess status är ”ansökan: inlämnad”."
     assert CaseAttachment.objects.count() == 0
 
 

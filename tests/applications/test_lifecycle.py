@@ -427,7 +427,9 @@ def test_transition_when_state_changed_since_seen_refused(new_case):
 
     reason = refused(case, "return_for_completion", users["preparer"], expected_state=S.IN_PREPARATION)
 
-    assert reason == ("Ärendet har ändrats av någon annan (det är nu klar för beslut). Ladda om sidan och försök igen.")
+    assert reason == (
+        "Ärendet har ändrats av någon annan (status nu: ”klar för beslut”). Ladda om sidan och försök igen."
+    )
 
 
 def test_submit_with_missing_sections_refused(new_case):

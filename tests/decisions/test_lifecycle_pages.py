@@ -142,7 +142,7 @@ def test_decision_by_the_applicant_through_the_page_refused(client, running):
         follow=True,
     )
 
-    assert "Du kan inte fatta något beslut om ärendet när det är pågår." in response.content.decode()
+    assert "Du kan inte fatta något beslut om ärendet när dess status är ”pågår”." in response.content.decode()
     assert (Case.objects.get(pk=case.pk).state, Decision.objects.exclude(kind="grant").count()) == (S.RUNNING, 0)
 
 
