@@ -7,6 +7,11 @@ which municipality a case belongs to, only what its rules say.
 from dataclasses import dataclass
 from functools import cached_property
 
+# The project start's payout-plan steps, which the rule book adds where the rule set asks for a payout
+# plan; the fund keeps the records that do them (funds.apps registers them by these keys).
+PAYOUT_PLAN_STEP = "payout_plan"
+PAYOUT_PLAN_APPROVED_STEP = "payout_plan_approved"
+
 
 @dataclass(frozen=True)
 class StepSpec:
@@ -215,7 +220,7 @@ class RuleBook:
             specs.append(
                 StepSpec(
                     "start",
-                    "payout_plan",
+                    PAYOUT_PLAN_STEP,
                     "Utbetalningsplan upprättad",
                     applicant,
                     "plan",
@@ -228,7 +233,7 @@ class RuleBook:
             specs.append(
                 StepSpec(
                     "start",
-                    "payout_plan_approved",
+                    PAYOUT_PLAN_APPROVED_STEP,
                     "Utbetalningsplanen godkänd",
                     start["payout_plan_approved_by"],
                     "approve",

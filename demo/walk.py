@@ -20,6 +20,7 @@ from applications.conditions import acting_role
 from applications.deadlines import add_months
 from applications.enums import CaseState
 from applications.models import DecisionRound
+from applications.rulebook import PAYOUT_PLAN_APPROVED_STEP, PAYOUT_PLAN_STEP
 from applications.services import (
     DECISION_TRANSITIONS,
     STAGE_BEGUN_BY_STATE,
@@ -88,8 +89,8 @@ CONTENT_ROUTES = {
 # Steps that stand for a record another app keeps (applications.services.RECORDED_STEPS): how a
 # walk makes that record, ``make(case, users)``, keyed like the registry by (stage, step key).
 RECORD_MAKERS = {
-    ("start", "payout_plan"): funds_walk.write_payout_plan,
-    ("start", "payout_plan_approved"): funds_walk.approve_payout_plan,
+    ("start", PAYOUT_PLAN_STEP): funds_walk.write_payout_plan,
+    ("start", PAYOUT_PLAN_APPROVED_STEP): funds_walk.approve_payout_plan,
 }
 
 

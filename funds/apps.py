@@ -8,6 +8,7 @@ class FundsConfig(AppConfig):
 
     def ready(self):
         from applications.checks import register_money_left
+        from applications.rulebook import PAYOUT_PLAN_APPROVED_STEP, PAYOUT_PLAN_STEP
         from applications.services import register_recorded_step
         from audit.labels import register_actions
 
@@ -18,13 +19,13 @@ class FundsConfig(AppConfig):
         # The project start's payout-plan steps are done by the plan and its approval, made here.
         register_recorded_step(
             "start",
-            "payout_plan",
+            PAYOUT_PLAN_STEP,
             record=services.payout_plan_written,
             where=_("Görs när de sökande sparar utbetalningsplanen under Fondmedel och återbetalning."),
         )
         register_recorded_step(
             "start",
-            "payout_plan_approved",
+            PAYOUT_PLAN_APPROVED_STEP,
             record=services.payout_plan_approval,
             where=_("Görs när utbetalningsplanen godkänns under Fondmedel och återbetalning."),
         )
