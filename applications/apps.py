@@ -10,10 +10,10 @@ class ApplicationsConfig(AppConfig):
         from audit.labels import register_actions, register_states
 
         from .enums import CaseState
-        from .services import TRANSITIONS
+        from .models import Case
 
         register_states(CaseState)
-        register_actions({f"case.{info.name}": info.label for info in TRANSITIONS})
+        register_actions({details.audit_action: details.label for details in Case.lifecycle()})
         register_actions(
             {
                 "case.created": _("Ärendet skapat"),

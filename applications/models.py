@@ -5,7 +5,8 @@ Transition bodies only set the fields that belong to the new state. The service 
 (`applications.services`) locks the row, checks, runs a transition, saves and writes the history.
 """
 
-from functools import cached_property
+from dataclasses import dataclass
+from functools import cache, cached_property
 
 from django.conf import settings
 from django.db import models
@@ -41,6 +42,51 @@ class DecisionRound(models.Model):
 
     def __str__(self):
         return f"{self.name} {self.meeting_date:%Y-%m-%d}"
+
+
+@dataclass(frozen=True)
+class TransitionDetails:
+    """What the pages, the history, the services and the demo know of one transition of the
+    case, written on it as ``@transition(custom={...})``; read through ``Case.lifecycle()`` and
+    ``Case.transition_details(name)``. A key left out takes the default here."""
+
+    name: str
+    label: str  # the button, and the transition's entry in the case history
+    action: str  # who acts: a kind of conditions.ACTION_ROLES, which the rule set gives a role
+    stage: str  # the rule-set stage it belongs to; a rule set that does not use the stage hides it
+    style: str = "primary"  # the button's colour: primary, secondary or danger
+    needs_reason: bool = False
+    # How it is taken. "" (a button on the case page); "decision": only by recording the deciding
+    # body's decision (decisions.services.record_decision, with the meeting, the § and the
+    # reason), so the case page offers the decision form instead; "content": only by the service
+    # that records what the new state means exists (the final report), having checked who may
+    # write it. ``taken_where`` tells someone who asks for it bare where it is taken.
+    taken_by: str = ""
+    taken_where: str = ""
+    asks: tuple = ()  # what its form asks besides the reason: "new_end", "missing" (what to complete)
+    # The first such transition pins the rule set in force and gives the case its diarienummer.
+    numbers_case: bool = False
+    # The application as submitted is kept (a snapshot), and the completion asked for is answered.
+    snapshots_application: bool = False
+    carries_idea: bool = False  # the approved idea prefills the application's sections
+
+    @property
+    def audit_action(self):
+        return f"case.{self.name}"
+
+    @property
+    def is_button(self):
+        return not self.taken_by
+
+
+@cache
+def _transition_details(model):
+    """{name: TransitionDetails} of the model's state transitions, in the order written."""
+    written = list(vars(model))
+    details = {}
+    for fsm_transition in model._meta.get_field("state").get_all_transitions(model):
+        details.setdefault(fsm_transition.name, TransitionDetails(name=fsm_transition.name, **fsm_transition.custom))
+    return dict(sorted(details.items(), key=lambda item: written.index(item[0])))
 
 
 class CaseQuerySet(models.QuerySet):
@@ -158,6 +204,16 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     def end_date(self):
         return self.extended_end or self.period_end
 
+    @classmethod
+    def lifecycle(cls):
+        """The details of every transition, in the order the case page offers them."""
+        return tuple(_transition_details(cls).values())
+
+    @classmethod
+    def transition_details(cls, name):
+        """The details of transition ``name``, or None if the case has no such transition."""
+        return _transition_details(cls).get(name)
+
     def current_steps(self, stage):
         """The steps of the latest time the stage began (a returned application is prepared anew).
         Reads the prefetched steps when there are any, so lists stay at a fixed number of queries."""
@@ -165,9 +221,13 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         latest = max((step.round for step in steps), default=0)
         return [step for step in steps if step.round == latest]
 
+    # Each transition carries its details in ``custom`` (read as TransitionDetails through
+    # ``Case.lifecycle()``): its label, who acts, its stage, and how it is taken. The case page offers
+    # them in the order they are written here.
     # ---- Idea ---------------------------------------------------------------------------------
     @transition(
         field=state,
+        custom={"label": _("Lämna in idén"), "action": "applicant", "stage": "idea", "numbers_case": True},
         source=S.IDEA_DRAFT,
         target=S.IDEA_SUBMITTED,
         conditions=[c.uses_idea_stage, c.idea_is_complete],
@@ -178,6 +238,7 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
 
     @transition(
         field=state,
+        custom={"label": _("Börja pröva idén"), "action": "idea_review", "stage": "idea"},
         source=S.IDEA_SUBMITTED,
         target=S.IDEA_IN_REVIEW,
         conditions=[c.uses_idea_stage],
@@ -188,6 +249,7 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
 
     @transition(
         field=state,
+        custom={"label": _("Godkänn idén"), "action": "idea_review", "stage": "idea"},
         source=S.IDEA_IN_REVIEW,
         target=S.IDEA_APPROVED,
         conditions=[c.uses_idea_stage, c.idea_steps_done, c.idea_gates_passed],
@@ -198,6 +260,13 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
 
     @transition(
         field=state,
+        custom={
+            "label": _("Avslå idén"),
+            "action": "idea_review",
+            "stage": "idea",
+            "style": "danger",
+            "needs_reason": True,
+        },
         source=S.IDEA_IN_REVIEW,
         target=S.IDEA_REJECTED,
         conditions=[c.uses_idea_stage],
@@ -208,6 +277,7 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
 
     @transition(
         field=state,
+        custom={"label": _("Skriv ansökan"), "action": "applicant", "stage": "idea", "carries_idea": True},
         source=S.IDEA_APPROVED,
         target=S.DRAFT,
         conditions=[c.uses_idea_stage],
@@ -219,6 +289,13 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     # ---- Application --------------------------------------------------------------------------
     @transition(
         field=state,
+        custom={
+            "label": _("Lämna in ansökan"),
+            "action": "applicant",
+            "stage": "application",
+            "numbers_case": True,
+            "snapshots_application": True,
+        },
         source=S.DRAFT,
         target=S.SUBMITTED,
         conditions=[c.application_is_valid],
@@ -229,15 +306,12 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
 
     @transition(
         field=state,
-        source=[S.SUBMITTED, S.RESUBMITTED, S.IN_PREPARATION],
-        target=S.RETURNED,
-        permission=c.may("preparation"),
-    )
-    def return_for_completion(self, by=None):
-        pass
-
-    @transition(
-        field=state,
+        custom={
+            "label": _("Lämna in kompletterad ansökan"),
+            "action": "applicant",
+            "stage": "application",
+            "snapshots_application": True,
+        },
         source=S.RETURNED,
         target=S.RESUBMITTED,
         conditions=[c.application_is_valid],
@@ -246,18 +320,10 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     def resubmit(self, by=None):
         pass
 
-    @transition(
-        field=state,
-        source=[*OPEN_STATES],
-        target=S.WITHDRAWN,
-        permission=c.may("applicant"),
-    )
-    def withdraw(self, by=None):
-        pass
-
     # ---- Preparation and decision -------------------------------------------------------------
     @transition(
         field=state,
+        custom={"label": _("Börja bereda"), "action": "preparation", "stage": "preparation"},
         source=[S.SUBMITTED, S.RESUBMITTED],
         target=S.IN_PREPARATION,
         conditions=[c.board_informed],
@@ -268,6 +334,24 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
 
     @transition(
         field=state,
+        custom={
+            "label": _("Skicka tillbaka för komplettering"),
+            "action": "preparation",
+            "stage": "preparation",
+            "style": "secondary",
+            "needs_reason": True,
+            "asks": ("missing",),
+        },
+        source=[S.SUBMITTED, S.RESUBMITTED, S.IN_PREPARATION],
+        target=S.RETURNED,
+        permission=c.may("preparation"),
+    )
+    def return_for_completion(self, by=None):
+        pass
+
+    @transition(
+        field=state,
+        custom={"label": _("Klar för beslut"), "action": "decision_basis", "stage": "preparation"},
         source=S.IN_PREPARATION,
         target=S.READY_FOR_DECISION,
         conditions=[c.preparation_steps_done, c.preparation_gates_passed],
@@ -276,8 +360,18 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     def mark_ready_for_decision(self, by=None):
         pass
 
+    # Granting and rejecting are the decision body's recorded decisions (decisions.services
+    # record_decision), not buttons of their own: they are never offered on the case page.
     @transition(
         field=state,
+        custom={
+            "label": _("Bevilja"),
+            "action": "decision",
+            "stage": "decision",
+            "needs_reason": True,
+            "taken_by": "decision",
+            "taken_where": _("Ärendet beviljas eller avslås bara genom beslutsorganets protokollförda beslut."),
+        },
         source=S.READY_FOR_DECISION,
         target=S.GRANTED,
         permission=c.may("decision"),
@@ -287,6 +381,15 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
 
     @transition(
         field=state,
+        custom={
+            "label": _("Avslå"),
+            "action": "decision",
+            "stage": "decision",
+            "style": "danger",
+            "needs_reason": True,
+            "taken_by": "decision",
+            "taken_where": _("Ärendet beviljas eller avslås bara genom beslutsorganets protokollförda beslut."),
+        },
         source=S.READY_FOR_DECISION,
         target=S.REJECTED,
         permission=c.may("decision"),
@@ -295,12 +398,19 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         pass
 
     # ---- Start and running --------------------------------------------------------------------
-    @transition(field=state, source=S.GRANTED, target=S.STARTING, permission=c.may("applicant"))
+    @transition(
+        field=state,
+        custom={"label": _("Påbörja projektstart"), "action": "applicant", "stage": "start"},
+        source=S.GRANTED,
+        target=S.STARTING,
+        permission=c.may("applicant"),
+    )
     def begin_start(self, by=None):
         pass
 
     @transition(
         field=state,
+        custom={"label": _("Starta projektet"), "action": "applicant", "stage": "start"},
         source=S.STARTING,
         target=S.RUNNING,
         conditions=[c.start_steps_done],
@@ -311,6 +421,15 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
 
     @transition(
         field=state,
+        custom={
+            "label": _("Förläng projektet"),
+            "action": "extension",
+            "stage": "extension",
+            "style": "secondary",
+            "needs_reason": True,
+            "taken_by": "decision",
+            "asks": ("new_end",),
+        },
         source=[*RUNNING_STATES],
         target=S.EXTENDED,
         conditions=[c.uses_extension],
@@ -321,6 +440,13 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
 
     @transition(
         field=state,
+        custom={
+            "label": _("Föreslå avbrott"),
+            "action": "abort_proposal",
+            "stage": "abort",
+            "style": "danger",
+            "needs_reason": True,
+        },
         source=[*RUNNING_STATES],
         target=S.ABORT_PROPOSED,
         conditions=[c.uses_abort, c.abort_is_proposed],
@@ -331,6 +457,14 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
 
     @transition(
         field=state,
+        custom={
+            "label": _("Avbryt projektet"),
+            "action": "abort_decision",
+            "stage": "abort",
+            "style": "danger",
+            "needs_reason": True,
+            "taken_by": "decision",
+        },
         source=[*RUNNING_STATES, S.ABORT_PROPOSED],
         target=S.ABORTED,
         conditions=[c.uses_abort, c.abort_proposed_first, c.abort_steps_done],
@@ -341,6 +475,14 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
 
     @transition(
         field=state,
+        custom={
+            "label": _("Fortsätt projektet"),
+            "action": "abort_decision",
+            "stage": "abort",
+            "style": "secondary",
+            "needs_reason": True,
+            "taken_by": "decision",
+        },
         source=S.ABORT_PROPOSED,
         target=S.RUNNING,
         conditions=[c.uses_abort, c.abort_steps_done],
@@ -353,6 +495,15 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     # means the report is in. Without a final report (Heby) the case is never in this state.
     @transition(
         field=state,
+        custom={
+            "label": _("Lämna slutrapport"),
+            "action": "applicant",
+            "stage": "follow_up",
+            "taken_by": "content",
+            "taken_where": _(
+                "Ärendet blir ”slutrapport inlämnad” när slutrapporten lämnas in på rapportens sida under Uppföljning."
+            ),
+        },
         source=[*RUNNING_STATES],
         target=S.FINAL_REPORT,
         conditions=[c.has_final_report],
@@ -366,6 +517,7 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     # must be written and submitted.
     @transition(
         field=state,
+        custom={"label": _("Utvärdering klar"), "action": "preparation", "stage": "follow_up"},
         source=[S.FINAL_REPORT, *RUNNING_STATES],
         target=S.EVALUATED,
         conditions=[c.closing_report_in, c.evaluations_submitted],
@@ -377,6 +529,13 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     # ---- Implementation -----------------------------------------------------------------------
     @transition(
         field=state,
+        custom={
+            "label": _("Implementera"),
+            "action": "implementation",
+            "stage": "implementation",
+            "needs_reason": True,
+            "taken_by": "decision",
+        },
         source=S.EVALUATED,
         target=S.IMPLEMENTED,
         conditions=[c.implementation_steps_done],
@@ -387,6 +546,14 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
 
     @transition(
         field=state,
+        custom={
+            "label": _("Implementera delvis"),
+            "action": "implementation",
+            "stage": "implementation",
+            "style": "secondary",
+            "needs_reason": True,
+            "taken_by": "decision",
+        },
         source=S.EVALUATED,
         target=S.PARTLY_IMPLEMENTED,
         conditions=[c.partial_implementation_allowed, c.implementation_steps_done],
@@ -397,12 +564,37 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
 
     @transition(
         field=state,
+        custom={
+            "label": _("Implementera inte"),
+            "action": "implementation",
+            "stage": "implementation",
+            "style": "danger",
+            "needs_reason": True,
+            "taken_by": "decision",
+        },
         source=S.EVALUATED,
         target=S.NOT_IMPLEMENTED,
         conditions=[c.implementation_steps_done],
         permission=c.may("implementation"),
     )
     def decline_implementation(self, by=None):
+        pass
+
+    # ---- Withdrawal, from any open state ------------------------------------------------------
+    @transition(
+        field=state,
+        custom={
+            "label": _("Återta ärendet"),
+            "action": "applicant",
+            "stage": "application",
+            "style": "danger",
+            "needs_reason": True,
+        },
+        source=[*OPEN_STATES],
+        target=S.WITHDRAWN,
+        permission=c.may("applicant"),
+    )
+    def withdraw(self, by=None):
         pass
 
 

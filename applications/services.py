@@ -13,7 +13,6 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django_fsm import can_proceed
 
 from accounts.enums import Role
@@ -39,6 +38,7 @@ from .models import (
     CaseStep,
     Signature,
     SignatureMethod,
+    TransitionDetails,
 )
 from .signals import case_transitioned
 from .signatures import (
@@ -77,87 +77,6 @@ class SignatureRefusedError(TransitionRefusedError):
     """A signature was refused; ``field`` names the form field the reason belongs to, if any."""
 
 
-@dataclass(frozen=True)
-class TransitionInfo:
-    name: str
-    label: str
-    action: str  # the permission kind in conditions.ACTION_ROLES
-    stage: str  # the rule-set stage it belongs to; unused stages hide it
-    style: str = "primary"
-    needs_reason: bool = False
-    # Taken only by recording the deciding body's decision (decisions.services.record_decision),
-    # which holds the meeting, the § and the reason: the case page offers the decision form instead.
-    by_decision: bool = False
-
-
-TRANSITIONS = [
-    TransitionInfo("submit_idea", gettext_lazy("Lämna in idén"), "applicant", "idea"),
-    TransitionInfo("start_idea_review", gettext_lazy("Börja pröva idén"), "idea_review", "idea"),
-    TransitionInfo("approve_idea", gettext_lazy("Godkänn idén"), "idea_review", "idea"),
-    TransitionInfo("reject_idea", gettext_lazy("Avslå idén"), "idea_review", "idea", "danger", True),
-    TransitionInfo("start_application", gettext_lazy("Skriv ansökan"), "applicant", "idea"),
-    TransitionInfo("submit", gettext_lazy("Lämna in ansökan"), "applicant", "application"),
-    TransitionInfo("resubmit", gettext_lazy("Lämna in kompletterad ansökan"), "applicant", "application"),
-    TransitionInfo("start_preparation", gettext_lazy("Börja bereda"), "preparation", "preparation"),
-    TransitionInfo(
-        "return_for_completion",
-        gettext_lazy("Skicka tillbaka för komplettering"),
-        "preparation",
-        "preparation",
-        "secondary",
-        True,
-    ),
-    TransitionInfo("mark_ready_for_decision", gettext_lazy("Klar för beslut"), "decision_basis", "preparation"),
-    # Granting and rejecting are the decision body's recorded decisions (decisions.services
-    # record_decision), not buttons of their own: they are never offered on the case page.
-    TransitionInfo("grant", gettext_lazy("Bevilja"), "decision", "decision", "primary", True),
-    TransitionInfo("reject", gettext_lazy("Avslå"), "decision", "decision", "danger", True),
-    TransitionInfo("begin_start", gettext_lazy("Påbörja projektstart"), "applicant", "start"),
-    TransitionInfo("start_project", gettext_lazy("Starta projektet"), "applicant", "start"),
-    TransitionInfo("extend", gettext_lazy("Förläng projektet"), "extension", "extension", "secondary", True, True),
-    TransitionInfo("propose_abort", gettext_lazy("Föreslå avbrott"), "abort_proposal", "abort", "danger", True),
-    TransitionInfo("abort", gettext_lazy("Avbryt projektet"), "abort_decision", "abort", "danger", True, True),
-    TransitionInfo(
-        "continue_project", gettext_lazy("Fortsätt projektet"), "abort_decision", "abort", "secondary", True, True
-    ),
-    TransitionInfo("submit_final_report", gettext_lazy("Lämna slutrapport"), "applicant", "follow_up"),
-    TransitionInfo("evaluate", gettext_lazy("Utvärdering klar"), "preparation", "follow_up"),
-    TransitionInfo(
-        "implement", gettext_lazy("Implementera"), "implementation", "implementation", "primary", True, True
-    ),
-    TransitionInfo(
-        "implement_partly",
-        gettext_lazy("Implementera delvis"),
-        "implementation",
-        "implementation",
-        "secondary",
-        True,
-        True,
-    ),
-    TransitionInfo(
-        "decline_implementation",
-        gettext_lazy("Implementera inte"),
-        "implementation",
-        "implementation",
-        "danger",
-        True,
-        True,
-    ),
-    TransitionInfo("withdraw", gettext_lazy("Återta ärendet"), "applicant", "application", "danger", True),
-]
-TRANSITION_BY_NAME = {info.name: info for info in TRANSITIONS}
-# Transitions that only a recorded decision may run: run_transition refuses them unless given the
-# decision (``decision=``), which only the decision service passes.
-DECISION_TRANSITIONS = frozenset({"grant", "reject"} | {info.name for info in TRANSITIONS if info.by_decision})
-# Transitions whose new state means that some content exists. No button runs them: the service
-# that records the content runs them in its own transaction (``run_transition(..., content=...)``),
-# having checked who may write it. A bare request is refused with where the content is given.
-CONTENT_TRANSITIONS = {
-    "submit_final_report": gettext_lazy(
-        "Ärendet blir ”slutrapport inlämnad” när slutrapporten lämnas in på rapportens sida under Uppföljning."
-    ),
-}
-
 # Entering these states begins a stage whose steps come from the rule set.
 STAGE_BEGUN_BY_STATE = {
     S.IDEA_IN_REVIEW: "idea",
@@ -172,7 +91,7 @@ STATE_OF_STEP_STAGE = {stage: state for state, stage in STAGE_BEGUN_BY_STATE.ite
 
 @dataclass(frozen=True)
 class TransitionOption:
-    info: TransitionInfo
+    details: TransitionDetails
     allowed: bool
     reason: str
 
@@ -183,38 +102,33 @@ def _all_from_state(case):
 
 
 def transition_options(case, user):
-    """What this user may do now, and, for what they may not, why. Transitions of stages the
-    rule set does not use are not offered at all."""
+    """What this user may do now, and, for what they may not, why. Transitions taken only by a
+    decision or a record, and transitions of stages the rule set does not use, are not offered."""
     options = []
     transitions = {t.name: t for t in _all_from_state(case)}
-    for info in TRANSITIONS:
-        transition = transitions.get(info.name)
-        if (
-            transition is None
-            or info.name in DECISION_TRANSITIONS
-            or info.name in CONTENT_TRANSITIONS
-            or not case.rules.uses_stage(info.stage)
-        ):
+    for details in Case.lifecycle():
+        transition = transitions.get(details.name)
+        if transition is None or not details.is_button or not case.rules.uses_stage(details.stage):
             continue
-        reason = _refusal(case, transition, info, user)
-        if reason is None or _shown_to(case, info, user):
-            options.append(TransitionOption(info, reason is None, reason or ""))
+        reason = _refusal(case, transition, details, user)
+        if reason is None or _shown_to(case, details, user):
+            options.append(TransitionOption(details, reason is None, reason or ""))
     return options
 
 
-def _shown_to(case, info, user):
+def _shown_to(case, details, user):
     """A refused action is explained to the people who could take part in it, not to everyone."""
-    role = acting_role(case, info.action)
+    role = acting_role(case, details.action)
     return bool(role) and user.has_role(role)
 
 
-def _refusal(case, transition, info, user, *, content_checked=False):
+def _refusal(case, transition, details, user, *, content_checked=False):
     """Why ``user`` cannot run the transition now, or None if they can. Where the service that
     records the transition's content has checked who may write it, the role is not asked again."""
     # Only the permission here: django-fsm's has_transition_perm also checks the conditions, and
     # a failed condition must be told by its own reason, not as "only X can do this".
     if not content_checked and not transition.has_perm(case, user):
-        role = acting_role(case, info.action)
+        role = acting_role(case, details.action)
         if role is None:
             return _("Regelverket använder inte det här steget.")
         if role == "applicant" and user.has_role(role) and not is_case_participant(case, user):
@@ -236,46 +150,46 @@ def run_transition(
 ):
     """Move ``case`` by transition ``name`` as ``user``.
 
-    Refused (TransitionRefusedError, nothing changed) if the transition is one only a decision
-    may take (DECISION_TRANSITIONS) and no ``decision`` is given, if the case changed since the
-    user saw it (``expected_state``), if the transition does not start from its state, if the
-    user lacks the role, or if a rule-set condition fails. A transition of CONTENT_TRANSITIONS is
-    refused unless ``content`` names what the calling service has just recorded (e.g. the final
-    report), which the history keeps. Side effects: pins the rule set and gives a case number at
-    first submission, creates a stage's steps when it begins, writes the history.
+    Refused (TransitionRefusedError, nothing changed) if the transition is taken only by a
+    decision and no ``decision`` is given, if the case changed since the user saw it
+    (``expected_state``), if the transition does not start from its state, if the user lacks the
+    role, or if a rule-set condition fails. A transition taken by recording content is refused
+    unless ``content`` names what the calling service has just recorded (e.g. the final report),
+    which the history keeps. Side effects: pins the rule set and gives a case number at first
+    submission, creates a stage's steps when it begins, writes the history.
     """
-    info = _recorded_transition(name, decision=decision, content=content)
+    details = _recorded_transition(name, decision=decision, content=content)
     case = _lock(case)
     if expected_state and case.state != expected_state:
         raise TransitionRefusedError(
             _("Ärendet har ändrats av någon annan (status nu: ”%(state)s”). Ladda om sidan och försök igen.")
             % {"state": case.get_state_display()}
         )
-    if info.needs_reason and not reason.strip():
+    if details.needs_reason and not reason.strip():
         raise TransitionRefusedError(_("Skriv en motivering."))
     method = getattr(case, name)
-    if name in ("submit_idea", "submit") and not case.number:
+    if details.numbers_case and not case.number:
         # Check the submission against the rules it will be pinned to, not the draft's.
         _pin_active_ruleset(case)
-    transition = _transition_from_state(case, info)
-    refusal = _refusal(case, transition, info, user, content_checked=bool(content))
+    transition = _transition_from_state(case, details)
+    refusal = _refusal(case, transition, details, user, content_checked=bool(content))
     if refusal:
         raise TransitionRefusedError(refusal)
-    if name == "extend":
+    if "new_end" in details.asks:
         _check_new_end(case, new_end)
     from_state = case.state
     if not can_proceed(method):  # pragma: no cover - _refusal checked the same conditions
         raise TransitionRefusedError(_("Åtgärden är inte möjlig nu."))
-    if name == "extend":
+    if "new_end" in details.asks:
         method(by=user, new_end=new_end)
     else:
         method(by=user)
-    data = _apply_side_effects(case, name, user, reason=reason, new_end=new_end, missing=missing)
+    data = _apply_side_effects(case, details, user, reason=reason, new_end=new_end, missing=missing)
     if decision is not None:
         data["decision"] = str(decision)
     if content:
         data["content"] = str(content)
-    record(case, f"case.{name}", actor=user, from_state=from_state, to_state=case.state, reason=reason, data=data)
+    record(case, details.audit_action, actor=user, from_state=from_state, to_state=case.state, reason=reason, data=data)
     if case.state in STAGE_BEGUN_BY_STATE:
         # The stage has begun: its steps that stand for records made earlier are done now.
         complete_recorded_steps(case)
@@ -284,39 +198,36 @@ def run_transition(
 
 
 def _recorded_transition(name, *, decision, content):
-    """The transition's description, once it is known and, where its new state means a record
-    (a decision, the final report), that record is given. Otherwise refused, saying where the
+    """The transition's details, once it is known and, where its new state means a record (a
+    decision, the final report), that record is given. Otherwise refused, saying where the
     record is made."""
-    if name not in TRANSITION_BY_NAME:
+    details = Case.transition_details(name)
+    if details is None:
         raise TransitionRefusedError(_("Okänd åtgärd."))
-    if name in CONTENT_TRANSITIONS and not content:
-        raise TransitionRefusedError(str(CONTENT_TRANSITIONS[name]))
-    info = TRANSITION_BY_NAME[name]
-    if name in DECISION_TRANSITIONS and decision is None:
-        if not info.by_decision:  # granting and rejecting
-            raise TransitionRefusedError(
-                _("Ärendet beviljas eller avslås bara genom beslutsorganets protokollförda beslut.")
-            )
+    if details.taken_by == "content" and not content:
+        raise TransitionRefusedError(str(details.taken_where))
+    if details.taken_by == "decision" and decision is None:
         raise TransitionRefusedError(
-            _("”%(action)s” sker genom ett protokollfört beslut med sammanträdesdag, paragraf och motivering.")
-            % {"action": info.label}
+            str(details.taken_where)
+            or _("”%(action)s” sker genom ett protokollfört beslut med sammanträdesdag, paragraf och motivering.")
+            % {"action": details.label}
         )
-    return info
+    return details
 
 
-def _apply_side_effects(case, name, user, *, reason, new_end, missing):
+def _apply_side_effects(case, details, user, *, reason, new_end, missing):
     """Save the transitioned case with what its new state brings; return the history's details."""
     data = {"new_end": new_end.isoformat()} if new_end else {}
-    if name in ("submit_idea", "submit") and not case.number:
+    if details.numbers_case and not case.number:
         case.number = next_case_number(case.municipality, case.rules.case_number_prefix)
-    if name in ("submit", "resubmit"):
+    if details.snapshots_application:
         case.completion_request = {}
     case.save()
-    if name in ("submit", "resubmit"):
+    if details.snapshots_application:
         _take_snapshot(case)
-    if name == "start_application":
+    if details.carries_idea:
         data["prefilled"] = _carry_idea_into_application(case)
-    if name == "return_for_completion":
+    if "missing" in details.asks:
         data["missing"] = list(missing or [])
         _request_completion(case, user, reason, data["missing"])
     stage = STAGE_BEGUN_BY_STATE.get(case.state)
@@ -371,17 +282,17 @@ def _check_new_end(case, new_end):
         )
 
 
-def _transition_from_state(case, info):
+def _transition_from_state(case, details):
     """The transition to run from the case's state. Refused if it does not start there, or if its
     stage is one the rule set does not use (then its rule-set guard says why, e.g. "the rule set
     allows no extension")."""
-    transition = next((t for t in _all_from_state(case) if t.name == info.name), None)
+    transition = next((t for t in _all_from_state(case) if t.name == details.name), None)
     if transition is None:
         raise TransitionRefusedError(
             _("Åtgärden ”%(action)s” går inte när ärendet är %(state)s.")
-            % {"action": info.label, "state": case.get_state_display()}
+            % {"action": details.label, "state": case.get_state_display()}
         )
-    if not case.rules.uses_stage(info.stage):
+    if not case.rules.uses_stage(details.stage):
         failed = next((condition for condition in transition.conditions if not condition(case)), None)
         raise TransitionRefusedError(failed.explain(case) if failed else _("Regelverket använder inte det här steget."))
     return transition

@@ -19,12 +19,10 @@ from accounts.models import User
 from applications.conditions import acting_role
 from applications.deadlines import add_months
 from applications.enums import CaseState
-from applications.models import DecisionRound
+from applications.models import Case, DecisionRound
 from applications.rulebook import PAYOUT_PLAN_APPROVED_STEP, PAYOUT_PLAN_STEP
 from applications.services import (
-    DECISION_TRANSITIONS,
     STAGE_BEGUN_BY_STATE,
-    TRANSITION_BY_NAME,
     complete_step,
     record_board_notice,
     record_paper_signature,
@@ -280,15 +278,16 @@ def step_forward(case, users, name=None, *, clock=None):
         inform_board(type(case).objects.get(pk=case.pk), users)
     case = complete_open_steps(type(case).objects.get(pk=case.pk), users)
     # Where the rule set names nobody (a stage it does not use), the applicant tries and is refused.
-    role = _role_for(case, name) or case.rules.applicant_role
+    details = Case.transition_details(name)
+    role = acting_role(case, details.action) or case.rules.applicant_role
     kwargs = {}
-    if name == "extend":
+    if "new_end" in details.asks:
         kwargs["new_end"] = add_months(case.end_date, 6)
-    reason = "Enligt regelverket." if name in _NEEDS_REASON else ""
-    if name in DECISION_TRANSITIONS and case.state == S.READY_FOR_DECISION:
+    reason = "Enligt regelverket." if details.needs_reason else ""
+    if details.taken_by == "decision" and case.state == S.READY_FOR_DECISION:
         decide(case, users[role], grant=name == "grant", reason=reason)
         return type(case).objects.get(pk=case.pk)
-    if name in DECISION_TRANSITIONS:  # abort, extension, implementation: the body's decision
+    if details.taken_by == "decision":  # abort, extension, implementation: the body's decision
         return decide_on_project(case, name, decider(case, role, users), reason=reason, **kwargs)
     return run_transition(case, name, users[role], reason=reason, **kwargs)
 
@@ -312,26 +311,6 @@ def decide(case, decision_maker, *, grant=True, reason="Enligt regelverket.", me
         reason=reason,
         amounts=amounts,
     )
-
-
-_NEEDS_REASON = {
-    "reject_idea",
-    "return_for_completion",
-    "grant",
-    "reject",
-    "extend",
-    "propose_abort",
-    "abort",
-    "continue_project",
-    "implement",
-    "implement_partly",
-    "decline_implementation",
-    "withdraw",
-}
-
-
-def _role_for(case, name):
-    return acting_role(case, TRANSITION_BY_NAME[name].action)
 
 
 def walk_to(case, target, users, *, visited=None, clock=None):

@@ -488,7 +488,7 @@ def test_refused_transition_returns_case_unchanged_for_retry(new_case):
 
 
 def options(case, user):
-    return [(option.info.name, option.allowed, option.reason) for option in transition_options(case, user)]
+    return [(option.details.name, option.allowed, option.reason) for option in transition_options(case, user)]
 
 
 def test_options_for_preparer_with_steps_left_say_which(new_case):

@@ -17,8 +17,6 @@ from applications.enums import CaseState as S
 from applications.models import Case
 from applications.services import (
     STAGE_BEGUN_BY_STATE,
-    TRANSITION_BY_NAME,
-    TRANSITIONS,
     TransitionRefusedError,
     complete_step,
     create_case,
@@ -28,7 +26,7 @@ from audit.models import AuditEntry
 from demo.walk import FORWARD, fill_application, fill_idea, person_at, walk_to
 from tests.conftest import SLUGS
 
-NAMES = [info.name for info in TRANSITIONS]
+NAMES = [details.name for details in Case.lifecycle()]
 ROLES = [role.value for role in Role]
 # Where the random moves begin: at the start, or somewhere along the main road (walked there
 # first, through the same services). Repeated entries here and below make a choice likelier.
@@ -91,7 +89,7 @@ def transition_history(case):
     return [
         (entry.action, entry.from_state, entry.to_state)
         for entry in AuditEntry.objects.for_object(case).order_by("id")
-        if entry.action.removeprefix("case.") in TRANSITION_BY_NAME
+        if Case.transition_details(entry.action.removeprefix("case.")) is not None
     ]
 
 
@@ -111,7 +109,7 @@ def transition_name(case, move):
 
 
 def try_transition(case, name, move, users, everyone):
-    role = acting_role(case, TRANSITION_BY_NAME[name].action)
+    role = acting_role(case, Case.transition_details(name).action)
     user = person(move, users.get(role) if role else None, everyone)
     end = case.end_date or datetime.date(2028, 12, 31)  # a draft may have no end date yet
     new_end = {"later": add_months(end, 6), "same": end, "none": None}[move.new_end]
