@@ -96,3 +96,15 @@ class StepKind(models.TextChoices):
 class StepOutcome(models.TextChoices):
     POSITIVE = "positive", _("ja / tillstyrkt / klart")
     NEGATIVE = "negative", _("nej / avstyrkt")
+
+
+# Entering these states begins a stage whose steps come from the rule set.
+STAGE_BEGUN_BY_STATE = {
+    S.IDEA_IN_REVIEW: "idea",
+    S.IN_PREPARATION: "preparation",
+    S.STARTING: "start",
+    S.ABORT_PROPOSED: "abort",
+    S.EVALUATED: "implementation",
+}
+# Steps of a stage can be completed only while the case is in that stage's working state.
+STATE_OF_STEP_STAGE = {stage: state for state, stage in STAGE_BEGUN_BY_STATE.items()}

@@ -1,8 +1,9 @@
 """A case (ärende) from idea to implementation. The lifecycle is one django-fsm state machine;
 the pinned rule set decides which stages a case passes through and who acts in each.
 
-Transition bodies only set the fields that belong to the new state. The service module
-(`applications.services`) locks the row, checks, runs a transition, saves and writes the history.
+Transition bodies only set the fields that belong to the new state. The service
+(`applications.services.lifecycle.run_transition`) locks the row, checks, runs a transition,
+saves and writes the history.
 """
 
 from dataclasses import dataclass

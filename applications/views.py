@@ -1,3 +1,5 @@
+import itertools
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,9 +11,9 @@ from django.views.decorators.http import require_POST
 
 from accounts.enums import Role
 from core.refusals import show_refusal
-from municipalities.presentation import STAGE_ORDER, role_name, steps_for_roles
+from municipalities.presentation import role_name, steps_for_roles
 
-from . import services
+from . import conditions, selectors
 from .checks import application_problems, chosen_goals, idea_problems
 from .deadlines import feedback_due, half_time
 from .enums import IDEA_STATES, CaseState
@@ -26,13 +28,14 @@ from .forms import (
     TransitionForm,
 )
 from .models import CaseAttachment, Signature
+from .services import TransitionRefusedError, board_notice, content, lifecycle, signing, steps
 from .signatures import may_record_paper_signature, may_sign, required_signatures, unit_of
 from .snapshots import changes_between, readable_content
 
 
 def _case_for(request, pk):
     """The case if the user may see it; another tenant's case is 'not found'."""
-    return get_object_or_404(services.cases_for_list(request.user), pk=pk)
+    return get_object_or_404(selectors.cases_for_list(request.user), pk=pk)
 
 
 @login_required
@@ -59,7 +62,7 @@ def start(request):
             "municipality": municipality,
             "ruleset": ruleset,
             "role_cards": role_cards,
-            "waiting_rows": services.cases_waiting_for(user),
+            "waiting_rows": selectors.cases_waiting_for(user),
             "can_create": ruleset is not None
             and user.has_role(ruleset.document["stages"]["application"]["actor_role"]),
         },
@@ -68,19 +71,15 @@ def start(request):
 
 @login_required
 def case_list(request):
-    cases = services.cases_with_waits(request.user).order_by("-updated_at")
     state = request.GET.get("status", "")
     if state and state not in CaseState.values:
         messages.error(request, _("Okänd status i filtret; visar alla ärenden."))
         state = ""
-    if state:
-        cases = cases.filter(state=state)
-    rows = [(case, services.waiting_on_user(case, request.user)) for case in cases]
     return render(
         request,
         "applications/case_list.html",
         {
-            "rows": rows,
+            "rows": selectors.cases_listed(request.user, state=state),
             "states": CaseState.choices,
             "current_state": state,
             "can_create": request.user.has_role("applicant"),
@@ -92,7 +91,7 @@ def case_list(request):
 def case_create(request):
     form = CaseCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        case = services.create_case(request.user, title=form.cleaned_data["title"])
+        case = content.create_case(request.user, title=form.cleaned_data["title"])
         messages.success(request, _("Ärendet är skapat. Du kan spara och fortsätta senare."))
         return redirect("applications:edit", case.pk)
     return render(request, "applications/case_create.html", {"form": form})
@@ -109,15 +108,11 @@ def _render_detail(request, case, *, board_form=None, typed_step=None, paper_for
     ``board_form`` (a refused record of the informed nämnd) and ``paper_forms`` (refused paper
     signatures by actor id) are shown again likewise."""
     user = request.user
-    steps_by_stage = {}
-    for step in case.steps.all():
-        if step in case.current_steps(step.stage):
-            allowed, reason = services.may_complete_step(step, user)
-            if typed_step and typed_step[0] == step.pk:
+    overview = selectors.case_overview(case, user)
+    if typed_step:
+        for step, _allowed, _reason in itertools.chain(*overview.steps_by_stage.values()):
+            if step.pk == typed_step[0]:
                 step.typed, step.errors = typed_step[1], typed_step[2]
-            steps_by_stage.setdefault(step.stage, []).append((step, allowed, reason))
-    # The stages in the lifecycle's order (the steps come ordered by the stage's key).
-    steps_by_stage = dict(sorted(steps_by_stage.items(), key=lambda item: STAGE_ORDER.index(item[0])))
     problems = []
     if case.is_editable:
         problems = idea_problems(case) if case.state == CaseState.IDEA_DRAFT else application_problems(case)
@@ -127,11 +122,11 @@ def _render_detail(request, case, *, board_form=None, typed_step=None, paper_for
         {
             "case": case,
             "rules": case.rules,
-            "options": services.transition_options(case, user),
-            "waiting": services.waiting_for(case),
-            "waiting_on_me": services.waiting_on_user(case, user),
-            "steps_by_stage": steps_by_stage,
-            "history": services.case_history(case),
+            "options": overview.options,
+            "waiting": overview.waiting,
+            "waiting_on_me": overview.waiting_on_me,
+            "steps_by_stage": overview.steps_by_stage,
+            "history": overview.history,
             "problems": problems,
             "deadlines": _deadlines(case),
             "transition_form": TransitionForm(initial={"expected_state": case.state}),
@@ -151,7 +146,7 @@ def _render_detail(request, case, *, board_form=None, typed_step=None, paper_for
             "completion_fields": [label for label, _text in readable_content(case)],
             "changes": _changes_since_last_submission(case),
             "may_edit": case.is_editable
-            and services.is_case_participant(case, user)
+            and conditions.is_case_participant(case, user)
             and user.has_role(case.rules.applicant_role),
             "goal_items": _goal_items(case),
             **_board_notice_context(case, user, board_form),
@@ -171,7 +166,7 @@ def _board_notice_context(case, user, form):
     requirement = case.rules.board_informed
     if not requirement:
         return {"board_informed": None}
-    allowed, _reason = services.may_record_board_notice(case, user)
+    allowed, _reason = selectors.may_record_board_notice(case, user)
     return {
         "board_informed": requirement,
         "board_notices": list(case.board_notices.select_related("board", "recorded_by")),
@@ -185,21 +180,21 @@ def case_board_notice(request, pk):
     """Record that the affected nämnd has been informed; a refusal is shown by its field, with
     what the user typed kept."""
     case = _case_for(request, pk)
-    allowed, reason = services.may_record_board_notice(case, request.user)
+    allowed, reason = selectors.may_record_board_notice(case, request.user)
     if not allowed:
         messages.error(request, reason)
         return redirect("applications:detail", case.pk)
     form = BoardNoticeForm(request.POST, case=case, user=request.user)
     if form.is_valid():
         try:
-            services.record_board_notice(
+            board_notice.record_board_notice(
                 case,
                 request.user,
                 board=form.cleaned_data["board"],
                 informed_on=form.cleaned_data["informed_on"],
                 informed_by=form.cleaned_data["informed_by"],
             )
-        except services.BoardNoticeRefusedError as error:
+        except board_notice.BoardNoticeRefusedError as error:
             show_refusal(form, error)
         else:
             messages.success(request, _("Det är registrerat att nämnden har informerats."))
@@ -259,8 +254,8 @@ def _signature_rows(case, user, paper_forms):
 def case_sign(request, pk):
     case = _case_for(request, pk)
     try:
-        signature = services.sign(case, request.POST.get("requirement", ""), request.user)
-    except services.TransitionRefusedError as error:
+        signature = signing.sign(case, request.POST.get("requirement", ""), request.user)
+    except TransitionRefusedError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, _("Du har skrivit under för %(name)s.") % {"name": signature.signed_for})
@@ -276,7 +271,7 @@ def case_paper_signature(request, pk, actor_id):
     form = PaperSignatureForm(request.POST, request.FILES, actor_id=actor_id)
     if form.is_valid():
         try:
-            signature = services.record_paper_signature(
+            signature = signing.record_paper_signature(
                 case,
                 f"actor:{actor_id}",
                 request.user,
@@ -285,7 +280,7 @@ def case_paper_signature(request, pk, actor_id):
                 signed_on=form.cleaned_data["signed_on"],
                 document=form.cleaned_data["document"],
             )
-        except services.TransitionRefusedError as error:
+        except TransitionRefusedError as error:
             show_refusal(form, error)
         else:
             messages.success(
@@ -311,8 +306,8 @@ def signature_document(request, pk, signature_id):
 def case_request_signatures(request, pk):
     case = _case_for(request, pk)
     try:
-        asked = services.request_signatures(case, request.user)
-    except services.TransitionRefusedError as error:
+        asked = signing.request_signatures(case, request.user)
+    except TransitionRefusedError as error:
         messages.error(request, str(error))
     else:
         if asked:
@@ -344,7 +339,7 @@ def _deadlines(case):
 @login_required
 def case_edit(request, pk):
     case = _case_for(request, pk)
-    if not (case.is_editable and services.is_case_participant(case, request.user)):
+    if not (case.is_editable and conditions.is_case_participant(case, request.user)):
         messages.error(
             request, _("Ärendet kan inte ändras när dess status är ”%(state)s”.") % {"state": case.get_state_display()}
         )
@@ -355,9 +350,9 @@ def case_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             if is_idea:
-                case = services.save_case(case, request.user, fields=form.case_fields(), expected_state=case.state)
+                case = content.save_case(case, request.user, fields=form.case_fields(), expected_state=case.state)
             else:
-                case = services.save_case(
+                case = content.save_case(
                     case,
                     request.user,
                     fields=form.case_fields(),
@@ -366,7 +361,7 @@ def case_edit(request, pk):
                     costs=form.costs(),
                     expected_state=case.state,
                 )
-        except (services.TransitionRefusedError, PermissionDenied) as error:
+        except (TransitionRefusedError, PermissionDenied) as error:
             messages.error(request, str(error))
             return redirect("applications:detail", case.pk)
         if "submit" not in request.POST:
@@ -374,8 +369,8 @@ def case_edit(request, pk):
             return redirect("applications:edit", case.pk)
         name = {"idea_draft": "submit_idea", "draft": "submit", "returned": "resubmit"}[case.state]
         try:
-            services.run_transition(case, name, request.user, expected_state=case.state)
-        except services.TransitionRefusedError:
+            lifecycle.run_transition(case, name, request.user, expected_state=case.state)
+        except TransitionRefusedError:
             form = form_class(request.POST, case=case)
             form.is_valid()
             form.add_problems(idea_problems(case) if is_idea else application_problems(case))
@@ -413,7 +408,7 @@ def case_transition(request, pk, name):
         return redirect("applications:detail", case.pk)
     try:
         allowed_missing = {label for label, _text in readable_content(case)}
-        case = services.run_transition(
+        case = lifecycle.run_transition(
             case,
             name,
             request.user,
@@ -422,7 +417,7 @@ def case_transition(request, pk, name):
             new_end=form.cleaned_data["new_end"],
             missing=[item for item in request.POST.getlist("missing") if item in allowed_missing],
         )
-    except services.TransitionRefusedError as error:
+    except TransitionRefusedError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, _("Klart. Ärendets status är nu ”%(state)s”.") % {"state": case.get_state_display()})
@@ -439,7 +434,7 @@ def case_step(request, pk, step_id):
         messages.error(request, message)
         return _render_detail(request, case, typed_step=(step_id, request.POST, {"outcome": message}))
     try:
-        step = services.complete_step(
+        step = steps.complete_step(
             case,
             step_id,
             request.user,
@@ -447,7 +442,7 @@ def case_step(request, pk, step_id):
             comment=form.cleaned_data["comment"],
             expertise=form.expertise(),
         )
-    except services.TransitionRefusedError as error:
+    except TransitionRefusedError as error:
         messages.error(request, str(error))
         field = getattr(error, "field", None) or "outcome"
         return _render_detail(request, _case_for(request, pk), typed_step=(step_id, request.POST, {field: str(error)}))
@@ -465,8 +460,8 @@ def attachment_upload(request, pk):
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.add_attachment(case, request.user, form.cleaned_data["file"], max_mb=settings.MAX_UPLOAD_MB)
-        except (services.TransitionRefusedError, PermissionDenied) as error:
+            content.add_attachment(case, request.user, form.cleaned_data["file"], max_mb=settings.MAX_UPLOAD_MB)
+        except (TransitionRefusedError, PermissionDenied) as error:
             messages.error(request, str(error))
         else:
             messages.success(request, _("Bilagan är uppladdad."))
@@ -480,8 +475,8 @@ def attachment_upload(request, pk):
 def attachment_remove(request, pk, attachment_id):
     case = _case_for(request, pk)
     try:
-        name = services.remove_attachment(case, request.user, attachment_id)
-    except (services.TransitionRefusedError, PermissionDenied) as error:
+        name = content.remove_attachment(case, request.user, attachment_id)
+    except (TransitionRefusedError, PermissionDenied) as error:
         messages.error(request, str(error))
     else:
         messages.success(request, _("Bilagan %(name)s är borttagen.") % {"name": name})

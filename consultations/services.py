@@ -8,12 +8,9 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from applications.enums import CaseState, StepOutcome
 from applications.models import Case
-from applications.services import (
-    TransitionRefusedError,
-    complete_unit_step_by_answer,
-    takes_part_in_case,
-    unit_position_step,
-)
+from applications.selectors import takes_part_in_case, unit_position_step
+from applications.services import TransitionRefusedError
+from applications.services.steps import complete_unit_step_by_answer
 from audit.services import record
 from municipalities.units import is_within, subtree_ids
 from notifications.models import NotificationKind

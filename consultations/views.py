@@ -7,7 +7,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
-from applications.services import TransitionRefusedError, cases_for_list
+from applications.selectors import cases_for_list
+from applications.services import TransitionRefusedError
 
 from . import services
 from .models import Consultation

@@ -15,12 +15,9 @@ from accounts.enums import Role
 from applications.checks import chosen_goals
 from applications.enums import RUNNING_STATES, CaseState
 from applications.models import Case
-from applications.services import (
-    TransitionRefusedError,
-    responsible_board,
-    run_transition,
-    speaks_for_responsible_board,
-)
+from applications.selectors import responsible_board, speaks_for_responsible_board
+from applications.services import TransitionRefusedError
+from applications.services.lifecycle import run_transition
 from audit.services import record
 from core.formatting import format_kronor
 from funds.enums import EntryKind

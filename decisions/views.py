@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications.rulebook import RuleBook
-from applications.services import TransitionRefusedError, cases_for_list
+from applications.selectors import cases_for_list
+from applications.services import TransitionRefusedError
 from applications.views import case_detail
 
 from . import services

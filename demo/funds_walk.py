@@ -2,7 +2,7 @@
 steps stand for: the applicants write the payout plan and the body the rule set names approves it,
 through the same services as the case page's money panel. The record makers of
 ``demo.walk.RECORD_MAKERS`` for the steps ``funds`` registers with
-``applications.services.register_recorded_step``."""
+``applications.selectors.register_recorded_step``."""
 
 from funds.models import PayoutPlan
 from funds.policy import FundPolicy

@@ -16,7 +16,7 @@ from accounts.models import RoleAssignment, User
 from applications.enums import STAGE_OF_STATE, CaseState
 from applications.models import Case, DecisionRound
 from applications.rulebook import RuleBook
-from applications.services import create_case
+from applications.services.content import create_case
 from consultations.services import request_consultation
 from decisions.models import Decision
 from decisions.services import issue_decision_documents

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from applications.conditions import closing_obligation, closing_report_in
 from applications.models import Case
-from applications.services import run_transition
+from applications.services.lifecycle import run_transition
 from evaluation.services import save_evaluation, submit_evaluation
 from reporting.models import WRITABLE_STATUSES
 from reporting.organisation import project_manager

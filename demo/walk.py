@@ -18,20 +18,15 @@ from accounts.enums import Role
 from accounts.models import User
 from applications.conditions import acting_role
 from applications.deadlines import add_months
-from applications.enums import CaseState
+from applications.enums import STAGE_BEGUN_BY_STATE, CaseState
 from applications.models import Case, DecisionRound
 from applications.rulebook import PAYOUT_PLAN_APPROVED_STEP, PAYOUT_PLAN_STEP
-from applications.services import (
-    STAGE_BEGUN_BY_STATE,
-    complete_step,
-    record_board_notice,
-    record_paper_signature,
-    recorded_step,
-    responsible_board,
-    run_transition,
-    save_case,
-    sign,
-)
+from applications.selectors import recorded_step, responsible_board
+from applications.services.board_notice import record_board_notice
+from applications.services.content import save_case
+from applications.services.lifecycle import run_transition
+from applications.services.signing import record_paper_signature, sign
+from applications.services.steps import complete_step
 from applications.signatures import missing_signatures
 from decisions.models import Decision, DecisionKind
 from decisions.services import asked_total, record_decision
@@ -84,7 +79,7 @@ CONTENT_ROUTES = {
     "evaluate": reporting_walk.evaluate,
 }
 
-# Steps that stand for a record another app keeps (applications.services.RECORDED_STEPS): how a
+# Steps that stand for a record another app keeps (applications.selectors.RECORDED_STEPS): how a
 # walk makes that record, ``make(case, users)``, keyed like the registry by (stage, step key).
 RECORD_MAKERS = {
     ("start", PAYOUT_PLAN_STEP): funds_walk.write_payout_plan,

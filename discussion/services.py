@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.models import Case
-from applications.services import ALLOWED_UPLOADS, TransitionRefusedError, upload_problem
+from applications.services import TransitionRefusedError
+from applications.uploads import ALLOWED_UPLOADS, upload_problem
 from audit.services import record
 from notifications.models import NotificationKind
 from notifications.services import notify

@@ -5,7 +5,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from applications.services import TransitionRefusedError, cases_for_list
+from applications.selectors import cases_for_list
+from applications.services import TransitionRefusedError
 
 from . import services
 from .forms import CommentForm, EditCommentForm

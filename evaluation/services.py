@@ -13,12 +13,9 @@ from django.utils.translation import gettext as _
 from applications.conditions import closing_report_in
 from applications.enums import RUNNING_STATES, CaseState
 from applications.models import Case
-from applications.services import (
-    TransitionRefusedError,
-    complete_start_step,
-    signed_content_if_signed,
-    void_signatures_after_change,
-)
+from applications.services import TransitionRefusedError
+from applications.services.signing import signed_content_if_signed, void_signatures_after_change
+from applications.services.steps import complete_start_step
 from audit.services import record
 from municipalities.enums import UnitKind
 

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from applications.services import cases_for_list
+from applications.selectors import cases_for_list
 from core.refusals import show_refusal
 
 from . import presentation, rules, services

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.enums import Role
 from applications.conditions import is_case_participant
 from applications.enums import CaseState
-from applications.services import complete_recorded_steps
+from applications.services.steps import complete_recorded_steps
 from audit.services import record
 from core.formatting import format_kronor
 from core.money import money_sum
@@ -684,7 +684,7 @@ def approve_payout_plan(case, user):
 
 def payout_plan_written(case):
     """Who wrote the payout plan, and when: the project start's step "Utbetalningsplan upprättad"
-    stands for it (applications.services.RECORDED_STEPS). None before there is a plan."""
+    stands for it (applications.selectors.RECORDED_STEPS). None before there is a plan."""
     plan = PayoutPlan.objects.filter(case=case).select_related("created_by").first()
     if plan is None:
         return None

@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications.services import cases_for_list
+from applications.selectors import cases_for_list
 from funds.services import may_record_money
 from municipalities.models import OrganisationalUnit
 

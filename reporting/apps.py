@@ -9,7 +9,7 @@ class ReportingConfig(AppConfig):
     def ready(self):
         from django.db.models import Prefetch
 
-        from applications.services import register_project_waits
+        from applications.selectors import register_project_waits
         from applications.signals import case_transitioned
         from audit.labels import register_actions, register_states
         from funds.services import register_reported_costs

@@ -18,15 +18,11 @@ from accounts.enums import Role
 from applications.conditions import is_case_participant
 from applications.enums import RUNNING_STATES, CaseState
 from applications.models import Case
-from applications.services import (
-    ALLOWED_UPLOADS,
-    TransitionRefusedError,
-    Waiting,
-    case_history,
-    complete_start_step,
-    run_transition,
-    upload_problem,
-)
+from applications.selectors import Waiting, case_history
+from applications.services import TransitionRefusedError
+from applications.services.lifecycle import run_transition
+from applications.services.steps import complete_start_step
+from applications.uploads import ALLOWED_UPLOADS, upload_problem
 from audit.services import record
 from decisions.models import DecisionLine
 from evaluation.enums import Group
@@ -612,7 +608,7 @@ def report_waits(case):
     """What a running project waits for in its reports (its "Nästa steg" and the lists of what waits
     for whom): the project to hand in each report it may hand in now, or was asked to complete;
     the receiver to review each one handed in. Reads the case's prefetched obligations and
-    organisation (applications.services.PROJECT_WAITS)."""
+    organisation (applications.selectors.PROJECT_WAITS)."""
     today = timezone.localdate()
     waits = []
     for obligation in sorted(case.reporting_obligations.all(), key=lambda o: (o.due_date, o.pk)):

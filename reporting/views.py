@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications.forms import AttachmentForm
-from applications.services import TransitionRefusedError, cases_for_list
+from applications.selectors import cases_for_list
+from applications.services import TransitionRefusedError
 from funds.services import FundRefusedError
 
 from . import services

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications.models import DecisionRound
-from applications.services import cases_for_list
+from applications.selectors import cases_for_list
 
 from . import services
 from .criteria import portfolio_dimensions

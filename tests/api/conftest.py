@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 from accounts.enums import Role
 from api.services import create_token
 from applications.models import Case, CaseCost
-from applications.services import create_case
+from applications.services.content import create_case
 from decisions.models import Decision, DecisionKind, DecisionLine, DecisionYear
 from evaluation.models import Indicator, IndicatorValue, MeasurementPlan
 from funds import services as funds

@@ -4,7 +4,7 @@ import pytest
 
 from accounts.enums import Role
 from applications.rulebook import RuleBook
-from applications.services import create_case
+from applications.services.content import create_case
 from municipalities.enums import RuleSetStatus
 from municipalities.models import Municipality, RuleSetVersion
 from municipalities.validation import validate_ruleset

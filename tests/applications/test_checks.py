@@ -12,7 +12,9 @@ from applications.checks import Problem, application_problems, idea_problems, wi
 from applications.deadlines import add_months, feedback_due, half_time, whole_months
 from applications.enums import CaseState as S
 from applications.models import Case, CaseAttachment, DecisionRound
-from applications.services import TransitionRefusedError, add_attachment, save_case, upload_problem
+from applications.services import TransitionRefusedError
+from applications.services.content import add_attachment, save_case
+from applications.uploads import upload_problem
 from audit.models import AuditEntry
 from demo.walk import fill_application, sign_for, walk_to
 from municipalities.models import ExternalActor, OrganisationalUnit
@@ -531,7 +533,7 @@ def test_empty_idea_lists_every_content_the_rule_set_asks_for(new_case):
 
 
 def test_submit_idea_with_missing_content_refused(new_case):
-    from applications.services import run_transition
+    from applications.services.lifecycle import run_transition
 
     case, users = new_case("ystad")
     save_case(case, users["applicant"], fields={"idea": {"0": "Behov.", "1": "Innehåll."}})

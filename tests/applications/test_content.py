@@ -11,7 +11,11 @@ from django.urls import reverse
 from applications.checks import Problem, application_problems
 from applications.enums import CaseState as S
 from applications.models import Case
-from applications.services import TransitionRefusedError, complete_step, run_transition, save_case, waiting_for
+from applications.selectors import waiting_for
+from applications.services import TransitionRefusedError
+from applications.services.content import save_case
+from applications.services.lifecycle import run_transition
+from applications.services.steps import complete_step
 from audit.models import AuditEntry
 from core.formatting import format_kronor
 from decisions.models import IssuedDocument
@@ -372,7 +376,7 @@ def test_norrkoping_board_notice_by_another_role_is_refused(client, new_case, to
 
 
 def test_norrkoping_board_notice_by_an_applicant_outside_the_case_is_refused(new_case, today):
-    from applications.services import BoardNoticeRefusedError, record_board_notice
+    from applications.services.board_notice import BoardNoticeRefusedError, record_board_notice
     from tests.factories import OrganisationalUnitFactory, UserFactory
 
     case, _users = norrkoping_submitted(new_case)
@@ -420,7 +424,7 @@ def test_norrkoping_board_notice_with_a_future_date_is_refused_by_the_field_keep
 
 
 def test_norrkoping_board_notice_without_who_or_with_an_office_for_board_is_refused(new_case, today):
-    from applications.services import BoardNoticeRefusedError, record_board_notice
+    from applications.services.board_notice import BoardNoticeRefusedError, record_board_notice
 
     case, users = norrkoping_submitted(new_case)
     office = case.municipality.units.get(name="Socialkontoret")
@@ -440,7 +444,7 @@ def test_norrkoping_board_notice_without_who_or_with_an_office_for_board_is_refu
 
 
 def test_norrkoping_board_notice_after_the_decision_is_refused(new_case, today):
-    from applications.services import BoardNoticeRefusedError, record_board_notice
+    from applications.services.board_notice import BoardNoticeRefusedError, record_board_notice
 
     case, users = new_case("norrkoping")
     case = walk_to(case, S.READY_FOR_DECISION, users)
@@ -721,7 +725,7 @@ def test_norrkoping_case_list_queries_do_not_grow_with_cases_waiting_for_the_boa
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from applications.services import create_case
+    from applications.services.content import create_case
 
     users = people("norrkoping")
     walk_to(create_case(users["applicant"], title="Insats 0"), S.SUBMITTED, users)

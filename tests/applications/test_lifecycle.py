@@ -13,16 +13,12 @@ from applications.deadlines import add_months
 from applications.enums import CaseState as S
 from applications.enums import StepStatus
 from applications.models import Case, CaseStep
-from applications.services import (
-    TransitionRefusedError,
-    complete_step,
-    create_case,
-    next_case_number,
-    run_transition,
-    save_case,
-    sign,
-    transition_options,
-)
+from applications.selectors import transition_options
+from applications.services import TransitionRefusedError
+from applications.services.content import create_case, save_case
+from applications.services.lifecycle import next_case_number, run_transition
+from applications.services.signing import sign
+from applications.services.steps import complete_step
 from audit.models import AuditEntry
 from decisions.models import DecisionKind as K
 from decisions.services import lifecycle_kinds_for

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from applications.enums import CaseState
 from applications.models import Case
-from applications.services import create_case
+from applications.services.content import create_case
 from demo.walk import walk_to
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,11 @@ from django.urls import reverse
 
 from applications.enums import CaseState as S
 from applications.models import Case
-from applications.services import TransitionRefusedError, complete_step, run_transition, save_case, sign
+from applications.services import TransitionRefusedError
+from applications.services.content import save_case
+from applications.services.lifecycle import run_transition
+from applications.services.signing import sign
+from applications.services.steps import complete_step
 from applications.signatures import missing_signatures, required_signatures
 from applications.snapshots import changes_between, word_diff
 from audit.models import AuditEntry
@@ -287,7 +291,7 @@ def test_walk_signs_where_the_rule_set_asks(new_case, today):
 def test_applicant_asks_the_other_heads_to_sign(new_case, today):
     case, users = filled_draft(new_case, "ale")
     first, second = required_signatures(case)
-    from applications.services import request_signatures
+    from applications.services.signing import request_signatures
 
     asked = request_signatures(case, users["applicant"])
 

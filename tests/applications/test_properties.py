@@ -12,16 +12,13 @@ from hypothesis import strategies as st
 from accounts.enums import Role
 from applications.conditions import acting_role
 from applications.deadlines import add_months
-from applications.enums import CLOSED_STATES, STAGE_OF_STATE
+from applications.enums import CLOSED_STATES, STAGE_BEGUN_BY_STATE, STAGE_OF_STATE
 from applications.enums import CaseState as S
 from applications.models import Case
-from applications.services import (
-    STAGE_BEGUN_BY_STATE,
-    TransitionRefusedError,
-    complete_step,
-    create_case,
-    run_transition,
-)
+from applications.services import TransitionRefusedError
+from applications.services.content import create_case
+from applications.services.lifecycle import run_transition
+from applications.services.steps import complete_step
 from audit.models import AuditEntry
 from demo.walk import FORWARD, fill_application, fill_idea, person_at, walk_to
 from tests.conftest import SLUGS

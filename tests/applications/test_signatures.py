@@ -8,15 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from applications.models import Case, CaseAttachment, Signature
-from applications.services import (
-    TransitionRefusedError,
-    add_attachment,
-    record_paper_signature,
-    remove_attachment,
-    request_signatures,
-    save_case,
-    sign,
-)
+from applications.services import TransitionRefusedError
+from applications.services.content import add_attachment, remove_attachment, save_case
+from applications.services.signing import record_paper_signature, request_signatures, sign
 from applications.signatures import missing_signatures, required_signatures
 from audit.models import AuditEntry
 from municipalities.models import OrganisationalUnit
@@ -441,7 +435,9 @@ def test_a_signing_step_made_per_verksamhet_is_done_by_the_forvaltningschef(new_
     """A Ystad case whose preparation began before the rule set named whose head signs has one
     signing step per verksamhet: the förvaltningschef above it signs and does the step."""
     from applications.models import CaseStep
-    from applications.services import complete_step, may_complete_step, run_transition
+    from applications.selectors import may_complete_step
+    from applications.services.lifecycle import run_transition
+    from applications.services.steps import complete_step
 
     case, users = filled_draft(new_case, "ystad")
     unit = {u.name: u for u in case.municipality.units.all()}

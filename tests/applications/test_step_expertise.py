@@ -9,7 +9,8 @@ from django.urls import reverse
 from applications.enums import CaseState as S
 from applications.enums import StepStatus
 from applications.models import Case
-from applications.services import StepRefusedError, complete_step, run_transition
+from applications.services.lifecycle import run_transition
+from applications.services.steps import StepRefusedError, complete_step
 from audit.models import AuditEntry
 from demo.walk import fill_idea
 from tests.conftest import shipped_document

@@ -7,7 +7,9 @@ from django.urls import reverse
 from applications.enums import CaseState as S
 from applications.enums import StepStatus
 from applications.models import Case
-from applications.services import TransitionRefusedError, complete_step, run_transition
+from applications.services import TransitionRefusedError
+from applications.services.lifecycle import run_transition
+from applications.services.steps import complete_step
 from audit.models import AuditEntry
 from demo.walk import fill_idea, person_at, walk_to
 from municipalities.validation import ruleset_problems

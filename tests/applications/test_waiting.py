@@ -8,17 +8,11 @@ from django.test.utils import CaptureQueriesContext
 from accounts.models import User
 from applications.enums import CaseState as S
 from applications.models import Case
-from applications.services import (
-    Waiting,
-    cases_waiting_for,
-    complete_step,
-    create_case,
-    run_transition,
-    save_case,
-    sign,
-    waiting_for,
-    waiting_on_user,
-)
+from applications.selectors import Waiting, cases_waiting_for, waiting_for, waiting_on_user
+from applications.services.content import create_case, save_case
+from applications.services.lifecycle import run_transition
+from applications.services.signing import sign
+from applications.services.steps import complete_step
 from demo.walk import fill_application, walk_to
 from municipalities.models import OrganisationalUnit
 from tests.factories import UserFactory

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import User
-from applications.services import create_case
+from applications.services.content import create_case
 from demo.loader import DEMO_DOMAIN
 from evaluation.models import UnitCost
 from evaluation.services import save_calculation

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from applications.enums import CaseState
-from applications.services import create_case
+from applications.services.content import create_case
 from decisions.models import Decision
 from demo.loader import DEMO_DOMAIN, ROLE_LOGINS
 from demo.walk import walk_to

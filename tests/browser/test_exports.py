@@ -8,7 +8,7 @@ import pytest
 from openpyxl import load_workbook
 
 from accounts.models import User
-from applications.services import create_case
+from applications.services.content import create_case
 from demo.loader import DEMO_DOMAIN
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.models import User
 from applications.enums import CaseState
 from applications.models import Case
-from applications.services import create_case
+from applications.services.content import create_case
 from demo.loader import DEMO_DOMAIN, ROLE_LOGINS
 from demo.walk import walk_to
 from reporting.models import ObligationStatus

@@ -8,7 +8,7 @@ import pytest
 from accounts.models import User
 from applications.enums import CaseState
 from applications.models import Case
-from applications.services import create_case
+from applications.services.content import create_case
 from demo.loader import DEMO_DOMAIN, ROLE_LOGINS
 from demo.walk import fill_application, walk_to
 

@@ -33,7 +33,7 @@ from accounts.enums import Role
 from accounts.models import User
 from applications.enums import CaseState
 from applications.models import Case
-from applications.services import create_case
+from applications.services.content import create_case
 from audit.models import AuditEntry
 from demo.loader import DEMO_DOMAIN, ROLE_LOGINS
 from demo.walk import walk_to

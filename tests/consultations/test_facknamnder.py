@@ -10,7 +10,9 @@ from django.urls import reverse
 from applications.enums import CaseState as S
 from applications.enums import StepStatus
 from applications.models import Case, Signature
-from applications.services import TransitionRefusedError, complete_step, run_transition
+from applications.services import TransitionRefusedError
+from applications.services.lifecycle import run_transition
+from applications.services.steps import complete_step
 from audit.models import AuditEntry
 from consultations.models import Consultation
 from consultations.services import answer, delegate, delegation_candidates, request_consultation

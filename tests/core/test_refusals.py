@@ -3,7 +3,9 @@
 import pytest
 from django import forms
 
-from applications.services import BoardNoticeRefusedError, SignatureRefusedError, StepRefusedError
+from applications.services.board_notice import BoardNoticeRefusedError
+from applications.services.signing import SignatureRefusedError
+from applications.services.steps import StepRefusedError
 from core.refusals import DomainRefusedError, show_refusal
 from decisions.services import DecisionRefusedError
 from evaluation.services import EvaluationRefusedError

@@ -7,7 +7,8 @@ import pytest
 
 from applications.enums import CaseState as S
 from applications.models import Case
-from applications.services import TransitionRefusedError, create_case
+from applications.services import TransitionRefusedError
+from applications.services.content import create_case
 from core.formatting import format_kronor
 from decisions.models import Decision, DecisionKind, IssuedDocument
 from decisions.services import (
@@ -323,7 +324,8 @@ def test_rendering_failure_issues_nothing_and_says_what_failed(people, today, mo
 
 
 def test_norrkoping_decision_basis_holds_the_municipality_wide_perspective(people, today, tmp_path):
-    from applications.services import complete_step, run_transition
+    from applications.services.lifecycle import run_transition
+    from applications.services.steps import complete_step
 
     users = people("norrkoping")
     case = walk_to(create_case(users["applicant"], title="Perspektiv"), S.IN_PREPARATION, users)
@@ -358,7 +360,8 @@ def test_norrkoping_meeting_gets_one_tjansteskrivelse_with_the_applications_atta
 ):
     from django.urls import reverse
 
-    from applications.services import complete_step, run_transition
+    from applications.services.lifecycle import run_transition
+    from applications.services.steps import complete_step
     from decisions.models import MeetingDocumentsJob
 
     users = people("norrkoping")

@@ -14,13 +14,11 @@ from accounts.models import User
 from applications.deadlines import add_months
 from applications.enums import CaseState as S
 from applications.models import Case
-from applications.services import (
-    TransitionRefusedError,
-    complete_step,
-    create_case,
-    responsible_board,
-    run_transition,
-)
+from applications.selectors import responsible_board
+from applications.services import TransitionRefusedError
+from applications.services.content import create_case
+from applications.services.lifecycle import run_transition
+from applications.services.steps import complete_step
 from audit.models import AuditEntry
 from decisions.models import Decision, DocumentKind, IssuedDocument
 from decisions.models import DecisionKind as K
@@ -362,7 +360,7 @@ def test_sundsvall_proposal_by_kommunfullmaktige_or_without_text_refused(new_cas
 
 
 def test_sundsvall_evaluated_case_waits_for_the_proposal_then_for_kommunfullmaktige(new_case, today):
-    from applications.services import waiting_for
+    from applications.selectors import waiting_for
 
     case, users = evaluated(new_case, "sundsvall")
     before = [(w.role, w.reason) for w in waiting_for(Case.objects.get(pk=case.pk))]

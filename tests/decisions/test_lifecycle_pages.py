@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from applications.enums import CaseState as S
 from applications.models import Case
-from applications.services import create_case
+from applications.services.content import create_case
 from audit.models import AuditEntry
 from decisions.models import Decision, IssuedDocument
 from demo.walk import walk_to

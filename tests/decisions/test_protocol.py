@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from applications.enums import CaseState as S
 from applications.models import Case
-from applications.services import create_case
+from applications.services.content import create_case
 from audit.models import AuditEntry
 from decisions.models import Decision, DecisionKind
 from decisions.services import DecisionRefusedError, asked_total, issue_decision_documents, record_decision

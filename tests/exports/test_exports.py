@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from accounts.enums import Role
 from applications.enums import CaseState as S
 from applications.models import Case
-from applications.services import create_case
+from applications.services.content import create_case
 from demo.walk import walk_to
 from exports import services
 from exports.enums import ExportFormat, ExportKind, ExportStatus

@@ -5,7 +5,7 @@ import datetime
 
 from applications.enums import CaseState as S
 from applications.models import Case
-from applications.services import create_case
+from applications.services.content import create_case
 from core.formatting import format_kronor as fk
 from decisions.models import DecisionKind
 from decisions.services import record_decision

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from applications.enums import CaseState as S
-from applications.services import create_case
+from applications.services.content import create_case
 from demo.walk import walk_to
 from funds import services as funds
 from funds.enums import PAID_KINDS, EntryKind

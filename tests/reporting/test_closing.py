@@ -12,7 +12,8 @@ from django.urls import reverse
 
 from applications.enums import CaseState as S
 from applications.models import Case
-from applications.services import TransitionRefusedError, run_transition
+from applications.services import TransitionRefusedError
+from applications.services.lifecycle import run_transition
 from audit.models import AuditEntry
 from evaluation.models import Evaluation
 from evaluation.services import EvaluationRefusedError, save_evaluation, submit_evaluation

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from applications.enums import CaseState
 from applications.models import Case
-from applications.services import create_case
+from applications.services.content import create_case
 from demo.walk import walk_to
 from municipalities.models import Municipality
 from reporting import services

@@ -9,7 +9,10 @@ import pytest
 
 from applications.enums import CaseState, StepStatus
 from applications.models import Case
-from applications.services import TransitionRefusedError, complete_step, may_complete_step, run_transition
+from applications.selectors import may_complete_step
+from applications.services import TransitionRefusedError
+from applications.services.lifecycle import run_transition
+from applications.services.steps import complete_step
 from audit.models import AuditEntry
 from demo.walk import walk_to
 from evaluation.services import save_measurement_plan

@@ -11,7 +11,8 @@ from django.test.utils import CaptureQueriesContext
 
 from applications.enums import CaseState
 from applications.models import Case
-from applications.services import Waiting, cases_waiting_for, create_case, waiting_for, waiting_on_user
+from applications.selectors import Waiting, cases_waiting_for, waiting_for, waiting_on_user
+from applications.services.content import create_case
 from demo.walk import walk_to
 from reporting import services
 from tests.factories import UserFactory

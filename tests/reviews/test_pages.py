@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from applications.enums import CaseState
 from applications.models import Case
-from applications.services import create_case
+from applications.services.content import create_case
 from audit.models import AuditEntry
 from decisions.models import DecisionKind
 from decisions.services import record_decision

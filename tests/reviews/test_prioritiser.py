@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from applications.enums import CaseState
 from applications.rulebook import RuleBook
-from applications.services import create_case
+from applications.services.content import create_case
 from audit.models import AuditEntry
 from demo.walk import walk_to
 from municipalities.validation import ruleset_problems
