@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.models import AuditEntry
-from core.refusals import show_refusal
+from core.refusals import DomainRefusedError, show_refusal
 
 from . import services
 from .enums import RuleSetStatus
@@ -226,8 +226,8 @@ def unit_head(request, slug, unit_id):
             services.designate_unit_head(
                 unit, request.user, head=form.cleaned_data["head"], deputies=form.cleaned_data["deputies"]
             )
-        except services.UnitHeadRefusedError as error:
-            show_refusal(form, error)
+        except DomainRefusedError as refusal:
+            show_refusal(form, refusal)
         else:
             messages.success(request, _("Chef och ersättare för %(unit)s är sparade.") % {"unit": unit.name})
             return redirect("municipalities:units", slug)
