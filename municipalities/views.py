@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -142,8 +142,8 @@ def version_activate(request, slug, number):
     version = _version(municipality, number)
     try:
         services.activate_version(version, user=request.user, reason=request.POST.get("reason", ""))
-    except (services.RuleSetLockedError, RuleSetInvalidError) as error:
-        messages.error(request, str(error))
+    except (DomainRefusedError, RuleSetInvalidError) as refusal:
+        messages.error(request, str(refusal))
     else:
         messages.success(request, _("Version %(n)s gäller nu.") % {"n": version.number})
     return redirect("municipalities:versions", slug)
@@ -164,8 +164,8 @@ def version_edit(request, slug, number):
             )
         except RuleSetInvalidError as error:
             form.add_error("document", [str(problem) for problem in error.problems])
-        except services.RuleSetLockedError as error:
-            form.add_error(None, str(error))
+        except DomainRefusedError as refusal:
+            show_refusal(form, refusal, NON_FIELD_ERRORS)
         else:
             messages.success(request, _("Utkastet är sparat."))
             return redirect("municipalities:versions", slug)

@@ -123,7 +123,7 @@ def plan_page(request, pk):
             else:
                 services.close_plan(plan, user)
                 messages.success(request, _("Återbetalningsplanen är avslutad; det som återstod är avskrivet."))
-        except (services.RepaymentRefusedError, AttributeError) as refusal:
+        except (DomainRefusedError, AttributeError) as refusal:
             messages.error(request, str(refusal) if plan else _("Det finns ingen plan."))
         return redirect("repayment:plan", case.pk)
     return render(

@@ -57,8 +57,8 @@ def save_review(request, pk, assignment_id):
     submit = "submit" in request.POST
     try:
         services.save_review(assignment, request.user, answers=answers, comment=comment, submit=submit)
-    except services.ReviewRefusedError as error:
-        return _render_review(request, case, assignment, answers, comment, refusal=error, status=400)
+    except DomainRefusedError as refusal:
+        return _render_review(request, case, assignment, answers, comment, refusal=refusal, status=400)
     messages.success(request, _("Din bedömning är inlämnad.") if submit else _("Utkastet till bedömning är sparat."))
     return redirect(_case_url(case))
 
