@@ -16,9 +16,10 @@ from municipalities.models import OrganisationalUnit
 from municipalities.presentation import STAGE_ORDER
 from municipalities.units import is_within, upwards
 
-from .conditions import acting_role, is_case_participant, missing_evaluation_names
+from .conditions import missing_evaluation_names
 from .enums import CLOSED_STATES, RUNNING_STATES, STAGE_BEGUN_BY_STATE, STATE_OF_STEP_STAGE, CaseState
 from .models import BoardNotice, Case, TransitionDetails
+from .rules import acting_role, is_case_participant
 from .signatures import signing_unit
 
 S = CaseState
@@ -67,7 +68,7 @@ def transition_refusal(case, transition, details, user, *, content_checked=False
         role = acting_role(case, details.action)
         if role is None:
             return _("Regelverket använder inte det här steget.")
-        if role == "applicant" and user.has_role(role) and not is_case_participant(case, user):
+        if role == "applicant" and user.has_role(role) and not is_case_participant(user, case):
             return _("Bara sökande som deltar i ärendet kan göra detta.")
         return _("Bara %(body)s kan göra detta.") % {"body": case.rules.body_name(role)}
     for condition in transition.conditions:
@@ -97,7 +98,7 @@ def _may_do_step(step, user):  # noqa: PLR0911 - one early return per reason, ea
             }
     elif user.municipality_id != case.municipality_id or not user.has_role(step.actor_role):
         return False, _("Bara %(body)s kan göra detta steg.") % {"body": case.rules.body_name(step.actor_role)}
-    elif step.actor_role == "applicant" and not is_case_participant(case, user):
+    elif step.actor_role == "applicant" and not is_case_participant(user, case):
         return False, _("Bara sökande som deltar i ärendet kan göra detta steg.")
     elif step.unit_id and step.actor_role == "board":
         # A nämnd representative belongs to one nämnd and speaks only for it.
@@ -328,7 +329,7 @@ def waiting_on_user(case, user):
             continue
         if not waiting.role or not user.has_role(waiting.role):
             continue
-        if waiting.role == "applicant" and not is_case_participant(case, user):
+        if waiting.role == "applicant" and not is_case_participant(user, case):
             continue
         if waiting.unit_id and waiting.role == "board" and waiting.unit_id != user.unit_id:
             continue  # a nämnd representative is waited on for their own nämnd only
@@ -405,28 +406,3 @@ def case_overview(case, user):
         steps_by_stage=dict(sorted(steps_by_stage.items(), key=lambda item: STAGE_ORDER.index(item[0]))),
         history=case_history(case),
     )
-
-
-# ---- The nämnd informed of the application ----------------------------------------------------
-# Until the decision the application's nämnd may be informed: before the preparing group takes
-# the case (required where the rule set asks it), and again when the application changes.
-BOARD_NOTICE_STATES = (S.DRAFT, S.RETURNED, S.SUBMITTED, S.RESUBMITTED, S.IN_PREPARATION)
-
-
-def may_record_board_notice(case, user):
-    """(allowed, reason) for the user recording that the affected nämnd has been informed."""
-    requirement = case.rules.board_informed
-    if not requirement:
-        return False, _("Regelverket ber inte om att nämnden informeras.")
-    role = requirement["recorded_by"]
-    if user.municipality_id != case.municipality_id or not user.has_role(role):
-        return False, _("Bara %(body)s kan registrera att nämnden har informerats.") % {
-            "body": case.rules.body_name(role)
-        }
-    if role == case.rules.applicant_role and not is_case_participant(case, user):
-        return False, _("Bara sökande som deltar i ärendet kan registrera att nämnden har informerats.")
-    if case.state not in BOARD_NOTICE_STATES:
-        return False, _("Att nämnden har informerats registreras före beslutet; ärendet är %(state)s.") % {
-            "state": case.get_state_display()
-        }
-    return True, ""

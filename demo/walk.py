@@ -16,11 +16,11 @@ from django.utils import timezone
 
 from accounts.enums import Role
 from accounts.models import User
-from applications.conditions import acting_role
 from applications.deadlines import add_months
 from applications.enums import STAGE_BEGUN_BY_STATE, CaseState
 from applications.models import Case, DecisionRound
 from applications.rulebook import PAYOUT_PLAN_APPROVED_STEP, PAYOUT_PLAN_STEP
+from applications.rules import acting_role
 from applications.selectors import recorded_step, responsible_board
 from applications.services.board_notice import record_board_notice
 from applications.services.content import save_case

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from audit.services import record
 
 from ..models import BoardNotice
-from ..selectors import may_record_board_notice
+from ..rules import RECORD_BOARD_NOTICE
 from . import TransitionRefusedError, lock_case
 
 
@@ -22,7 +22,7 @@ def record_board_notice(case, user, *, board, informed_on, informed_by):
     municipality of a kind the rule set names, the date is in the future or nobody is named.
     Side effect: the case history tells it."""
     case = lock_case(case)
-    allowed, reason = may_record_board_notice(case, user)
+    allowed, reason = RECORD_BOARD_NOTICE.check(user, case)
     if not allowed:
         raise BoardNoticeRefusedError(reason)
     kinds = case.rules.board_informed["unit_kinds"]

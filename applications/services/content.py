@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 
 from audit.services import record
 
-from ..conditions import is_case_participant
 from ..enums import CaseState
 from ..models import Case, CaseAttachment, CaseCost
+from ..rules import is_case_applicant
 from ..uploads import ALLOWED_UPLOADS, upload_problem
 from . import TransitionRefusedError, lock_case
 from .signing import signed_content_if_signed, void_signatures_after_change
@@ -21,7 +21,7 @@ S = CaseState
 
 
 def _ensure_editor(case, user):
-    if not (user.has_role(case.rules.applicant_role) and is_case_participant(case, user)):
+    if not is_case_applicant(user, case):
         raise PermissionDenied(_("Bara sökande som deltar i ärendet kan ändra det."))
     if not case.is_editable:
         raise TransitionRefusedError(

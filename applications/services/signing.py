@@ -14,8 +14,8 @@ from audit.services import record
 from notifications.models import NotificationKind
 from notifications.services import notify
 
-from ..conditions import is_case_participant
 from ..models import Case, Signature, SignatureMethod
+from ..rules import is_case_participant
 from ..signatures import (
     SIGNABLE_STATES,
     changed_parts,
@@ -85,7 +85,7 @@ def void_signatures_after_change(case, user, before):
 def request_signatures(case, user):
     """Ask the designated head and the named deputies of each unit whose signature is missing to
     sign. A partner signs on paper, so it is not asked here. Returns who was asked."""
-    if not is_case_participant(case, user):
+    if not is_case_participant(user, case):
         raise TransitionRefusedError(_("Bara sökande i ärendet kan be om underskrifter."))
     asked = []
     url = reverse("applications:detail", args=[case.pk])

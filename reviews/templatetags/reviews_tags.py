@@ -6,6 +6,7 @@ from reviews import services
 from reviews.criteria import YES_NO
 from reviews.forms import AssignReviewerForm
 from reviews.results import RECOMMENDATION_RULE, WEIGHTED_TOTAL_RULE
+from reviews.rules import is_staff_of
 
 register = template.Library()
 
@@ -33,7 +34,7 @@ def case_reviews(context, case):
     queries whatever the number of reviews. Applicant-only users see nothing of it."""
     request = context.get("request")
     user = getattr(request, "user", None)
-    if user is None or not services.is_staff_member(user, case.municipality_id):
+    if user is None or not is_staff_of(user, case):
         return ""
     assignments = services.case_assignments(case)
     stages = services.case_review_stages(case, user, assignments)

@@ -4,9 +4,9 @@
 import pytest
 from django.urls import reverse
 
-from applications.conditions import ACTION_ROLES
 from applications.enums import CaseState as S
 from applications.models import Case, TransitionDetails
+from applications.rules import ACTION_ROLES
 from applications.services.content import create_case
 from demo.walk import walk_to
 from municipalities.presentation import STAGE_ORDER
