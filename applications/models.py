@@ -56,7 +56,9 @@ class TransitionDetails:
 
     name: str
     label: str  # the button, and the transition's entry in the case history
-    action: str  # who acts: a kind of rules.ACTION_ROLES, which the rule set gives a role
+    # Who acts: a kind of rules.ACTION_ROLES, which the rule set gives a role. Read from the
+    # transition's ``permission=conditions.may(action)``, so it is said once.
+    action: str
     stage: str  # the rule-set stage it belongs to; a rule set that does not use the stage hides it
     style: str = "primary"  # the button's colour: primary, secondary or danger
     needs_reason: bool = False
@@ -89,7 +91,12 @@ def _transition_details(model):
     written = list(vars(model))
     details = {}
     for fsm_transition in model._meta.get_field("state").get_all_transitions(model):
-        details.setdefault(fsm_transition.name, TransitionDetails(name=fsm_transition.name, **fsm_transition.custom))
+        details.setdefault(
+            fsm_transition.name,
+            TransitionDetails(
+                name=fsm_transition.name, action=fsm_transition.permission.action, **fsm_transition.custom
+            ),
+        )
     return dict(sorted(details.items(), key=lambda item: written.index(item[0])))
 
 
@@ -233,12 +240,12 @@ class Case(RulesModelMixin, ConcurrentTransitionMixin, FSMModelMixin, models.Mod
         return [step for step in steps if step.round == latest]
 
     # Each transition carries its details in ``custom`` (read as TransitionDetails through
-    # ``Case.lifecycle()``): its label, who acts, its stage, and how it is taken. The case page offers
-    # them in the order they are written here.
+    # ``Case.lifecycle()``): its label, its stage and how it is taken; who acts is its permission.
+    # The case page offers them in the order they are written here.
     # ---- Idea ---------------------------------------------------------------------------------
     @transition(
         field=state,
-        custom={"label": _("Lämna in idén"), "action": "applicant", "stage": "idea", "numbers_case": True},
+        custom={"label": _("Lämna in idén"), "stage": "idea", "numbers_case": True},
         source=S.IDEA_DRAFT,
         target=S.IDEA_SUBMITTED,
         conditions=[c.uses_idea_stage, c.idea_is_complete],
@@ -249,7 +256,7 @@ class Case(RulesModelMixin, ConcurrentTransitionMixin, FSMModelMixin, models.Mod
 
     @transition(
         field=state,
-        custom={"label": _("Börja pröva idén"), "action": "idea_review", "stage": "idea"},
+        custom={"label": _("Börja pröva idén"), "stage": "idea"},
         source=S.IDEA_SUBMITTED,
         target=S.IDEA_IN_REVIEW,
         conditions=[c.uses_idea_stage],
@@ -260,7 +267,7 @@ class Case(RulesModelMixin, ConcurrentTransitionMixin, FSMModelMixin, models.Mod
 
     @transition(
         field=state,
-        custom={"label": _("Godkänn idén"), "action": "idea_review", "stage": "idea"},
+        custom={"label": _("Godkänn idén"), "stage": "idea"},
         source=S.IDEA_IN_REVIEW,
         target=S.IDEA_APPROVED,
         conditions=[c.uses_idea_stage, c.idea_steps_done, c.idea_gates_passed],
@@ -273,7 +280,6 @@ class Case(RulesModelMixin, ConcurrentTransitionMixin, FSMModelMixin, models.Mod
         field=state,
         custom={
             "label": _("Avslå idén"),
-            "action": "idea_review",
             "stage": "idea",
             "style": "danger",
             "needs_reason": True,
@@ -288,7 +294,7 @@ class Case(RulesModelMixin, ConcurrentTransitionMixin, FSMModelMixin, models.Mod
 
     @transition(
         field=state,
-        custom={"label": _("Skriv ansökan"), "action": "applicant", "stage": "idea", "carries_idea": True},
+        custom={"label": _("Skriv ansökan"), "stage": "idea", "carries_idea": True},
         source=S.IDEA_APPROVED,
         target=S.DRAFT,
         conditions=[c.uses_idea_stage],
@@ -302,7 +308,6 @@ class Case(RulesModelMixin, ConcurrentTransitionMixin, FSMModelMixin, models.Mod
         field=state,
         custom={
             "label": _("Lämna in ansökan"),
-            "action": "applicant",
             "stage": "application",
             "numbers_case": True,
             "snapshots_application": True,
@@ -319,7 +324,6 @@ class Case(RulesModelMixin, ConcurrentTransitionMixin, FSMModelMixin, models.Mod
         field=state,
         custom={
             "label": _("Lämna in kompletterad ansökan"),
-            "action": "applicant",
             "stage": "application",
             "snapshots_application": True,
         },
@@ -334,7 +338,7 @@ class Case(RulesModelMixin, ConcurrentTransitionMixin, FSMModelMixin, models.Mod
     # ---- Preparation and decision -------------------------------------------------------------
     @transition(
         field=state,
-        custom={"label": _("Börja bereda"), "action": "preparation", "stage": "preparation"},
+        custom={"label": _("Börja bereda"), "stage": "preparation"},
         source=[S.SUBMITTED, S.RESUBMITTED],
         target=S.IN_PREPARATION,
         conditions=[c.board_informed],
@@ -347,7 +351,6 @@ class Case(RulesModelMixin, ConcurrentTransitionMixin, FSMModelMixin, models.Mod
         field=state,
         custom={
             "label": _("Skicka tillbaka för komplettering"),
-            "action": "preparation",
             "stage": "preparation",
             "style": "secondary",
             "needs_reason": True,
@@ -362,7 +365,7 @@ class Case(RulesModelMixin, ConcurrentTransitionMixin, FSMModelMixin, models.Mod
 
     @transition(
         field=state,
-        custom={"label": _("Klar för beslut"), "action": "decision_basis", "stage": "preparation"},
+        custom={"label": _("Klar för beslut"), "stage": "preparation"},
         source=S.IN_PREPARATION,
         target=S.READY_FOR_DECISION,
         conditions=[c.preparation_steps_done, c.preparation_gates_passed],
@@ -377,7 +380,6 @@ class Case(RulesModelMixin, ConcurrentTransitionMixin, FSMModelMixin, models.Mod
         field=state,
         custom={
             "label": _("Bevilja"),
-            "action": "decision",
             "stage": "decision",
             "needs_reason": True,
             "taken_by": "decision",
@@ -394,7 +396,6 @@ class Case(RulesModelMixin, ConcurrentTransitionMixin, FSMModelMixin, models.Mod
         field=state,
         custom={
             "label": _("Avslå"),
-            "action": "decision",
             "stage": "decision",
             "style": "danger",
             "needs_reason": True,
@@ -411,7 +412,7 @@ class Case(RulesModelMixin, ConcurrentTransitionMixin, FSMModelMixin, models.Mod
     # ---- Start and running --------------------------------------------------------------------
     @transition(
         field=state,
-        custom={"label": _("Påbörja projektstart"), "action": "applicant", "stage": "start"},
+        custom={"label": _("Påbörja projektstart"), "stage": "start"},
         source=S.GRANTED,
         target=S.STARTING,
         permission=c.may("applicant"),
@@ -421,7 +422,7 @@ class Case(RulesModelMixin, ConcurrentTransitionMixin, FSMModelMixin, models.Mod
 
     @transition(
         field=state,
-        custom={"label": _("Starta projektet"), "action": "applicant", "stage": "start"},
+        custom={"label": _("Starta projektet"), "stage": "start"},
         source=S.STARTING,
         target=S.RUNNING,
         conditions=[c.start_steps_done],
@@ -434,7 +435,6 @@ class Case(RulesModelMixin, ConcurrentTransitionMixin, FSMModelMixin, models.Mod
         field=state,
         custom={
             "label": _("Förläng projektet"),
-            "action": "extension",
             "stage": "extension",
             "style": "secondary",
             "needs_reason": True,
@@ -453,7 +453,6 @@ class Case(RulesModelMixin, ConcurrentTransitionMixin, FSMModelMixin, models.Mod
         field=state,
         custom={
             "label": _("Föreslå avbrott"),
-            "action": "abort_proposal",
             "stage": "abort",
             "style": "danger",
             "needs_reason": True,
@@ -470,7 +469,6 @@ class Case(RulesModelMixin, ConcurrentTransitionMixin, FSMModelMixin, models.Mod
         field=state,
         custom={
             "label": _("Avbryt projektet"),
-            "action": "abort_decision",
             "stage": "abort",
             "style": "danger",
             "needs_reason": True,
@@ -488,7 +486,6 @@ class Case(RulesModelMixin, ConcurrentTransitionMixin, FSMModelMixin, models.Mod
         field=state,
         custom={
             "label": _("Fortsätt projektet"),
-            "action": "abort_decision",
             "stage": "abort",
             "style": "secondary",
             "needs_reason": True,
@@ -508,7 +505,6 @@ class Case(RulesModelMixin, ConcurrentTransitionMixin, FSMModelMixin, models.Mod
         field=state,
         custom={
             "label": _("Lämna slutrapport"),
-            "action": "applicant",
             "stage": "follow_up",
             "taken_by": "content",
             "taken_where": _(
@@ -528,7 +524,7 @@ class Case(RulesModelMixin, ConcurrentTransitionMixin, FSMModelMixin, models.Mod
     # must be written and submitted.
     @transition(
         field=state,
-        custom={"label": _("Utvärdering klar"), "action": "preparation", "stage": "follow_up"},
+        custom={"label": _("Utvärdering klar"), "stage": "follow_up"},
         source=[S.FINAL_REPORT, *RUNNING_STATES],
         target=S.EVALUATED,
         conditions=[c.closing_report_in, c.evaluations_submitted],
@@ -542,7 +538,6 @@ class Case(RulesModelMixin, ConcurrentTransitionMixin, FSMModelMixin, models.Mod
         field=state,
         custom={
             "label": _("Implementera"),
-            "action": "implementation",
             "stage": "implementation",
             "needs_reason": True,
             "taken_by": "decision",
@@ -559,7 +554,6 @@ class Case(RulesModelMixin, ConcurrentTransitionMixin, FSMModelMixin, models.Mod
         field=state,
         custom={
             "label": _("Implementera delvis"),
-            "action": "implementation",
             "stage": "implementation",
             "style": "secondary",
             "needs_reason": True,
@@ -577,7 +571,6 @@ class Case(RulesModelMixin, ConcurrentTransitionMixin, FSMModelMixin, models.Mod
         field=state,
         custom={
             "label": _("Implementera inte"),
-            "action": "implementation",
             "stage": "implementation",
             "style": "danger",
             "needs_reason": True,
@@ -596,7 +589,6 @@ class Case(RulesModelMixin, ConcurrentTransitionMixin, FSMModelMixin, models.Mod
         field=state,
         custom={
             "label": _("Återta ärendet"),
-            "action": "applicant",
             "stage": "application",
             "style": "danger",
             "needs_reason": True,
