@@ -15,10 +15,10 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin, transition
 
 from municipalities.models import ExternalActor, Municipality, OrganisationalUnit, RuleSetVersion
+from municipalities.rulebook.enums import StepKind
 
 from . import conditions as c
-from .enums import EDITABLE_STATES, OPEN_STATES, RUNNING_STATES, CaseState, StepKind, StepOutcome, StepStatus
-from .rulebook import RuleBook
+from .enums import EDITABLE_STATES, OPEN_STATES, RUNNING_STATES, CaseState, StepOutcome, StepStatus
 
 S = CaseState
 
@@ -144,7 +144,7 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
 
     @cached_property
     def rules(self):
-        return RuleBook(self.ruleset_version.document)
+        return self.ruleset_version.rules
 
     @property
     def is_editable(self):

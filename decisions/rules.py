@@ -2,7 +2,7 @@
 
 import rules
 
-from applications.rulebook import rulebook_in_force
+from municipalities.rulebook import rulebook_in_force
 
 
 @rules.predicate

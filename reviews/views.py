@@ -10,7 +10,6 @@ from applications.models import DecisionRound
 from applications.services import cases_for_list
 
 from . import services
-from .criteria import portfolio_dimensions
 from .forms import AssignReviewerForm, ProposalForm
 from .models import ReviewAssignment
 
@@ -136,6 +135,6 @@ def priorities(request, round_id=None):
             "proposal_form": proposal_form,
             "may_prioritise": services.may_prioritise(user, rules),
             "prioritiser": rules.body_name(rules.prioritisation_role),
-            "dimensions": portfolio_dimensions(rules.document),
+            "dimensions": list(rules.review.portfolio_dimensions),
         },
     )
