@@ -27,7 +27,7 @@ def reporting(document):
 
 
 def kinds_and_dates(slug, start=START, end=END, fixed=None):
-    return [(due.kind, due.due_date) for due in report_schedule(shipped_document(slug), start, end, fixed)]
+    return [(due.kind, due.due_date) for due in report_schedule(reporting(shipped_document(slug)), start, end, fixed)]
 
 
 def test_schedule_ystad_twice_a_year_and_final():
