@@ -13,7 +13,7 @@ from accounts.enums import Role
 from audit.models import AuditEntry
 from municipalities.enums import UnitKind
 from municipalities.models import OrganisationalUnit
-from municipalities.presentation import STAGE_ORDER
+from municipalities.rulebook.presentation import STAGE_ORDER
 from municipalities.units import is_within, upwards
 
 from .conditions import missing_evaluation_names
@@ -123,7 +123,7 @@ def _may_do_step(step, user):  # noqa: PLR0911 - one early return per reason, ea
 def signing_unit_of_step(case, step):
     """The unit whose head does a signing step: the step's own unit, or, for a step made before
     the rule set named whose head signs (one per verksamhet), the unit whose head signs for it."""
-    kinds = [rule.head_unit_kind for rule in case.rules.signature_rules if rule.signer != "external_actor_heads"]
+    kinds = [rule.head_unit_kind for rule in case.rules.application.signatures if rule.signs_for_units]
     return signing_unit(step.unit, kinds[0] if kinds else None)
 
 
@@ -225,8 +225,16 @@ def waiting_for(case):
         S.READY_FOR_DECISION: (rules.decision_role, _("Ansökan väntar på beslut.")),
         S.GRANTED: (applicant, _("Beviljad: projektstarten kan påbörjas.")),
     }
-    if state in (S.SUBMITTED, S.RESUBMITTED) and rules.board_informed and not _has_board_notice(case):
-        return [Waiting(rules.board_informed["recorded_by"], _("Registrera att berörd nämnd har informerats."))]
+    if (
+        state in (S.SUBMITTED, S.RESUBMITTED)
+        and rules.stages.application.board_informed
+        and not _has_board_notice(case)
+    ):
+        return [
+            Waiting(
+                rules.stages.application.board_informed.recorded_by, _("Registrera att berörd nämnd har informerats.")
+            )
+        ]
     if state in simple:
         role, reason = simple[state]
         return [Waiting(role, reason)]

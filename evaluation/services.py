@@ -18,6 +18,7 @@ from applications.services.signing import signed_content_if_signed, void_signatu
 from applications.services.steps import complete_start_step
 from audit.services import record
 from municipalities.enums import UnitKind
+from municipalities.rulebook.enums import EvaluationKind
 
 from . import calculation as calc
 from . import rules
@@ -25,7 +26,6 @@ from .enums import (
     KINDS_USING_CONSUMED,
     MUNICIPAL_PAYER_PREFIX,
     Comparison,
-    EvaluationKind,
     Group,
     Payer,
     Recommendation,
@@ -447,5 +447,5 @@ def latest_snapshots(case):
 
 def preferred_comparison(case):
     """The rule set's first preferred comparison this app knows, else a control group."""
-    preference = case.rules.document.get("evaluation", {}).get("comparison_preference", [])
+    preference = case.rules.evaluation.comparison_preference
     return next((choice for choice in preference if choice in Comparison.values), Comparison.CONTROL_GROUP)

@@ -25,7 +25,7 @@ def record_board_notice(case, user, *, board, informed_on, informed_by):
     allowed, reason = RECORD_BOARD_NOTICE.check(user, case)
     if not allowed:
         raise BoardNoticeRefusedError(reason)
-    kinds = case.rules.board_informed["unit_kinds"]
+    kinds = case.rules.stages.application.board_informed.unit_kinds
     if board is None or board.municipality_id != case.municipality_id or board.kind not in kinds:
         raise BoardNoticeRefusedError(_("Välj en av kommunens nämnder."), "board")
     if informed_on is None:

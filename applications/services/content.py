@@ -35,9 +35,9 @@ def create_case(user, *, title, applicant_unit=None):
     set has idea review, otherwise an application draft."""
     municipality = user.municipality
     ruleset = municipality.active_ruleset if municipality else None
-    if ruleset is None or not user.has_role(ruleset.document["stages"]["application"]["actor_role"]):
+    if ruleset is None or not user.has_role(ruleset.rules.applicant_role):
         raise PermissionDenied(_("Bara sökande i en kommun med ett gällande regelverk kan skapa ärenden."))
-    uses_idea = ruleset.document["stages"]["idea"]["enabled"]
+    uses_idea = ruleset.rules.uses_idea_stage
     case = Case.objects.create(
         municipality=municipality,
         ruleset_version=ruleset,

@@ -238,7 +238,7 @@ def _begin_stage(case, stage):
                 gate=spec.gate,
                 kind=spec.kind,
                 optional=spec.optional,
-                expertise_rule=spec.expertise,
+                expertise_rule=spec.expertise or "",
                 group=group,
                 round=round_,
                 unit=unit,

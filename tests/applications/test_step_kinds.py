@@ -12,7 +12,7 @@ from applications.services.lifecycle import run_transition
 from applications.services.steps import complete_step
 from audit.models import AuditEntry
 from demo.walk import fill_idea, person_at, walk_to
-from municipalities.validation import ruleset_problems
+from municipalities.rulebook.validation import ruleset_problems
 from tests.conftest import shipped_document
 
 pytestmark = pytest.mark.django_db

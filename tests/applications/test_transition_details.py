@@ -9,7 +9,7 @@ from applications.models import Case, TransitionDetails
 from applications.rules import ACTION_ROLES
 from applications.services.content import create_case
 from demo.walk import walk_to
-from municipalities.presentation import STAGE_ORDER
+from municipalities.rulebook.presentation import STAGE_ORDER
 
 # The order the case page offers the transitions in.
 PAGE_ORDER = [
