@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from accounts.enums import Role
 from applications.conditions import is_case_participant
 from applications.enums import CaseState
-from reporting.organisation import is_reporter
+from projects.organisation import is_reporter
 
 from .enums import CalculationKind
 

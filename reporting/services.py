@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.enums import Role
-from applications.conditions import is_case_participant
 from applications.enums import RUNNING_STATES, CaseState
 from applications.models import Case
 from applications.services import (
@@ -38,29 +37,27 @@ from funds.policy import FundPolicy
 from funds.services import may_record_money, record_payout
 from notifications.models import NotificationKind
 from notifications.services import notify_each
+from projects.enums import REPORTING_ROLES
+from projects.models import ProjectMember
+from projects.organisation import is_reporter, project_manager, project_owners
+from projects.services import may_organise
 
 from .models import (
-    REPORTING_ROLES,
     WRITABLE_STATUSES,
     ObligationStatus,
-    ProjectMember,
     ProjectPlan,
-    ProjectRole,
     Report,
     ReportAttachment,
     ReportCostLine,
     ReportingDate,
     ReportingObligation,
 )
-from .organisation import is_reporter, project_manager, project_owners
 from .schedule import report_schedule
 
 # Cases still carrying out their project: an abort is only proposed, the work goes on.
 REPORTING_STATES = [*RUNNING_STATES, CaseState.ABORT_PROPOSED]
 # Reports can still be written and reviewed once the final report has been handed in.
 REPORT_WRITING_STATES = [*REPORTING_STATES, CaseState.FINAL_REPORT]
-# A project's organisation is set from the grant until it ends.
-ORGANISATION_STATES = [CaseState.GRANTED, CaseState.STARTING, *REPORTING_STATES]
 KEPT_STATUSES = [ObligationStatus.SUBMITTED, ObligationStatus.RETURNED, ObligationStatus.ACCEPTED]
 # Headings of a report when the rule set's obligation names no contents of its own.
 DEFAULT_REPORT_HEADINGS = [
@@ -133,92 +130,7 @@ def generate_obligations(case):
     return list(case.reporting_obligations.order_by("due_date", "id"))
 
 
-# ---- The project's organisation and plan -------------------------------------------------------
-
-
-def may_organise(case, user):
-    """(allowed, reason) for setting the project organisation and plan: the applicants taking part
-    in the case, the project's owners and the preparing group, while the project lives."""
-    if case.state not in ORGANISATION_STATES:
-        return False, _("Projektorganisationen kan bara ändras från beviljande till projektslut.")
-    if user.municipality_id != case.municipality_id:
-        return False, _("Ärendet tillhör en annan kommun.")
-    rules = case.rules
-    if user.has_role(rules.preparation_role) or any(owner.pk == user.pk for owner in project_owners(case)):
-        return True, ""
-    if user.has_role(rules.applicant_role) and is_case_participant(case, user):
-        return True, ""
-    return False, _("Bara de sökande, projektägaren eller %(body)s kan ändra projektorganisationen.") % {
-        "body": rules.body_name(rules.preparation_role)
-    }
-
-
-def ensure_project_manager(case):
-    """A project that begins its start gets the applicant as project manager until another is named."""
-    if not case.project_members.filter(role=ProjectRole.MANAGER).exists():
-        ProjectMember.objects.create(case=case, role=ProjectRole.MANAGER, user=case.created_by)
-
-
-def _organisation_summary(case):
-    return {
-        role.value: sorted(str(m.user) for m in case.project_members.all() if m.role == role) for role in ProjectRole
-    }
-
-
-def set_project_organisation(case, user, *, manager, owners=(), group=(), steering=()):
-    """Replace the project organisation: one manager, owners (förvaltningschefer), a project group
-    of one person per participating party (the person's unit is the party they represent) and a
-    steering group. Everyone must belong to the case's municipality.
-
-    Refuses (TransitionRefusedError) a user who may not organise the project, and
-    (ValidationError, by field) a person of another municipality or two group members for one
-    party. Side effects: the case's ProjectMember rows; the history records before and after.
-    """
-    with transaction.atomic():
-        case = Case.objects.select_for_update(of=("self",)).get(pk=case.pk)
-        allowed, reason = may_organise(case, user)
-        if not allowed:
-            raise TransitionRefusedError(reason)
-        chosen = {"manager": [manager], "owners": list(owners), "group": list(group), "steering": list(steering)}
-        errors = {}
-        for field, people in chosen.items():
-            foreign = [str(p) for p in people if p is not None and p.municipality_id != case.municipality_id]
-            if foreign:
-                errors[field] = _("%(people)s hör inte till %(municipality)s.") % {
-                    "people": ", ".join(foreign),
-                    "municipality": case.municipality.name,
-                }
-        if manager is None:
-            errors["manager"] = _("Ange projektledare.")
-        parties = {}
-        for person in chosen["group"]:
-            if person.unit_id in parties and "group" not in errors:
-                errors["group"] = _("%(a)s och %(b)s företräder samma part (%(unit)s); en person per part.") % {
-                    "a": parties[person.unit_id],
-                    "b": person,
-                    "unit": person.unit.name if person.unit_id else _("ingen enhet"),
-                }
-            parties[person.unit_id] = person
-        if errors:
-            raise ValidationError(errors)
-        before = _organisation_summary(case)
-        case.project_members.all().delete()
-        roles = {
-            ProjectRole.MANAGER: chosen["manager"],
-            ProjectRole.OWNER: chosen["owners"],
-            ProjectRole.GROUP: chosen["group"],
-            ProjectRole.STEERING: chosen["steering"],
-        }
-        ProjectMember.objects.bulk_create(
-            ProjectMember(
-                case=case, role=role, user=person, unit_id=person.unit_id if role == ProjectRole.GROUP else None
-            )
-            for role, people in roles.items()
-            for person in dict.fromkeys(people)
-        )
-        case = Case.objects.prefetch_related("project_members__user").get(pk=case.pk)
-        record(case, "project.organisation", actor=user, data={"before": before, "after": _organisation_summary(case)})
-    return case
+# ---- The project's plan ------------------------------------------------------------------------
 
 
 def plan_headings(case):

@@ -12,11 +12,15 @@ from django.views.decorators.http import require_POST
 from applications.forms import AttachmentForm
 from applications.services import TransitionRefusedError, cases_for_list
 from funds.services import FundRefusedError
+from projects import services as project_services
+from projects.enums import ProjectRole
+from projects.forms import OrganisationForm
+from projects.models import ProjectMember
+from projects.organisation import project_manager
 
 from . import services
-from .forms import CompensationForm, HeadingsForm, OrganisationForm, ReportForm, ReportingDateForm, ReviewForm
-from .models import ProjectMember, ProjectRole, ReportAttachment
-from .organisation import project_manager
+from .forms import CompensationForm, HeadingsForm, ReportForm, ReportingDateForm, ReviewForm
+from .models import ReportAttachment
 
 
 def _case_for(request, pk):
@@ -39,7 +43,7 @@ def _obligation_for(case, obligation_id):
 def project_view(request, pk):
     """The project's organisation and plan; those who may, change them here."""
     case = _case_for(request, pk)
-    may_organise, reason = services.may_organise(case, request.user)
+    may_organise, reason = project_services.may_organise(case, request.user)
     members = {role: [m for m in case.project_members.all() if m.role == role] for role in ProjectRole}
     form = OrganisationForm(
         request.POST or None,
@@ -56,7 +60,7 @@ def project_view(request, pk):
             raise PermissionDenied(reason)
         if form.is_valid():
             try:
-                services.set_project_organisation(case, request.user, **form.cleaned_data)
+                project_services.set_project_organisation(case, request.user, **form.cleaned_data)
             except ValidationError as error:
                 for field, problems in error.message_dict.items():
                     form.add_error(field if field in form.fields else None, problems)
