@@ -6,9 +6,9 @@ from django.utils.translation import gettext as _
 
 from applications.enums import CaseState
 from applications.models import Case
+from core.pdf import RenderError
 from reviews.models import PriorityProposal
 
-from .documents import RenderError
 from .models import JobStatus, MeetingDocumentsJob
 from .services import issue_agenda, issue_application, issue_decision_basis, issue_round_basis
 

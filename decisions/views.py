@@ -11,9 +11,9 @@ from django.views.decorators.http import require_POST
 from applications.rulebook import RuleBook
 from applications.services import TransitionRefusedError, cases_for_list
 from applications.views import case_detail
+from core.pdf import RenderError
 
 from . import services
-from .documents import RenderError
 from .forms import DecisionForm, LifecycleDecisionForm
 from .meetings import agenda_cases, start_meeting_documents
 from .models import LIFECYCLE_KINDS, IssuedDocument, MeetingDocumentsJob

@@ -7,10 +7,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications.services import cases_for_list
+from core.pdf import RenderError
 from core.refusals import show_refusal
 
 from . import presentation, rules, services
-from .documents import RenderError, render_calculation_pdf
+from .documents import render_calculation_pdf
 from .enums import CalculationKind, EvaluationKind
 from .forms import (
     CalculationForm,
