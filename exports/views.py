@@ -7,9 +7,11 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from core.enums import JobStatus
+
 from . import services
 from .annual import render_annual_report
-from .enums import ExportFormat, ExportKind, ExportStatus
+from .enums import ExportFormat, ExportKind
 from .forms import AnnualReportForm, ExportForm
 from .models import ExportJob
 
@@ -85,7 +87,7 @@ def job_view(request, job_id):
 @login_required
 def download_view(request, job_id):
     job = _job(request, job_id)
-    if job.status != ExportStatus.DONE:
+    if job.status != JobStatus.DONE:
         return HttpResponse(status=404)
     content = ExportJob.objects.values_list("content", flat=True).get(pk=job.pk)
     response = HttpResponse(bytes(content), content_type=CONTENT_TYPES[job.format])

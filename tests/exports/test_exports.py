@@ -12,9 +12,10 @@ from accounts.enums import Role
 from applications.enums import CaseState as S
 from applications.models import Case
 from applications.services import create_case
+from core.enums import JobStatus
 from demo.walk import walk_to
 from exports import services
-from exports.enums import ExportFormat, ExportKind, ExportStatus
+from exports.enums import ExportFormat, ExportKind
 from exports.models import ExportJob
 from exports.tables import table
 from exports.writers import write
@@ -158,7 +159,7 @@ def test_export_page_starts_a_job_that_offers_the_file(client, new_case, today, 
     job = ExportJob.objects.get()
     assert response.status_code == 302
     assert response.url == reverse("exports:job", args=[job.pk])
-    assert (job.status, job.total, job.done, job.municipality_id) == (ExportStatus.DONE, 2, 2, case.municipality_id)
+    assert (job.status, job.total, job.done, job.municipality_id) == (JobStatus.DONE, 2, 2, case.municipality_id)
     page = client.get(response.url)
     assert reverse("exports:download", args=[job.pk]) in page.content.decode()
     download = client.get(reverse("exports:download", args=[job.pk]))
@@ -306,7 +307,7 @@ def test_job_reports_progress_while_it_writes_and_the_page_polls_until_done(clie
         job = services.run_export(job.pk)
 
     progress_updates = [q["sql"] for q in queries if q["sql"].startswith("UPDATE") and '"done"' in q["sql"]]
-    assert (job.status, job.total, job.done) == (ExportStatus.DONE, 1200, 1200)
+    assert (job.status, job.total, job.done) == (JobStatus.DONE, 1200, 1200)
     assert len(progress_updates) == 5  # the start, after 500 and 1000 rows, at the end, and done
     assert len(list(csv.reader(io.StringIO(bytes(job.content).decode("utf-8"))))) == 1201
     page = client.get(reverse("exports:job", args=[job.pk])).content.decode()
