@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin, transition
 
+from core.models import UploadedAttachment
 from municipalities.models import ExternalActor, Municipality, OrganisationalUnit, RuleSetVersion
 
 from . import conditions as c
@@ -425,22 +426,16 @@ def attachment_path(instance, filename):
     return f"cases/{instance.case.municipality.slug}/{instance.case_id}/{filename}"
 
 
-class CaseAttachment(models.Model):
+class CaseAttachment(UploadedAttachment):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(_("fil"), upload_to=attachment_path)
-    original_name = models.CharField(_("filnamn"), max_length=255)
-    size = models.PositiveIntegerField(_("storlek (byte)"))
-    content_type = models.CharField(max_length=100)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(_("uppladdad"), auto_now_add=True)
 
     class Meta:
         ordering = ["uploaded_at"]
         verbose_name = _("bilaga")
         verbose_name_plural = _("bilagor")
 
-    def __str__(self):
-        return self.original_name
+    def upload_path(self, filename):
+        return attachment_path(self, filename)
 
 
 class CaseStep(models.Model):

@@ -6,7 +6,6 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
@@ -20,6 +19,7 @@ from accounts.enums import Role
 from audit.models import AuditEntry
 from audit.services import record
 from core.refusals import DomainRefusedError
+from core.uploads import upload_problem
 from municipalities.enums import UnitKind
 from municipalities.models import OrganisationalUnit
 from municipalities.units import is_within, upwards
@@ -1091,7 +1091,7 @@ def record_paper_signature(case, requirement_key, user, *, signatory_name, signa
         )
     if document is None or os.path.splitext(document.name)[1].lower() != ".pdf":
         raise SignatureRefusedError(_("Ladda upp den undertecknade ansökan som PDF."), "document")
-    problem = upload_problem(document, settings.MAX_UPLOAD_MB)
+    problem = upload_problem(document)
     if problem:
         raise SignatureRefusedError(problem, "document")
     title = signatory_title.strip()
@@ -1127,36 +1127,6 @@ def record_paper_signature(case, requirement_key, user, *, signatory_name, signa
     return signature
 
 
-ALLOWED_UPLOADS = {
-    # extension: (content type, magic bytes at the start of the file)
-    ".pdf": ("application/pdf", (b"%PDF-",)),
-    ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (b"PK\x03\x04",)),
-    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (b"PK\x03\x04",)),
-    ".doc": ("application/msword", (b"\xd0\xcf\x11\xe0",)),
-    ".xls": ("application/vnd.ms-excel", (b"\xd0\xcf\x11\xe0",)),
-}
-
-
-def upload_problem(upload, max_mb):
-    """Why an uploaded file is refused, or None: only PDF, Word and Excel, at most ``max_mb`` MB,
-    and the content must be what the name says."""
-    extension = os.path.splitext(upload.name)[1].lower()
-    if extension not in ALLOWED_UPLOADS:
-        return _("Filtypen %(ext)s tas inte emot. Tillåtna: PDF, Word (.doc, .docx) och Excel (.xls, .xlsx).") % {
-            "ext": extension or "?"
-        }
-    if upload.size > max_mb * 1024 * 1024:
-        return _("Filen är %(size)s MB; högsta tillåtna storlek är %(max)s MB.") % {
-            "size": f"{upload.size / 1024 / 1024:.1f}".replace(".", ","),
-            "max": max_mb,
-        }
-    head = upload.read(8)
-    upload.seek(0)
-    if not any(head.startswith(magic) for magic in ALLOWED_UPLOADS[extension][1]):
-        return _("Filens innehåll är inte %(ext)s.") % {"ext": extension}
-    return None
-
-
 @transaction.atomic
 def add_attachment(case, user, upload, *, max_mb):
     case = _lock(case)
@@ -1165,14 +1135,7 @@ def add_attachment(case, user, upload, *, max_mb):
     if problem:
         raise TransitionRefusedError(problem)
     before = signed_content_if_signed(case)
-    attachment = CaseAttachment.objects.create(
-        case=case,
-        file=upload,
-        original_name=os.path.basename(upload.name),
-        size=upload.size,
-        content_type=ALLOWED_UPLOADS[os.path.splitext(upload.name)[1].lower()][0],
-        uploaded_by=user,
-    )
+    attachment = CaseAttachment.create_from_upload(upload, case=case, uploaded_by=user)
     record(case, "case.attachment", actor=user, data={"file": attachment.original_name, "size": attachment.size})
     void_signatures_after_change(case, user, before)
     return attachment

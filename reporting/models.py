@@ -4,6 +4,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.models import UploadedAttachment
+
 from .schedule import KIND_LABELS
 
 
@@ -161,22 +163,16 @@ def report_attachment_path(instance, filename):
     return f"reports/{case.municipality.slug}/{case.pk}/{instance.report_id}/{filename}"
 
 
-class ReportAttachment(models.Model):
+class ReportAttachment(UploadedAttachment):
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(_("fil"), upload_to=report_attachment_path)
-    original_name = models.CharField(_("filnamn"), max_length=255)
-    size = models.PositiveIntegerField(_("storlek (byte)"))
-    content_type = models.CharField(max_length=100)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(_("uppladdad"), auto_now_add=True)
 
     class Meta:
         ordering = ["uploaded_at", "id"]
         verbose_name = _("bilaga till rapport")
         verbose_name_plural = _("bilagor till rapporter")
 
-    def __str__(self):
-        return self.original_name
+    def upload_path(self, filename):
+        return report_attachment_path(self, filename)
 
 
 class SentReminder(models.Model):

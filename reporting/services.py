@@ -2,7 +2,6 @@
 from the rule set, the reports written, submitted and accepted, and the reminders about them."""
 
 import datetime
-import os
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -18,15 +17,14 @@ from accounts.enums import Role
 from applications.enums import RUNNING_STATES, CaseState
 from applications.models import Case
 from applications.services import (
-    ALLOWED_UPLOADS,
     TransitionRefusedError,
     Waiting,
     case_history,
     complete_start_step,
     run_transition,
-    upload_problem,
 )
 from audit.services import record
+from core.uploads import upload_problem
 from decisions.models import DecisionLine
 from evaluation.enums import Group
 from evaluation.models import Indicator, IndicatorValue
@@ -452,14 +450,7 @@ def add_report_attachment(obligation, user, upload, *, max_mb):
             obligation=obligation,
             defaults={"sections": [{"title": t, "text": ""} for t in report_headings(obligation)], "updated_by": user},
         )
-        return ReportAttachment.objects.create(
-            report=report,
-            file=upload,
-            original_name=os.path.basename(upload.name),
-            size=upload.size,
-            content_type=ALLOWED_UPLOADS[os.path.splitext(upload.name)[1].lower()][0],
-            uploaded_by=user,
-        )
+        return ReportAttachment.create_from_upload(upload, report=report, uploaded_by=user)
 
 
 def review_report(obligation, user, *, accept, comment=""):
