@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.enums import Role
-from core.refusals import show_refusal
-from municipalities.presentation import STAGE_ORDER, role_name, steps_for_roles
+from core.refusals import DomainRefusedError, refuse, show_refusal
+from municipalities.rulebook.presentation import STAGE_ORDER, role_name, steps_for_roles
 
 from . import services
 from .checks import application_problems, chosen_goals, idea_problems
@@ -26,6 +26,7 @@ from .forms import (
     TransitionForm,
 )
 from .models import CaseAttachment, Signature
+from .rules import EDIT_CASE, RECORD_BOARD_NOTICE
 from .signatures import may_record_paper_signature, may_sign, required_signatures, unit_of
 from .snapshots import changes_between, readable_content
 
@@ -41,14 +42,14 @@ def start(request):
     user = request.user
     municipality = user.municipality
     ruleset = municipality.active_ruleset if municipality else None
-    document = ruleset.document if ruleset else None
+    rules = ruleset.rules if ruleset else None
     roles = [Role(role) for role in Role.values if user.has_role(role)]
     role_cards = [
         {
             "role": role,
-            "name": role_name(document, role),
-            "duties": (document or {}).get("bodies", {}).get(role.value, {}).get("duties", ""),
-            "steps": steps_for_roles(document, {role.value}) if document else [],
+            "name": role_name(rules, role),
+            "duties": rules.bodies[role].duties if rules and role in rules.bodies else "",
+            "steps": steps_for_roles(rules, {role}) if rules else [],
         }
         for role in roles
     ]
@@ -60,8 +61,6 @@ def start(request):
             "ruleset": ruleset,
             "role_cards": role_cards,
             "waiting_rows": services.cases_waiting_for(user),
-            "can_create": ruleset is not None
-            and user.has_role(ruleset.document["stages"]["application"]["actor_role"]),
         },
     )
 
@@ -83,7 +82,6 @@ def case_list(request):
             "rows": rows,
             "states": CaseState.choices,
             "current_state": state,
-            "can_create": request.user.has_role("applicant"),
         },
     )
 
@@ -138,21 +136,17 @@ def _render_detail(request, case, *, board_form=None, typed_step=None, paper_for
             "step_form": StepForm(),
             "attachment_form": AttachmentForm(),
             "idea_items": [
-                (label, case.idea.get(str(index), ""))
-                for index, label in enumerate(case.rules.stages["idea"].get("contents", []))
+                (label, case.idea.get(str(index), "")) for index, label in enumerate(case.rules.stages.idea.contents)
             ]
             if case.idea
             else [],
             "section_items": []
             if case.state in IDEA_STATES or case.state == CaseState.IDEA_REJECTED
-            else [(section, case.sections.get(section["key"], "")) for section in case.rules.sections],
+            else [(section, case.sections.get(section.key, "")) for section in case.rules.application.sections],
             "signature_rows": _signature_rows(case, user, paper_forms or {}),
             "former_signatures": _former_signatures(case),
             "completion_fields": [label for label, _text in readable_content(case)],
             "changes": _changes_since_last_submission(case),
-            "may_edit": case.is_editable
-            and services.is_case_participant(case, user)
-            and user.has_role(case.rules.applicant_role),
             "goal_items": _goal_items(case),
             **_board_notice_context(case, user, board_form),
         },
@@ -164,14 +158,16 @@ def _goal_items(case):
     """(goal list, [(goal, comment)]) for each goal list of the rule set that has goals."""
     if case.state in IDEA_STATES or case.state == CaseState.IDEA_REJECTED:
         return []
-    return [(goal_list, chosen_goals(case, goal_list)) for goal_list in case.rules.goal_lists if goal_list["goals"]]
+    return [
+        (goal_list, chosen_goals(case, goal_list)) for goal_list in case.rules.application.goal_lists if goal_list.goals
+    ]
 
 
 def _board_notice_context(case, user, form):
-    requirement = case.rules.board_informed
+    requirement = case.rules.stages.application.board_informed
     if not requirement:
         return {"board_informed": None}
-    allowed, _reason = services.may_record_board_notice(case, user)
+    allowed = user.has_perm("applications.record_board_notice_case", case)
     return {
         "board_informed": requirement,
         "board_notices": list(case.board_notices.select_related("board", "recorded_by")),
@@ -185,7 +181,7 @@ def case_board_notice(request, pk):
     """Record that the affected nämnd has been informed; a refusal is shown by its field, with
     what the user typed kept."""
     case = _case_for(request, pk)
-    allowed, reason = services.may_record_board_notice(case, request.user)
+    allowed, reason = RECORD_BOARD_NOTICE.check(request.user, case)
     if not allowed:
         messages.error(request, reason)
         return redirect("applications:detail", case.pk)
@@ -199,8 +195,8 @@ def case_board_notice(request, pk):
                 informed_on=form.cleaned_data["informed_on"],
                 informed_by=form.cleaned_data["informed_by"],
             )
-        except services.BoardNoticeRefusedError as error:
-            show_refusal(form, error)
+        except DomainRefusedError as refusal:
+            show_refusal(form, refusal)
         else:
             messages.success(request, _("Det är registrerat att nämnden har informerats."))
             return redirect("applications:detail", case.pk)
@@ -260,8 +256,8 @@ def case_sign(request, pk):
     case = _case_for(request, pk)
     try:
         signature = services.sign(case, request.POST.get("requirement", ""), request.user)
-    except services.TransitionRefusedError as error:
-        messages.error(request, str(error))
+    except DomainRefusedError as refusal:
+        refuse(request, refusal)
     else:
         messages.success(request, _("Du har skrivit under för %(name)s.") % {"name": signature.signed_for})
     return redirect("applications:detail", case.pk)
@@ -285,8 +281,8 @@ def case_paper_signature(request, pk, actor_id):
                 signed_on=form.cleaned_data["signed_on"],
                 document=form.cleaned_data["document"],
             )
-        except services.TransitionRefusedError as error:
-            show_refusal(form, error)
+        except DomainRefusedError as refusal:
+            show_refusal(form, refusal)
         else:
             messages.success(
                 request,
@@ -312,8 +308,8 @@ def case_request_signatures(request, pk):
     case = _case_for(request, pk)
     try:
         asked = services.request_signatures(case, request.user)
-    except services.TransitionRefusedError as error:
-        messages.error(request, str(error))
+    except DomainRefusedError as refusal:
+        refuse(request, refusal)
     else:
         if asked:
             names = ", ".join(str(person) for person in asked)
@@ -326,12 +322,10 @@ def case_request_signatures(request, pk):
 def _deadlines(case):
     """The dates the guideline sets for this case, computed."""
     dates = []
-    feedback = case.rules.feedback_deadline
+    feedback = case.rules.calendar.feedback_deadline
     if feedback and case.submitted_at:
-        due = feedback_due(
-            case.submitted_at.date(), feedback["months"], feedback.get("days", 0), feedback["excluded_months"]
-        )
-        dates.append((_("Besked till sökande senast"), due, feedback["cite"]))
+        due = feedback_due(case.submitted_at.date(), feedback.months, feedback.days, feedback.excluded_months)
+        dates.append((_("Besked till sökande senast"), due, feedback.cite))
     if case.period_start and case.period_end and case.rules.has_half_time_follow_up:
         dates.append((_("Halvtidsuppföljning"), half_time(case.period_start, case.end_date), ""))
     if case.end_date:
@@ -344,10 +338,9 @@ def _deadlines(case):
 @login_required
 def case_edit(request, pk):
     case = _case_for(request, pk)
-    if not (case.is_editable and services.is_case_participant(case, request.user)):
-        messages.error(
-            request, _("Ärendet kan inte ändras när dess status är ”%(state)s”.") % {"state": case.get_state_display()}
-        )
+    allowed, reason = EDIT_CASE.check(request.user, case)
+    if not allowed:
+        messages.error(request, reason)
         return redirect("applications:detail", case.pk)
     is_idea = case.state == CaseState.IDEA_DRAFT
     form_class = IdeaForm if is_idea else ApplicationForm
@@ -366,8 +359,8 @@ def case_edit(request, pk):
                     costs=form.costs(),
                     expected_state=case.state,
                 )
-        except (services.TransitionRefusedError, PermissionDenied) as error:
-            messages.error(request, str(error))
+        except (DomainRefusedError, PermissionDenied) as refusal:
+            messages.error(request, str(refusal))
             return redirect("applications:detail", case.pk)
         if "submit" not in request.POST:
             messages.success(request, _("Utkastet är sparat."))
@@ -375,7 +368,7 @@ def case_edit(request, pk):
         name = {"idea_draft": "submit_idea", "draft": "submit", "returned": "resubmit"}[case.state]
         try:
             services.run_transition(case, name, request.user, expected_state=case.state)
-        except services.TransitionRefusedError:
+        except DomainRefusedError:
             form = form_class(request.POST, case=case)
             form.is_valid()
             form.add_problems(idea_problems(case) if is_idea else application_problems(case))
@@ -422,8 +415,8 @@ def case_transition(request, pk, name):
             new_end=form.cleaned_data["new_end"],
             missing=[item for item in request.POST.getlist("missing") if item in allowed_missing],
         )
-    except services.TransitionRefusedError as error:
-        messages.error(request, str(error))
+    except DomainRefusedError as refusal:
+        refuse(request, refusal)
     else:
         messages.success(request, _("Klart. Ärendets status är nu ”%(state)s”.") % {"state": case.get_state_display()})
     return redirect("applications:detail", case.pk)
@@ -447,10 +440,12 @@ def case_step(request, pk, step_id):
             comment=form.cleaned_data["comment"],
             expertise=form.expertise(),
         )
-    except services.TransitionRefusedError as error:
-        messages.error(request, str(error))
-        field = getattr(error, "field", None) or "outcome"
-        return _render_detail(request, _case_for(request, pk), typed_step=(step_id, request.POST, {field: str(error)}))
+    except DomainRefusedError as refusal:
+        refuse(request, refusal)
+        field = refusal.field or "outcome"
+        return _render_detail(
+            request, _case_for(request, pk), typed_step=(step_id, request.POST, {field: str(refusal)})
+        )
     except case.steps.model.DoesNotExist:
         messages.error(request, _("Steget finns inte i ärendet."))
     else:
@@ -466,8 +461,8 @@ def attachment_upload(request, pk):
     if form.is_valid():
         try:
             services.add_attachment(case, request.user, form.cleaned_data["file"], max_mb=settings.MAX_UPLOAD_MB)
-        except (services.TransitionRefusedError, PermissionDenied) as error:
-            messages.error(request, str(error))
+        except (DomainRefusedError, PermissionDenied) as refusal:
+            messages.error(request, str(refusal))
         else:
             messages.success(request, _("Bilagan är uppladdad."))
     else:
@@ -481,8 +476,8 @@ def attachment_remove(request, pk, attachment_id):
     case = _case_for(request, pk)
     try:
         name = services.remove_attachment(case, request.user, attachment_id)
-    except (services.TransitionRefusedError, PermissionDenied) as error:
-        messages.error(request, str(error))
+    except (DomainRefusedError, PermissionDenied) as refusal:
+        messages.error(request, str(refusal))
     else:
         messages.success(request, _("Bilagan %(name)s är borttagen.") % {"name": name})
     return redirect("applications:detail", case.pk)

@@ -9,35 +9,35 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications.services import cases_for_list
+from core.refusals import DomainRefusedError, refuse, show_refusal
 from municipalities.models import Municipality
 
 from . import forms, services
 from .chart import fund_chart, series_values
 from .models import Fund
-from .policy import FundPolicy
 
 
-def _form_classes(policy):
+def _form_classes(money):
     """The forms the fund page offers, as the rule set allows: (key, title, form class)."""
     offered = [
         ("reservation", _("Avsättning"), forms.ReservationForm),
     ]
-    if policy.uses_yearly_appropriation:
+    if money.fund.uses_yearly_appropriation:
         offered.append(("appropriation", _("Anslag"), forms.AppropriationForm))
-    payout_title = _("Budgetkompensation") if policy.is_budget_compensation else _("Utbetalning")
+    payout_title = _("Budgetkompensation") if money.payouts.is_budget_compensation else _("Utbetalning")
     offered.append(("payout", payout_title, forms.PayoutForm))
-    if policy.allows_carry_over:
+    if money.carry_over.allowed:
         offered.append(("carry_over", _("Ombudgetering till nästa år"), forms.CarryOverForm))
-    if policy.freezes_unspent:
+    if money.carry_over.freezes_unspent:
         offered.append(("freeze", _("Frys outnyttjade medel"), forms.FreezeForm))
     offered += [("correction", _("Rättelse"), forms.CorrectionForm), ("close_year", _("Stäng år"), forms.CloseYearForm)]
     return offered
 
 
-def _build(form_class, data, fund, policy):
+def _build(form_class, data, fund, money):
     kwargs = {}
     if form_class is forms.PayoutForm:
-        kwargs = {"municipality": fund.municipality, "policy": policy}
+        kwargs = {"municipality": fund.municipality, "payouts": money.payouts}
     elif form_class in (forms.CarryOverForm, forms.FreezeForm):
         kwargs = {"municipality": fund.municipality}
     elif form_class is forms.CorrectionForm:
@@ -79,23 +79,23 @@ def fund_detail(request, slug):
             "funds/fund_missing.html",
             {"municipality": municipality, "may_record": may_record, "form": forms.FundCreateForm()},
         )
-    ruleset = municipality.active_ruleset
-    policy = FundPolicy.of(ruleset.document if ruleset else {})
-    offered = _form_classes(policy) if may_record else []
+    money = services.money_rules(municipality)
+    policy = money.fund
+    offered = _form_classes(money) if may_record else []
     bound_key = request.POST.get("form") if request.method == "POST" else None
     if bound_key and not may_record:
         raise PermissionDenied(_("Bara controller eller kommunens administratör bokför i fonden."))
     built = {}
     for key, title, form_class in offered:
-        form = _build(form_class, request.POST if key == bound_key else None, fund, policy)
+        form = _build(form_class, request.POST if key == bound_key else None, fund, money)
         built[key] = (title, form)
     if bound_key in built:
         title, form = built[bound_key]
         if form.is_valid():
             try:
                 _perform(bound_key, form, fund, user)
-            except services.FundRefusedError as refusal:
-                form.add_error(refusal.field if refusal.field in form.fields else None, str(refusal))
+            except DomainRefusedError as refusal:
+                show_refusal(form, refusal)
             else:
                 messages.success(request, _("%(what)s är bokförd.") % {"what": title})
                 return redirect("funds:detail", municipality.slug)
@@ -116,8 +116,7 @@ def fund_detail(request, slug):
         {
             "municipality": municipality,
             "fund": fund,
-            "policy": policy,
-            "money": policy.money,
+            "money": money,
             "balances": balances,
             "entries": entries,
             "reversed_ids": reversed_ids,
@@ -140,8 +139,8 @@ def fund_create(request, slug):
     if form.is_valid():
         try:
             services.create_fund(request.user, municipality, name=form.cleaned_data["name"])
-        except services.FundRefusedError as refusal:
-            messages.error(request, str(refusal))
+        except DomainRefusedError as refusal:
+            refuse(request, refusal)
         else:
             messages.success(request, _("Fonden är inrättad."))
     return redirect("funds:detail", municipality.slug)
@@ -157,8 +156,8 @@ def payout_plan_save(request, pk):
         return redirect("applications:detail", case.pk)
     try:
         services.save_payout_plan(case, request.user, description=form.cleaned_data["description"])
-    except services.FundRefusedError as refusal:
-        messages.error(request, str(refusal))
+    except DomainRefusedError as refusal:
+        refuse(request, refusal)
     else:
         messages.success(request, _("Utbetalningsplanen är sparad."))
     return redirect("applications:detail", case.pk)
@@ -170,8 +169,8 @@ def payout_plan_approve(request, pk):
     case = get_object_or_404(cases_for_list(request.user), pk=pk)
     try:
         services.approve_payout_plan(case, request.user)
-    except services.FundRefusedError as refusal:
-        messages.error(request, str(refusal))
+    except DomainRefusedError as refusal:
+        refuse(request, refusal)
     else:
         messages.success(request, _("Utbetalningsplanen är godkänd."))
     return redirect("applications:detail", case.pk)

@@ -15,19 +15,21 @@ from django.utils.translation import gettext as _
 
 from accounts.enums import Role
 from accounts.models import User
-from applications.conditions import acting_role
 from applications.enums import CaseState
 from applications.models import Case
-from applications.rulebook import rulebook_in_force
+from applications.rules import acting_role
 from applications.services import TransitionRefusedError
 from audit.services import record
 from funds.services import available_money
+from municipalities.rulebook import rulebook_in_force
+from municipalities.rulebook.enums import CriterionKind, ReviewStage
 from notifications.models import NotificationKind
 from notifications.services import notify
 
-from .criteria import IDEA, PREPARATION, REVIEW_STAGE_OF_STATE, STAGES, YES_NO, criteria_for
-from .models import PriorityProposal, Review, ReviewAssignment, ReviewStage
+from .criteria import REVIEW_STAGE_OF_STATE, STAGES
+from .models import PriorityProposal, Review, ReviewAssignment
 from .results import summarise
+from .rules import is_staff_of, may_prioritise
 
 
 class ReviewRefusedError(TransitionRefusedError):
@@ -49,21 +51,11 @@ def review_stage(case):
 
 
 def stage_criteria(case, stage):
-    return criteria_for(case.rules.document, stage)
+    return case.rules.review.criteria_for(stage)
 
 
 def assigning_role(case, stage):
-    return acting_role(case, "idea_review" if stage == IDEA else "preparation")
-
-
-def is_staff_member(user, municipality_id):
-    """Staff of the municipality: someone with a role besides applicant (applicants do not review)."""
-    return bool(
-        user.is_authenticated
-        and user.is_active
-        and user.municipality_id == municipality_id
-        and user.role_set() - {Role.APPLICANT.value}  # a system admin belongs to no municipality
-    )
+    return acting_role(case, "idea_review" if stage == ReviewStage.IDEA else "preparation")
 
 
 def _holds_role(user, case, role):
@@ -73,7 +65,7 @@ def _holds_role(user, case, role):
 def may_assign(case, user):
     """(allowed, reason) for the user assigning reviewers to the case now."""
     stage = review_stage(case)
-    role = assigning_role(case, stage or PREPARATION)
+    role = assigning_role(case, stage or ReviewStage.PREPARATION)
     if not _holds_role(user, case, role):
         return False, _("Bara %(body)s i ärendets kommun kan tilldela bedömare.") % {"body": case.rules.body_name(role)}
     if stage is None:
@@ -107,7 +99,7 @@ def assign_reviewer(case, user, reviewer):
     if not allowed:
         raise ReviewRefusedError(reason)
     stage = review_stage(case)
-    if not is_staff_member(reviewer, case.municipality_id):
+    if not is_staff_of(reviewer, case):
         raise ReviewRefusedError(
             _("%(name)s kan inte bedöma ärendet: bara personal i ärendets kommun kan vara bedömare.")
             % {"name": reviewer}
@@ -141,7 +133,7 @@ def may_review(assignment, user):
 
 def _parse_answer(criterion, raw):
     """The stored value of one answer, or raise naming the criterion."""
-    if criterion.kind == YES_NO:
+    if criterion.kind == CriterionKind.YES_NO:
         value = {"ja": True, "nej": False}.get(raw, raw) if isinstance(raw, str) else raw
         if isinstance(value, bool):
             return value
@@ -268,7 +260,7 @@ def case_summary(case):
     """The results the prioritisation shows: the preparation's submitted reviews, or the idea
     review's where the preparation has none. Reads prefetched assignments."""
     assignments = list(case.review_assignments.all())
-    for stage in (PREPARATION, IDEA):
+    for stage in (ReviewStage.PREPARATION, ReviewStage.IDEA):
         submitted = [a for a in assignments if a.stage == stage and a.review.is_submitted]
         if submitted:
             return stage, summarise(stage_criteria(case, stage), [a.review.answers for a in submitted])
@@ -280,24 +272,6 @@ def case_summary(case):
 
 def municipality_rules(user):
     return rulebook_in_force(user)
-
-
-def may_prioritise(user, rules):
-    """Whether the user holds the role the rule set gives the priority order (Ystad:
-    kommunledningsgruppen; elsewhere the preparing group)."""
-    return bool(rules) and user.has_role(rules.prioritisation_role)
-
-
-def may_view_priorities(user, rules):
-    """The preparing body orders; the controller, who keeps the fund, management and the decision
-    body read the proposal that goes to them."""
-    return bool(rules) and (
-        may_prioritise(user, rules)
-        or user.has_role(rules.preparation_role)
-        or user.has_role(Role.CONTROLLER.value)
-        or user.has_role(rules.decision_role)
-        or user.has_role(Role.MANAGEMENT.value)
-    )
 
 
 def ready_cases(user, decision_round):
@@ -438,7 +412,7 @@ def record_proposal(user, municipality, decision_round, *, ranks, note=""):
     exactly the round's ready cases, or the ranks are not 1..n each once. Side effects: the
     proposal and its history entry."""
     rules = municipality_rules(user)
-    if user.municipality_id != municipality.pk or not may_prioritise(user, rules):
+    if user.municipality_id != municipality.pk or not may_prioritise(user):
         body = rules.body_name(rules.prioritisation_role) if rules else _("den beredande gruppen")
         raise ReviewRefusedError(_("Bara %(body)s kan spara ett prioriteringsförslag.") % {"body": body})
     if decision_round is not None and decision_round.municipality_id != municipality.pk:
