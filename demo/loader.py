@@ -22,7 +22,9 @@ from decisions.models import Decision
 from decisions.services import issue_decision_documents
 from discussion.services import post_comment
 from evaluation.services import enter_indicator_value, save_calculation, save_measurement_plan, seed_unit_costs
+from funds import selectors as fund_selectors
 from funds import services as funds
+from funds.enums import PAYABLE_STATES
 from funds.models import Fund
 from funds.policy import FundPolicy
 from municipalities.enums import ActorKind, UnitKind
@@ -415,7 +417,7 @@ def _demo_payouts(municipality, users):
     granted = Case.objects.filter(
         municipality=municipality, created_by__is_demo=True, state__in=DEMO_GRANTED_STATES
     ).order_by("pk")
-    for case in granted.filter(state__in=funds.PAYABLE_STATES).exclude(state=CaseState.STARTING):
+    for case in granted.filter(state__in=PAYABLE_STATES).exclude(state=CaseState.STARTING):
         if policy.needs_payout_plan:
             # A project walked through its start has its plan already: the start's steps stand for it.
             write_payout_plan(case, users)
@@ -423,7 +425,7 @@ def _demo_payouts(municipality, users):
         payouts = ((datetime.date(2026, 6, 30), "250000.00"), (datetime.date(2026, 10, 31), "250000.00"))
         if policy.is_budget_compensation:
             # Budget compensation pays the costs an accepted report states, and no more.
-            reported = funds.reported_costs(case, 2026)
+            reported = fund_selectors.reported_costs(case, 2026)
             payouts = ((datetime.date(2026, 10, 31), reported),) if reported else ()
         for day, amount in payouts:
             funds.record_payout(
@@ -435,7 +437,7 @@ def _demo_payouts(municipality, users):
                 reference=f"Rapport {day:%Y-%m}",
                 project_number=f"11-{case.pk:04d}",
             )
-        spent = funds.reported_costs(case, 2026, whole_year=True)
+        spent = fund_selectors.reported_costs(case, 2026, whole_year=True)
         if case.state == CaseState.FINAL_REPORT and policy.freezes_unspent and spent is not None:
             # What an accepted report shows unspent of the year's 500 000 kr is frozen.
             unspent = Decimal("500000.00") - spent

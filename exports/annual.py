@@ -8,7 +8,7 @@ from weasyprint import HTML
 
 from core.formatting import format_kronor
 from funds.models import Fund
-from funds.services import fund_balances
+from funds.selectors import fund_balances
 
 from .tables import AMOUNT, ANNUAL_REPORT_KINDS, DATE, NUMBER, TEXT, table
 

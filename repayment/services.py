@@ -19,7 +19,8 @@ from audit.services import record
 from core.formatting import format_kronor
 from core.money import money_sum
 from funds.enums import EntryKind
-from funds.services import FundRefusedError, consumed, may_record_money, record_repayment_entry
+from funds.selectors import consumed
+from funds.services import FundRefusedError, may_record_money, record_repayment_entry
 from municipalities.enums import UnitKind
 from municipalities.models import OrganisationalUnit
 

@@ -12,7 +12,7 @@ class ReportingConfig(AppConfig):
         from applications.services import register_project_waits
         from applications.signals import case_transitioned
         from audit.labels import register_actions, register_states
-        from funds.services import register_reported_costs
+        from funds.selectors import register_reported_costs
 
         from .models import ObligationStatus, ProjectMember
         from .receivers import plan_reports

@@ -809,7 +809,7 @@ def reported_costs(case, year, report_id=None, whole_year=False):
     """The outcome for ``year`` that the case's accepted reports state: the named report's, or
     else the latest accepted report's that has the year; with ``whole_year``, only a report whose
     period runs to the year's end (or the project's, when it ends that year). None where no
-    accepted report states it. The fund reads it (funds.services.reported_costs) to cap budget
+    accepted report states it. The fund reads it (funds.selectors.reported_costs) to cap budget
     compensations and freezes."""
     lines = ReportCostLine.objects.filter(
         report__obligation__case=case, report__obligation__status=ObligationStatus.ACCEPTED, year=year

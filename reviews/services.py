@@ -21,7 +21,7 @@ from applications.models import Case
 from applications.rulebook import rulebook_in_force
 from applications.services import TransitionRefusedError
 from audit.services import record
-from funds.services import available_money
+from funds.selectors import available_money
 from notifications.models import NotificationKind
 from notifications.services import notify
 
@@ -353,7 +353,7 @@ class PriorityBoard:
     proposals: list
     latest: PriorityProposal | None
     case_titles: dict = field(default_factory=dict)
-    money: object = None  # funds.services.AvailableMoney: the fund's ledger today; None without a fund
+    money: object = None  # funds.selectors.AvailableMoney: the fund's ledger today; None without a fund
     total: YearBalance | None = None  # all years asked, against all the fund has available
 
 
