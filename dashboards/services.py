@@ -19,8 +19,7 @@ from evaluation.services import indicator_effect
 from funds import selectors as fund_selectors
 from funds.models import Fund
 from funds.policy import FundPolicy
-from reporting.models import WRITABLE_STATUSES, ReportingObligation
-from reporting.services import REPORT_WRITING_STATES
+from reporting.models import REPORT_WRITING_STATES, WRITABLE_STATUSES, ReportingObligation
 from reviews.criteria import portfolio_dimensions
 
 # The lifecycle's stages as the funnel shows them, in order; a case counts where it is now.

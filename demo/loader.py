@@ -32,7 +32,8 @@ from municipalities.models import ExternalActor, Municipality, OrganisationalUni
 from municipalities.services import designate_unit_head
 from repayment import services as repayment
 from reporting.models import ObligationStatus
-from reporting.services import report_headings, report_years, review_report, save_report, submittable_from
+from reporting.selectors import report_headings, report_years, submittable_from
+from reporting.services import review_report, save_report
 from reviews.services import assign_reviewer, save_review, stage_criteria
 
 from .funds_walk import approve_payout_plan, write_payout_plan

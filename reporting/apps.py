@@ -16,7 +16,7 @@ class ReportingConfig(AppConfig):
 
         from .models import ObligationStatus, ProjectMember
         from .receivers import plan_reports
-        from .services import report_waits, reported_costs
+        from .selectors import report_waits, reported_costs
 
         # The fund caps budget compensations and freezes by the costs the accepted reports state.
         register_reported_costs(reported_costs)

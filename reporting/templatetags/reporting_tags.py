@@ -3,9 +3,8 @@ from django.utils import timezone
 
 from applications.enums import CaseState
 
-from ..models import WRITABLE_STATUSES
+from ..models import REPORT_WRITING_STATES, WRITABLE_STATUSES
 from ..organisation import project_manager, project_owners
-from ..services import REPORT_WRITING_STATES
 
 register = template.Library()
 
