@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from applications.models import DecisionRound
 from applications.services import cases_for_list
 
-from . import services
+from . import selectors, services
 from .criteria import portfolio_dimensions
 from .forms import AssignReviewerForm, ProposalForm
 from .models import ReviewAssignment
@@ -103,7 +103,7 @@ def priorities(request, round_id=None):
     rounds = list(DecisionRound.objects.filter(municipality=municipality))
     decision_round = get_object_or_404(DecisionRound, pk=round_id, municipality=municipality) if round_id else None
     page_url = request.path
-    board = services.priority_board(user, municipality, decision_round)
+    board = selectors.priority_board(user, municipality, decision_round)
     cases = [row.case for row in board.rows]
     proposal_form = ProposalForm(cases=cases)
     if request.method == "POST" and request.POST.get("action") == "proposal":
