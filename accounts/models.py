@@ -104,12 +104,6 @@ class User(AbstractUser):
     def has_role(self, role):
         return role in self.role_set()
 
-    @property
-    def is_staff_member(self):
-        """Municipal staff of the fund (any role besides applicant) or a system admin: they see
-        internal comments, reviews, consultations and every case of their municipality."""
-        return self.is_superuser or bool(self.role_set() - {"applicant"})
-
 
 class RoleAssignment(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")

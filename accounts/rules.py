@@ -29,8 +29,9 @@ def is_system_admin(user):
 
 @rules.predicate
 def is_staff_member(user):
-    """Municipal staff of the fund (any role besides applicant) or a system admin."""
-    return user.is_authenticated and user.is_staff_member
+    """Municipal staff of the fund (any role besides applicant) or a system admin: they see
+    internal comments, reviews, consultations and every case of their municipality."""
+    return user.is_authenticated and (user.is_superuser or bool(user.role_set() - {Role.APPLICANT}))
 
 
 @rules.predicate

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy
 
 from .checks import application_problems, idea_problems, section_field
 from .enums import CaseState, StepStatus
+from .rules import ACTS_FOR
 
 
 def condition(message):
@@ -233,45 +234,13 @@ abort_steps_done = _steps_done("abort")
 implementation_steps_done = _steps_done("implementation")
 
 
-# Which rule-set role performs each kind of action.
-ACTION_ROLES = {
-    "applicant": lambda rules: rules.applicant_role,
-    "idea_review": lambda rules: rules.idea_review_role,
-    "preparation": lambda rules: rules.preparation_role,
-    "decision_basis": lambda rules: rules.decision_basis_role,
-    "decision": lambda rules: rules.decision_role,
-    "extension": lambda rules: rules.extension_role,
-    "abort_proposal": lambda rules: rules.abort_proposer_role,
-    "abort_decision": lambda rules: rules.abort_decision_role,
-    "implementation": lambda rules: rules.implementation_role,
-}
-
-
-def acting_role(case, action):
-    return ACTION_ROLES[action](case.rules)
-
-
 def may(action):
-    """Permission for a transition: the user belongs to the case's municipality and holds the role
-    the rule set gives this action; an applicant acts only on their own or their unit's cases."""
+    """Permission for a transition (django-fsm's ``permission=``): the rules predicate of who
+    performs the action (``rules.ACTS_FOR``), asked about the case."""
+    acts_for = ACTS_FOR[action]
 
     def permission(case, user):
-        if not (user.is_authenticated and user.is_active and user.municipality_id == case.municipality_id):
-            return False
-        role = acting_role(case, action)
-        if not role or not user.has_role(role):
-            return False
-        if role == "applicant":
-            return is_case_participant(case, user)
-        return True
+        return acts_for.test(user, case)
 
     permission.action = action
     return permission
-
-
-def is_case_participant(case, user):
-    if case.created_by_id == user.pk:
-        return True
-    if not user.unit_id:
-        return False
-    return user.unit_id == case.applicant_unit_id or any(unit.pk == user.unit_id for unit in case.units.all())

@@ -13,10 +13,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin, transition
+from rules.contrib.models import RulesModelBase, RulesModelMixin
 
+from accounts.rules import is_staff_member
 from municipalities.models import ExternalActor, Municipality, OrganisationalUnit, RuleSetVersion
 
 from . import conditions as c
+from . import rules as case_rules
 from .enums import EDITABLE_STATES, OPEN_STATES, RUNNING_STATES, CaseState, StepKind, StepOutcome, StepStatus
 from .rulebook import RuleBook
 
@@ -53,7 +56,7 @@ class CaseQuerySet(models.QuerySet):
         if user.is_superuser:
             return self
         cases = self.filter(municipality_id=user.municipality_id)
-        if user.is_staff_member:
+        if is_staff_member(user):
             return cases
         own = Q(created_by=user)
         if user.unit_id:
@@ -71,7 +74,7 @@ class CaseQuerySet(models.QuerySet):
         return cases.filter(own).distinct()
 
 
-class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
+class Case(RulesModelMixin, ConcurrentTransitionMixin, FSMModelMixin, models.Model, metaclass=RulesModelBase):
     pins_ruleset_version = True  # a rule-set version a submitted case uses is frozen
 
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="cases")
@@ -133,6 +136,13 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         ordering = ["-updated_at", "-id"]
         verbose_name = _("ärende")
         verbose_name_plural = _("ärenden")
+        # Who may open, change and record on a case (applications.rules): "applications.add_case",
+        # "applications.change_case", "applications.record_board_notice_case".
+        rules_permissions = {
+            "add": case_rules.may_open_case,
+            "change": case_rules.EDIT_CASE.predicate,
+            "record_board_notice": case_rules.RECORD_BOARD_NOTICE.predicate,
+        }
         constraints = [
             models.UniqueConstraint(
                 fields=["municipality", "number"], condition=~Q(number=""), name="unique_case_number_per_municipality"

@@ -27,7 +27,7 @@ from notifications.models import NotificationKind
 from notifications.services import notify
 
 from .checks import _units_counted
-from .conditions import acting_role, is_case_participant, missing_evaluation_names
+from .conditions import missing_evaluation_names
 from .enums import CLOSED_STATES, RUNNING_STATES, CaseState, StepOutcome, StepStatus
 from .models import (
     ApplicationSnapshot,
@@ -40,6 +40,7 @@ from .models import (
     Signature,
     SignatureMethod,
 )
+from .rules import RECORD_BOARD_NOTICE, acting_role, is_case_applicant, is_case_participant
 from .signals import case_transitioned
 from .signatures import (
     SIGNABLE_STATES,
@@ -81,7 +82,7 @@ class SignatureRefusedError(TransitionRefusedError):
 class TransitionInfo:
     name: str
     label: str
-    action: str  # the permission kind in conditions.ACTION_ROLES
+    action: str  # the permission kind in rules.ACTION_ROLES
     stage: str  # the rule-set stage it belongs to; unused stages hide it
     style: str = "primary"
     needs_reason: bool = False
@@ -217,7 +218,7 @@ def _refusal(case, transition, info, user, *, content_checked=False):
         role = acting_role(case, info.action)
         if role is None:
             return _("Regelverket använder inte det här steget.")
-        if role == "applicant" and user.has_role(role) and not is_case_participant(case, user):
+        if role == "applicant" and user.has_role(role) and not is_case_participant(user, case):
             return _("Bara sökande som deltar i ärendet kan göra detta.")
         return _("Bara %(body)s kan göra detta.") % {"body": case.rules.body_name(role)}
     for condition in transition.conditions:
@@ -474,7 +475,7 @@ def _may_do_step(step, user):  # noqa: PLR0911 - one early return per reason, ea
             }
     elif user.municipality_id != case.municipality_id or not user.has_role(step.actor_role):
         return False, _("Bara %(body)s kan göra detta steg.") % {"body": case.rules.body_name(step.actor_role)}
-    elif step.actor_role == "applicant" and not is_case_participant(case, user):
+    elif step.actor_role == "applicant" and not is_case_participant(user, case):
         return False, _("Bara sökande som deltar i ärendet kan göra detta steg.")
     elif step.unit_id and step.actor_role == "board":
         # A nämnd representative belongs to one nämnd and speaks only for it.
@@ -849,7 +850,7 @@ def waiting_on_user(case, user):
             continue
         if not waiting.role or not user.has_role(waiting.role):
             continue
-        if waiting.role == "applicant" and not is_case_participant(case, user):
+        if waiting.role == "applicant" and not is_case_participant(user, case):
             continue
         if waiting.unit_id and waiting.role == "board" and waiting.unit_id != user.unit_id:
             continue  # a nämnd representative is waited on for their own nämnd only
@@ -890,7 +891,7 @@ def case_history(case):
 
 
 def _ensure_editor(case, user):
-    if not (user.has_role(case.rules.applicant_role) and is_case_participant(case, user)):
+    if not is_case_applicant(user, case):
         raise PermissionDenied(_("Bara sökande som deltar i ärendet kan ändra det."))
     if not case.is_editable:
         raise TransitionRefusedError(
@@ -993,7 +994,7 @@ def void_signatures_after_change(case, user, before):
 def request_signatures(case, user):
     """Ask the designated head and the named deputies of each unit whose signature is missing to
     sign. A partner signs on paper, so it is not asked here. Returns who was asked."""
-    if not is_case_participant(case, user):
+    if not is_case_participant(user, case):
         raise TransitionRefusedError(_("Bara sökande i ärendet kan be om underskrifter."))
     asked = []
     url = reverse("applications:detail", args=[case.pk])
@@ -1178,30 +1179,6 @@ def add_attachment(case, user, upload, *, max_mb):
     return attachment
 
 
-# Until the decision the application's nämnd may be informed: before the preparing group takes
-# the case (required where the rule set asks it), and again when the application changes.
-BOARD_NOTICE_STATES = (S.DRAFT, S.RETURNED, S.SUBMITTED, S.RESUBMITTED, S.IN_PREPARATION)
-
-
-def may_record_board_notice(case, user):
-    """(allowed, reason) for the user recording that the affected nämnd has been informed."""
-    requirement = case.rules.board_informed
-    if not requirement:
-        return False, _("Regelverket ber inte om att nämnden informeras.")
-    role = requirement["recorded_by"]
-    if user.municipality_id != case.municipality_id or not user.has_role(role):
-        return False, _("Bara %(body)s kan registrera att nämnden har informerats.") % {
-            "body": case.rules.body_name(role)
-        }
-    if role == case.rules.applicant_role and not is_case_participant(case, user):
-        return False, _("Bara sökande som deltar i ärendet kan registrera att nämnden har informerats.")
-    if case.state not in BOARD_NOTICE_STATES:
-        return False, _("Att nämnden har informerats registreras före beslutet; ärendet är %(state)s.") % {
-            "state": case.get_state_display()
-        }
-    return True, ""
-
-
 @transaction.atomic
 def record_board_notice(case, user, *, board, informed_on, informed_by):
     """Record which nämnd was informed of the application, when and by whom. Refused, with
@@ -1209,7 +1186,7 @@ def record_board_notice(case, user, *, board, informed_on, informed_by):
     municipality of a kind the rule set names, the date is in the future or nobody is named.
     Side effect: the case history tells it."""
     case = _lock(case)
-    allowed, reason = may_record_board_notice(case, user)
+    allowed, reason = RECORD_BOARD_NOTICE.check(user, case)
     if not allowed:
         raise BoardNoticeRefusedError(reason)
     kinds = case.rules.board_informed["unit_kinds"]

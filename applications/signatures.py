@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from municipalities.models import OrganisationalUnit
 
 from .enums import CaseState
+from .rules import is_case_applicant
 
 
 @dataclass(frozen=True)
@@ -219,12 +220,10 @@ def may_sign(case, requirement, user):
 def may_record_paper_signature(case, requirement, user):
     """(allowed, reason). A partner's signature on paper is recorded by a municipal employee who
     takes part in the case, or by the preparing group."""
-    from .conditions import is_case_participant  # conditions → checks → signatures: imported late
-
     if not requirement.actor_id:
         return False, _("En enhets underskrift ges i Fonden av enhetens chef eller en utsedd ersättare.")
     rules = case.rules
-    participant = user.has_role(rules.applicant_role) and is_case_participant(case, user)
+    participant = is_case_applicant(user, case)
     if user.municipality_id != case.municipality_id or not (participant or user.has_role(rules.preparation_role)):
         return False, _("Bara sökande i ärendet eller %(body)s kan registrera en underskrift på papper.") % {
             "body": rules.body_name(rules.preparation_role)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.enums import Role
-from core.refusals import show_refusal
+from core.refusals import DomainRefusedError, refuse, show_refusal
 from municipalities.presentation import STAGE_ORDER, role_name, steps_for_roles
 
 from . import services
@@ -26,6 +26,7 @@ from .forms import (
     TransitionForm,
 )
 from .models import CaseAttachment, Signature
+from .rules import EDIT_CASE, RECORD_BOARD_NOTICE
 from .signatures import may_record_paper_signature, may_sign, required_signatures, unit_of
 from .snapshots import changes_between, readable_content
 
@@ -60,8 +61,6 @@ def start(request):
             "ruleset": ruleset,
             "role_cards": role_cards,
             "waiting_rows": services.cases_waiting_for(user),
-            "can_create": ruleset is not None
-            and user.has_role(ruleset.document["stages"]["application"]["actor_role"]),
         },
     )
 
@@ -83,7 +82,6 @@ def case_list(request):
             "rows": rows,
             "states": CaseState.choices,
             "current_state": state,
-            "can_create": request.user.has_role("applicant"),
         },
     )
 
@@ -150,9 +148,6 @@ def _render_detail(request, case, *, board_form=None, typed_step=None, paper_for
             "former_signatures": _former_signatures(case),
             "completion_fields": [label for label, _text in readable_content(case)],
             "changes": _changes_since_last_submission(case),
-            "may_edit": case.is_editable
-            and services.is_case_participant(case, user)
-            and user.has_role(case.rules.applicant_role),
             "goal_items": _goal_items(case),
             **_board_notice_context(case, user, board_form),
         },
@@ -171,7 +166,7 @@ def _board_notice_context(case, user, form):
     requirement = case.rules.board_informed
     if not requirement:
         return {"board_informed": None}
-    allowed, _reason = services.may_record_board_notice(case, user)
+    allowed = user.has_perm("applications.record_board_notice_case", case)
     return {
         "board_informed": requirement,
         "board_notices": list(case.board_notices.select_related("board", "recorded_by")),
@@ -185,7 +180,7 @@ def case_board_notice(request, pk):
     """Record that the affected nämnd has been informed; a refusal is shown by its field, with
     what the user typed kept."""
     case = _case_for(request, pk)
-    allowed, reason = services.may_record_board_notice(case, request.user)
+    allowed, reason = RECORD_BOARD_NOTICE.check(request.user, case)
     if not allowed:
         messages.error(request, reason)
         return redirect("applications:detail", case.pk)
@@ -199,8 +194,8 @@ def case_board_notice(request, pk):
                 informed_on=form.cleaned_data["informed_on"],
                 informed_by=form.cleaned_data["informed_by"],
             )
-        except services.BoardNoticeRefusedError as error:
-            show_refusal(form, error)
+        except DomainRefusedError as refusal:
+            show_refusal(form, refusal)
         else:
             messages.success(request, _("Det är registrerat att nämnden har informerats."))
             return redirect("applications:detail", case.pk)
@@ -260,8 +255,8 @@ def case_sign(request, pk):
     case = _case_for(request, pk)
     try:
         signature = services.sign(case, request.POST.get("requirement", ""), request.user)
-    except services.TransitionRefusedError as error:
-        messages.error(request, str(error))
+    except DomainRefusedError as refusal:
+        refuse(request, refusal)
     else:
         messages.success(request, _("Du har skrivit under för %(name)s.") % {"name": signature.signed_for})
     return redirect("applications:detail", case.pk)
@@ -285,8 +280,8 @@ def case_paper_signature(request, pk, actor_id):
                 signed_on=form.cleaned_data["signed_on"],
                 document=form.cleaned_data["document"],
             )
-        except services.TransitionRefusedError as error:
-            show_refusal(form, error)
+        except DomainRefusedError as refusal:
+            show_refusal(form, refusal)
         else:
             messages.success(
                 request,
@@ -312,8 +307,8 @@ def case_request_signatures(request, pk):
     case = _case_for(request, pk)
     try:
         asked = services.request_signatures(case, request.user)
-    except services.TransitionRefusedError as error:
-        messages.error(request, str(error))
+    except DomainRefusedError as refusal:
+        refuse(request, refusal)
     else:
         if asked:
             names = ", ".join(str(person) for person in asked)
@@ -344,10 +339,9 @@ def _deadlines(case):
 @login_required
 def case_edit(request, pk):
     case = _case_for(request, pk)
-    if not (case.is_editable and services.is_case_participant(case, request.user)):
-        messages.error(
-            request, _("Ärendet kan inte ändras när dess status är ”%(state)s”.") % {"state": case.get_state_display()}
-        )
+    allowed, reason = EDIT_CASE.check(request.user, case)
+    if not allowed:
+        messages.error(request, reason)
         return redirect("applications:detail", case.pk)
     is_idea = case.state == CaseState.IDEA_DRAFT
     form_class = IdeaForm if is_idea else ApplicationForm
@@ -366,8 +360,8 @@ def case_edit(request, pk):
                     costs=form.costs(),
                     expected_state=case.state,
                 )
-        except (services.TransitionRefusedError, PermissionDenied) as error:
-            messages.error(request, str(error))
+        except (DomainRefusedError, PermissionDenied) as refusal:
+            messages.error(request, str(refusal))
             return redirect("applications:detail", case.pk)
         if "submit" not in request.POST:
             messages.success(request, _("Utkastet är sparat."))
@@ -375,7 +369,7 @@ def case_edit(request, pk):
         name = {"idea_draft": "submit_idea", "draft": "submit", "returned": "resubmit"}[case.state]
         try:
             services.run_transition(case, name, request.user, expected_state=case.state)
-        except services.TransitionRefusedError:
+        except DomainRefusedError:
             form = form_class(request.POST, case=case)
             form.is_valid()
             form.add_problems(idea_problems(case) if is_idea else application_problems(case))
@@ -422,8 +416,8 @@ def case_transition(request, pk, name):
             new_end=form.cleaned_data["new_end"],
             missing=[item for item in request.POST.getlist("missing") if item in allowed_missing],
         )
-    except services.TransitionRefusedError as error:
-        messages.error(request, str(error))
+    except DomainRefusedError as refusal:
+        refuse(request, refusal)
     else:
         messages.success(request, _("Klart. Ärendets status är nu ”%(state)s”.") % {"state": case.get_state_display()})
     return redirect("applications:detail", case.pk)
@@ -447,10 +441,12 @@ def case_step(request, pk, step_id):
             comment=form.cleaned_data["comment"],
             expertise=form.expertise(),
         )
-    except services.TransitionRefusedError as error:
-        messages.error(request, str(error))
-        field = getattr(error, "field", None) or "outcome"
-        return _render_detail(request, _case_for(request, pk), typed_step=(step_id, request.POST, {field: str(error)}))
+    except DomainRefusedError as refusal:
+        refuse(request, refusal)
+        field = refusal.field or "outcome"
+        return _render_detail(
+            request, _case_for(request, pk), typed_step=(step_id, request.POST, {field: str(refusal)})
+        )
     except case.steps.model.DoesNotExist:
         messages.error(request, _("Steget finns inte i ärendet."))
     else:
@@ -466,8 +462,8 @@ def attachment_upload(request, pk):
     if form.is_valid():
         try:
             services.add_attachment(case, request.user, form.cleaned_data["file"], max_mb=settings.MAX_UPLOAD_MB)
-        except (services.TransitionRefusedError, PermissionDenied) as error:
-            messages.error(request, str(error))
+        except (DomainRefusedError, PermissionDenied) as refusal:
+            messages.error(request, str(refusal))
         else:
             messages.success(request, _("Bilagan är uppladdad."))
     else:
@@ -481,8 +477,8 @@ def attachment_remove(request, pk, attachment_id):
     case = _case_for(request, pk)
     try:
         name = services.remove_attachment(case, request.user, attachment_id)
-    except (services.TransitionRefusedError, PermissionDenied) as error:
-        messages.error(request, str(error))
+    except (DomainRefusedError, PermissionDenied) as refusal:
+        messages.error(request, str(refusal))
     else:
         messages.success(request, _("Bilagan %(name)s är borttagen.") % {"name": name})
     return redirect("applications:detail", case.pk)

@@ -7,7 +7,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
-from applications.services import TransitionRefusedError, cases_for_list
+from applications.services import cases_for_list
+from core.refusals import DomainRefusedError, refuse
 
 from . import services
 from .models import Consultation
@@ -31,8 +32,8 @@ def request_view(request, pk):
         services.request_consultation(
             case, request.user, units=units, question=request.POST.get("question", ""), deadline=deadline
         )
-    except TransitionRefusedError as error:
-        messages.error(request, str(error))
+    except DomainRefusedError as refusal:
+        refuse(request, refusal)
     else:
         messages.success(request, _("Remissen är skickad."))
     return redirect("applications:detail", case.pk)
@@ -47,8 +48,8 @@ def answer_view(request, pk, consultation_id):
         services.answer(
             consultation, request.user, position=request.POST.get("position", ""), text=request.POST.get("answer", "")
         )
-    except TransitionRefusedError as error:
-        messages.error(request, str(error))
+    except DomainRefusedError as refusal:
+        refuse(request, refusal)
     else:
         messages.success(request, _("Remissvaret är registrerat."))
     return redirect("applications:detail", case.pk)
@@ -62,8 +63,8 @@ def delegate_view(request, pk, consultation_id):
     delegate = get_object_or_404(User, pk=request.POST.get("delegate") or 0, municipality=case.municipality)
     try:
         services.delegate(consultation, request.user, delegate)
-    except TransitionRefusedError as error:
-        messages.error(request, str(error))
+    except DomainRefusedError as refusal:
+        refuse(request, refusal)
     else:
         messages.success(request, _("Ställningstagandet är delegerat till %(name)s.") % {"name": delegate})
     return redirect("applications:detail", case.pk)

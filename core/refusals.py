@@ -5,6 +5,8 @@ head) inherit from ``DomainRefusedError``: the message says why, in Swedish, and
 ``field`` names the form field the reason belongs to, so the page shows it there.
 """
 
+from django.contrib import messages
+
 
 class DomainRefusedError(Exception):
     def __init__(self, message, field=None):
@@ -17,3 +19,9 @@ def show_refusal(form, refusal, field=None):
     form has no such field."""
     field = field or refusal.field
     form.add_error(field if field in form.fields else None, str(refusal))
+
+
+def refuse(request, refusal):
+    """Tell the refusal's reason as a message on the page the user is sent to, where no form
+    shows it."""
+    messages.error(request, str(refusal))

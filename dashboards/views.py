@@ -1,11 +1,11 @@
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.charts import BarSeries, bar_chart, short_kronor
 from core.formatting import format_kronor
+from core.permissions import permission_required
 from funds.chart import fund_chart, series_values
 from funds.selectors import default_year
 from municipalities.models import Municipality
@@ -93,10 +93,11 @@ def _municipality(request, requested):
 
 
 @login_required
+@permission_required(
+    "dashboards.view_dashboard", message=gettext_lazy("Översikten är till för kommunens medarbetare i fondens arbete.")
+)
 def dashboard(request):
     """The controller's overview of the fund and the projects of one municipality."""
-    if not request.user.has_perm("dashboards.view_dashboard"):
-        raise PermissionDenied(_("Översikten är till för kommunens medarbetare i fondens arbete."))
     form = DashboardFilterForm(request.GET)
     if not form.is_valid():
         return render(request, "dashboards/bad_filter.html", {"form": form}, status=400)

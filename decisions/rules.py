@@ -2,6 +2,7 @@
 
 import rules
 
+from accounts.rules import is_staff_member
 from applications.rulebook import rulebook_in_force
 
 
@@ -9,7 +10,7 @@ from applications.rulebook import rulebook_in_force
 def may_prepare_meeting(user):
     """The decision body, the preparing group and whoever issues the decision basis, of the
     user's municipality."""
-    if not (user.is_authenticated and user.is_staff_member and user.municipality):
+    if not (is_staff_member(user) and user.municipality):
         return False
     book = rulebook_in_force(user)
     if book is None:

@@ -9,8 +9,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications.rulebook import RuleBook
-from applications.services import TransitionRefusedError, cases_for_list
+from applications.services import cases_for_list
 from applications.views import case_detail
+from core.refusals import DomainRefusedError
 
 from . import services
 from .documents import RenderError
@@ -57,7 +58,7 @@ def _record(request, form):
             conditions=data["conditions"],
             amounts=form.amounts(),
         )
-    except TransitionRefusedError as refusal:
+    except DomainRefusedError as refusal:
         form.add_refusal(refusal)
         return None
 
@@ -134,7 +135,7 @@ def lifecycle_view(request, pk):
                 new_end=data.get("new_end"),
                 change=data.get("change", ""),
             )
-        except TransitionRefusedError as refusal:
+        except DomainRefusedError as refusal:
             form.add_refusal(refusal)
         else:
             _issue_documents(request, decision)

@@ -16,11 +16,11 @@ from django.utils import timezone
 
 from accounts.enums import Role
 from accounts.models import User
-from applications.conditions import acting_role
 from applications.deadlines import add_months
 from applications.enums import CaseState
 from applications.models import DecisionRound
 from applications.rulebook import PAYOUT_PLAN_APPROVED_STEP, PAYOUT_PLAN_STEP
+from applications.rules import acting_role
 from applications.services import (
     DECISION_TRANSITIONS,
     STAGE_BEGUN_BY_STATE,

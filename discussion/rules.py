@@ -3,11 +3,10 @@ Case.objects.visible_to; these predicates decide what happens once there."""
 
 import rules
 
+from accounts.rules import is_staff_member
 
-@rules.predicate
-def sees_internal_comments(user):
-    """Staff of the municipality (anyone with a role besides applicant) and system admins."""
-    return user.is_authenticated and user.is_staff_member
+# Staff of the municipality (anyone with a role besides applicant) and system admins.
+sees_internal_comments = is_staff_member
 
 
 @rules.predicate

@@ -5,7 +5,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from applications.services import TransitionRefusedError, cases_for_list
+from applications.services import cases_for_list
+from core.refusals import DomainRefusedError, refuse
 
 from . import services
 from .forms import CommentForm, EditCommentForm
@@ -54,8 +55,8 @@ def _post(request, pk, parent_id=None):
             parent_id=parent_id,
             files=form.cleaned_data["files"],
         )
-    except TransitionRefusedError as error:
-        messages.error(request, str(error))
+    except DomainRefusedError as refusal:
+        refuse(request, refusal)
         return _back(case)
     _report(request, _("Kommentaren är publicerad."), report)
     return _back(case, comment)
@@ -83,8 +84,8 @@ def comment_edit(request, pk, comment_id):
         return _back(case)
     try:
         comment, report = services.edit_comment(case, comment_id, request.user, text=form.cleaned_data["text"])
-    except TransitionRefusedError as error:
-        messages.error(request, str(error))
+    except DomainRefusedError as refusal:
+        refuse(request, refusal)
         return _back(case)
     _report(request, _("Kommentaren är ändrad; den tidigare texten finns kvar i historiken."), report)
     return _back(case, comment)

@@ -1,65 +1,73 @@
-"""Who may change what in a case's evaluation. Each function returns (allowed, reason); the reason
-tells the user why not. Seeing the pages at all is decided by Case.objects.visible_to."""
+"""Who may change what in a case's evaluation (django-rules predicates). Each permission is a
+``Requirements`` whose reason tells the user why not; the services refuse by it and the pages show
+it. Seeing the pages at all is decided by Case.objects.visible_to."""
 
-from django.utils.translation import gettext as _
+import rules
+from django.utils.translation import gettext_lazy as _
 
-from accounts.enums import Role
-from applications.conditions import is_case_participant
+from accounts.rules import is_controller, is_member_of, is_preparer, is_system_admin
 from applications.enums import CaseState
+from applications.rules import case_is_editable, is_case_applicant
+from core.permissions import Requirements
 from reporting.organisation import is_reporter
 
 from .enums import CalculationKind
 
-
-def is_fund_staff(user, municipality_id):
-    """The preparing group or a controller of the municipality (or a system admin)."""
-    if user.is_superuser:
-        return True
-    return user.municipality_id == municipality_id and (user.has_role(Role.PREPARER) or user.has_role(Role.CONTROLLER))
+# The preparing group or a controller of the object's municipality (a case's, or the
+# municipality itself), or a system admin.
+is_fund_staff = is_system_admin | ((is_preparer | is_controller) & is_member_of)
 
 
-def is_case_applicant(user, case):
-    return user.has_role(case.rules.applicant_role) and is_case_participant(case, user)
+@rules.predicate
+def is_project_reporter(user, case):
+    """The project's manager or one of its owners: they write its reports and enter its values."""
+    return is_reporter(case, user)
 
 
-def may_edit_calculation(user, case, kind):
-    """Preparers and controllers edit every calculation; applicants the förkalkyl of their own
-    case while the application can be edited."""
-    if is_fund_staff(user, case.municipality_id):
-        return True, ""
-    if kind == CalculationKind.FORECAST and is_case_applicant(user, case):
-        if case.is_editable:
-            return True, ""
-        return False, _("Förkalkylen kan bara ändras medan ansökan kan ändras.")
-    return False, _("Bara den beredande gruppen och controllern ändrar den här kalkylen.")
-
-
-def may_edit_plan(user, case):
+@rules.predicate
+def plan_is_open_to_applicants(user, case):
     """Applicants write the plan with the application and complete it at the project's start,
     where the rule set asks for a plan for follow-up before start (Ale, Sundsvall, Ystad...)."""
-    if is_fund_staff(user, case.municipality_id):
-        return True, ""
-    if is_case_applicant(user, case):
-        if case.is_editable or case.state == CaseState.STARTING:
-            return True, ""
-        return False, _("Mätplanen kan bara ändras av sökande medan ansökan kan ändras eller projektet startar.")
-    return False, _("Bara sökande och den beredande gruppen ändrar mätplanen.")
+    return case_is_editable(user, case) or case.state == CaseState.STARTING
 
 
-def may_enter_values(user, case):
-    """The project (its applicants, manager and owners) and the fund's staff enter measured values."""
-    if is_fund_staff(user, case.municipality_id) or is_case_applicant(user, case) or is_reporter(case, user):
-        return True, ""
-    return False, _("Bara projektet och den beredande gruppen för in mätvärden.")
+# Preparers and controllers edit every calculation; applicants the förkalkyl of their own case
+# while the application can be edited.
+EDIT_CALCULATION = Requirements(
+    (is_fund_staff, _("Bara den beredande gruppen och controllern ändrar den här kalkylen.")),
+)
+EDIT_FORECAST = Requirements(
+    (is_fund_staff | is_case_applicant, _("Bara den beredande gruppen och controllern ändrar den här kalkylen.")),
+    (is_fund_staff | case_is_editable, _("Förkalkylen kan bara ändras medan ansökan kan ändras.")),
+)
+EDIT_PLAN = Requirements(
+    (is_fund_staff | is_case_applicant, _("Bara sökande och den beredande gruppen ändrar mätplanen.")),
+    (
+        is_fund_staff | plan_is_open_to_applicants,
+        _("Mätplanen kan bara ändras av sökande medan ansökan kan ändras eller projektet startar."),
+    ),
+)
+# The project (its applicants, manager and owners) and the fund's staff enter measured values.
+ENTER_VALUES = Requirements(
+    (
+        is_fund_staff | is_case_applicant | is_project_reporter,
+        _("Bara projektet och den beredande gruppen för in mätvärden."),
+    ),
+)
+EDIT_EVALUATION = Requirements(
+    (is_fund_staff | is_case_applicant, _("Bara projektet och den beredande gruppen skriver utvärderingen.")),
+)
+# Asked about the municipality whose catalogue it is.
+EDIT_UNIT_COSTS = Requirements(
+    (is_fund_staff, _("Bara den beredande gruppen och controllern ändrar enhetskostnaderna.")),
+)
 
 
-def may_edit_evaluation(user, case):
-    if is_fund_staff(user, case.municipality_id) or is_case_applicant(user, case):
-        return True, ""
-    return False, _("Bara projektet och den beredande gruppen skriver utvärderingen.")
+def calculation_requirements(kind):
+    return EDIT_FORECAST if kind == CalculationKind.FORECAST else EDIT_CALCULATION
 
 
-def may_edit_unit_costs(user, municipality_id):
-    if is_fund_staff(user, municipality_id):
-        return True, ""
-    return False, _("Bara den beredande gruppen och controllern ändrar enhetskostnaderna.")
+rules.add_perm("evaluation.edit_plan", EDIT_PLAN.predicate)
+rules.add_perm("evaluation.enter_values", ENTER_VALUES.predicate)
+rules.add_perm("evaluation.edit_evaluation", EDIT_EVALUATION.predicate)
+rules.add_perm("evaluation.edit_unit_costs", EDIT_UNIT_COSTS.predicate)

@@ -178,7 +178,7 @@ def save_calculation(case, kind, user, *, discount_rate, horizon, first_year, co
     invalid; PermissionDenied when the user may not edit this calculation. Side effect: a history
     entry on the case naming the version and its NPV."""
     case = _lock(case)
-    _require(rules.may_edit_calculation(user, case, kind))
+    _require(rules.calculation_requirements(kind).check(user, case))
     calculation = Calculation.objects.filter(case=case, kind=kind).first() or Calculation(case=case, kind=kind)
     calculation.discount_rate = discount_rate
     calculation.horizon = horizon
@@ -241,7 +241,7 @@ def save_measurement_plan(case, user, *, fields, indicators):
     or None, fields, delete). Side effects: a history entry on the case; a change voids every
     signature on the application (the application may rely on this plan)."""
     case = _lock(case)
-    _require(rules.may_edit_plan(user, case))
+    _require(rules.EDIT_PLAN.check(user, case))
     before = signed_content_if_signed(case)
     plan = MeasurementPlan.objects.filter(case=case).first() or MeasurementPlan(case=case)
     for name, value in fields.items():
@@ -270,7 +270,7 @@ def save_measurement_plan(case, user, *, fields, indicators):
 def enter_indicator_value(indicator, user, *, period, group, value, report_id=None):
     """Store (or correct) the value of one group for one period. Side effect: a history entry."""
     case = _lock(indicator.plan.case)
-    _require(rules.may_enter_values(user, case))
+    _require(rules.ENTER_VALUES.check(user, case))
     if group not in Group.values:
         raise EvaluationRefusedError(_("Välj målgrupp eller jämförelsegrupp."))
     entry, created = IndicatorValue.objects.update_or_create(
@@ -323,7 +323,7 @@ def save_evaluation(case, kind, user, *, fields):
     the case is evaluated, and a proposal to implement in part where the rule set does not allow
     it. Side effect: a history entry."""
     case = _lock(case)
-    _require(rules.may_edit_evaluation(user, case))
+    _require(rules.EDIT_EVALUATION.check(user, case))
     if case.state in EVALUATION_FROZEN_STATES:
         raise EvaluationRefusedError(
             _("Utvärderingen kan inte ändras när ärendet är %(state)s.") % {"state": case.get_state_display()}
@@ -357,7 +357,7 @@ def may_submit_evaluation(case, kind, user, evaluation=None):
     """(allowed, reason) for ``user`` handing in the evaluation of ``kind`` now. The final
     evaluation comes after the report that closes the follow-up (the final report, or Heby's last
     annual report)."""
-    allowed, reason = rules.may_edit_evaluation(user, case)
+    allowed, reason = rules.EDIT_EVALUATION.check(user, case)
     if not allowed:
         return False, reason
     if evaluation is None:
@@ -399,7 +399,7 @@ def submit_evaluation(case, kind, user):
 def save_unit_cost(municipality, user, *, fields, unit_cost=None):
     """Add or change a row of the catalogue. Calculations already saved keep the amount they used.
     Side effect: a history entry on the municipality."""
-    _require(rules.may_edit_unit_costs(user, municipality.pk))
+    _require(rules.EDIT_UNIT_COSTS.check(user, municipality))
     if unit_cost is not None and unit_cost.municipality_id != municipality.pk:
         raise PermissionDenied(_("Enhetskostnaden hör till en annan kommun."))
     unit_cost = unit_cost or UnitCost(municipality=municipality)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications.services import cases_for_list
-from core.refusals import show_refusal
+from core.refusals import DomainRefusedError, show_refusal
 
 from . import presentation, rules, services
 from .documents import RenderError, render_calculation_pdf
@@ -40,7 +40,6 @@ def _kind(kind, choices):
 @login_required
 def overview(request, pk):
     case = _case_for(request, pk)
-    user = request.user
     plan = MeasurementPlan.objects.filter(case=case).prefetch_related("indicators__values").first()
     snapshots = {s.kind: s for s in services.latest_snapshots(case)}
     evaluations = {e.kind: e for e in Evaluation.objects.filter(case=case)}
@@ -54,9 +53,6 @@ def overview(request, pk):
             "indicator_rows": presentation.indicator_rows(plan),
             "calculations": [(kind, label, snapshots.get(kind)) for kind, label in CalculationKind.choices],
             "evaluations": [(kind, label, evaluations.get(kind)) for kind, label in EvaluationKind.choices],
-            "may_edit_plan": rules.may_edit_plan(user, case)[0],
-            "may_enter_values": rules.may_enter_values(user, case)[0],
-            "may_edit_evaluation": rules.may_edit_evaluation(user, case)[0],
         },
     )
 
@@ -110,7 +106,7 @@ def calculation_view(request, pk, kind):
     case = _case_for(request, pk)
     kind = _kind(kind, CalculationKind)
     user = request.user
-    may_edit, reason = rules.may_edit_calculation(user, case, kind)
+    may_edit, reason = rules.calculation_requirements(kind).check(user, case)
     calculation = services.calculation_for(case, kind)
     payers = services.payer_choices(case.municipality)
     unit_costs = list(UnitCost.objects.filter(municipality_id=case.municipality_id))
@@ -182,7 +178,7 @@ def calculation_pdf(request, pk, kind):
 @login_required
 def plan_edit(request, pk):
     case = _case_for(request, pk)
-    allowed, reason = rules.may_edit_plan(request.user, case)
+    allowed, reason = rules.EDIT_PLAN.check(request.user, case)
     if not allowed:
         messages.error(request, reason)
         return redirect("evaluation:overview", case.pk)
@@ -203,8 +199,8 @@ def plan_edit(request, pk):
                 rows.append((existing, values, delete))
             try:
                 services.save_measurement_plan(case, request.user, fields=form.cleaned_data, indicators=rows)
-            except (services.EvaluationRefusedError, PermissionDenied) as error:
-                messages.error(request, str(error))
+            except (DomainRefusedError, PermissionDenied) as refusal:
+                messages.error(request, str(refusal))
             else:
                 messages.success(request, _("Mätplanen är sparad."))
                 return redirect("evaluation:overview", case.pk)
@@ -234,7 +230,7 @@ def plan_edit(request, pk):
 def indicator_values(request, pk, indicator_id):
     case = _case_for(request, pk)
     indicator = get_object_or_404(Indicator, pk=indicator_id, plan__case=case)
-    allowed, reason = rules.may_enter_values(request.user, case)
+    allowed, reason = rules.ENTER_VALUES.check(request.user, case)
     form = IndicatorValueForm(request.POST or None)
     if request.method == "POST":
         if not allowed:
@@ -243,8 +239,8 @@ def indicator_values(request, pk, indicator_id):
         if form.is_valid():
             try:
                 services.enter_indicator_value(indicator, request.user, **form.cleaned_data)
-            except (services.EvaluationRefusedError, PermissionDenied) as error:
-                messages.error(request, str(error))
+            except (DomainRefusedError, PermissionDenied) as refusal:
+                messages.error(request, str(refusal))
             else:
                 messages.success(request, _("Mätvärdet är sparat."))
                 return redirect("evaluation:values", case.pk, indicator.pk)
@@ -269,7 +265,7 @@ def indicator_values(request, pk, indicator_id):
 def evaluation_edit(request, pk, kind):
     case = _case_for(request, pk)
     kind = _kind(kind, EvaluationKind)
-    allowed, reason = rules.may_edit_evaluation(request.user, case)
+    allowed, reason = rules.EDIT_EVALUATION.check(request.user, case)
     evaluation = Evaluation.objects.filter(case=case, kind=kind).first()
     show_frame = bool(case.rules.document.get("evaluation", {}).get("within_annual_report")) or bool(
         evaluation and evaluation.frame_adjustment is not None
@@ -288,8 +284,8 @@ def evaluation_edit(request, pk, kind):
         if form.is_valid():
             try:
                 services.save_evaluation(case, kind, request.user, fields=form.cleaned_data)
-            except services.EvaluationRefusedError as error:
-                show_refusal(form, error)
+            except DomainRefusedError as refusal:
+                show_refusal(form, refusal)
             except PermissionDenied as error:
                 messages.error(request, str(error))
             else:
@@ -334,10 +330,8 @@ def evaluation_submit(request, pk, kind):
     kind = _kind(kind, EvaluationKind)
     try:
         services.submit_evaluation(case, kind, request.user)
-    except services.EvaluationRefusedError as error:
-        messages.error(request, str(error))
-    except PermissionDenied as error:
-        messages.error(request, str(error))
+    except (DomainRefusedError, PermissionDenied) as refusal:
+        messages.error(request, str(refusal))
     else:
         messages.success(request, _("Utvärderingen är inlämnad."))
     return redirect("evaluation:evaluation", case.pk, kind)
@@ -349,7 +343,7 @@ def unit_costs(request):
     municipality = request.user.municipality
     if municipality is None:
         raise Http404
-    allowed, reason = rules.may_edit_unit_costs(request.user, municipality.pk)
+    allowed, reason = rules.EDIT_UNIT_COSTS.check(request.user, municipality)
     edited = None
     if request.GET.get("andra"):
         if not request.GET["andra"].isdigit():

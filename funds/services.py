@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.enums import Role
-from applications.conditions import is_case_participant
+from applications.rules import is_case_applicant
 from applications.services import complete_recorded_steps
 from audit.services import record
 from core.formatting import format_kronor
@@ -449,7 +449,7 @@ def save_payout_plan(case, user, *, description):
         raise FundRefusedError(_("Regelverket kräver ingen utbetalningsplan."))
     if case.state not in PAYABLE_STATES:
         raise FundRefusedError(_("Utbetalningsplanen upprättas efter beviljandet."))
-    if not (user.has_role(case.rules.applicant_role) and is_case_participant(case, user)):
+    if not is_case_applicant(user, case):
         raise FundRefusedError(_("Bara de sökande upprättar utbetalningsplanen."))
     if not description.strip():
         raise FundRefusedError(_("Beskriv utbetalningsplanen."), "description")

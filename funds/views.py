@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications.services import cases_for_list
+from core.refusals import DomainRefusedError, refuse, show_refusal
 from municipalities.models import Municipality
 
 from . import forms, selectors, services
@@ -94,8 +95,8 @@ def fund_detail(request, slug):
         if form.is_valid():
             try:
                 _perform(bound_key, form, fund, user)
-            except services.FundRefusedError as refusal:
-                form.add_error(refusal.field if refusal.field in form.fields else None, str(refusal))
+            except DomainRefusedError as refusal:
+                show_refusal(form, refusal)
             else:
                 messages.success(request, _("%(what)s är bokförd.") % {"what": title})
                 return redirect("funds:detail", municipality.slug)
@@ -140,8 +141,8 @@ def fund_create(request, slug):
     if form.is_valid():
         try:
             services.create_fund(request.user, municipality, name=form.cleaned_data["name"])
-        except services.FundRefusedError as refusal:
-            messages.error(request, str(refusal))
+        except DomainRefusedError as refusal:
+            refuse(request, refusal)
         else:
             messages.success(request, _("Fonden är inrättad."))
     return redirect("funds:detail", municipality.slug)
@@ -157,8 +158,8 @@ def payout_plan_save(request, pk):
         return redirect("applications:detail", case.pk)
     try:
         services.save_payout_plan(case, request.user, description=form.cleaned_data["description"])
-    except services.FundRefusedError as refusal:
-        messages.error(request, str(refusal))
+    except DomainRefusedError as refusal:
+        refuse(request, refusal)
     else:
         messages.success(request, _("Utbetalningsplanen är sparad."))
     return redirect("applications:detail", case.pk)
@@ -170,8 +171,8 @@ def payout_plan_approve(request, pk):
     case = get_object_or_404(cases_for_list(request.user), pk=pk)
     try:
         services.approve_payout_plan(case, request.user)
-    except services.FundRefusedError as refusal:
-        messages.error(request, str(refusal))
+    except DomainRefusedError as refusal:
+        refuse(request, refusal)
     else:
         messages.success(request, _("Utbetalningsplanen är godkänd."))
     return redirect("applications:detail", case.pk)

@@ -1,13 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.models import AuditEntry
-from core.refusals import show_refusal
+from core.refusals import DomainRefusedError, show_refusal
 
 from . import services
 from .enums import RuleSetStatus
@@ -142,8 +142,8 @@ def version_activate(request, slug, number):
     version = _version(municipality, number)
     try:
         services.activate_version(version, user=request.user, reason=request.POST.get("reason", ""))
-    except (services.RuleSetLockedError, RuleSetInvalidError) as error:
-        messages.error(request, str(error))
+    except (DomainRefusedError, RuleSetInvalidError) as refusal:
+        messages.error(request, str(refusal))
     else:
         messages.success(request, _("Version %(n)s gäller nu.") % {"n": version.number})
     return redirect("municipalities:versions", slug)
@@ -164,8 +164,8 @@ def version_edit(request, slug, number):
             )
         except RuleSetInvalidError as error:
             form.add_error("document", [str(problem) for problem in error.problems])
-        except services.RuleSetLockedError as error:
-            form.add_error(None, str(error))
+        except DomainRefusedError as refusal:
+            show_refusal(form, refusal, NON_FIELD_ERRORS)
         else:
             messages.success(request, _("Utkastet är sparat."))
             return redirect("municipalities:versions", slug)
@@ -226,8 +226,8 @@ def unit_head(request, slug, unit_id):
             services.designate_unit_head(
                 unit, request.user, head=form.cleaned_data["head"], deputies=form.cleaned_data["deputies"]
             )
-        except services.UnitHeadRefusedError as error:
-            show_refusal(form, error)
+        except DomainRefusedError as refusal:
+            show_refusal(form, refusal)
         else:
             messages.success(request, _("Chef och ersättare för %(unit)s är sparade.") % {"unit": unit.name})
             return redirect("municipalities:units", slug)

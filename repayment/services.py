@@ -13,8 +13,8 @@ from django.db.models import Case as Choose
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications.conditions import is_case_participant
 from applications.enums import OPEN_STATES, CaseState
+from applications.rules import is_case_participant
 from audit.services import record
 from core.formatting import format_kronor
 from core.money import money_sum
@@ -98,7 +98,7 @@ def drafting_refusal(user, case, policy=None):
     if any(user.has_role(role) for role in policy.drafted_by if role != APPLICANT):
         return None
     if APPLICANT in policy.drafted_by and user.has_role(APPLICANT):
-        if is_case_participant(case, user):
+        if is_case_participant(user, case):
             return None
         return _("Du deltar inte i ärendet och kan inte upprätta dess återbetalningsplan.")
     return refused

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.services import cases_for_list
+from core.refusals import DomainRefusedError, show_refusal
 from funds.services import may_record_money
 from municipalities.models import OrganisationalUnit
 
@@ -65,8 +66,8 @@ def _repay(request, plan, rows, from_savings, data):
             realised_savings=form.cleaned_data.get("realised_savings"),
             entry_date=form.cleaned_data.get("entry_date"),
         )
-    except services.RepaymentRefusedError as refusal:
-        form.add_error(refusal.field if refusal.field in form.fields else None, str(refusal))
+    except DomainRefusedError as refusal:
+        show_refusal(form, refusal)
         return form, False
     return form, True
 
@@ -122,7 +123,7 @@ def plan_page(request, pk):
             else:
                 services.close_plan(plan, user)
                 messages.success(request, _("Återbetalningsplanen är avslutad; det som återstod är avskrivet."))
-        except (services.RepaymentRefusedError, AttributeError) as refusal:
+        except (DomainRefusedError, AttributeError) as refusal:
             messages.error(request, str(refusal) if plan else _("Det finns ingen plan."))
         return redirect("repayment:plan", case.pk)
     return render(

@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.enums import Role
-from applications.conditions import is_case_participant
 from applications.enums import RUNNING_STATES, CaseState
 from applications.models import Case
+from applications.rules import is_case_applicant
 from applications.services import (
     ALLOWED_UPLOADS,
     TransitionRefusedError,
@@ -123,7 +123,7 @@ def may_organise(case, user):
     rules = case.rules
     if user.has_role(rules.preparation_role) or any(owner.pk == user.pk for owner in project_owners(case)):
         return True, ""
-    if user.has_role(rules.applicant_role) and is_case_participant(case, user):
+    if is_case_applicant(user, case):
         return True, ""
     return False, _("Bara de sökande, projektägaren eller %(body)s kan ändra projektorganisationen.") % {
         "body": rules.body_name(rules.preparation_role)

@@ -1,17 +1,19 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from applications.forms import AttachmentForm
-from applications.services import TransitionRefusedError, cases_for_list
-from core.refusals import DomainRefusedError, show_refusal
+from applications.services import cases_for_list
+from core.permissions import permission_required
+from core.refusals import DomainRefusedError, refuse, show_refusal
 
 from . import selectors, services
 from .forms import CompensationForm, HeadingsForm, OrganisationForm, ReportForm, ReportingDateForm, ReviewForm
@@ -95,8 +97,8 @@ def plan_view(request, pk):
     form.is_valid()
     try:
         services.save_project_plan(case, request.user, form.texts())
-    except TransitionRefusedError as error:
-        messages.error(request, str(error))
+    except DomainRefusedError as refusal:
+        refuse(request, refusal)
     else:
         messages.success(request, _("Projektplanen är sparad."))
     return redirect("reporting:project", case.pk)
@@ -144,7 +146,7 @@ def report_view(request, pk, obligation_id):
         try:
             services.save_report(obligation, request.user, submit=submit, **form.contents())
         except DomainRefusedError as refusal:
-            show_refusal(form, refusal)
+            show_refusal(form, refusal, NON_FIELD_ERRORS)
         except ValidationError as error:
             form.add_errors(error)
         else:
@@ -167,7 +169,7 @@ def review_view(request, pk, obligation_id):
     try:
         services.review_report(obligation, request.user, accept=accept, comment=form.cleaned_data.get("comment", ""))
     except DomainRefusedError as refusal:
-        show_refusal(form, refusal)
+        show_refusal(form, refusal, NON_FIELD_ERRORS)
     except ValidationError as error:
         for field, problems in error.message_dict.items():
             form.add_error(field if field in form.fields else None, problems)
@@ -190,8 +192,10 @@ def compensate_view(request, pk, obligation_id):
         try:
             services.pay_budget_compensation(obligation, request.user, amount=form.cleaned_data["amount"])
         except DomainRefusedError as refusal:
-            # The report or the year: both are the amount the user typed for this report.
-            show_refusal(form, refusal, "amount" if refusal.field in ("reference", "year") else None)
+            # The amount, the report or the year: all are the amount the user typed for this report.
+            show_refusal(
+                form, refusal, "amount" if refusal.field in ("amount", "reference", "year") else NON_FIELD_ERRORS
+            )
         else:
             messages.success(request, _("Budgetkompensationen är bokförd i fonden."))
             return redirect("reporting:report", case.pk, obligation.pk)
@@ -209,8 +213,8 @@ def upload_view(request, pk, obligation_id):
             services.add_report_attachment(
                 obligation, request.user, form.cleaned_data["file"], max_mb=settings.MAX_UPLOAD_MB
             )
-        except TransitionRefusedError as error:
-            messages.error(request, str(error))
+        except DomainRefusedError as refusal:
+            refuse(request, refusal)
         else:
             messages.success(request, _("Bilagan är uppladdad."))
     else:
@@ -228,10 +232,12 @@ def attachment_view(request, pk, obligation_id, attachment_id):
 
 
 @login_required
+@permission_required(
+    "reporting.view_overview",
+    message=gettext_lazy("Översikten över uppföljningen är för beredare, controllers och ledning."),
+)
 def overview_view(request):
     """Every project's next report (overdue first) and the reports waiting for acceptance."""
-    if not request.user.has_perm("reporting.view_overview"):
-        raise PermissionDenied(_("Översikten över uppföljningen är för beredare, controllers och ledning."))
     return render(request, "reporting/overview.html", selectors.reporting_overview(request.user))
 
 

@@ -15,10 +15,10 @@ from .criteria import IDEA, PREPARATION, STAGES, YES_NO
 from .forms import AssignReviewerForm
 from .models import PriorityProposal, ReviewAssignment, ReviewStage
 from .results import summarise
+from .rules import is_staff_of
 from .services import (
     assigning_role,
     holds_role,
-    is_staff_member,
     may_assign,
     may_review,
     ready_cases,
@@ -116,7 +116,7 @@ def case_reviews_panel(case, user):
     form, and the results as far as the blindness rule lets the user see them; None where the
     user sees nothing of it (applicant-only users, and staff with nothing to see or do). A fixed
     number of queries whatever the number of reviews."""
-    if user is None or not is_staff_member(user, case.municipality_id):
+    if user is None or not is_staff_of(user, case):
         return None
     assignments = case_assignments(case)
     stages = case_review_stages(case, user, assignments)

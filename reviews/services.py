@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 
 from accounts.enums import Role
 from accounts.models import User
-from applications.conditions import acting_role
 from applications.enums import CaseState
 from applications.models import Case
 from applications.rulebook import rulebook_in_force
+from applications.rules import acting_role
 from applications.services import TransitionRefusedError
 from audit.services import record
 from notifications.models import NotificationKind
@@ -22,6 +22,7 @@ from notifications.services import notify
 
 from .criteria import IDEA, PREPARATION, REVIEW_STAGE_OF_STATE, YES_NO, criteria_for
 from .models import PriorityProposal, Review, ReviewAssignment, ReviewStage
+from .rules import is_staff_of, may_prioritise
 
 
 class ReviewRefusedError(TransitionRefusedError):
@@ -48,16 +49,6 @@ def stage_criteria(case, stage):
 
 def assigning_role(case, stage):
     return acting_role(case, "idea_review" if stage == IDEA else "preparation")
-
-
-def is_staff_member(user, municipality_id):
-    """Staff of the municipality: someone with a role besides applicant (applicants do not review)."""
-    return bool(
-        user.is_authenticated
-        and user.is_active
-        and user.municipality_id == municipality_id
-        and user.role_set() - {Role.APPLICANT.value}  # a system admin belongs to no municipality
-    )
 
 
 def holds_role(user, case, role):
@@ -101,7 +92,7 @@ def assign_reviewer(case, user, reviewer):
     if not allowed:
         raise ReviewRefusedError(reason)
     stage = review_stage(case)
-    if not is_staff_member(reviewer, case.municipality_id):
+    if not is_staff_of(reviewer, case):
         raise ReviewRefusedError(
             _("%(name)s kan inte bedöma ärendet: bara personal i ärendets kommun kan vara bedömare.")
             % {"name": reviewer}
@@ -208,24 +199,6 @@ def municipality_rules(user):
     return rulebook_in_force(user)
 
 
-def may_prioritise(user, rules):
-    """Whether the user holds the role the rule set gives the priority order (Ystad:
-    kommunledningsgruppen; elsewhere the preparing group)."""
-    return bool(rules) and user.has_role(rules.prioritisation_role)
-
-
-def may_view_priorities(user, rules):
-    """The preparing body orders; the controller, who keeps the fund, management and the decision
-    body read the proposal that goes to them."""
-    return bool(rules) and (
-        may_prioritise(user, rules)
-        or user.has_role(rules.preparation_role)
-        or user.has_role(Role.CONTROLLER.value)
-        or user.has_role(rules.decision_role)
-        or user.has_role(Role.MANAGEMENT.value)
-    )
-
-
 def ready_cases(user, decision_round):
     """The cases ready for decision in the round (None: those without a round), with what the
     prioritisation page needs, in a fixed number of queries."""
@@ -251,7 +224,7 @@ def record_proposal(user, municipality, decision_round, *, ranks, note=""):
     exactly the round's ready cases, or the ranks are not 1..n each once. Side effects: the
     proposal and its history entry."""
     rules = municipality_rules(user)
-    if user.municipality_id != municipality.pk or not may_prioritise(user, rules):
+    if user.municipality_id != municipality.pk or not may_prioritise(user):
         body = rules.body_name(rules.prioritisation_role) if rules else _("den beredande gruppen")
         raise ReviewRefusedError(_("Bara %(body)s kan spara ett prioriteringsförslag.") % {"body": body})
     if decision_round is not None and decision_round.municipality_id != municipality.pk:

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from applications.models import DecisionRound
 from applications.services import cases_for_list
+from core.refusals import DomainRefusedError, refuse
 
 from . import selectors, services
 from .criteria import portfolio_dimensions
@@ -31,8 +32,8 @@ def assign_reviewer(request, pk):
         return redirect(_case_url(case))
     try:
         assignment = services.assign_reviewer(case, request.user, form.cleaned_data["reviewer"])
-    except services.ReviewRefusedError as error:
-        messages.error(request, str(error))
+    except DomainRefusedError as refusal:
+        refuse(request, refusal)
     else:
         messages.success(request, _("%(name)s är tilldelad som bedömare.") % {"name": assignment.reviewer})
     return redirect(_case_url(case))
@@ -56,8 +57,8 @@ def save_review(request, pk, assignment_id):
     submit = "submit" in request.POST
     try:
         services.save_review(assignment, request.user, answers=answers, comment=comment, submit=submit)
-    except services.ReviewRefusedError as error:
-        return _render_review(request, case, assignment, answers, comment, refusal=error, status=400)
+    except DomainRefusedError as refusal:
+        return _render_review(request, case, assignment, answers, comment, refusal=refusal, status=400)
     messages.success(request, _("Din bedömning är inlämnad.") if submit else _("Utkastet till bedömning är sparat."))
     return redirect(_case_url(case))
 
@@ -117,8 +118,8 @@ def priorities(request, round_id=None):
                     ranks=proposal_form.ranks(),
                     note=proposal_form.cleaned_data["note"],
                 )
-            except services.ReviewRefusedError as error:
-                messages.error(request, str(error))
+            except DomainRefusedError as refusal:
+                refuse(request, refusal)
             else:
                 messages.success(request, _("Förslaget är sparat."))
                 return redirect(page_url)
@@ -134,7 +135,7 @@ def priorities(request, round_id=None):
             "rounds": rounds,
             "decision_round": decision_round,
             "proposal_form": proposal_form,
-            "may_prioritise": services.may_prioritise(user, rules),
+            "may_prioritise": user.has_perm("reviews.prioritise"),
             "prioritiser": rules.body_name(rules.prioritisation_role),
             "dimensions": portfolio_dimensions(rules.document),
         },

@@ -1,6 +1,7 @@
 from django import template
 from django.utils import timezone
 
+from accounts.rules import is_staff_member
 from consultations.models import Position
 from consultations.services import (
     OPEN_FOR_CONSULTATION,
@@ -18,7 +19,7 @@ def case_consultations(context, case):
     """The case's consultations, with what this user may do; a fixed number of queries."""
     user = context["request"].user
     consultations = list(case.consultations.select_related("unit", "delegate", "answered_by", "requested_by"))
-    is_staff = user.is_staff_member
+    is_staff = is_staff_member(user)
     delegating = delegation_allowed(case)
     rows = []
     for consultation in consultations:

@@ -1,5 +1,6 @@
 from django import template
 
+from accounts.rules import is_staff_member
 from applications.enums import CaseState
 from decisions import services
 from decisions.forms import DecisionForm, LifecycleDecisionForm
@@ -14,7 +15,7 @@ def case_decisions(context, case):
     """Decisions and issued documents of the case, and the decision form for the decision body."""
     user = context["request"].user
     rules = case.rules
-    is_staff = user.is_staff_member
+    is_staff = is_staff_member(user)
     documents = list(services.case_documents(case))
     may_decide = services.may_decide(case, user)
     lifecycle_form = getattr(context["request"], "lifecycle_decision_form", None)

@@ -10,11 +10,11 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from accounts.enums import Role
-from applications.conditions import acting_role
 from applications.deadlines import add_months
 from applications.enums import CLOSED_STATES, STAGE_OF_STATE
 from applications.enums import CaseState as S
 from applications.models import Case
+from applications.rules import acting_role
 from applications.services import (
     STAGE_BEGUN_BY_STATE,
     TRANSITION_BY_NAME,
