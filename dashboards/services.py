@@ -18,9 +18,8 @@ from evaluation.models import CalculationSnapshot, Indicator, IndicatorValue
 from evaluation.services import indicator_effect
 from funds import selectors as fund_selectors
 from funds.models import Fund
-from funds.policy import FundPolicy
+from municipalities.rulebook.sections import NO_MONEY_RULES, FundRules
 from reporting.models import REPORT_WRITING_STATES, WRITABLE_STATUSES, ReportingObligation
-from reviews.criteria import portfolio_dimensions
 
 # The lifecycle's stages as the funnel shows them, in order; a case counts where it is now.
 FUNNEL = [
@@ -81,7 +80,7 @@ class Dashboard:
     municipality: object
     year: int
     today: datetime.date
-    policy: FundPolicy
+    policy: FundRules  # the rule set's fund section
     fund: Fund | None = None
     balances: fund_selectors.Balances | None = None
     points: list = field(default_factory=list)
@@ -111,9 +110,9 @@ def dashboard(user, municipality, year, today=None):
     Case.objects.visible_to, so the page never shows what the user may not see)."""
     today = today or timezone.localdate()
     ruleset = municipality.active_ruleset
-    document = ruleset.document if ruleset else {}
-    board = Dashboard(municipality=municipality, year=year, today=today, policy=FundPolicy.of(document))
-    board.dimensions = portfolio_dimensions(document)
+    money = ruleset.rules.money if ruleset else NO_MONEY_RULES
+    board = Dashboard(municipality=municipality, year=year, today=today, policy=money.fund)
+    board.dimensions = list(ruleset.rules.review.portfolio_dimensions) if ruleset else []
     cases = Case.objects.visible_to(user).filter(municipality=municipality)
 
     board.fund = Fund.objects.filter(municipality=municipality).first()

@@ -3,7 +3,7 @@
 import rules
 
 from accounts.rules import is_staff_member
-from applications.rulebook import rulebook_in_force
+from municipalities.rulebook import rulebook_in_force
 
 
 @rules.predicate

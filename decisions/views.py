@@ -8,7 +8,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from applications.rulebook import RuleBook
 from applications.services import cases_for_list
 from applications.views import case_detail
 from core.refusals import DomainRefusedError
@@ -87,7 +86,7 @@ def group_view(request):
     """Several ready cases decided as one whole: one meeting, one §, each case's amount and
     split per year. Offered only where the rule set allows it; elsewhere refused with the reason."""
     _require_meeting_preparer(request.user)
-    rules = RuleBook(request.user.municipality.active_ruleset.document)
+    rules = request.user.municipality.active_ruleset.rules
     body = rules.body_name(rules.decision_role)
     if not rules.may_decide_group or not request.user.has_role(rules.decision_role):
         refusal = (
@@ -205,7 +204,7 @@ def meeting_view(request):
     cases = agenda_cases(request.user)
     rows = [{"case": case, "asked": services.asked_total(case)} for case in cases]
     jobs = MeetingDocumentsJob.objects.filter(municipality_id=request.user.municipality_id)[:5]
-    rules = RuleBook(request.user.municipality.active_ruleset.document)
+    rules = request.user.municipality.active_ruleset.rules
     context = {"rows": rows, "jobs": jobs, "may_decide_group": rules.may_decide_group, "round_basis": rules.round_basis}
     return render(request, "decisions/meeting.html", context)
 

@@ -15,10 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.money import money_sum
+from municipalities.rulebook.sections import NO_MONEY_RULES, FundRules
 
 from .enums import PAID_KINDS, EntryKind
 from .models import Fund, PayoutPlan
-from .policy import FundPolicy
 
 ZERO = Decimal("0.00")
 K = EntryKind
@@ -146,7 +146,7 @@ class AvailableMoney:
     fund: Fund
     as_of: datetime.date
     balances: Balances
-    policy: FundPolicy
+    policy: FundRules
 
     @property
     def total(self):
@@ -177,9 +177,16 @@ def money_left_in(municipality, year):
     return None if money is None else money.in_year(year)
 
 
+def money_rules(municipality):
+    """The money section of the municipality's rule set in force (a plain reservation without one)."""
+    ruleset = municipality.active_ruleset
+    return ruleset.rules.money if ruleset else NO_MONEY_RULES
+
+
 def fund_policy(fund):
-    ruleset = fund.municipality.active_ruleset
-    return FundPolicy.of(ruleset.document if ruleset else {})
+    """The fund section of the rules in force: whether there are yearly appropriations and whether
+    the money is held as a reservation, which the balances are reckoned by."""
+    return money_rules(fund.municipality).fund
 
 
 # ---- What the reports state ----------------------------------------------------------------------

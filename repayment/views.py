@@ -80,7 +80,7 @@ def plan_page(request, pk):
     case = get_object_or_404(cases_for_list(request.user), pk=pk)
     user = request.user
     policy = services.policy_of(case)
-    applies, why_not = policy.applies_to(case)
+    applies, why_not = services.applies_to(case, policy)
     plan = RepaymentPlan.objects.filter(case=case).first()
     rows = services.schedule(plan) if plan else []
     action = request.POST.get("form") if request.method == "POST" else None
@@ -89,7 +89,7 @@ def plan_page(request, pk):
     can_record = (
         plan is not None and plan.status == PlanStatus.APPROVED and may_record_money(user, case.municipality_id)
     )
-    can_approve = plan is not None and plan.status == PlanStatus.DRAFT and user.has_role(policy.decided_by)
+    can_approve = plan is not None and plan.status == PlanStatus.DRAFT and user.has_role(policy.approver)
     last_year = max((row.installment.year for row in rows), default=None)
     window_passed = last_year is None or timezone.localdate().year > last_year
     plan_form = None
@@ -142,7 +142,7 @@ def plan_page(request, pk):
             "repay_form": repay_form,
             "can_approve": can_approve,
             "can_close": can_record and window_passed,
-            "approver": case.rules.body_name(policy.decided_by),
+            "approver": case.rules.body_name(policy.approver),
             "drafters": [case.rules.body_name(role) for role in policy.drafted_by],
             "payer_kinds": services.payer_kinds_text(policy),
         },

@@ -16,8 +16,8 @@ from decisions.models import DecisionLine
 from evaluation.models import Indicator, IndicatorValue
 from funds.enums import EntryKind
 from funds.models import LedgerEntry
-from funds.policy import FundPolicy
 from funds.services import may_record_money
+from municipalities.rulebook.enums import ReportSchedule
 
 from .models import (
     REPORT_WRITING_STATES,
@@ -56,7 +56,7 @@ DEFAULT_PLAN_HEADINGS = [
 
 
 def plan_headings(case):
-    return case.rules.stages["start"].get("project_plan_template") or DEFAULT_PLAN_HEADINGS
+    return list(case.rules.stages.start.project_plan_template) or DEFAULT_PLAN_HEADINGS
 
 
 # ---- A report ------------------------------------------------------------------------------------
@@ -64,11 +64,8 @@ def plan_headings(case):
 
 def report_headings(obligation):
     """The headings a report answers: the rule set's contents for the obligation's kind, or ours."""
-    reporting = obligation.case.rules.document.get("reporting") or {}
-    for rule in reporting.get("obligations", []):
-        if rule["kind"] == obligation.kind and rule.get("contents"):
-            return rule["contents"]
-    return DEFAULT_REPORT_HEADINGS
+    rule = obligation.case.rules.reporting.obligation(obligation.kind)
+    return list(rule.contents) if rule and rule.contents else DEFAULT_REPORT_HEADINGS
 
 
 def budget_by_year(case):
@@ -265,12 +262,12 @@ def fixed_date_names(municipality):
     """The names of the fixed reporting dates the municipality's rule set in force asks for, with
     their default "MM-DD" (Ystad: delårsbokslut 2 and årsbokslut)."""
     ruleset = municipality.active_ruleset
-    obligations = (ruleset.document.get("reporting") or {}).get("obligations", []) if ruleset else []
+    obligations = ruleset.rules.reporting.obligations if ruleset else ()
     return {
-        fixed["name"]: fixed["default"]
+        fixed.name: fixed.default
         for obligation in obligations
-        if obligation["schedule"] == "fixed_dates"
-        for fixed in obligation["fixed_dates"]
+        if obligation.schedule == ReportSchedule.FIXED_DATES
+        for fixed in obligation.fixed_dates
     }
 
 
@@ -305,7 +302,7 @@ def budget_compensation(obligation, user):
     entries paid against this report, and whether ``user`` may pay now (a controller or the
     municipal admin, once the report is accepted)."""
     case = obligation.case
-    if not FundPolicy.of(case.rules.document).is_budget_compensation:
+    if not case.rules.money.payouts.is_budget_compensation:
         return None
     report = getattr(obligation, "report", None)
     year = obligation.period_end.year

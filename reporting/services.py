@@ -82,7 +82,7 @@ def generate_obligations(case):
         if not case.period_start or not case.end_date:
             raise ValidationError(_("Projektet saknar start- eller slutdatum."))
         dues = report_schedule(
-            case.rules.document, case.period_start, case.end_date, fixed_dates_by_year(case.municipality)
+            case.rules.reporting, case.period_start, case.end_date, fixed_dates_by_year(case.municipality)
         )
         for due in dues:
             if due.due_date < case.period_start or due.period_start < case.period_start:
@@ -350,8 +350,8 @@ def save_report(obligation, user, *, texts, outcomes, economy_comment="", submit
 def _is_closing_final_report(case, obligation):
     """Whether this is the final report that closes the project's follow-up."""
     return (
-        case.rules.has_final_report
-        and obligation.kind == case.rules.closing_report_kind
+        case.rules.reporting.has_final_report
+        and obligation.kind == case.rules.reporting.closing_report_kind
         and obligation.period_end == max(o.period_end for o in case.reporting_obligations.filter(kind=obligation.kind))
     )
 
@@ -524,9 +524,9 @@ def send_due_reminders(today=None):
 
 def _remind(obligation, today):
     case = obligation.case
-    rules = case.rules.document.get("reporting") or {}
-    before = datetime.timedelta(days=rules.get("reminder_days_before", 14))
-    escalate = datetime.timedelta(days=rules.get("escalate_after_days", 14))
+    rules = case.rules.reporting
+    before = datetime.timedelta(days=rules.reminder_days_before)
+    escalate = datetime.timedelta(days=rules.escalate_after_days)
     values = {"name": obligation.name, "case": case, "due": obligation.due_date.isoformat()}
     now = timezone.now()
     manager = project_manager(case)

@@ -10,10 +10,11 @@ from django.utils.translation import gettext as _
 
 from applications.models import Case
 from funds.selectors import available_money
+from municipalities.rulebook.enums import CriterionKind, ReviewStage
 
-from .criteria import IDEA, PREPARATION, STAGES, YES_NO
+from .criteria import STAGES
 from .forms import AssignReviewerForm
-from .models import PriorityProposal, ReviewAssignment, ReviewStage
+from .models import PriorityProposal, ReviewAssignment
 from .results import summarise
 from .rules import is_staff_of
 from .services import (
@@ -88,7 +89,7 @@ def case_summary(case):
     """The results the prioritisation shows: the preparation's submitted reviews, or the idea
     review's where the preparation has none. Reads prefetched assignments."""
     assignments = list(case.review_assignments.all())
-    for stage in (PREPARATION, IDEA):
+    for stage in (ReviewStage.PREPARATION, ReviewStage.IDEA):
         submitted = [a for a in assignments if a.stage == stage and a.review.is_submitted]
         if submitted:
             return stage, summarise(stage_criteria(case, stage), [a.review.answers for a in submitted])
@@ -98,7 +99,7 @@ def case_summary(case):
 def answer_text(criterion, value):
     if value is None:
         return "–"
-    if criterion.kind == YES_NO:
+    if criterion.kind == CriterionKind.YES_NO:
         return _("ja") if value else _("nej")
     return str(value)
 
@@ -106,7 +107,7 @@ def answer_text(criterion, value):
 def _form_value(criterion, value):
     if value is None:
         return ""
-    if criterion.kind == YES_NO:
+    if criterion.kind == CriterionKind.YES_NO:
         return "ja" if value else "nej"
     return str(value)
 
@@ -139,7 +140,7 @@ def case_reviews_panel(case, user):
         taken = [a.reviewer_id for a in assignments if a.stage == stage]
         assign_form = AssignReviewerForm(candidates=reviewer_candidates(case).exclude(pk__in=taken))
     current = review_stage(case)
-    shows_refusal = user.has_role(assigning_role(case, current or PREPARATION))
+    shows_refusal = user.has_role(assigning_role(case, current or ReviewStage.PREPARATION))
     if not stages and not assign_form and not shows_refusal:
         return None
     return {

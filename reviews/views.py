@@ -11,7 +11,6 @@ from applications.services import cases_for_list
 from core.refusals import DomainRefusedError, refuse
 
 from . import selectors, services
-from .criteria import portfolio_dimensions
 from .forms import AssignReviewerForm, ProposalForm
 from .models import ReviewAssignment
 
@@ -137,6 +136,6 @@ def priorities(request, round_id=None):
             "proposal_form": proposal_form,
             "may_prioritise": user.has_perm("reviews.prioritise"),
             "prioritiser": rules.body_name(rules.prioritisation_role),
-            "dimensions": portfolio_dimensions(rules.document),
+            "dimensions": list(rules.review.portfolio_dimensions),
         },
     )
