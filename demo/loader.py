@@ -33,7 +33,8 @@ from repayment import services as repayment
 from reporting.models import ObligationStatus
 from reporting.selectors import report_headings, report_years, submittable_from
 from reporting.services import review_report, save_report
-from reviews.services import assign_reviewer, save_review, stage_criteria
+from reviews.selectors import stage_criteria
+from reviews.services import assign_reviewer, save_review
 
 from .funds_walk import approve_payout_plan, write_payout_plan
 from .walk import walk_to

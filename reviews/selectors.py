@@ -1,32 +1,88 @@
-"""What the pages show of reviews: a case's reviews panel, as far as the blindness rule lets the
-user see it, and the prioritisation board. Nothing here writes; the operations, and the questions
-of who may act that these pages ask, are in ``reviews.services``."""
+"""What the pages show of reviews: the stage a case is reviewed in and its criteria, who may
+assign and who may review (with the reason where not), a case's reviews panel as far as the
+blindness rule lets the user see it, and the prioritisation board. Nothing here writes; the
+operations are in ``reviews.services``."""
 
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
+from accounts.enums import Role
+from accounts.models import User
+from applications.enums import CaseState
 from applications.models import Case
+from applications.rules import acting_role
 from funds.selectors import available_money
+from municipalities.rulebook import rulebook_in_force
 from municipalities.rulebook.enums import CriterionKind, ReviewStage
 
-from .criteria import STAGES
+from .criteria import REVIEW_STAGE_OF_STATE, STAGES
 from .forms import AssignReviewerForm
 from .models import PriorityProposal, ReviewAssignment
 from .results import summarise
 from .rules import is_staff_of
-from .services import (
-    assigning_role,
-    holds_role,
-    may_assign,
-    may_review,
-    ready_cases,
-    review_stage,
-    reviewer_candidates,
-    stage_criteria,
-)
+
+# ---- The stage, its criteria, and who may act ----------------------------------------------------
+
+
+STAFF_ROLES = [role.value for role in Role if role != Role.APPLICANT]
+
+
+def review_stage(case):
+    """The review stage the case is in now, or None when it cannot be reviewed."""
+    return REVIEW_STAGE_OF_STATE.get(case.state)
+
+
+def stage_criteria(case, stage):
+    return case.rules.review.criteria_for(stage)
+
+
+def assigning_role(case, stage):
+    return acting_role(case, "idea_review" if stage == ReviewStage.IDEA else "preparation")
+
+
+def holds_role(user, case, role):
+    return bool(role) and user.municipality_id == case.municipality_id and user.has_role(role)
+
+
+def may_assign(case, user):
+    """(allowed, reason) for the user assigning reviewers to the case now."""
+    stage = review_stage(case)
+    role = assigning_role(case, stage or ReviewStage.PREPARATION)
+    if not holds_role(user, case, role):
+        return False, _("Bara %(body)s i ärendets kommun kan tilldela bedömare.") % {"body": case.rules.body_name(role)}
+    if stage is None:
+        return False, _("Bedömare kan inte tilldelas när ärendet är %(state)s.") % {"state": case.get_state_display()}
+    if not stage_criteria(case, stage):
+        return False, _("Regelverket har inga bedömningskriterier för %(stage)s.") % {"stage": ReviewStage(stage).label}
+    return True, ""
+
+
+def may_review(assignment, user):
+    """(allowed, reason) for the user writing or submitting this review now."""
+    case = assignment.case
+    if assignment.reviewer_id != user.pk:
+        return False, _("Bara den tilldelade bedömaren kan skriva bedömningen.")
+    if assignment.review.is_submitted:
+        return False, _("Bedömningen är redan inlämnad och kan inte ändras.")
+    if review_stage(case) != assignment.stage:
+        return False, _("Bedömningen kan inte göras när ärendet är %(state)s.") % {"state": case.get_state_display()}
+    return True, ""
+
+
+def reviewer_candidates(case):
+    """Staff of the case's municipality who may be asked to review it."""
+    return (
+        User.objects.filter(
+            municipality_id=case.municipality_id, is_active=True, role_assignments__role__in=STAFF_ROLES
+        )
+        .distinct()
+        .order_by("full_name", "email")
+    )
+
 
 # ---- What a user sees of a case's reviews --------------------------------------------------------
 
@@ -152,6 +208,25 @@ def case_reviews_panel(case, user):
 
 
 # ---- Prioritisation ------------------------------------------------------------------------------
+
+
+def municipality_rules(user):
+    return rulebook_in_force(user)
+
+
+def ready_cases(user, decision_round):
+    """The cases ready for decision in the round (None: those without a round), with what the
+    prioritisation page needs, in a fixed number of queries."""
+    return (
+        Case.objects.visible_to(user)
+        .filter(state=CaseState.READY_FOR_DECISION, decision_round=decision_round)
+        .select_related("ruleset_version", "applicant_unit")
+        .prefetch_related(
+            "costs",
+            Prefetch("review_assignments", queryset=ReviewAssignment.objects.select_related("review")),
+        )
+        .order_by("submitted_at", "id")
+    )
 
 
 def months_between(start, end):

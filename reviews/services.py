@@ -4,26 +4,20 @@ transaction; a refusal raises ReviewRefusedError with the reason and stores noth
 """
 
 from django.db import transaction
-from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.enums import Role
-from accounts.models import User
-from applications.enums import CaseState
 from applications.models import Case
-from applications.rules import acting_role
 from applications.services import TransitionRefusedError
 from audit.services import record
-from municipalities.rulebook import rulebook_in_force
-from municipalities.rulebook.enums import CriterionKind, ReviewStage
+from municipalities.rulebook.enums import CriterionKind
 from notifications.models import NotificationKind
 from notifications.services import notify
 
-from .criteria import REVIEW_STAGE_OF_STATE
 from .models import PriorityProposal, Review, ReviewAssignment
 from .rules import is_staff_of, may_prioritise
+from .selectors import may_assign, may_review, municipality_rules, ready_cases, review_stage, stage_criteria
 
 
 class ReviewRefusedError(TransitionRefusedError):
@@ -34,50 +28,6 @@ class ReviewRefusedError(TransitionRefusedError):
     def __init__(self, message, errors=None):
         super().__init__(message)
         self.errors = dict(errors or {})
-
-
-STAFF_ROLES = [role.value for role in Role if role != Role.APPLICANT]
-
-
-def review_stage(case):
-    """The review stage the case is in now, or None when it cannot be reviewed."""
-    return REVIEW_STAGE_OF_STATE.get(case.state)
-
-
-def stage_criteria(case, stage):
-    return case.rules.review.criteria_for(stage)
-
-
-def assigning_role(case, stage):
-    return acting_role(case, "idea_review" if stage == ReviewStage.IDEA else "preparation")
-
-
-def holds_role(user, case, role):
-    return bool(role) and user.municipality_id == case.municipality_id and user.has_role(role)
-
-
-def may_assign(case, user):
-    """(allowed, reason) for the user assigning reviewers to the case now."""
-    stage = review_stage(case)
-    role = assigning_role(case, stage or ReviewStage.PREPARATION)
-    if not holds_role(user, case, role):
-        return False, _("Bara %(body)s i ärendets kommun kan tilldela bedömare.") % {"body": case.rules.body_name(role)}
-    if stage is None:
-        return False, _("Bedömare kan inte tilldelas när ärendet är %(state)s.") % {"state": case.get_state_display()}
-    if not stage_criteria(case, stage):
-        return False, _("Regelverket har inga bedömningskriterier för %(stage)s.") % {"stage": ReviewStage(stage).label}
-    return True, ""
-
-
-def reviewer_candidates(case):
-    """Staff of the case's municipality who may be asked to review it."""
-    return (
-        User.objects.filter(
-            municipality_id=case.municipality_id, is_active=True, role_assignments__role__in=STAFF_ROLES
-        )
-        .distinct()
-        .order_by("full_name", "email")
-    )
 
 
 @transaction.atomic
@@ -111,18 +61,6 @@ def assign_reviewer(case, user, reviewer):
         url=reverse("applications:detail", args=[case.pk]) + "#bedomningar",
     )
     return assignment
-
-
-def may_review(assignment, user):
-    """(allowed, reason) for the user writing or submitting this review now."""
-    case = assignment.case
-    if assignment.reviewer_id != user.pk:
-        return False, _("Bara den tilldelade bedömaren kan skriva bedömningen.")
-    if assignment.review.is_submitted:
-        return False, _("Bedömningen är redan inlämnad och kan inte ändras.")
-    if review_stage(case) != assignment.stage:
-        return False, _("Bedömningen kan inte göras när ärendet är %(state)s.") % {"state": case.get_state_display()}
-    return True, ""
 
 
 def _parse_answer(criterion, raw):
@@ -194,25 +132,6 @@ def save_review(assignment, user, *, answers, comment="", submit=False):
 
 
 # ---- Prioritisation ----------------------------------------------------------------------------
-
-
-def municipality_rules(user):
-    return rulebook_in_force(user)
-
-
-def ready_cases(user, decision_round):
-    """The cases ready for decision in the round (None: those without a round), with what the
-    prioritisation page needs, in a fixed number of queries."""
-    return (
-        Case.objects.visible_to(user)
-        .filter(state=CaseState.READY_FOR_DECISION, decision_round=decision_round)
-        .select_related("ruleset_version", "applicant_unit")
-        .prefetch_related(
-            "costs",
-            Prefetch("review_assignments", queryset=ReviewAssignment.objects.select_related("review")),
-        )
-        .order_by("submitted_at", "id")
-    )
 
 
 @transaction.atomic
