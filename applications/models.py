@@ -34,7 +34,7 @@ class DecisionRound(models.Model):
     municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="decision_rounds")
     name = models.CharField(_("namn"), max_length=200, help_text=_("Som i regelverkets beslutstillfällen."))
     meeting_date = models.DateField(_("sammanträdesdag"))
-    # Whether money remains is read from the fund's ledger (funds.services.money_left_in).
+    # Whether money remains is read from the fund's ledger (funds.selectors.money_left_in).
     requires_remaining_funds = models.BooleanField(_("hålls bara om medel återstår"), default=False)
     is_open = models.BooleanField(_("tar emot ansökningar"), default=True)
 

@@ -7,7 +7,7 @@ from core.charts import BarSeries, bar_chart, short_kronor
 from core.formatting import format_kronor
 from core.permissions import permission_required
 from funds.chart import fund_chart, series_values
-from funds.services import default_year
+from funds.selectors import default_year
 from municipalities.models import Municipality
 
 from . import services

@@ -25,7 +25,8 @@ from audit.services import record
 from core.formatting import format_kronor
 from funds.enums import EntryKind
 from funds.models import Fund
-from funds.services import FundRefusedError, commit_grant, fund_balances, release_unpaid
+from funds.selectors import fund_balances
+from funds.services import FundRefusedError, commit_grant, release_unpaid
 from municipalities.rulebook.enums import Stage
 
 from .documents import issue

@@ -7,7 +7,7 @@ from django.utils import translation
 from core.formatting import format_kronor
 from core.pdf import render_pdf
 from funds.models import Fund
-from funds.services import fund_balances
+from funds.selectors import fund_balances
 
 from .tables import AMOUNT, ANNUAL_REPORT_KINDS, DATE, NUMBER, TEXT, table
 

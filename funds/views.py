@@ -12,7 +12,7 @@ from applications.services import cases_for_list
 from core.refusals import DomainRefusedError, refuse, show_refusal
 from municipalities.models import Municipality
 
-from . import forms, services
+from . import forms, selectors, services
 from .chart import fund_chart, series_values
 from .models import Fund
 
@@ -79,7 +79,7 @@ def fund_detail(request, slug):
             "funds/fund_missing.html",
             {"municipality": municipality, "may_record": may_record, "form": forms.FundCreateForm()},
         )
-    money = services.money_rules(municipality)
+    money = selectors.money_rules(municipality)
     policy = money.fund
     offered = _form_classes(money) if may_record else []
     bound_key = request.POST.get("form") if request.method == "POST" else None
@@ -99,13 +99,13 @@ def fund_detail(request, slug):
             else:
                 messages.success(request, _("%(what)s är bokförd.") % {"what": title})
                 return redirect("funds:detail", municipality.slug)
-    balances = services.fund_balances(fund, policy)
-    entries = list(services.ledger(fund))
+    balances = selectors.fund_balances(fund, policy)
+    entries = list(selectors.ledger(fund))
     reversed_ids = {entry.reverses_id for entry in entries if entry.reverses_id}
-    points = services.history_points(fund, policy)
+    points = selectors.history_points(fund, policy)
     check = forms.ReconciliationForm(request.GET or None)
     reconciled = (
-        services.reconciliation(fund, check.cleaned_data["ar"], check.cleaned_data["resultat"], policy)
+        selectors.reconciliation(fund, check.cleaned_data["ar"], check.cleaned_data["resultat"], policy)
         if policy.holds_reservation and check.is_valid()
         else None
     )
@@ -209,7 +209,7 @@ def fund_export(request, slug):
     response["Content-Disposition"] = f'attachment; filename="fond-{municipality.slug}.csv"'
     writer = csv.writer(response, delimiter=";")
     writer.writerow(EXPORT_COLUMNS)
-    for e in services.ledger(fund):
+    for e in selectors.ledger(fund):
         writer.writerow(
             [
                 e.pk,

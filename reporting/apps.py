@@ -12,12 +12,12 @@ class ReportingConfig(AppConfig):
         from applications.services import register_project_waits
         from applications.signals import case_transitioned
         from audit.labels import register_actions, register_states
-        from funds.services import register_reported_costs
+        from funds.selectors import register_reported_costs
         from projects.models import ProjectMember
 
         from .models import ObligationStatus
         from .receivers import plan_reports
-        from .services import report_waits, reported_costs
+        from .selectors import report_waits, reported_costs
 
         # The fund caps budget compensations and freezes by the costs the accepted reports state.
         register_reported_costs(reported_costs)

@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from applications.enums import RUNNING_STATES, CaseState
 from core.models import UploadedAttachment
 from municipalities.rulebook.enums import ObligationKind
 
@@ -17,6 +18,10 @@ class ObligationStatus(models.TextChoices):
 
 # A report still owed: not yet handed in, or sent back for completion.
 WRITABLE_STATUSES = [ObligationStatus.OPEN, ObligationStatus.RETURNED]
+# Cases still carrying out their project: an abort is only proposed, the work goes on.
+REPORTING_STATES = [*RUNNING_STATES, CaseState.ABORT_PROPOSED]
+# Reports can still be written and reviewed once the final report has been handed in.
+REPORT_WRITING_STATES = [*REPORTING_STATES, CaseState.FINAL_REPORT]
 
 
 class ReportingDate(models.Model):

@@ -19,6 +19,7 @@ from exports.enums import ExportFormat, ExportKind
 from exports.models import ExportJob
 from exports.tables import table
 from exports.writers import write
+from funds import selectors as fund_selectors
 from funds import services as funds
 from funds.enums import PAID_KINDS, EntryKind
 from funds.models import LedgerEntry
@@ -87,7 +88,9 @@ def test_ledger_xlsx_has_every_entry_with_its_amount_as_a_number(new_case, today
 
     _workbook, _sheet, _header, rows = _sheet_rows(content)
     expected = {e.pk: e for e in LedgerEntry.objects.all()}
-    assert [row["Post"].value for row in rows] == [e.pk for e in funds.ledger(LedgerEntry.objects.first().fund)]
+    assert [row["Post"].value for row in rows] == [
+        e.pk for e in fund_selectors.ledger(LedgerEntry.objects.first().fund)
+    ]
     assert len(rows) == len(expected) == 5  # reservation, three commitments, payout
     for row in rows:
         entry = expected[row["Post"].value]

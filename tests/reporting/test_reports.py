@@ -16,7 +16,7 @@ from notifications.models import Notification, NotificationKind
 from projects import services as project_services
 from projects.enums import ProjectRole
 from projects.organisation import project_manager
-from reporting import services
+from reporting import selectors, services
 from reporting.models import ObligationStatus, Report
 from tests.factories import UserFactory
 
@@ -35,11 +35,11 @@ def norrkoping(running, time_machine):
 
 
 def texts_for(obligation, text="Skrivet."):
-    return [text] * len(services.report_headings(obligation))
+    return [text] * len(selectors.report_headings(obligation))
 
 
 def outcomes_for(obligation, amount="100000"):
-    return dict.fromkeys(services.report_years(obligation), Decimal(amount))
+    return dict.fromkeys(selectors.report_years(obligation), Decimal(amount))
 
 
 def test_project_manager_is_the_applicant_from_the_start(running):
@@ -228,9 +228,9 @@ def test_economy_rows_use_the_granted_split_and_carry_earlier_outcomes(running, 
         first, users["applicant"], texts=texts_for(first), outcomes={2027: Decimal(120000)}, submit=True
     )
 
-    assert services.economy_rows(second) == [(2027, Decimal(300000), Decimal("120000.00"))]
+    assert selectors.economy_rows(second) == [(2027, Decimal(300000), Decimal("120000.00"))]
     third = case.reporting_obligations.order_by("due_date")[2]
-    assert services.economy_rows(third) == [
+    assert selectors.economy_rows(third) == [
         (2027, Decimal(300000), Decimal("120000.00")),
         (2028, Decimal(400000), None),
     ]
@@ -261,7 +261,7 @@ def test_new_project_manager_writes_the_reports_and_the_old_one_no_longer(norrko
 
 def test_save_project_plan_under_the_template_headings(running):
     case, users = running("norrkoping")
-    headings = services.plan_headings(case)
+    headings = selectors.plan_headings(case)
 
     plan = services.save_project_plan(case, users["applicant"], [f"Text {i}" for i in range(len(headings))])
 
@@ -313,7 +313,7 @@ def test_indicator_values_in_a_report_go_to_the_measurement_plan(norrkoping):
         ("comparison", Decimal("86.00"), half_time.period_end, report.pk),
         ("target", Decimal("91.50"), half_time.period_end, report.pk),
     ]
-    assert services.report_indicators(half_time) == [
+    assert selectors.report_indicators(half_time) == [
         (attendance, {"comparison": Decimal("86.00"), "target": Decimal("91.50")})
     ]
 
