@@ -15,7 +15,8 @@ from decisions.models import Decision, DecisionKind, DecisionLine
 from evaluation.models import Indicator
 from funds.enums import EntryKind
 from funds.models import LedgerEntry
-from reporting.models import ObligationKind, ObligationStatus, ReportingObligation
+from municipalities.rulebook.enums import ObligationKind
+from reporting.models import ObligationStatus, ReportingObligation
 
 from . import filters, serializers
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.formatting import format_kronor
+from municipalities.rulebook.enums import CollaborationRequirement, SignatureWhen
 
 from .deadlines import whole_months
 from .signatures import missing_signatures
@@ -42,30 +43,30 @@ def goal_comment_field(list_key, goal_key):
 
 def chosen_goals(case, goal_list):
     """(goal, comment) for each goal of the list the application relates to, in the list's order."""
-    chosen = case.goals.get(goal_list["key"], {})
-    return [(goal, str(chosen[goal["key"]])) for goal in goal_list["goals"] if goal["key"] in chosen]
+    chosen = case.goals.get(goal_list.key, {})
+    return [(goal, str(chosen[goal.key])) for goal in goal_list.goals if goal.key in chosen]
 
 
 def goal_problems(case):
     """A list the rule set requires needs at least one chosen goal; each chosen goal a comment.
     A list the admin has not yet filled with goals asks nothing."""
     problems = []
-    for goal_list in case.rules.goal_lists:
-        if not goal_list["goals"]:
+    for goal_list in case.rules.application.goal_lists:
+        if not goal_list.goals:
             continue
         chosen = chosen_goals(case, goal_list)
-        if goal_list["required"] and not chosen:
+        if goal_list.required and not chosen:
             problems.append(
                 Problem(
-                    goal_field(goal_list["key"], goal_list["goals"][0]["key"]),
+                    goal_field(goal_list.key, goal_list.goals[0].key),
                     _("Välj minst ett mål i %(list)s och kommentera hur insatsen bidrar till det.")
-                    % {"list": goal_list["title"]},
+                    % {"list": goal_list.title},
                 )
             )
         problems += [
             Problem(
-                goal_comment_field(goal_list["key"], goal["key"]),
-                _("Kommentera hur insatsen bidrar till %(goal)s.") % {"goal": goal["name"]},
+                goal_comment_field(goal_list.key, goal.key),
+                _("Kommentera hur insatsen bidrar till %(goal)s.") % {"goal": goal.name},
             )
             for goal, comment in chosen
             if not comment.strip()
@@ -77,7 +78,7 @@ def idea_problems(case):
     problems = []
     if not case.title.strip():
         problems.append(Problem("title", _("Ange insatsens namn.")))
-    for index, label in enumerate(case.rules.stages["idea"].get("contents", [])):
+    for index, label in enumerate(case.rules.stages.idea.contents):
         if not str(case.idea.get(str(index), "")).strip():
             problems.append(Problem(idea_field(index), _("Beskriv: %(what)s.") % {"what": label}))
     return problems
@@ -102,19 +103,23 @@ def application_problems(case, today=None):
     problems += _collaboration_problems(case)
     problems += _period_problems(case)
     problems += _target_group_problems(case)
-    for section in rules.sections:
-        if section["required"] and not str(case.sections.get(section["key"], "")).strip():
-            problems.append(Problem(section_field(section["key"]), _("Avsnittet måste fyllas i.")))
-    if rules.measurement_plan_required and not case.measurement_plan.strip() and not _has_structured_plan(case):
+    for section in rules.application.sections:
+        if section.required and not str(case.sections.get(section.key, "")).strip():
+            problems.append(Problem(section_field(section.key), _("Avsnittet måste fyllas i.")))
+    if (
+        rules.application.measurement_plan_required
+        and not case.measurement_plan.strip()
+        and not _has_structured_plan(case)
+    ):
         problems.append(
             Problem("measurement_plan", _("Regelverket kräver en mätplan för att ansökan ska vara komplett."))
         )
-    for declaration in rules.declarations:
-        if declaration["required"] and case.declarations.get(declaration["key"]) is not True:
-            problems.append(Problem(declaration_field(declaration["key"]), _("Regelverket kräver att detta intygas.")))
+    for declaration in rules.application.declarations:
+        if declaration.required and case.declarations.get(declaration.key) is not True:
+            problems.append(Problem(declaration_field(declaration.key), _("Regelverket kräver att detta intygas.")))
     problems += goal_problems(case)
     problems += _calendar_problems(case, today)
-    missing = missing_signatures(case, when="before_submission")
+    missing = missing_signatures(case, when=SignatureWhen.BEFORE_SUBMISSION)
     if missing:
         problems.append(
             Problem(
@@ -126,12 +131,12 @@ def application_problems(case, today=None):
 
 
 def _applicant_problems(case):
-    allowed = case.rules.eligibility["applicant_unit_kinds"]
+    allowed = case.rules.eligibility.applicant_unit_kinds
     unit = case.applicant_unit
     if unit is None:
         return [Problem("applicant_unit", _("Ange vilken enhet som söker."))]
     if unit.kind not in allowed:
-        from municipalities.presentation import label
+        from municipalities.rulebook.presentation import label
 
         return [
             Problem(
@@ -159,24 +164,24 @@ def _units_counted(units, kinds):
 def collaboration_satisfied(case):
     """Which collaboration alternative the case meets, or None."""
     eligibility = case.rules.eligibility
-    excluded = set(eligibility["excluded_actor_kinds"])
+    excluded = set(eligibility.excluded_actor_kinds)
     units = [case.applicant_unit, *case.units.all()] if case.applicant_unit else list(case.units.all())
     actors = [actor for actor in case.external_actors.all() if actor.kind not in excluded]
-    for alternative in eligibility["collaboration"]["alternatives"]:
-        unit_count = len(_units_counted(units, alternative.get("unit_kinds", [])))
-        kinds = alternative.get("external_kinds") or eligibility["external_actor_kinds"]
+    for alternative in eligibility.collaboration.alternatives:
+        unit_count = len(_units_counted(units, alternative.unit_kinds))
+        kinds = alternative.external_kinds or eligibility.external_actor_kinds
         actor_count = len([actor for actor in actors if actor.kind in kinds])
-        if unit_count >= alternative["min_units"] and actor_count >= alternative["min_external"]:
+        if unit_count >= alternative.min_units and actor_count >= alternative.min_external:
             return alternative
     return None
 
 
 def _collaboration_problems(case):
-    collaboration = case.rules.eligibility["collaboration"]
-    if collaboration["requirement"] != "required" or collaboration_satisfied(case):
+    collaboration = case.rules.eligibility.collaboration
+    if collaboration.requirement != CollaborationRequirement.REQUIRED or collaboration_satisfied(case):
         return []
     # Each alternative is a sentence of its own in the rule set; here they are parts of one.
-    parts = [a["description"].strip().rstrip(".") for a in collaboration["alternatives"]]
+    parts = [a.description.strip().rstrip(".") for a in collaboration.alternatives]
     alternatives = _(" eller ").join(part[:1].lower() + part[1:] for part in parts)
     return [
         Problem(
@@ -197,9 +202,9 @@ def _period_problems(case):
         return problems
     if case.period_end <= case.period_start:
         return [Problem("period_end", _("Slutdatum måste vara efter startdatum."))]
-    limits = case.rules.duration_months
+    limits = case.rules.application.duration_months
     months = whole_months(case.period_start, case.period_end)
-    low, high = limits.get("min"), limits.get("max")
+    low, high = (limits.min, limits.max) if limits else (None, None)
     if (low and months < low) or (high and months > high):
         problems.append(
             Problem(
@@ -224,7 +229,7 @@ def _period_problems(case):
 
 def _target_group_problems(case):
     group = case.rules.target_group
-    low, high = group.get("min_age"), group.get("max_age")
+    low, high = group.min_age, group.max_age
     if low is None and high is None:
         return []
     if case.target_min_age is None or case.target_max_age is None:
@@ -245,7 +250,7 @@ def window_for(windows, today):
     """The application window ``today`` falls in, or None. Windows are MM-DD pairs each year."""
     key = today.strftime("%m-%d")
     for window in windows:
-        opens, closes = window["opens"], window["closes"]
+        opens, closes = window.opens, window.closes
         inside = opens <= key <= closes if opens <= closes else (key >= opens or key <= closes)
         if inside:
             return window
@@ -268,16 +273,16 @@ def money_left(municipality, year):
 def _calendar_problems(case, today):
     rules = case.rules
     problems = []
-    windows = rules.application_windows
+    windows = rules.calendar.application_windows
     if windows and window_for(windows, today) is None:
-        periods = ", ".join(f"{w['name']} ({w['opens']}–{w['closes']})" for w in windows)
+        periods = ", ".join(f"{w.name} ({w.opens}–{w.closes})" for w in windows)
         problems.append(
             Problem(
                 "__all__",
                 _("Ansökan kan bara lämnas in under ansökningsperioderna: %(periods)s.") % {"periods": periods},
             )
         )
-    if rules.decision_rounds:
+    if rules.calendar.decision_rounds:
         round_ = case.decision_round
         if round_ is None:
             problems.append(Problem("decision_round", _("Välj vilket beslutstillfälle ansökan gäller.")))

@@ -4,6 +4,8 @@ message saying, in the user's language, why the transition is not possible now."
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from municipalities.rulebook.enums import EvaluationKind, Stage
+
 from .checks import application_problems, idea_problems, section_field
 from .enums import CaseState, StepStatus
 from .rules import ACTS_FOR
@@ -26,23 +28,23 @@ def uses_idea_stage(case):
 
 @condition(gettext_lazy("Regelverket medger inte förlängning."))
 def uses_extension(case):
-    return case.rules.uses_stage("extension")
+    return case.rules.uses_stage(Stage.EXTENSION)
 
 
 @condition(gettext_lazy("Regelverket har inget steg för avbrott."))
 def uses_abort(case):
-    return case.rules.uses_stage("abort")
+    return case.rules.uses_stage(Stage.ABORT)
 
 
 @condition(gettext_lazy("Regelverket har inget förslag om avbrott: det beslutande organet beslutar direkt."))
 def abort_is_proposed(case):
-    return bool(case.rules.stages["abort"].get("proposed_by"))
+    return bool(case.rules.abort_proposer_role)
 
 
 @condition(
     lambda case: (
         _("Först ett förslag om avbrott från %(body)s.")
-        % {"body": case.rules.body_name(case.rules.stages["abort"].get("proposed_by"))}
+        % {"body": case.rules.body_name(case.rules.abort_proposer_role)}
     )
 )
 def abort_proposed_first(case):
@@ -57,7 +59,7 @@ def _board_informed_message(case):
         "Berörd nämnd har inte informerats: %(body)s registrerar vilken nämnd som informerades, när och av vem "
         "innan %(preparer)s tar ärendet."
     ) % {
-        "body": rules.body_name(rules.board_informed["recorded_by"]),
+        "body": rules.body_name(rules.stages.application.board_informed.recorded_by),
         "preparer": rules.body_name(rules.preparation_role),
     }
 
@@ -65,7 +67,7 @@ def _board_informed_message(case):
 @condition(_board_informed_message)
 def board_informed(case):
     """Where the rule set asks it, the affected nämnd has been informed before preparation."""
-    return not case.rules.board_informed or case.board_notices.exists()
+    return not case.rules.stages.application.board_informed or case.board_notices.exists()
 
 
 @condition(gettext_lazy("Regelverket medger inte delvis implementering."))
@@ -77,7 +79,10 @@ def partial_implementation_allowed(case):
 # Reports and evaluations are written in the reporting and evaluation apps, on top of this one;
 # the guards read them through the case's relations, as the checks read the measurement plan.
 SUBMITTED_REPORT_STATUSES = ("submitted", "accepted")
-EVALUATION_NAMES = {"half_time": gettext_lazy("Halvtidsutvärderingen"), "final": gettext_lazy("Slututvärderingen")}
+EVALUATION_NAMES = {
+    EvaluationKind.HALF_TIME: gettext_lazy("Halvtidsutvärderingen"),
+    EvaluationKind.FINAL: gettext_lazy("Slututvärderingen"),
+}
 
 
 @condition(
@@ -87,19 +92,19 @@ EVALUATION_NAMES = {"half_time": gettext_lazy("Halvtidsutvärderingen"), "final"
     )
 )
 def has_final_report(case):
-    return case.rules.has_final_report
+    return case.rules.reporting.has_final_report
 
 
 def closing_obligation(case):
     """The report that closes the project's follow-up: the last one of the rule set's closing kind."""
-    kind = case.rules.closing_report_kind
+    kind = case.rules.reporting.closing_report_kind
     obligations = [o for o in case.reporting_obligations.all() if o.kind == kind]
     return max(obligations, key=lambda o: (o.period_end, o.pk), default=None)
 
 
 def _closing_report_missing(case):
     obligation = closing_obligation(case)
-    if case.rules.has_final_report:
+    if case.rules.reporting.has_final_report:
         if obligation is not None and obligation.status == "returned":
             return _("Slutrapporten är skickad tillbaka för komplettering och inte inlämnad på nytt.")
         return _("Slutrapporten är inte inlämnad. Den lämnas in på rapportens sida under Uppföljning.")
@@ -116,7 +121,7 @@ def _closing_report_missing(case):
 def closing_report_in(case):
     """The report that closes the follow-up is in: the final report (the case is then "slutrapport
     inlämnad"), or where the rule set has none, the last periodic report (Heby's annual report)."""
-    if case.rules.has_final_report and case.state != "final_report":
+    if case.rules.reporting.has_final_report and case.state != "final_report":
         return False
     obligation = closing_obligation(case)
     return obligation is not None and obligation.status in SUBMITTED_REPORT_STATUSES
@@ -126,7 +131,7 @@ def _missing_evaluations(case):
     evaluations = {evaluation.kind: evaluation for evaluation in case.evaluations.all()}
     return [
         (kind, kind in evaluations)
-        for kind in case.rules.required_evaluations
+        for kind in case.rules.evaluation.required_evaluations
         if kind not in evaluations or evaluations[kind].submitted_at is None
     ]
 
@@ -161,7 +166,7 @@ def _problem_in_list(case, problem):
     """One problem as an item of a list: without its full stop, and naming the section it
     concerns (beside the form field the section's title shows; in a list it must be said)."""
     text = str(problem.message).rstrip(".")
-    titles = {section_field(section["key"]): section["title"] for section in case.rules.sections}
+    titles = {section_field(section.key): section.title for section in case.rules.application.sections}
     if problem.field in titles:
         return f"{titles[problem.field]} – {text[:1].lower()}{text[1:]}"
     return text

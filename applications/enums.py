@@ -86,13 +86,6 @@ class StepStatus(models.TextChoices):
     DECLINED = "declined", pgettext_lazy("step status", "nej")
 
 
-class StepKind(models.TextChoices):
-    """What a step asks of its body: a position (ja or nej), or only to be informed (kvitteras)."""
-
-    OUTCOME = "outcome", pgettext_lazy("step kind", "ja eller nej")
-    INFORMATION = "information", pgettext_lazy("step kind", "information")
-
-
 class StepOutcome(models.TextChoices):
     POSITIVE = "positive", _("ja / tillstyrkt / klart")
     NEGATIVE = "negative", _("nej / avstyrkt")

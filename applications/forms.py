@@ -56,7 +56,7 @@ class IdeaForm(ProblemsMixin, forms.Form):
     def __init__(self, *args, case, **kwargs):
         self.case = case
         super().__init__(*args, **kwargs)
-        for index, label in enumerate(case.rules.stages["idea"].get("contents", [])):
+        for index, label in enumerate(case.rules.stages.idea.contents):
             self.fields[idea_field(index)] = forms.CharField(
                 label=label[:1].upper() + label[1:], required=False, widget=forms.Textarea(attrs={"rows": 4})
             )
@@ -102,14 +102,14 @@ class ApplicationForm(ProblemsMixin, forms.Form):
         rules = case.rules
         municipality = case.municipality
         self.fields["applicant_unit"].queryset = municipality.units.filter(
-            kind__in=rules.eligibility["applicant_unit_kinds"]
+            kind__in=rules.eligibility.applicant_unit_kinds
         )
         self.fields["units"].queryset = municipality.units.exclude(kind="styrelse")
         self.fields["external_actors"].queryset = municipality.external_actors.all()
-        self.fields["units"].help_text = rules.eligibility["collaboration"]["description"]
+        self.fields["units"].help_text = rules.eligibility.collaboration.description
         self._add_target_group_fields(rules)
         self._add_cost_fields(case)
-        if rules.decision_rounds:
+        if rules.calendar.decision_rounds:
             self.fields["decision_round"] = forms.ModelChoiceField(
                 label=_("Beslutstillfälle"),
                 queryset=DecisionRound.objects.filter(
@@ -117,14 +117,14 @@ class ApplicationForm(ProblemsMixin, forms.Form):
                 ),
                 required=False,
             )
-        for section in rules.sections:
-            self.fields[section_field(section["key"])] = forms.CharField(
-                label=section["title"],
-                help_text=section["help"],
+        for section in rules.application.sections:
+            self.fields[section_field(section.key)] = forms.CharField(
+                label=section.title,
+                help_text=section.help,
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 4}),
             )
-        if rules.measurement_plan_required:
+        if rules.application.measurement_plan_required:
             self.fields["measurement_plan"] = forms.CharField(
                 label=_("Mätplan"),
                 help_text=_(
@@ -134,10 +134,8 @@ class ApplicationForm(ProblemsMixin, forms.Form):
                 widget=forms.Textarea(attrs={"rows": 5}),
             )
         self._add_goal_fields(rules)
-        for declaration in rules.declarations:
-            self.fields[declaration_field(declaration["key"])] = forms.BooleanField(
-                label=declaration["text"], required=False
-            )
+        for declaration in rules.application.declarations:
+            self.fields[declaration_field(declaration.key)] = forms.BooleanField(label=declaration.text, required=False)
         self._set_initial(case)
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -145,7 +143,7 @@ class ApplicationForm(ProblemsMixin, forms.Form):
 
     def _add_target_group_fields(self, rules):
         group = rules.target_group
-        if group.get("min_age") is None and group.get("max_age") is None:
+        if group.min_age is None and group.max_age is None:
             return
         for name, label in (
             ("target_min_age", _("Målgruppens lägsta ålder")),
@@ -156,26 +154,24 @@ class ApplicationForm(ProblemsMixin, forms.Form):
     def _add_goal_fields(self, rules):
         """For each goal of each goal list: a box to choose it and a comment on how the effort
         contributes to it."""
-        for goal_list in rules.goal_lists:
-            for goal in goal_list["goals"]:
-                self.fields[goal_field(goal_list["key"], goal["key"])] = forms.BooleanField(
-                    label=goal["name"], required=False
-                )
-                self.fields[goal_comment_field(goal_list["key"], goal["key"])] = forms.CharField(
-                    label=_("Så bidrar insatsen till %(goal)s") % {"goal": goal["name"]},
+        for goal_list in rules.application.goal_lists:
+            for goal in goal_list.goals:
+                self.fields[goal_field(goal_list.key, goal.key)] = forms.BooleanField(label=goal.name, required=False)
+                self.fields[goal_comment_field(goal_list.key, goal.key)] = forms.CharField(
+                    label=_("Så bidrar insatsen till %(goal)s") % {"goal": goal.name},
                     required=False,
                     widget=forms.Textarea(attrs={"rows": 2}),
                 )
 
     def clean(self):
         cleaned = super().clean()
-        for goal_list in self.case.rules.goal_lists:
-            for goal in goal_list["goals"]:
-                chosen = cleaned.get(goal_field(goal_list["key"], goal["key"]))
-                comment = (cleaned.get(goal_comment_field(goal_list["key"], goal["key"])) or "").strip()
+        for goal_list in self.case.rules.application.goal_lists:
+            for goal in goal_list.goals:
+                chosen = cleaned.get(goal_field(goal_list.key, goal.key))
+                comment = (cleaned.get(goal_comment_field(goal_list.key, goal.key)) or "").strip()
                 if comment and not chosen:
                     self.add_error(
-                        goal_field(goal_list["key"], goal["key"]),
+                        goal_field(goal_list.key, goal.key),
                         _("Kryssa i målet om kommentaren ska gälla, eller ta bort kommentaren."),
                     )
         return cleaned
@@ -225,9 +221,9 @@ class ApplicationForm(ProblemsMixin, forms.Form):
         names = set(self.fields)
         basics = [n for n in ("title", "applicant_unit", "units", "external_actors") if n in names]
         period = [n for n in ("period_start", "period_end", "target_min_age", "target_max_age") if n in names]
-        sections = [section_field(s["key"]) for s in rules.sections]
+        sections = [section_field(s.key) for s in rules.application.sections]
         extra = [n for n in ("measurement_plan",) if n in names]
-        declarations = [declaration_field(d["key"]) for d in rules.declarations]
+        declarations = [declaration_field(d.key) for d in rules.application.declarations]
         parts = [
             Fieldset(_("Insatsen och vilka som deltar"), *basics),
             Fieldset(
@@ -246,20 +242,20 @@ class ApplicationForm(ProblemsMixin, forms.Form):
 
     def _goal_layout(self, rules):
         parts = []
-        for goal_list in rules.goal_lists:
-            if goal_list["goals"]:
+        for goal_list in rules.application.goal_lists:
+            if goal_list.goals:
                 names = []
-                for goal in goal_list["goals"]:
-                    key = (goal_list["key"], goal["key"])
+                for goal in goal_list.goals:
+                    key = (goal_list.key, goal.key)
                     names += [goal_field(*key), goal_comment_field(*key)]
-                description = HTML(_static_html(goal_list["description"]))
-                parts.append(Fieldset(goal_list["title"], description, *names))
+                description = HTML(_static_html(goal_list.description))
+                parts.append(Fieldset(goal_list.title, description, *names))
             else:
                 parts.append(
                     HTML(
                         _static_html(
                             _("%(list)s: regelverket listar ännu inga mål. Kommunens administratör för in dem.")
-                            % {"list": goal_list["title"]}
+                            % {"list": goal_list.title}
                         )
                     )
                 )
@@ -268,13 +264,13 @@ class ApplicationForm(ProblemsMixin, forms.Form):
     def goals(self):
         data = self.cleaned_data
         return {
-            goal_list["key"]: {
-                goal["key"]: (data.get(goal_comment_field(goal_list["key"], goal["key"])) or "").strip()
-                for goal in goal_list["goals"]
-                if data.get(goal_field(goal_list["key"], goal["key"]))
+            goal_list.key: {
+                goal.key: (data.get(goal_comment_field(goal_list.key, goal.key)) or "").strip()
+                for goal in goal_list.goals
+                if data.get(goal_field(goal_list.key, goal.key))
             }
-            for goal_list in self.case.rules.goal_lists
-            if goal_list["goals"]
+            for goal_list in self.case.rules.application.goal_lists
+            if goal_list.goals
         }
 
     def case_fields(self):
@@ -284,12 +280,12 @@ class ApplicationForm(ProblemsMixin, forms.Form):
             "applicant_unit": data.get("applicant_unit"),
             "period_start": data.get("period_start"),
             "period_end": data.get("period_end"),
-            "sections": {s["key"]: data.get(section_field(s["key"]), "") for s in self.case.rules.sections},
+            "sections": {s.key: data.get(section_field(s.key), "") for s in self.case.rules.application.sections},
             "declarations": {
-                d["key"]: bool(data.get(declaration_field(d["key"]))) for d in self.case.rules.declarations
+                d.key: bool(data.get(declaration_field(d.key))) for d in self.case.rules.application.declarations
             },
         }
-        if self.case.rules.goal_lists:
+        if self.case.rules.application.goal_lists:
             fields["goals"] = self.goals()
         for name in ("target_min_age", "target_max_age", "decision_round", "measurement_plan"):
             if name in self.fields:
@@ -369,11 +365,12 @@ class BoardNoticeForm(forms.Form):
 
     def __init__(self, *args, case, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        requirement = case.rules.board_informed or {}
-        self.fields["board"].queryset = case.municipality.units.filter(kind__in=requirement.get("unit_kinds", []))
-        self.fields["board"].help_text = requirement.get("description", "")
+        requirement = case.rules.stages.application.board_informed
+        kinds = requirement.unit_kinds if requirement else ()
+        self.fields["board"].queryset = case.municipality.units.filter(kind__in=kinds)
+        self.fields["board"].help_text = requirement.description if requirement else ""
         unit = case.applicant_unit
-        while unit is not None and unit.kind not in requirement.get("unit_kinds", []):
+        while unit is not None and unit.kind not in kinds:
             unit = unit.parent
         self.initial.setdefault("board", unit.pk if unit else None)
         if user is not None:

@@ -17,11 +17,11 @@ from rules.contrib.models import RulesModelBase, RulesModelMixin
 
 from accounts.rules import is_staff_member
 from municipalities.models import ExternalActor, Municipality, OrganisationalUnit, RuleSetVersion
+from municipalities.rulebook.enums import StepKind
 
 from . import conditions as c
 from . import rules as case_rules
-from .enums import EDITABLE_STATES, OPEN_STATES, RUNNING_STATES, CaseState, StepKind, StepOutcome, StepStatus
-from .rulebook import RuleBook
+from .enums import EDITABLE_STATES, OPEN_STATES, RUNNING_STATES, CaseState, StepOutcome, StepStatus
 
 S = CaseState
 
@@ -154,7 +154,7 @@ class Case(RulesModelMixin, ConcurrentTransitionMixin, FSMModelMixin, models.Mod
 
     @cached_property
     def rules(self):
-        return RuleBook(self.ruleset_version.document)
+        return self.ruleset_version.rules
 
     @property
     def is_editable(self):

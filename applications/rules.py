@@ -111,17 +111,17 @@ BOARD_NOTICE_STATES = (
 
 @rules.predicate
 def asks_board_notice(user, case):
-    return bool(case.rules.board_informed)
+    return bool(case.rules.stages.application.board_informed)
 
 
 @rules.predicate
 def holds_board_notice_role(user, case):
-    return user.has_role(case.rules.board_informed["recorded_by"])
+    return user.has_role(case.rules.stages.application.board_informed.recorded_by)
 
 
 @rules.predicate
 def board_notice_is_the_applicants(user, case):
-    return case.rules.board_informed["recorded_by"] == case.rules.applicant_role
+    return case.rules.stages.application.board_informed.recorded_by == case.rules.applicant_role
 
 
 @rules.predicate
@@ -145,7 +145,7 @@ RECORD_BOARD_NOTICE = Requirements(
         is_case_member & holds_board_notice_role,
         lambda case: (
             _("Bara %(body)s kan registrera att nämnden har informerats.")
-            % {"body": case.rules.body_name(case.rules.board_informed["recorded_by"])}
+            % {"body": case.rules.body_name(case.rules.stages.application.board_informed.recorded_by)}
         ),
     ),
     (

@@ -447,7 +447,7 @@ def _begin_stage(case, stage):
                 gate=spec.gate,
                 kind=spec.kind,
                 optional=spec.optional,
-                expertise_rule=spec.expertise,
+                expertise_rule=spec.expertise or "",
                 group=group,
                 round=round_,
                 unit=unit,
@@ -500,7 +500,7 @@ def _may_do_step(step, user):  # noqa: PLR0911 - one early return per reason, ea
 def signing_unit_of_step(case, step):
     """The unit whose head does a signing step: the step's own unit, or, for a step made before
     the rule set named whose head signs (one per verksamhet), the unit whose head signs for it."""
-    kinds = [rule.head_unit_kind for rule in case.rules.signature_rules if rule.signer != "external_actor_heads"]
+    kinds = [rule.head_unit_kind for rule in case.rules.application.signatures if rule.signs_for_units]
     return signing_unit(step.unit, kinds[0] if kinds else None)
 
 
@@ -746,8 +746,16 @@ def waiting_for(case):
         S.READY_FOR_DECISION: (rules.decision_role, _("Ansökan väntar på beslut.")),
         S.GRANTED: (applicant, _("Beviljad: projektstarten kan påbörjas.")),
     }
-    if state in (S.SUBMITTED, S.RESUBMITTED) and rules.board_informed and not _has_board_notice(case):
-        return [Waiting(rules.board_informed["recorded_by"], _("Registrera att berörd nämnd har informerats."))]
+    if (
+        state in (S.SUBMITTED, S.RESUBMITTED)
+        and rules.stages.application.board_informed
+        and not _has_board_notice(case)
+    ):
+        return [
+            Waiting(
+                rules.stages.application.board_informed.recorded_by, _("Registrera att berörd nämnd har informerats.")
+            )
+        ]
     if state in simple:
         role, reason = simple[state]
         return [Waiting(role, reason)]
@@ -905,9 +913,9 @@ def create_case(user, *, title, applicant_unit=None):
     set has idea review, otherwise an application draft."""
     municipality = user.municipality
     ruleset = municipality.active_ruleset if municipality else None
-    if ruleset is None or not user.has_role(ruleset.document["stages"]["application"]["actor_role"]):
+    if ruleset is None or not user.has_role(ruleset.rules.applicant_role):
         raise PermissionDenied(_("Bara sökande i en kommun med ett gällande regelverk kan skapa ärenden."))
-    uses_idea = ruleset.document["stages"]["idea"]["enabled"]
+    uses_idea = ruleset.rules.uses_idea_stage
     case = Case.objects.create(
         municipality=municipality,
         ruleset_version=ruleset,
@@ -1189,7 +1197,7 @@ def record_board_notice(case, user, *, board, informed_on, informed_by):
     allowed, reason = RECORD_BOARD_NOTICE.check(user, case)
     if not allowed:
         raise BoardNoticeRefusedError(reason)
-    kinds = case.rules.board_informed["unit_kinds"]
+    kinds = case.rules.stages.application.board_informed.unit_kinds
     if board is None or board.municipality_id != case.municipality_id or board.kind not in kinds:
         raise BoardNoticeRefusedError(_("Välj en av kommunens nämnder."), "board")
     if informed_on is None:

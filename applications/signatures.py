@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from municipalities.models import OrganisationalUnit
+from municipalities.rulebook.enums import SignatureWhen, Signer
 
 from .enums import CaseState
 from .rules import is_case_applicant
@@ -25,7 +26,7 @@ class SignatureRequirement:
     signed_for: str
     unit_id: int | None
     actor_id: int | None
-    when: str  # "before_submission" or "in_preparation"
+    when: SignatureWhen
     description: str
     cite: str
     head_title: str = ""  # förvaltningschef
@@ -117,12 +118,12 @@ def signing_unit(unit, kind):
 
 def required_signatures(case):
     """The signatures the rule set asks of this application, one per signing unit or actor."""
-    excluded = set(case.rules.eligibility["excluded_actor_kinds"])
+    excluded = set(case.rules.eligibility.excluded_actor_kinds)
     requirements = {}
-    for rule in case.rules.signature_rules:
-        if rule.signer == "applicant_unit_head":
+    for rule in case.rules.application.signatures:
+        if rule.signer == Signer.APPLICANT_UNIT_HEAD:
             units = [case.applicant_unit] if case.applicant_unit else []
-        elif rule.signer == "affected_unit_heads":
+        elif rule.signer == Signer.AFFECTED_UNIT_HEADS:
             units = [case.applicant_unit, *case.units.all()] if case.applicant_unit else list(case.units.all())
         else:
             units = []
@@ -143,7 +144,7 @@ def required_signatures(case):
                     rule.head_title_definite,
                 ),
             )
-        if rule.signer == "external_actor_heads":
+        if rule.signer == Signer.EXTERNAL_ACTOR_HEADS:
             for actor in case.external_actors.all():
                 if actor.kind not in excluded:
                     key = f"actor:{actor.pk}"

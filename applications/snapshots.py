@@ -24,17 +24,17 @@ def readable_content(case):
     ]
     if case.target_min_age is not None or case.target_max_age is not None:
         pairs.append((_("Målgruppens ålder"), f"{case.target_min_age}–{case.target_max_age}"))
-    pairs += [(section["title"], case.sections.get(section["key"], "")) for section in rules.sections]
-    if rules.measurement_plan_required:
+    pairs += [(section.title, case.sections.get(section.key, "")) for section in rules.application.sections]
+    if rules.application.measurement_plan_required:
         pairs.append((_("Mätplan"), case.measurement_plan))
     pairs += [
-        (goal_list["title"], "\n".join(f"{goal['name']}: {comment}" for goal, comment in chosen_goals(case, goal_list)))
-        for goal_list in rules.goal_lists
-        if goal_list["goals"]
+        (goal_list.title, "\n".join(f"{goal.name}: {comment}" for goal, comment in chosen_goals(case, goal_list)))
+        for goal_list in rules.application.goal_lists
+        if goal_list.goals
     ]
     pairs += [
-        (declaration["text"], _("ja") if case.declarations.get(declaration["key"]) else _("nej"))
-        for declaration in rules.declarations
+        (declaration.text, _("ja") if case.declarations.get(declaration.key) else _("nej"))
+        for declaration in rules.application.declarations
     ]
     return [[str(label), str(text)] for label, text in pairs]
 

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.enums import Role
 from core.refusals import DomainRefusedError, refuse, show_refusal
-from municipalities.presentation import STAGE_ORDER, role_name, steps_for_roles
+from municipalities.rulebook.presentation import STAGE_ORDER, role_name, steps_for_roles
 
 from . import services
 from .checks import application_problems, chosen_goals, idea_problems
@@ -42,14 +42,14 @@ def start(request):
     user = request.user
     municipality = user.municipality
     ruleset = municipality.active_ruleset if municipality else None
-    document = ruleset.document if ruleset else None
+    rules = ruleset.rules if ruleset else None
     roles = [Role(role) for role in Role.values if user.has_role(role)]
     role_cards = [
         {
             "role": role,
-            "name": role_name(document, role),
-            "duties": (document or {}).get("bodies", {}).get(role.value, {}).get("duties", ""),
-            "steps": steps_for_roles(document, {role.value}) if document else [],
+            "name": role_name(rules, role),
+            "duties": rules.bodies[role].duties if rules and role in rules.bodies else "",
+            "steps": steps_for_roles(rules, {role}) if rules else [],
         }
         for role in roles
     ]
@@ -136,14 +136,13 @@ def _render_detail(request, case, *, board_form=None, typed_step=None, paper_for
             "step_form": StepForm(),
             "attachment_form": AttachmentForm(),
             "idea_items": [
-                (label, case.idea.get(str(index), ""))
-                for index, label in enumerate(case.rules.stages["idea"].get("contents", []))
+                (label, case.idea.get(str(index), "")) for index, label in enumerate(case.rules.stages.idea.contents)
             ]
             if case.idea
             else [],
             "section_items": []
             if case.state in IDEA_STATES or case.state == CaseState.IDEA_REJECTED
-            else [(section, case.sections.get(section["key"], "")) for section in case.rules.sections],
+            else [(section, case.sections.get(section.key, "")) for section in case.rules.application.sections],
             "signature_rows": _signature_rows(case, user, paper_forms or {}),
             "former_signatures": _former_signatures(case),
             "completion_fields": [label for label, _text in readable_content(case)],
@@ -159,11 +158,13 @@ def _goal_items(case):
     """(goal list, [(goal, comment)]) for each goal list of the rule set that has goals."""
     if case.state in IDEA_STATES or case.state == CaseState.IDEA_REJECTED:
         return []
-    return [(goal_list, chosen_goals(case, goal_list)) for goal_list in case.rules.goal_lists if goal_list["goals"]]
+    return [
+        (goal_list, chosen_goals(case, goal_list)) for goal_list in case.rules.application.goal_lists if goal_list.goals
+    ]
 
 
 def _board_notice_context(case, user, form):
-    requirement = case.rules.board_informed
+    requirement = case.rules.stages.application.board_informed
     if not requirement:
         return {"board_informed": None}
     allowed = user.has_perm("applications.record_board_notice_case", case)
@@ -321,12 +322,10 @@ def case_request_signatures(request, pk):
 def _deadlines(case):
     """The dates the guideline sets for this case, computed."""
     dates = []
-    feedback = case.rules.feedback_deadline
+    feedback = case.rules.calendar.feedback_deadline
     if feedback and case.submitted_at:
-        due = feedback_due(
-            case.submitted_at.date(), feedback["months"], feedback.get("days", 0), feedback["excluded_months"]
-        )
-        dates.append((_("Besked till sökande senast"), due, feedback["cite"]))
+        due = feedback_due(case.submitted_at.date(), feedback.months, feedback.days, feedback.excluded_months)
+        dates.append((_("Besked till sökande senast"), due, feedback.cite))
     if case.period_start and case.period_end and case.rules.has_half_time_follow_up:
         dates.append((_("Halvtidsuppföljning"), half_time(case.period_start, case.end_date), ""))
     if case.end_date:

@@ -15,6 +15,7 @@ from applications.services import (
     unit_position_step,
 )
 from audit.services import record
+from municipalities.rulebook.enums import Role, Stage
 from municipalities.units import is_within, subtree_ids
 from notifications.models import NotificationKind
 from notifications.services import notify
@@ -41,9 +42,9 @@ STEP_OUTCOME_OF_POSITION = {
 def delegation_allowed(case):
     """Whether the rule set lets a board delegate its position (Sundsvall's facknämnder may)."""
     return any(
-        step.get("may_delegate") and step["actor_role"] == "board"
-        for stage in ("idea", "preparation")
-        for step in case.rules.stages[stage].get("steps", [])
+        step.may_delegate and step.actor_role == Role.BOARD
+        for stage in (Stage.IDEA, Stage.PREPARATION)
+        for step in case.rules.listed_steps(stage)
     )
 
 

@@ -18,10 +18,9 @@ from evaluation.models import CalculationSnapshot, Indicator, IndicatorValue
 from evaluation.services import indicator_effect
 from funds import services as funds
 from funds.models import Fund
-from funds.policy import FundPolicy
+from municipalities.rulebook.sections import NO_MONEY_RULES, FundRules
 from reporting.models import WRITABLE_STATUSES, ReportingObligation
 from reporting.services import REPORT_WRITING_STATES
-from reviews.criteria import portfolio_dimensions
 
 # The lifecycle's stages as the funnel shows them, in order; a case counts where it is now.
 FUNNEL = [
@@ -82,7 +81,7 @@ class Dashboard:
     municipality: object
     year: int
     today: datetime.date
-    policy: FundPolicy
+    policy: FundRules  # the rule set's fund section
     fund: Fund | None = None
     balances: funds.Balances | None = None
     points: list = field(default_factory=list)
@@ -112,9 +111,9 @@ def dashboard(user, municipality, year, today=None):
     Case.objects.visible_to, so the page never shows what the user may not see)."""
     today = today or timezone.localdate()
     ruleset = municipality.active_ruleset
-    document = ruleset.document if ruleset else {}
-    board = Dashboard(municipality=municipality, year=year, today=today, policy=FundPolicy.of(document))
-    board.dimensions = portfolio_dimensions(document)
+    money = ruleset.rules.money if ruleset else NO_MONEY_RULES
+    board = Dashboard(municipality=municipality, year=year, today=today, policy=money.fund)
+    board.dimensions = list(ruleset.rules.review.portfolio_dimensions) if ruleset else []
     cases = Case.objects.visible_to(user).filter(municipality=municipality)
 
     board.fund = Fund.objects.filter(municipality=municipality).first()

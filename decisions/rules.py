@@ -6,9 +6,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.rules import is_staff_member
-from applications.rulebook import RuleBook, rulebook_in_force
 from applications.rules import ACTS_FOR
 from core.permissions import Requirements
+from municipalities.rulebook import rulebook_in_force
 
 
 @rules.predicate
@@ -41,7 +41,7 @@ def is_decision_body(user):
 
 
 def _decision_body_name(municipality):
-    book = RuleBook(municipality.active_ruleset.document)
+    book = municipality.active_ruleset.rules
     return book.body_name(book.decision_role)
 
 

@@ -26,6 +26,7 @@ from core.formatting import format_kronor
 from funds.enums import EntryKind
 from funds.models import Fund
 from funds.services import FundRefusedError, commit_grant, fund_balances, release_unpaid
+from municipalities.rulebook.enums import Stage
 
 from .documents import issue
 from .models import (
@@ -314,7 +315,7 @@ def record_decision(
         _check_amounts(case, kind, total, years)
         _check_lifecycle(case, kind, new_end=new_end, change=change)
     if kind == DecisionKind.REJECT and not referral:
-        referral = rules.stages["decision"].get("on_rejection", "")
+        referral = rules.stages.decision.on_rejection
     try:
         with transaction.atomic():
             decision = Decision.objects.create(
@@ -444,9 +445,8 @@ def decision_text(decision):
 
 def next_steps(case):
     """What a granted project does next, from its rule set's start stage."""
-    start = case.rules.stages["start"]
-    steps = [str(spec.name) for spec in case.rules.step_specs("start")]
-    steps += list(start.get("organisation", []))
+    steps = [str(spec.name) for spec in case.rules.step_specs(Stage.START)]
+    steps += list(case.rules.stages.start.organisation)
     return steps or [_("Projektet kan starta enligt planen i ansökan.")]
 
 
@@ -483,7 +483,7 @@ def issue_decision_documents(decision, user):
     common = {
         "lines": lines,
         "decision_text": decision_text(decision),
-        "guideline_title": first.rules.document["guideline"]["title"],
+        "guideline_title": first.rules.guideline.title,
         "ruleset_number": first.ruleset_version.number,
     }
     numbers = ", ".join(line.case.number for line in lines)
@@ -552,8 +552,8 @@ def issue_decision_basis(case, user, *, replaces=None):
         title=_("Beslutsunderlag %(case)s") % {"case": case.number},
         context={
             "asked": asked_total(case),
-            "sections": [(s, case.sections.get(s["key"], "")) for s in case.rules.sections],
-            "goal_items": [(g, chosen_goals(case, g)) for g in case.rules.goal_lists if g["goals"]],
+            "sections": [(s, case.sections.get(s.key, "")) for s in case.rules.application.sections],
+            "goal_items": [(g, chosen_goals(case, g)) for g in case.rules.application.goal_lists if g.goals],
             "steps": [step for stage in ("idea", "preparation") for step in case.current_steps(stage)],
             "document_label": _("Tjänsteskrivelse"),
         },

@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from applications.rulebook import RuleBook
 from applications.services import cases_for_list
 from applications.views import case_detail
 from core.permissions import own_municipality, permission_required
@@ -98,7 +97,7 @@ def record_view(request, pk):
 def group_view(request, municipality):
     """Several ready cases decided as one whole: one meeting, one §, each case's amount and
     split per year. Offered only where the rule set allows it; elsewhere refused with the reason."""
-    rules = RuleBook(municipality.active_ruleset.document)
+    rules = municipality.active_ruleset.rules
     body = rules.body_name(rules.decision_role)
     allowed, refusal = DECIDE_GROUP.check(request.user, municipality)
     if not allowed:
@@ -203,7 +202,7 @@ def meeting_view(request, municipality):
     cases = agenda_cases(request.user)
     rows = [{"case": case, "asked": services.asked_total(case)} for case in cases]
     jobs = MeetingDocumentsJob.objects.filter(municipality_id=request.user.municipality_id)[:5]
-    rules = RuleBook(municipality.active_ruleset.document)
+    rules = municipality.active_ruleset.rules
     context = {"rows": rows, "jobs": jobs, "may_decide_group": rules.may_decide_group, "round_basis": rules.round_basis}
     return render(request, "decisions/meeting.html", context)
 

@@ -5,7 +5,6 @@ through the same services as the case page's money panel. The record makers of
 ``applications.services.register_recorded_step``."""
 
 from funds.models import PayoutPlan
-from funds.policy import FundPolicy
 from funds.services import approve_payout_plan as approve
 from funds.services import save_payout_plan
 
@@ -19,4 +18,4 @@ def write_payout_plan(case, users):
 
 def approve_payout_plan(case, users):
     if not PayoutPlan.objects.filter(case=case, approved_at__isnull=False).exists():
-        approve(case, users[FundPolicy.of(case.rules.document).payout_plan_approver])
+        approve(case, users[case.rules.money.payouts.approved_by])

@@ -15,7 +15,6 @@ from accounts.enums import Role
 from accounts.models import RoleAssignment, User
 from applications.enums import STAGE_OF_STATE, CaseState
 from applications.models import Case, DecisionRound
-from applications.rulebook import RuleBook
 from applications.services import create_case
 from consultations.services import request_consultation
 from decisions.models import Decision
@@ -24,9 +23,9 @@ from discussion.services import post_comment
 from evaluation.services import enter_indicator_value, save_calculation, save_measurement_plan, seed_unit_costs
 from funds import services as funds
 from funds.models import Fund
-from funds.policy import FundPolicy
 from municipalities.enums import ActorKind, UnitKind
 from municipalities.models import ExternalActor, Municipality, OrganisationalUnit
+from municipalities.rulebook.enums import CriterionKind, ReviewStage
 from municipalities.services import designate_unit_head
 from repayment import services as repayment
 from reporting.models import ObligationStatus
@@ -125,7 +124,7 @@ ACTORS = [
 def _applicant_units(municipality):
     """The units whose staff may apply under the rule set in force, in the demo's order."""
     ruleset = municipality.active_ruleset
-    kinds = ruleset.document["eligibility"]["applicant_unit_kinds"] if ruleset else [F, S, K]
+    kinds = ruleset.rules.eligibility.applicant_unit_kinds if ruleset else [F, S, K]
     units = [(name, kind) for name, kind, _parent in UNITS[municipality.slug] if kind in kinds]
     # Staff work in the administrations and operations, not in the political boards.
     return [name for name, kind in sorted(units, key=lambda unit: unit[1] in (N, UnitKind.STYRELSE))]
@@ -200,11 +199,11 @@ HEAD_NAMES = ["Helena Huvudman", "Christer Chefsson", "Karin Kontorsson", "Fredr
 def _demo_unit_heads(municipality, units):
     """A designated head (a demo account) for each unit whose head signs under the rule set, and a
     deputy for the first, designated by the municipality's admin as on the units page."""
-    rules = RuleBook(municipality.active_ruleset.document)
-    kinds = [rule.head_unit_kind for rule in rules.signature_rules if rule.signer != "external_actor_heads"]
+    rules = municipality.active_ruleset.rules
+    kinds = [rule.head_unit_kind for rule in rules.application.signatures if rule.signs_for_units]
     if not kinds:
         return []
-    titles = {rule.head_unit_kind: (rule.head_title, rule.head_title_definite) for rule in rules.signature_rules}
+    titles = {rule.head_unit_kind: (rule.head_title, rule.head_title_definite) for rule in rules.application.signatures}
     admin = User.objects.get(email=f"{ROLE_LOGINS[Role.MUNICIPAL_ADMIN]}.{municipality.slug}@{DEMO_DOMAIN}")
     heads = []
     signing = [unit for name, kind, _parent in UNITS[municipality.slug] if kind in kinds for unit in [units[name]]]
@@ -290,7 +289,7 @@ def demo_targets(rules):
         and (state != CaseState.PARTLY_IMPLEMENTED or rules.partial_implementation_allowed)
         # Where the body decides an abort without a proposal (Sundsvall), no case waits on one.
         and (state != CaseState.ABORT_PROPOSED or rules.abort_proposer_role)
-        and (state != CaseState.FINAL_REPORT or rules.has_final_report)
+        and (state != CaseState.FINAL_REPORT or rules.reporting.has_final_report)
     ]
 
 
@@ -299,13 +298,13 @@ def ensure_demo_rounds(year=None):
     remains), so a demo applicant has a round to apply for."""
     year = year or datetime.date.today().year + 1
     for municipality in Municipality.objects.filter(slug__in=UNITS):
-        rounds = municipality.active_ruleset.document["calendar"]["decision_rounds"]
+        rounds = municipality.active_ruleset.rules.calendar.decision_rounds
         for index, round_ in enumerate(rounds):
             DecisionRound.objects.get_or_create(
                 municipality=municipality,
-                name=round_["name"],
+                name=round_.name,
                 meeting_date=datetime.date(year, 3 + 6 * index, 15),
-                defaults={"requires_remaining_funds": round_["requires_remaining_funds"]},
+                defaults={"requires_remaining_funds": round_.requires_remaining_funds},
             )
 
 
@@ -327,7 +326,7 @@ def _load_municipality_cases(municipality, stdout):
         role.value: User.objects.get(email=f"{local}.{municipality.slug}@{DEMO_DOMAIN}")
         for role, local in ROLE_LOGINS.items()
     }
-    rules = RuleBook(municipality.active_ruleset.document)
+    rules = municipality.active_ruleset.rules
     targets = demo_targets(rules)
     fund_created = _demo_fund(municipality, users)
     for index, target in enumerate(targets):
@@ -384,7 +383,7 @@ def _demo_fund(municipality, users):
     if Fund.objects.filter(municipality=municipality).exists():
         return False
     controller = users["controller"]
-    policy = FundPolicy.of(municipality.active_ruleset.document)
+    policy = municipality.active_ruleset.rules.money.fund
     start = datetime.date(2026, 1, 15)
     with time_machine.travel(datetime.datetime(2026, 1, 15, 9, 0, tzinfo=datetime.UTC)):
         fund = funds.create_fund(controller, municipality)
@@ -411,17 +410,17 @@ def _demo_payouts(municipality, users):
     """Some payouts to the demo's granted projects, and a repayment plan where the rule set has
     one, through the same services as the pages."""
     controller = users["controller"]
-    policy = FundPolicy.of(municipality.active_ruleset.document)
+    money = municipality.active_ruleset.rules.money
     granted = Case.objects.filter(
         municipality=municipality, created_by__is_demo=True, state__in=DEMO_GRANTED_STATES
     ).order_by("pk")
     for case in granted.filter(state__in=funds.PAYABLE_STATES).exclude(state=CaseState.STARTING):
-        if policy.needs_payout_plan:
+        if money.payouts.needs_payout_plan:
             # A project walked through its start has its plan already: the start's steps stand for it.
             write_payout_plan(case, users)
             approve_payout_plan(case, users)
         payouts = ((datetime.date(2026, 6, 30), "250000.00"), (datetime.date(2026, 10, 31), "250000.00"))
-        if policy.is_budget_compensation:
+        if money.payouts.is_budget_compensation:
             # Budget compensation pays the costs an accepted report states, and no more.
             reported = funds.reported_costs(case, 2026)
             payouts = ((datetime.date(2026, 10, 31), reported),) if reported else ()
@@ -436,7 +435,7 @@ def _demo_payouts(municipality, users):
                 project_number=f"11-{case.pk:04d}",
             )
         spent = funds.reported_costs(case, 2026, whole_year=True)
-        if case.state == CaseState.FINAL_REPORT and policy.freezes_unspent and spent is not None:
+        if case.state == CaseState.FINAL_REPORT and money.carry_over.freezes_unspent and spent is not None:
             # What an accepted report shows unspent of the year's 500 000 kr is frozen.
             unspent = Decimal("500000.00") - spent
             if unspent > 0:
@@ -479,11 +478,11 @@ def _demo_repayment_plan(case, users):
 def _prepare_demo_case(case, users):
     """Give the demo case in preparation what preparation brings: two reviewers (one has
     submitted), a consultation and an internal comment, so the pages show them."""
-    criteria = stage_criteria(case, "preparation")
+    criteria = stage_criteria(case, ReviewStage.PREPARATION)
     if criteria:
         first = assign_reviewer(case, users["preparer"], users["management"])
         assign_reviewer(case, users["preparer"], users["controller"])
-        answers = {c.key: ("ja" if c.kind == "yes_no" else str(max(c.scale_max - 1, 1))) for c in criteria}
+        answers = {c.key: ("ja" if c.kind == CriterionKind.YES_NO else str(max(c.scale_max - 1, 1))) for c in criteria}
         save_review(first, users["management"], answers=answers, comment="Väl underbyggd ansökan.", submit=True)
     namnd = case.municipality.units.filter(kind=UnitKind.NAMND).first()
     if namnd:

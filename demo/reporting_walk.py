@@ -54,7 +54,7 @@ def evaluate(case, users, clock):
     if not closing_report_in(case):
         case = hand_in_closing_report(case, clock)
     writer = users[case.rules.applicant_role]
-    for kind in case.rules.required_evaluations:
+    for kind in case.rules.evaluation.required_evaluations:
         save_evaluation(
             case,
             kind,

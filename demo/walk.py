@@ -19,7 +19,6 @@ from accounts.models import User
 from applications.deadlines import add_months
 from applications.enums import CaseState
 from applications.models import DecisionRound
-from applications.rulebook import PAYOUT_PLAN_APPROVED_STEP, PAYOUT_PLAN_STEP
 from applications.rules import acting_role
 from applications.services import (
     DECISION_TRANSITIONS,
@@ -37,6 +36,8 @@ from applications.services import (
 from applications.signatures import missing_signatures
 from decisions.models import Decision, DecisionKind
 from decisions.services import asked_total, record_decision
+from municipalities.rulebook import PAYOUT_PLAN_APPROVED_STEP, PAYOUT_PLAN_STEP
+from municipalities.rulebook.enums import SignatureWhen
 
 from . import funds_walk, reporting_walk
 from .decisions_walk import decide as decide_on_project
@@ -97,7 +98,7 @@ RECORD_MAKERS = {
 def forward_transition(case):
     """The transition that takes the case forward from its state. A running project whose rule
     set has no final report goes straight to its evaluation (Heby: within the annual report)."""
-    if case.state in (S.RUNNING, S.EXTENDED) and not case.rules.has_final_report:
+    if case.state in (S.RUNNING, S.EXTENDED) and not case.rules.reporting.has_final_report:
         return "evaluate"
     return FORWARD[case.state]
 
@@ -106,7 +107,7 @@ def fill_application(case, applicant, *, today=None):
     """Complete every part the rule set asks for, with example content that passes its rules."""
     today = today or timezone.localdate()
     rules = case.rules
-    allowed = rules.eligibility["applicant_unit_kinds"]
+    allowed = rules.eligibility.applicant_unit_kinds
     units = list(case.municipality.units.select_related("parent").filter(kind__in=allowed))
     applicant_unit = case.applicant_unit if case.applicant_unit and case.applicant_unit.kind in allowed else units[0]
     # A partner unit where a colleague works, so every affected unit has someone to sign for it.
@@ -115,16 +116,15 @@ def fill_application(case, applicant, *, today=None):
     )
     others = [unit for unit in units if unit != applicant_unit]
     partners = ([unit for unit in others if unit.pk in staffed] or others)[:1]
-    actor_kinds = [
-        k for k in rules.eligibility["external_actor_kinds"] if k not in rules.eligibility["excluded_actor_kinds"]
-    ]
+    actor_kinds = rules.eligibility.partner_actor_kinds
     actors = list(case.municipality.external_actors.filter(kind__in=actor_kinds)[:1])
-    limits = rules.duration_months
-    months = min(limits.get("max") or 36, max(limits.get("min") or 1, 24))
+    limits = rules.application.duration_months
+    low_months, high_months = (limits.min, limits.max) if limits else (None, None)
+    months = min(high_months or 36, max(low_months or 1, 24))
     start = add_months(today.replace(day=1), 2)
     end = add_months(start, months) - datetime.timedelta(days=1)
     group = rules.target_group
-    low, high = group.get("min_age"), group.get("max_age")
+    low, high = group.min_age, group.max_age
     fields = {
         "title": case.title,
         "applicant_unit": applicant_unit,
@@ -132,25 +132,25 @@ def fill_application(case, applicant, *, today=None):
         "period_end": end,
         "target_min_age": max(low or 0, 6) if low is not None or high is not None else None,
         "target_max_age": min(high if high is not None else 120, 15) if low is not None or high is not None else None,
-        "sections": {s["key"]: f"{s['title']}: beskrivning för {case.title}." for s in rules.sections},
-        "declarations": {d["key"]: True for d in rules.declarations},
+        "sections": {s.key: f"{s.title}: beskrivning för {case.title}." for s in rules.application.sections},
+        "declarations": {d.key: True for d in rules.application.declarations},
         "measurement_plan": "Mål, aktiviteter, indikatorer och mättillfällen enligt mall."
-        if rules.measurement_plan_required
+        if rules.application.measurement_plan_required
         else "",
         "goals": {
-            goal_list["key"]: {goal_list["goals"][0]["key"]: f"{case.title} bidrar till målet."}
-            for goal_list in rules.goal_lists
-            if goal_list["goals"]
+            goal_list.key: {goal_list.goals[0].key: f"{case.title} bidrar till målet."}
+            for goal_list in rules.application.goal_lists
+            if goal_list.goals
         },
     }
-    if rules.decision_rounds:
-        first = rules.decision_rounds[0]
+    if rules.calendar.decision_rounds:
+        first = rules.calendar.decision_rounds[0]
         fields["decision_round"], _ = DecisionRound.objects.get_or_create(
             municipality=case.municipality,
-            name=first["name"],
+            name=first.name,
             defaults={
                 "meeting_date": today + datetime.timedelta(days=90),
-                "requires_remaining_funds": first["requires_remaining_funds"],
+                "requires_remaining_funds": first.requires_remaining_funds,
             },
         )
     costs = {year: Decimal("500000.00") for year in range(start.year, end.year + 1)}
@@ -158,7 +158,7 @@ def fill_application(case, applicant, *, today=None):
 
 
 def fill_idea(case, applicant):
-    contents = case.rules.stages["idea"].get("contents", [])
+    contents = case.rules.stages.idea.contents
     idea = {str(index): f"{label}: beskrivning för {case.title}." for index, label in enumerate(contents)}
     return save_case(case, applicant, fields={"idea": idea})
 
@@ -166,15 +166,15 @@ def fill_idea(case, applicant):
 def inform_board(case, users, *, today=None):
     """Where the rule set asks it, record that the nämnd above the applicant unit (or the first
     nämnd of the municipality) has been informed, as the rule set's recorder."""
-    requirement = case.rules.board_informed
+    requirement = case.rules.stages.application.board_informed
     if not requirement or case.board_notices.exists():
         return None
-    kinds = requirement["unit_kinds"]
+    kinds = requirement.unit_kinds
     board = case.applicant_unit
     while board is not None and board.kind not in kinds:
         board = board.parent
     board = board or case.municipality.units.filter(kind__in=kinds).first()
-    recorder = users[requirement["recorded_by"]]
+    recorder = users[requirement.recorded_by]
     return record_board_notice(
         case,
         recorder,
@@ -254,7 +254,7 @@ def complete_open_steps(case, users):
             continue
         if step.action == "sign" and step.unit_id:
             # The heads sign; each signature is the unit's approval and does its step.
-            sign_for(case, users, when="in_preparation")
+            sign_for(case, users, when=SignatureWhen.IN_PREPARATION)
             continue
         actor = person_at(case, step.actor_role, step.unit_id, users)
         expertise = WALK_EXPERTISE if step.expertise_rule == "required" else None
@@ -275,7 +275,7 @@ def step_forward(case, users, name=None, *, clock=None):
         fill_idea(case, applicant)
     if case.state in (S.DRAFT, S.RETURNED) and name in ("submit", "resubmit"):
         fill_application(case, applicant)
-        sign_for(type(case).objects.get(pk=case.pk), users, when="before_submission")
+        sign_for(type(case).objects.get(pk=case.pk), users, when=SignatureWhen.BEFORE_SUBMISSION)
     if name == "start_preparation":
         inform_board(type(case).objects.get(pk=case.pk), users)
     case = complete_open_steps(type(case).objects.get(pk=case.pk), users)

@@ -75,11 +75,6 @@ def is_municipal_payer(key):
     return key == Payer.MUNICIPALITY or key.startswith(MUNICIPAL_PAYER_PREFIX)
 
 
-class EvaluationKind(models.TextChoices):
-    HALF_TIME = "half_time", _("halvtidsutvärdering")
-    FINAL = "final", _("slututvärdering")
-
-
 class Recommendation(models.TextChoices):
     IMPLEMENT = "implement", _("implementera")
     IMPLEMENT_PARTLY = "implement_partly", _("implementera delvis")

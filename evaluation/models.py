@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import AppendOnlyModel
+from municipalities.rulebook.enums import EvaluationKind
 
 from .enums import (
     DEFAULT_DISCOUNT_RATE,
@@ -18,7 +19,6 @@ from .enums import (
     Comparison,
     Confidence,
     EffectSource,
-    EvaluationKind,
     Group,
     IndicatorKind,
     Recommendation,

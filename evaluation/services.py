@@ -21,6 +21,7 @@ from applications.services import (
 )
 from audit.services import record
 from municipalities.enums import UnitKind
+from municipalities.rulebook.enums import EvaluationKind
 
 from . import calculation as calc
 from . import rules
@@ -28,7 +29,6 @@ from .enums import (
     KINDS_USING_CONSUMED,
     MUNICIPAL_PAYER_PREFIX,
     Comparison,
-    EvaluationKind,
     Group,
     Payer,
     Recommendation,
@@ -450,5 +450,5 @@ def latest_snapshots(case):
 
 def preferred_comparison(case):
     """The rule set's first preferred comparison this app knows, else a control group."""
-    preference = case.rules.document.get("evaluation", {}).get("comparison_preference", [])
+    preference = case.rules.evaluation.comparison_preference
     return next((choice for choice in preference if choice in Comparison.values), Comparison.CONTROL_GROUP)

@@ -8,10 +8,11 @@ from django.views.decorators.http import require_POST
 
 from applications.services import cases_for_list
 from core.refusals import DomainRefusedError, show_refusal
+from municipalities.rulebook.enums import EvaluationKind
 
 from . import presentation, rules, services
 from .documents import RenderError, render_calculation_pdf
-from .enums import CalculationKind, EvaluationKind
+from .enums import CalculationKind
 from .forms import (
     CalculationForm,
     CostLineFormSet,
@@ -48,7 +49,7 @@ def overview(request, pk):
         "evaluation/overview.html",
         {
             "case": case,
-            "rules_evaluation": case.rules.document.get("evaluation", {}),
+            "rules_evaluation": case.rules.evaluation,
             "plan": plan,
             "indicator_rows": presentation.indicator_rows(plan),
             "calculations": [(kind, label, snapshots.get(kind)) for kind, label in CalculationKind.choices],
@@ -221,7 +222,7 @@ def plan_edit(request, pk):
             "case": case,
             "form": form,
             "indicator_set": indicator_set,
-            "rules_evaluation": case.rules.document.get("evaluation", {}),
+            "rules_evaluation": case.rules.evaluation,
         },
     )
 
@@ -267,7 +268,7 @@ def evaluation_edit(request, pk, kind):
     kind = _kind(kind, EvaluationKind)
     allowed, reason = rules.EDIT_EVALUATION.check(request.user, case)
     evaluation = Evaluation.objects.filter(case=case, kind=kind).first()
-    show_frame = bool(case.rules.document.get("evaluation", {}).get("within_annual_report")) or bool(
+    show_frame = case.rules.evaluation.within_annual_report or bool(
         evaluation and evaluation.frame_adjustment is not None
     )
     names = ("effects", "process", "costs", "conclusion", "recommendation", "frame_adjustment")
@@ -315,7 +316,7 @@ def evaluation_edit(request, pk, kind):
             "may_submit": may_submit,
             "submit_reason": submit_reason,
             "partial_allowed": partial_allowed,
-            "rules_evaluation": case.rules.document.get("evaluation", {}),
+            "rules_evaluation": case.rules.evaluation,
             "items": presentation.evaluation_items(evaluation, form) if evaluation and not allowed else [],
         },
         status=status,

@@ -19,7 +19,7 @@ from decisions.models import DecisionLine
 from evaluation.models import CalculationSnapshot, IndicatorValue
 from funds.enums import PAID_KINDS, EntryKind
 from funds.models import Fund, LedgerEntry
-from municipalities import presentation
+from municipalities.rulebook import presentation
 from repayment.models import Installment
 from reporting.models import Report, ReportCostLine
 

@@ -8,9 +8,9 @@ class FundsConfig(AppConfig):
 
     def ready(self):
         from applications.checks import register_money_left
-        from applications.rulebook import PAYOUT_PLAN_APPROVED_STEP, PAYOUT_PLAN_STEP
         from applications.services import register_recorded_step
         from audit.labels import register_actions
+        from municipalities.rulebook import PAYOUT_PLAN_APPROVED_STEP, PAYOUT_PLAN_STEP
 
         from . import services
 

@@ -56,17 +56,17 @@ class PayoutForm(MoneyForm):
     note = forms.CharField(label=_("Anteckning"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     field_order = ["case", "amount", "year", "entry_date", "report_id", "reference", "project_number", "note"]
 
-    def __init__(self, *args, municipality, policy, **kwargs):
+    def __init__(self, *args, municipality, payouts, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["case"].queryset = payable_cases(municipality)
-        if not policy.is_budget_compensation:
+        if not payouts.is_budget_compensation:
             del self.fields["report_id"]
             del self.fields["reference"]
-        if policy.is_internal_grant:
+        if payouts.is_internal_grant:
             self.fields["project_number"].required = True
             self.fields["project_number"].help_text = _("Bokförs på konto %(account)s, summeringskod %(code)s.") % {
-                "account": policy.account,
-                "code": policy.project_summary_code,
+                "account": payouts.account,
+                "code": payouts.project_summary_code,
             }
         else:
             del self.fields["project_number"]

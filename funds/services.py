@@ -22,10 +22,10 @@ from audit.services import record
 from core.formatting import format_kronor
 from core.money import money_sum
 from core.refusals import DomainRefusedError
+from municipalities.rulebook.sections import NO_MONEY_RULES, FundRules
 
 from .enums import PAID_KINDS, EntryKind
 from .models import Fund, LedgerEntry, PayoutPlan
-from .policy import FundPolicy
 
 ZERO = Decimal("0.00")
 K = EntryKind
@@ -162,7 +162,7 @@ class AvailableMoney:
     fund: Fund
     as_of: datetime.date
     balances: Balances
-    policy: FundPolicy
+    policy: FundRules
 
     @property
     def total(self):
@@ -193,9 +193,16 @@ def money_left_in(municipality, year):
     return None if money is None else money.in_year(year)
 
 
+def money_rules(municipality):
+    """The money section of the municipality's rule set in force (a plain reservation without one)."""
+    ruleset = municipality.active_ruleset
+    return ruleset.rules.money if ruleset else NO_MONEY_RULES
+
+
 def fund_policy(fund):
-    ruleset = fund.municipality.active_ruleset
-    return FundPolicy.of(ruleset.document if ruleset else {})
+    """The fund section of the rules in force: whether there are yearly appropriations and whether
+    the money is held as a reservation, which the balances are reckoned by."""
+    return money_rules(fund.municipality).fund
 
 
 def balance_problems(balances, policy):
@@ -558,22 +565,23 @@ def record_payout(
     _require_recorder(user, fund)
     amount = _amount(amount)
     _open_year(fund, year)
-    policy = FundPolicy.of(case.rules.document)
+    money = case.rules.money
+    policy = money.fund
     balances = _payable_case(fund, case, policy)
     fields = {}
     kind = K.PAYOUT
-    if policy.needs_payout_plan:
+    if money.payouts.needs_payout_plan:
         plan = PayoutPlan.objects.filter(case=case).first()
         if plan is None or not plan.is_approved:
             raise FundRefusedError(
                 _("Utbetalningsplanen ska vara godkänd av %(body)s före första utbetalningen.")
-                % {"body": case.rules.body_name(policy.payout_plan_approver)}
+                % {"body": case.rules.body_name(money.payouts.approved_by)}
             )
-    if policy.is_budget_compensation:
+    if money.payouts.is_budget_compensation:
         kind = K.BUDGET_COMPENSATION
         if report_id is None and not reference.strip():
             raise FundRefusedError(_("Ange rapporten som budgetkompensationen avser."), "reference")
-        times = policy.compensations_per_year
+        times = money.payouts.times_per_year
         done = LedgerEntry.objects.filter(
             case=case, kind=K.BUDGET_COMPENSATION, year=year, reverses__isnull=True, reversed_by__isnull=True
         ).count()
@@ -609,11 +617,13 @@ def record_payout(
                 "amount",
             )
         fields.update(report_id=report_id, reference=reference)
-    if policy.is_internal_grant:
+    if money.payouts.is_internal_grant:
         if not project_number.strip():
             raise FundRefusedError(_("Ange insatsens projektnummer för bokföringen."), "project_number")
         fields.update(
-            account=policy.account, project_number=project_number.strip(), summary_code=policy.project_summary_code
+            account=money.payouts.account,
+            project_number=project_number.strip(),
+            summary_code=money.payouts.project_summary_code,
         )
     left = balances.year(year).committed - balances.year(year).paid
     if amount > left:
@@ -640,8 +650,8 @@ def record_payout(
 @transaction.atomic
 def save_payout_plan(case, user, *, description):
     """The applicants write (or rewrite, until approved) the case's payout plan."""
-    policy = FundPolicy.of(case.rules.document)
-    if not policy.needs_payout_plan:
+    money = case.rules.money
+    if not money.payouts.needs_payout_plan:
         raise FundRefusedError(_("Regelverket kräver ingen utbetalningsplan."))
     if case.state not in PAYABLE_STATES:
         raise FundRefusedError(_("Utbetalningsplanen upprättas efter beviljandet."))
@@ -665,13 +675,13 @@ def save_payout_plan(case, user, *, description):
 @transaction.atomic
 def approve_payout_plan(case, user):
     """The body the rule set names (Ale: the steering group, the preparer role) approves the plan."""
-    policy = FundPolicy.of(case.rules.document)
+    money = case.rules.money
     plan = PayoutPlan.objects.select_for_update().filter(case=case).first()
     if plan is None:
         raise FundRefusedError(_("Det finns ingen utbetalningsplan att godkänna."))
     if plan.is_approved:
         raise FundRefusedError(_("Utbetalningsplanen är redan godkänd."))
-    role = policy.payout_plan_approver
+    role = money.payouts.approved_by
     if not (user.has_role(role) and user.municipality_id == case.municipality_id):
         raise FundRefusedError(_("Bara %(body)s godkänner utbetalningsplanen.") % {"body": case.rules.body_name(role)})
     plan.approved_by = user
@@ -717,8 +727,9 @@ def record_carry_over(case, user, *, amount, from_year, basis, entry_date=None, 
     fund = _locked(fund)
     _require_recorder(user, fund)
     amount = _amount(amount)
-    policy = FundPolicy.of(case.rules.document)
-    if not policy.allows_carry_over:
+    money = case.rules.money
+    policy = money.fund
+    if not money.carry_over.allowed:
         raise FundRefusedError(_("Regelverket medger inte att outnyttjade medel flyttas till nästa år."))
     _open_year(fund, from_year, "from_year")
     to_year = from_year + 1
@@ -769,8 +780,9 @@ def record_freeze(case, user, *, amount, year, entry_date=None, note=""):
     _require_recorder(user, fund)
     amount = _amount(amount)
     _open_year(fund, year)
-    policy = FundPolicy.of(case.rules.document)
-    if not policy.freezes_unspent:
+    money = case.rules.money
+    policy = money.fund
+    if not money.carry_over.freezes_unspent:
         raise FundRefusedError(_("Regelverket fryser inte outnyttjade medel vid årets slut."))
     mine = _payable_case(fund, case, policy).year(year)
     spent = reported_costs(case, year, whole_year=True)

@@ -17,30 +17,29 @@ from municipalities.views import visible_municipality
 from . import forms, services
 from .chart import fund_chart, series_values
 from .models import Fund
-from .policy import FundPolicy
 
 
-def _form_classes(policy):
+def _form_classes(money):
     """The forms the fund page offers, as the rule set allows: (key, title, form class)."""
     offered = [
         ("reservation", _("Avsättning"), forms.ReservationForm),
     ]
-    if policy.uses_yearly_appropriation:
+    if money.fund.uses_yearly_appropriation:
         offered.append(("appropriation", _("Anslag"), forms.AppropriationForm))
-    payout_title = _("Budgetkompensation") if policy.is_budget_compensation else _("Utbetalning")
+    payout_title = _("Budgetkompensation") if money.payouts.is_budget_compensation else _("Utbetalning")
     offered.append(("payout", payout_title, forms.PayoutForm))
-    if policy.allows_carry_over:
+    if money.carry_over.allowed:
         offered.append(("carry_over", _("Ombudgetering till nästa år"), forms.CarryOverForm))
-    if policy.freezes_unspent:
+    if money.carry_over.freezes_unspent:
         offered.append(("freeze", _("Frys outnyttjade medel"), forms.FreezeForm))
     offered += [("correction", _("Rättelse"), forms.CorrectionForm), ("close_year", _("Stäng år"), forms.CloseYearForm)]
     return offered
 
 
-def _build(form_class, data, fund, policy):
+def _build(form_class, data, fund, money):
     kwargs = {}
     if form_class is forms.PayoutForm:
-        kwargs = {"municipality": fund.municipality, "policy": policy}
+        kwargs = {"municipality": fund.municipality, "payouts": money.payouts}
     elif form_class in (forms.CarryOverForm, forms.FreezeForm):
         kwargs = {"municipality": fund.municipality}
     elif form_class is forms.CorrectionForm:
@@ -90,15 +89,15 @@ def fund_detail(request, slug, municipality):
             "funds/fund_missing.html",
             {"municipality": municipality, "may_record": may_record, "form": forms.FundCreateForm()},
         )
-    ruleset = municipality.active_ruleset
-    policy = FundPolicy.of(ruleset.document if ruleset else {})
-    offered = _form_classes(policy) if may_record else []
+    money = services.money_rules(municipality)
+    policy = money.fund
+    offered = _form_classes(money) if may_record else []
     bound_key = request.POST.get("form") if request.method == "POST" else None
     if bound_key and not may_record:
         raise PermissionDenied(_("Bara controller eller kommunens administratör bokför i fonden."))
     built = {}
     for key, title, form_class in offered:
-        form = _build(form_class, request.POST if key == bound_key else None, fund, policy)
+        form = _build(form_class, request.POST if key == bound_key else None, fund, money)
         built[key] = (title, form)
     if bound_key in built:
         title, form = built[bound_key]
@@ -127,8 +126,7 @@ def fund_detail(request, slug, municipality):
         {
             "municipality": municipality,
             "fund": fund,
-            "policy": policy,
-            "money": policy.money,
+            "money": money,
             "balances": balances,
             "entries": entries,
             "reversed_ids": reversed_ids,

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from . import services
 from .forms import RuleSetField
 from .models import ExternalActor, Municipality, OrganisationalUnit, RuleSetVersion
-from .validation import RuleSetInvalidError
+from .rulebook.validation import RuleSetInvalidError
 
 
 class SuperuserOnlyAdmin(admin.ModelAdmin):

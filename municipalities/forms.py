@@ -3,7 +3,7 @@ import json
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .validation import RuleSetInvalidError, parse_ruleset
+from .rulebook.validation import RuleSetInvalidError, parse_ruleset
 
 
 class RuleSetField(forms.CharField):

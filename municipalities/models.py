@@ -3,7 +3,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .enums import ActorKind, RuleSetStatus, UnitKind
-from .validation import document_fingerprint
+from .rulebook import rulebook_of
+from .rulebook.validation import document_fingerprint
 
 
 class MunicipalityQuerySet(models.QuerySet):
@@ -139,6 +140,11 @@ class RuleSetVersion(models.Model):
     def save(self, *args, **kwargs):
         self.fingerprint = document_fingerprint(self.document)
         super().save(*args, **kwargs)
+
+    @property
+    def rules(self):
+        """The version's rule book: its document read into typed sections, built once per version."""
+        return rulebook_of(self)
 
     @property
     def is_editable(self):

@@ -19,7 +19,13 @@ from core.refusals import DomainRefusedError
 
 from .enums import RuleSetStatus
 from .models import Municipality, RuleSetVersion
-from .validation import RuleSetInvalidError, RuleSetProblem, document_fingerprint, parse_ruleset, validate_ruleset
+from .rulebook.validation import (
+    RuleSetInvalidError,
+    RuleSetProblem,
+    document_fingerprint,
+    parse_ruleset,
+    validate_ruleset,
+)
 
 RULESET_DIR = Path(__file__).with_name("rulesets")
 

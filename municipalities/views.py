@@ -15,8 +15,8 @@ from . import services
 from .enums import RuleSetStatus
 from .forms import CompareForm, DraftEditForm, ImportForm, UnitHeadForm
 from .models import Municipality, OrganisationalUnit, RuleSetVersion
-from .presentation import stages_in_order
-from .validation import RuleSetInvalidError
+from .rulebook.presentation import stages_in_order
+from .rulebook.validation import RuleSetInvalidError
 
 
 def visible_municipality(request, slug, **_url):
@@ -72,7 +72,7 @@ def ruleset_detail(request, slug, municipality):
         {
             "municipality": municipality,
             "version": version,
-            "stages": stages_in_order(version.document),
+            "stages": stages_in_order(version.rules),
             "perms_admin": is_admin,
             "history": _history_of([version]) if is_admin else None,
         },

@@ -4,14 +4,12 @@ import rules
 
 from accounts.rules import is_member_of, is_system_admin
 
-from .policy import RepaymentPolicy
-
 
 @rules.predicate
 def holds_approving_role(user, case):
     """Holds the role the case's rule set names to approve its plan (Sundsvall: ledningsgruppen;
     Ale: the steering group)."""
-    return user.has_role(RepaymentPolicy.of(case.rules.document).decided_by)
+    return user.has_role(case.rules.money.repayment.approver)
 
 
 # Asked about the case; a system admin may, as the service lets them.

@@ -22,12 +22,12 @@ from funds.enums import EntryKind
 from funds.services import FundRefusedError, consumed, may_record_money, record_repayment_entry
 from municipalities.enums import UnitKind
 from municipalities.models import OrganisationalUnit
+from municipalities.rulebook.enums import RepaymentBasis, RepaymentModel, Role
 
 from .models import Installment, PlanStatus, RepaymentPlan, plan_state
-from .policy import RepaymentPolicy
 
 ZERO = Decimal("0.00")
-APPLICANT = "applicant"
+APPLICANT = Role.APPLICANT
 
 
 class RepaymentRefusedError(FundRefusedError):
@@ -50,7 +50,19 @@ class PlannedInstallment:
 
 
 def policy_of(case):
-    return RepaymentPolicy.of(case.rules.document)
+    """The rule set's repayment section (``money.repayment``) for the case."""
+    return case.rules.money.repayment
+
+
+def applies_to(case, policy=None):
+    """(True, "") when the case repays under its rule set, or (False, why not)."""
+    policy = policy or policy_of(case)
+    if policy.model == RepaymentModel.NONE:
+        return False, _("Regelverket har ingen återbetalning till fonden.")
+    limit = policy.applies_to_starts_before
+    if limit and (case.period_start is None or case.period_start >= limit):
+        return False, _("Återföring gäller bara insatser som startade före %(date)s.") % {"date": limit.isoformat()}
+    return True, ""
 
 
 def _taking_part(case):
@@ -110,7 +122,7 @@ def granted_total(case):
 
 
 def basis_amount(case, policy):
-    return consumed(case) if policy.basis == "consumed" else granted_total(case)
+    return consumed(case) if policy.basis == RepaymentBasis.CONSUMED else granted_total(case)
 
 
 def _require(user, case, roles, message):
@@ -121,7 +133,7 @@ def _require(user, case, roles, message):
 
 
 def _check_installments(case, policy, installments, total_expected):
-    low, high = policy.window(case)
+    low, high = policy.window(case.end_date)
     seen = set()
     years = set()
     for row, item in enumerate(installments):
@@ -164,13 +176,13 @@ def _check_installments(case, policy, installments, total_expected):
             "installments",
         )
     total = sum((item.amount for item in installments), ZERO)
-    if policy.basis == "consumed" and total != total_expected:
+    if policy.basis == RepaymentBasis.CONSUMED and total != total_expected:
         raise RepaymentRefusedError(
             _("Planen ska räknas på förbrukat belopp, %(basis)s, men delbetalningarna blir %(total)s.")
             % {"basis": format_kronor(total_expected), "total": format_kronor(total)},
             "installments",
         )
-    if policy.basis != "consumed" and total > total_expected:
+    if policy.basis != RepaymentBasis.CONSUMED and total > total_expected:
         raise RepaymentRefusedError(
             _("Delbetalningarna, %(total)s, är mer än det beviljade, %(basis)s.")
             % {"basis": format_kronor(total_expected), "total": format_kronor(total)},
@@ -182,14 +194,14 @@ def _exemption_allowed(policy, savings_after_years, controlled_studies):
     rule = policy.exemption
     if not rule:
         raise RepaymentRefusedError(_("Regelverket medger inget undantag från återbetalning."), "exempt")
-    beyond = rule.get("savings_beyond_years")
+    beyond = rule.savings_beyond_years
     if beyond is not None and (savings_after_years is None or savings_after_years <= beyond):
         raise RepaymentRefusedError(
             _("Undantag gäller bara insatser vars besparingar väntas mer än %(years)s år fram i tiden.")
             % {"years": beyond},
             "savings_expected_after_years",
         )
-    if rule.get("requires_controlled_studies") and not controlled_studies:
+    if rule.requires_controlled_studies and not controlled_studies:
         raise RepaymentRefusedError(
             _("Undantag kräver att metoden bygger på studier med försöks- och kontrollgrupper."),
             "rests_on_controlled_studies",
@@ -197,7 +209,7 @@ def _exemption_allowed(policy, savings_after_years, controlled_studies):
 
 
 def _may_draft_now(user, case, policy):
-    applies, why_not = policy.applies_to(case)
+    applies, why_not = applies_to(case, policy)
     if not applies:
         raise RepaymentRefusedError(why_not)
     refusal = drafting_refusal(user, case, policy)
@@ -287,7 +299,7 @@ def approve_plan(plan, user):
     plan = RepaymentPlan.objects.select_for_update().select_related("case").get(pk=plan.pk)
     case = plan.case
     policy = policy_of(case)
-    role = policy.decided_by
+    role = policy.approver
     _require(
         user, case, [role], _("Bara %(body)s godkänner återbetalningsplanen.") % {"body": case.rules.body_name(role)}
     )

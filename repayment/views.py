@@ -79,7 +79,7 @@ def plan_page(request, pk):
     case = get_object_or_404(cases_for_list(request.user), pk=pk)
     user = request.user
     policy = services.policy_of(case)
-    applies, why_not = policy.applies_to(case)
+    applies, why_not = services.applies_to(case, policy)
     plan = RepaymentPlan.objects.filter(case=case).first()
     rows = services.schedule(plan) if plan else []
     action = request.POST.get("form") if request.method == "POST" else None
@@ -139,7 +139,7 @@ def plan_page(request, pk):
             "repay_form": repay_form,
             "can_approve": can_approve,
             "can_close": can_record and window_passed,
-            "approver": case.rules.body_name(policy.decided_by),
+            "approver": case.rules.body_name(policy.approver),
             "drafters": [case.rules.body_name(role) for role in policy.drafted_by],
             "payer_kinds": services.payer_kinds_text(policy),
         },

@@ -48,16 +48,11 @@ def _send_once(key, recipients, kind, message, values, *, case=None, url=""):
 
 def feedback_deadline_of(case):
     """The day the applicant must have an answer, or None where the rule set sets no deadline."""
-    deadline = case.rules.feedback_deadline
+    deadline = case.rules.calendar.feedback_deadline
     received = getattr(case, AWAITING_FEEDBACK.get(case.state, ""), None)
     if not deadline or received is None:
         return None
-    return feedback_due(
-        timezone.localtime(received).date(),
-        deadline["months"],
-        deadline.get("days", 0),
-        deadline.get("excluded_months", []),
-    )
+    return feedback_due(timezone.localtime(received).date(), deadline.months, deadline.days, deadline.excluded_months)
 
 
 def send_feedback_reminders(today=None):
@@ -77,7 +72,7 @@ def send_feedback_reminders(today=None):
             step, message = "before", _("Påminnelse: sökande för %(case)s ska ha besked senast %(due)s.")
         else:
             continue
-        role = case.rules.feedback_deadline.get("actor_role") or case.rules.preparation_role
+        role = case.rules.calendar.feedback_deadline.actor_role
         sent += _send_once(
             f"feedback:{case.pk}:{due.isoformat()}:{step}",
             list(get_user_model().objects.holding(role, case.municipality)),
@@ -90,13 +85,6 @@ def send_feedback_reminders(today=None):
     return sent
 
 
-def window_dates(window, year):
-    """The (opens, closes) dates of an application window in ``year`` from its "MM-DD" values."""
-    opens = datetime.date(year, *(int(part) for part in window["opens"].split("-")))
-    closes = datetime.date(year, *(int(part) for part in window["closes"].split("-")))
-    return opens, closes
-
-
 def send_application_window_reminders(today=None):
     """Tell each municipality's applicants when an application window of its rule set in force
     opens, and ``WINDOW_CLOSING_DAYS`` before it closes. Returns the number of notifications."""
@@ -106,9 +94,10 @@ def send_application_window_reminders(today=None):
         ruleset = municipality.active_ruleset
         if ruleset is None:
             continue
-        for window in ruleset.document.get("calendar", {}).get("application_windows", []):
-            opens, closes = window_dates(window, today.year)
-            values = {"name": window["name"], "opens": opens.isoformat(), "closes": closes.isoformat()}
+        rules = ruleset.rules
+        for window in rules.calendar.application_windows:
+            opens, closes = window.dates(today.year)
+            values = {"name": window.name, "opens": opens.isoformat(), "closes": closes.isoformat()}
             if today == opens:
                 step, message = "opens", _("%(name)s har öppnat: ansökningar tas emot till och med %(closes)s.")
             elif today == closes - datetime.timedelta(days=WINDOW_CLOSING_DAYS):
@@ -116,12 +105,8 @@ def send_application_window_reminders(today=None):
             else:
                 continue
             sent += _send_once(
-                f"window:{municipality.pk}:{window['name']}:{today.year}:{step}",
-                list(
-                    get_user_model().objects.holding(
-                        ruleset.document["stages"]["application"]["actor_role"], municipality
-                    )
-                ),
+                f"window:{municipality.pk}:{window.name}:{today.year}:{step}",
+                list(get_user_model().objects.holding(rules.applicant_role, municipality)),
                 NotificationKind.APPLICATION_WINDOW,
                 message,
                 values,

@@ -4,14 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .schedule import KIND_LABELS
-
-
-class ObligationKind(models.TextChoices):
-    PROGRESS = "progress", KIND_LABELS["progress"]
-    HALF_TIME = "half_time", KIND_LABELS["half_time"]
-    YEARLY = "yearly", KIND_LABELS["yearly"]
-    FINAL = "final", KIND_LABELS["final"]
+from municipalities.rulebook.enums import ObligationKind
 
 
 class ObligationStatus(models.TextChoices):

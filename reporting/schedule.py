@@ -1,4 +1,4 @@
-"""When a running project must report, computed from its municipality's rule set ("reporting").
+"""When a running project must report, computed from its rule book's reporting section.
 
 Pure: dates in, dates out, no database. The rules, per obligation ``schedule``:
 
@@ -16,7 +16,8 @@ Pure: dates in, dates out, no database. The rules, per obligation ``schedule``:
 - ``end``: the end date, the extension's end if there is one (the caller passes ``case.end_date``).
 - ``continuous``: every ``interval_months`` counted from the start. No guideline names a
   frequency ("löpande"), so without ``interval_months`` we ask for a report every 3 months: often
-  enough that a steering group can steer, as Sundsvall's text asks, and not more than a quarter.
+  enough that a steering group can steer, as Sundsvall's text asks, and not more than a quarter
+  (the default of ``Obligation.interval_months``).
 
 A periodic schedule (fixed_dates, yearly, continuous) whose last regular date falls before the
 end leaves a stub period; it gets a last report at the end, unless the rule set has an ``end``
@@ -24,27 +25,17 @@ obligation, whose final report already covers that stub (one report, not two on 
 """
 
 import datetime
-from calendar import monthrange
 from dataclasses import dataclass
 
-from django.utils.translation import gettext_lazy as _
-
 from applications.deadlines import add_months, half_time
+from municipalities.rulebook.enums import ReportSchedule
 
-KIND_LABELS = {
-    "progress": _("Lägesrapport"),
-    "half_time": _("Halvtidsuppföljning"),
-    "yearly": _("Årlig uppföljning"),
-    "final": _("Slutrapport"),
-}
-# "Löpande" uppföljning without a stated frequency: a report every quarter (see module docstring).
-DEFAULT_INTERVAL_MONTHS = 3
 ONE_DAY = datetime.timedelta(days=1)
 
 
 @dataclass(frozen=True)
 class Due:
-    kind: str
+    kind: str  # an ObligationKind
     period_start: datetime.date
     period_end: datetime.date
     due_date: datetime.date
@@ -52,8 +43,8 @@ class Due:
     name: str
 
 
-def report_schedule(document, start, end, fixed_dates_by_year=None):
-    """Every report the rule set ``document`` asks of a project running ``start``–``end``
+def report_schedule(reporting, start, end, fixed_dates_by_year=None):
+    """Every report the rule book's ``reporting`` section asks of a project running ``start``–``end``
     (inclusive), ordered by due date and then by the order of the rule set's obligations.
 
     ``fixed_dates_by_year`` maps a year to ``{fixed date name: date}`` as set by the admin; a
@@ -61,20 +52,18 @@ def report_schedule(document, start, end, fixed_dates_by_year=None):
     """
     if end < start:
         raise ValueError("A project cannot end before it starts.")
-    reporting = document.get("reporting") or {}
-    obligations = reporting.get("obligations") or []
-    has_final = any(obligation["schedule"] == "end" for obligation in obligations)
+    has_final = reporting.has_schedule(ReportSchedule.END)
     dues = []
-    for order, obligation in enumerate(obligations):
-        schedule = obligation["schedule"]
-        if schedule == "end":
+    for order, obligation in enumerate(reporting.obligations):
+        schedule = obligation.schedule
+        if schedule == ReportSchedule.END:
             dues.append((order, _due(obligation, start, end, end)))
-        elif schedule == "half_time":
+        elif schedule == ReportSchedule.HALF_TIME:
             dues.append((order, _due(obligation, start, half_time(start, end), half_time(start, end))))
         else:
             dated = _periodic_dates(obligation, start, end, fixed_dates_by_year or {}, has_final=has_final)
             if not has_final and (not dated or dated[-1][0] < end):
-                dated.append((end, str(KIND_LABELS.get(obligation["kind"], obligation["kind"]))))
+                dated.append((end, str(obligation.kind.label)))
             period_start = start
             for due_date, name in dated:
                 dues.append((order, _due(obligation, period_start, due_date, due_date, name)))
@@ -84,38 +73,37 @@ def report_schedule(document, start, end, fixed_dates_by_year=None):
 
 
 def _due(obligation, period_start, period_end, due_date, name=None):
-    kind = obligation["kind"]
     return Due(
-        kind=kind,
+        kind=obligation.kind,
         period_start=period_start,
         period_end=period_end,
         due_date=due_date,
-        receiver_role=obligation.get("receiver_role", ""),
-        name=name or str(KIND_LABELS.get(kind, kind)),
+        receiver_role=obligation.receiver_role,
+        name=name or str(obligation.kind.label),
     )
 
 
 def _periodic_dates(obligation, start, end, fixed_dates_by_year, *, has_final=False):
     """The regular (date, name) pairs of a periodic obligation inside (start, end]."""
-    schedule = obligation["schedule"]
-    label = str(KIND_LABELS.get(obligation["kind"], obligation["kind"]))
+    schedule = obligation.schedule
+    label = str(obligation.kind.label)
     dates = []
-    if schedule == "fixed_dates":
+    if schedule == ReportSchedule.FIXED_DATES:
         for year in range(start.year, end.year + 1):
             chosen = fixed_dates_by_year.get(year, {})
-            for fixed in obligation["fixed_dates"]:
-                dates.append((chosen.get(fixed["name"]) or _default_date(year, fixed["default"]), fixed["name"]))
-    elif schedule == "yearly":
+            for fixed in obligation.fixed_dates:
+                dates.append((chosen.get(fixed.name) or fixed.in_year(year), fixed.name))
+    elif schedule == ReportSchedule.YEARLY:
         dates = [(datetime.date(year, 12, 31), label) for year in range(start.year, end.year + 1)]
-    elif schedule == "project_year":
+    elif schedule == ReportSchedule.PROJECT_YEAR:
         step = 1
         while (period_end := add_months(start, 12 * step) - ONE_DAY) <= end:
             dates.append((period_end, label))
             step += 1
         if has_final and dates and dates[-1][0] == end:
             dates.pop()
-    elif schedule == "continuous":
-        interval = obligation.get("interval_months") or DEFAULT_INTERVAL_MONTHS
+    elif schedule == ReportSchedule.CONTINUOUS:
+        interval = obligation.interval_months
         step = 1
         while (period_end := add_months(start, interval * step) - ONE_DAY) <= end:
             dates.append((period_end, label))
@@ -123,9 +111,3 @@ def _periodic_dates(obligation, start, end, fixed_dates_by_year, *, has_final=Fa
     else:
         raise ValueError(f"Unknown reporting schedule: {schedule}")
     return sorted((date, name) for date, name in dates if start < date <= end)
-
-
-def _default_date(year, month_day):
-    """The rule set's "MM-DD" in ``year``; 02-29 becomes 02-28 in a common year."""
-    month, day = (int(part) for part in month_day.split("-"))
-    return datetime.date(year, month, min(day, monthrange(year, month)[1]))

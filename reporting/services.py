@@ -34,8 +34,8 @@ from evaluation.models import Indicator, IndicatorValue
 from evaluation.services import enter_indicator_value
 from funds.enums import EntryKind
 from funds.models import LedgerEntry
-from funds.policy import FundPolicy
 from funds.services import may_record_money, record_payout
+from municipalities.rulebook.enums import ReportSchedule
 from notifications.models import NotificationKind
 from notifications.services import notify_each
 
@@ -106,7 +106,7 @@ def generate_obligations(case):
         if not case.period_start or not case.end_date:
             raise ValidationError(_("Projektet saknar start- eller slutdatum."))
         dues = report_schedule(
-            case.rules.document, case.period_start, case.end_date, fixed_dates_by_year(case.municipality)
+            case.rules.reporting, case.period_start, case.end_date, fixed_dates_by_year(case.municipality)
         )
         for due in dues:
             if due.due_date < case.period_start or due.period_start < case.period_start:
@@ -223,7 +223,7 @@ def set_project_organisation(case, user, *, manager, owners=(), group=(), steeri
 
 
 def plan_headings(case):
-    return case.rules.stages["start"].get("project_plan_template") or DEFAULT_PLAN_HEADINGS
+    return list(case.rules.stages.start.project_plan_template) or DEFAULT_PLAN_HEADINGS
 
 
 def save_project_plan(case, user, texts):
@@ -249,11 +249,8 @@ def save_project_plan(case, user, texts):
 
 def report_headings(obligation):
     """The headings a report answers: the rule set's contents for the obligation's kind, or ours."""
-    reporting = obligation.case.rules.document.get("reporting") or {}
-    for rule in reporting.get("obligations", []):
-        if rule["kind"] == obligation.kind and rule.get("contents"):
-            return rule["contents"]
-    return DEFAULT_REPORT_HEADINGS
+    rule = obligation.case.rules.reporting.obligation(obligation.kind)
+    return list(rule.contents) if rule and rule.contents else DEFAULT_REPORT_HEADINGS
 
 
 def budget_by_year(case):
@@ -468,8 +465,8 @@ def save_report(obligation, user, *, texts, outcomes, economy_comment="", submit
 def _is_closing_final_report(case, obligation):
     """Whether this is the final report that closes the project's follow-up."""
     return (
-        case.rules.has_final_report
-        and obligation.kind == case.rules.closing_report_kind
+        case.rules.reporting.has_final_report
+        and obligation.kind == case.rules.reporting.closing_report_kind
         and obligation.period_end == max(o.period_end for o in case.reporting_obligations.filter(kind=obligation.kind))
     )
 
@@ -715,9 +712,9 @@ def send_due_reminders(today=None):
 
 def _remind(obligation, today):
     case = obligation.case
-    rules = case.rules.document.get("reporting") or {}
-    before = datetime.timedelta(days=rules.get("reminder_days_before", 14))
-    escalate = datetime.timedelta(days=rules.get("escalate_after_days", 14))
+    rules = case.rules.reporting
+    before = datetime.timedelta(days=rules.reminder_days_before)
+    escalate = datetime.timedelta(days=rules.escalate_after_days)
     values = {"name": obligation.name, "case": case, "due": obligation.due_date.isoformat()}
     now = timezone.now()
     manager = project_manager(case)
@@ -757,12 +754,12 @@ def fixed_date_names(municipality):
     """The names of the fixed reporting dates the municipality's rule set in force asks for, with
     their default "MM-DD" (Ystad: delårsbokslut 2 and årsbokslut)."""
     ruleset = municipality.active_ruleset
-    obligations = (ruleset.document.get("reporting") or {}).get("obligations", []) if ruleset else []
+    obligations = ruleset.rules.reporting.obligations if ruleset else ()
     return {
-        fixed["name"]: fixed["default"]
+        fixed.name: fixed.default
         for obligation in obligations
-        if obligation["schedule"] == "fixed_dates"
-        for fixed in obligation["fixed_dates"]
+        if obligation.schedule == ReportSchedule.FIXED_DATES
+        for fixed in obligation.fixed_dates
     }
 
 
@@ -830,7 +827,7 @@ def budget_compensation(obligation, user):
     entries paid against this report, and whether ``user`` may pay now (a controller or the
     municipal admin, once the report is accepted)."""
     case = obligation.case
-    if not FundPolicy.of(case.rules.document).is_budget_compensation:
+    if not case.rules.money.payouts.is_budget_compensation:
         return None
     report = getattr(obligation, "report", None)
     year = obligation.period_end.year

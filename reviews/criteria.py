@@ -1,73 +1,20 @@
-"""Which of the rule set's review criteria apply, and when a case can be reviewed.
+"""When a case can be reviewed against its rule set's criteria (``rules.review.criteria_for``).
 
-A rule set's ``review.criteria`` may carry a ``stage``: idea-stage criteria are answered while the
-idea is tried (Ystad's five questions, Sundsvall's two must-requirements); the others while the
-application is prepared. Leaf module: reads rule-set documents and state names only.
+A criterion may carry a ``stage``: idea-stage criteria are answered while the idea is tried (Ystad's
+five questions, Sundsvall's two must-requirements); the others while the application is prepared.
+Leaf module: state names and the rule book's vocabulary only.
 """
 
-from dataclasses import dataclass
-
 from applications.enums import CaseState
+from municipalities.rulebook.enums import ReviewStage
 
-IDEA = "idea"
-PREPARATION = "preparation"
-STAGES = (IDEA, PREPARATION)
+STAGES = tuple(ReviewStage)
 
 # The review stage a case is in, by its state; in other states nobody is assigned or reviews.
 REVIEW_STAGE_OF_STATE = {
-    CaseState.IDEA_IN_REVIEW: IDEA,
-    CaseState.SUBMITTED: PREPARATION,
-    CaseState.RESUBMITTED: PREPARATION,
-    CaseState.IN_PREPARATION: PREPARATION,
-    CaseState.READY_FOR_DECISION: PREPARATION,
+    CaseState.IDEA_IN_REVIEW: ReviewStage.IDEA,
+    CaseState.SUBMITTED: ReviewStage.PREPARATION,
+    CaseState.RESUBMITTED: ReviewStage.PREPARATION,
+    CaseState.IN_PREPARATION: ReviewStage.PREPARATION,
+    CaseState.READY_FOR_DECISION: ReviewStage.PREPARATION,
 }
-
-YES_NO = "yes_no"
-SCORE = "score"
-
-
-@dataclass(frozen=True)
-class Criterion:
-    key: str
-    title: str
-    help: str
-    kind: str  # YES_NO or SCORE
-    scale_max: int | None
-    weight: int | None
-    gate: bool
-    stage: str
-    cite: str
-
-    @property
-    def is_score(self):
-        return self.kind == SCORE
-
-    @property
-    def scale(self):
-        return list(range(1, self.scale_max + 1)) if self.is_score else []
-
-
-def criterion_from_rule(rule):
-    kind = rule["kind"]
-    return Criterion(
-        key=rule["key"],
-        title=rule["title"],
-        help=rule.get("help", ""),
-        kind=kind,
-        scale_max=int(rule.get("scale_max") or 5) if kind == SCORE else None,
-        weight=rule.get("weight"),
-        gate=bool(rule.get("gate", False)),
-        stage=rule.get("stage") or PREPARATION,
-        cite=rule.get("cite", ""),
-    )
-
-
-def criteria_for(document, stage):
-    """The criteria of ``stage`` in the rule-set document, in the rule set's order. Criteria
-    without a stage belong to the preparation."""
-    rules = (document.get("review") or {}).get("criteria") or []
-    return [c for c in (criterion_from_rule(rule) for rule in rules) if c.stage == stage]
-
-
-def portfolio_dimensions(document):
-    return list((document.get("review") or {}).get("portfolio_dimensions") or [])

@@ -5,16 +5,11 @@ the fund's ledger (funds.services.available_money), never typed in here."""
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from applications.models import Case, DecisionRound
 from audit.models import AppendOnlyModel
 from municipalities.models import Municipality
-
-
-class ReviewStage(models.TextChoices):
-    IDEA = "idea", pgettext_lazy("review stage", "idéprövning")
-    PREPARATION = "preparation", pgettext_lazy("review stage", "beredning")
+from municipalities.rulebook.enums import ReviewStage
 
 
 class ReviewAssignment(models.Model):

@@ -15,7 +15,7 @@ from fractions import Fraction
 
 from django.utils.translation import gettext_lazy as _
 
-from .criteria import SCORE, YES_NO
+from municipalities.rulebook.enums import CriterionKind
 
 LARGE_SPREAD = 2  # max − min at or above this is a "stor spridning" between reviewers
 RECOMMEND_AT = 60  # weighted total (0–100) from which the reviews back the application
@@ -56,7 +56,7 @@ class CriterionResult:
     @property
     def yes_share(self):
         """Share of yes answers in per cent, rounded to whole per cent."""
-        if self.criterion.kind != YES_NO or not self.count:
+        if self.criterion.kind != CriterionKind.YES_NO or not self.count:
             return None
         return _decimal(Fraction(100 * self.yes, self.count), "1")
 
@@ -73,13 +73,13 @@ class CriterionResult:
     @property
     def majority_no(self):
         """A gate fails: most reviewers said no (or gave the lowest score)."""
-        if self.criterion.kind == YES_NO:
+        if self.criterion.kind == CriterionKind.YES_NO:
             return self.no * 2 > self.count
         return self.at_lowest * 2 > self.count
 
     @property
     def majority_yes(self):
-        if self.criterion.kind == YES_NO:
+        if self.criterion.kind == CriterionKind.YES_NO:
             return self.yes * 2 > self.count
         return (self.count - self.at_lowest) * 2 > self.count
 
@@ -87,7 +87,7 @@ class CriterionResult:
 def criterion_result(criterion, answers):
     """The result of one criterion over each reviewer's answers (a list of answer dicts)."""
     values = [a[criterion.key] for a in answers if a.get(criterion.key) is not None]
-    if criterion.kind == SCORE:
+    if criterion.kind == CriterionKind.SCORE:
         if not values:
             return CriterionResult(criterion, 0)
         return CriterionResult(
@@ -107,7 +107,7 @@ def weighted_total(criteria, answers):
     0..100 and weighted. None where the criteria carry no weights or nobody scored."""
     parts = []
     for criterion in criteria:
-        if criterion.kind != SCORE or not criterion.weight:
+        if criterion.kind != CriterionKind.SCORE or not criterion.weight:
             continue
         values = [a[criterion.key] for a in answers if a.get(criterion.key) is not None]
         if values:

@@ -5,7 +5,7 @@ import rules
 
 from accounts.enums import Role
 from accounts.rules import is_member_of, is_staff_member
-from applications.rulebook import rulebook_in_force
+from municipalities.rulebook import rulebook_in_force
 
 # Staff of the object's municipality (a case's): reviewers come from it, and only they see a
 # case's reviews. A system admin belongs to no municipality and is not one.

@@ -17,16 +17,17 @@ from accounts.enums import Role
 from accounts.models import User
 from applications.enums import CaseState
 from applications.models import Case
-from applications.rulebook import rulebook_in_force
 from applications.rules import acting_role
 from applications.services import TransitionRefusedError
 from audit.services import record
 from funds.services import available_money
+from municipalities.rulebook import rulebook_in_force
+from municipalities.rulebook.enums import CriterionKind, ReviewStage
 from notifications.models import NotificationKind
 from notifications.services import notify
 
-from .criteria import IDEA, PREPARATION, REVIEW_STAGE_OF_STATE, STAGES, YES_NO, criteria_for
-from .models import PriorityProposal, Review, ReviewAssignment, ReviewStage
+from .criteria import REVIEW_STAGE_OF_STATE, STAGES
+from .models import PriorityProposal, Review, ReviewAssignment
 from .results import summarise
 from .rules import is_staff_of, may_prioritise
 
@@ -50,11 +51,11 @@ def review_stage(case):
 
 
 def stage_criteria(case, stage):
-    return criteria_for(case.rules.document, stage)
+    return case.rules.review.criteria_for(stage)
 
 
 def assigning_role(case, stage):
-    return acting_role(case, "idea_review" if stage == IDEA else "preparation")
+    return acting_role(case, "idea_review" if stage == ReviewStage.IDEA else "preparation")
 
 
 def _holds_role(user, case, role):
@@ -64,7 +65,7 @@ def _holds_role(user, case, role):
 def may_assign(case, user):
     """(allowed, reason) for the user assigning reviewers to the case now."""
     stage = review_stage(case)
-    role = assigning_role(case, stage or PREPARATION)
+    role = assigning_role(case, stage or ReviewStage.PREPARATION)
     if not _holds_role(user, case, role):
         return False, _("Bara %(body)s i ärendets kommun kan tilldela bedömare.") % {"body": case.rules.body_name(role)}
     if stage is None:
@@ -132,7 +133,7 @@ def may_review(assignment, user):
 
 def _parse_answer(criterion, raw):
     """The stored value of one answer, or raise naming the criterion."""
-    if criterion.kind == YES_NO:
+    if criterion.kind == CriterionKind.YES_NO:
         value = {"ja": True, "nej": False}.get(raw, raw) if isinstance(raw, str) else raw
         if isinstance(value, bool):
             return value
@@ -259,7 +260,7 @@ def case_summary(case):
     """The results the prioritisation shows: the preparation's submitted reviews, or the idea
     review's where the preparation has none. Reads prefetched assignments."""
     assignments = list(case.review_assignments.all())
-    for stage in (PREPARATION, IDEA):
+    for stage in (ReviewStage.PREPARATION, ReviewStage.IDEA):
         submitted = [a for a in assignments if a.stage == stage and a.review.is_submitted]
         if submitted:
             return stage, summarise(stage_criteria(case, stage), [a.review.answers for a in submitted])

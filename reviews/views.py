@@ -12,7 +12,6 @@ from core.permissions import own_municipality, permission_required
 from core.refusals import DomainRefusedError, refuse
 
 from . import services
-from .criteria import portfolio_dimensions
 from .forms import AssignReviewerForm, ProposalForm
 from .models import ReviewAssignment
 
@@ -140,6 +139,6 @@ def priorities(request, municipality, round_id=None):
             "proposal_form": proposal_form,
             "may_prioritise": user.has_perm("reviews.prioritise"),
             "prioritiser": rules.body_name(rules.prioritisation_role),
-            "dimensions": portfolio_dimensions(rules.document),
+            "dimensions": list(rules.review.portfolio_dimensions),
         },
     )

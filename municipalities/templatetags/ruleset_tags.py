@@ -1,7 +1,7 @@
 from django import template
 from django.utils.dates import MONTHS
 
-from municipalities import presentation
+from municipalities.rulebook import presentation
 
 register = template.Library()
 
@@ -18,13 +18,15 @@ def rule_labels(codes, table_name):
 
 
 @register.simple_tag
-def role_name(document, role):
-    return presentation.role_name(document, role)
+def role_name(rules, role):
+    """The municipality's name for ``role`` in the rule book ``rules``."""
+    return presentation.role_name(rules, role)
 
 
 @register.inclusion_tag("municipalities/_cite.html")
 def cite(rule):
-    return {"cite": (rule or {}).get("cite")}
+    """The guideline section a part of the rule book cites."""
+    return {"cite": getattr(rule, "cite", None)}
 
 
 @register.filter

@@ -1,10 +1,9 @@
 from django import template
 
 from funds.models import Fund, PayoutPlan
-from funds.policy import FundPolicy
 from funds.services import PAYABLE_STATES, case_balances
 from repayment.models import RepaymentPlan
-from repayment.services import policy_of, schedule, summary
+from repayment.services import applies_to, policy_of, schedule, summary
 
 register = template.Library()
 
@@ -16,12 +15,12 @@ def case_money(context, case):
     user = context["request"].user
     fund = Fund.objects.filter(municipality_id=case.municipality_id).first()
     years = case_balances(fund, case).year_list if fund else []
-    fund_policy = FundPolicy.of(case.rules.document)
+    payouts = case.rules.money.payouts
     policy = policy_of(case)
-    applies, why_not = policy.applies_to(case)
+    applies, why_not = applies_to(case, policy)
     plan = RepaymentPlan.objects.filter(case=case).first()
     rows = schedule(plan) if plan else []
-    payout_plan = PayoutPlan.objects.filter(case=case).first() if fund_policy.needs_payout_plan else None
+    payout_plan = PayoutPlan.objects.filter(case=case).first() if payouts.needs_payout_plan else None
     payable = case.state in PAYABLE_STATES
     return {
         "case": case,
@@ -32,13 +31,13 @@ def case_money(context, case):
         "why_not": why_not,
         "plan": plan,
         "summary": summary(rows),
-        "needs_payout_plan": fund_policy.needs_payout_plan and payable,
+        "needs_payout_plan": payouts.needs_payout_plan and payable,
         "payout_plan": payout_plan,
         "may_write_payout_plan": user.has_role(case.rules.applicant_role)
         and not (payout_plan and payout_plan.is_approved),
         "may_approve_payout_plan": payout_plan is not None
         and not payout_plan.is_approved
-        and user.has_role(fund_policy.payout_plan_approver),
-        "approver": case.rules.body_name(fund_policy.payout_plan_approver),
+        and user.has_role(payouts.approved_by),
+        "approver": case.rules.body_name(payouts.approved_by),
         "csrf_token": context.get("csrf_token"),
     }

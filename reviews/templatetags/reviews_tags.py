@@ -2,8 +2,8 @@ from django import template
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from municipalities.rulebook.enums import CriterionKind, ReviewStage
 from reviews import services
-from reviews.criteria import YES_NO
 from reviews.forms import AssignReviewerForm
 from reviews.results import RECOMMENDATION_RULE, WEIGHTED_TOTAL_RULE
 from reviews.rules import is_staff_of
@@ -14,7 +14,7 @@ register = template.Library()
 def answer_text(criterion, value):
     if value is None:
         return "–"
-    if criterion.kind == YES_NO:
+    if criterion.kind == CriterionKind.YES_NO:
         return _("ja") if value else _("nej")
     return str(value)
 
@@ -22,7 +22,7 @@ def answer_text(criterion, value):
 def _form_value(criterion, value):
     if value is None:
         return ""
-    if criterion.kind == YES_NO:
+    if criterion.kind == CriterionKind.YES_NO:
         return "ja" if value else "nej"
     return str(value)
 
@@ -57,7 +57,7 @@ def case_reviews(context, case):
         taken = [a.reviewer_id for a in assignments if a.stage == stage]
         assign_form = AssignReviewerForm(candidates=services.reviewer_candidates(case).exclude(pk__in=taken))
     current = services.review_stage(case)
-    shows_refusal = user.has_role(services.assigning_role(case, current or services.PREPARATION))
+    shows_refusal = user.has_role(services.assigning_role(case, current or ReviewStage.PREPARATION))
     if not stages and not assign_form and not shows_refusal:
         return ""
     return render_to_string(

@@ -14,7 +14,8 @@ from evaluation.models import Indicator, IndicatorValue, MeasurementPlan
 from funds import services as funds
 from funds.enums import EntryKind
 from funds.models import LedgerEntry
-from reporting.models import ObligationKind, ObligationStatus, Report, ReportingObligation
+from municipalities.rulebook.enums import ObligationKind
+from reporting.models import ObligationStatus, Report, ReportingObligation
 from tests.applications.conftest import organisation, people, rulesets, shipped_documents  # noqa: F401 - shared fixtures
 
 

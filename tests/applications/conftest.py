@@ -3,11 +3,10 @@ import copy
 import pytest
 
 from accounts.enums import Role
-from applications.rulebook import RuleBook
 from applications.services import create_case
 from municipalities.enums import RuleSetStatus
 from municipalities.models import Municipality, RuleSetVersion
-from municipalities.validation import validate_ruleset
+from municipalities.rulebook.validation import validate_ruleset
 from tests.conftest import SLUGS, shipped_document
 from tests.factories import ExternalActorFactory, OrganisationalUnitFactory, UserFactory
 
@@ -112,9 +111,9 @@ def people(organisation):
 def designate_heads(municipality):
     """A designated head for each unit whose head signs under the rule set (Ale's sektorer,
     Ystad's förvaltningar, Norrköping's kontor): a person of the unit, not the applicant."""
-    rules = RuleBook(municipality.active_ruleset.document)
-    kinds = {rule.head_unit_kind for rule in rules.signature_rules if rule.signer != "external_actor_heads"}
-    titles = {rule.head_unit_kind: rule.head_title for rule in rules.signature_rules}
+    rules = municipality.active_ruleset.rules
+    kinds = {rule.head_unit_kind for rule in rules.application.signatures if rule.signer != "external_actor_heads"}
+    titles = {rule.head_unit_kind: rule.head_title for rule in rules.application.signatures}
     for unit in municipality.units.filter(kind__in=kinds):
         unit.head = UserFactory(
             municipality=municipality, unit=unit, full_name=f"Chef {unit.name}", title=titles[unit.kind]

@@ -323,7 +323,7 @@ def test_heby_name_period_and_cost_per_year_are_asked_once_as_fields(filled):
         Problem("period_start", "Ange när insatsen startar."),
         Problem("period_end", "Ange när insatsen slutar."),
     ]
-    titles = [section["title"] for section in case.rules.sections]
+    titles = [section.title for section in case.rules.application.sections]
     assert not {"Namn på investeringen", "Tidsperiod för investeringen", "Kostnad fördelad per år"} & set(titles)
 
 

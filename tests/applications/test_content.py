@@ -8,6 +8,7 @@ import subprocess
 import pytest
 from django.urls import reverse
 
+from accounts.enums import Role
 from applications.checks import Problem, application_problems
 from applications.enums import CaseState as S
 from applications.models import Case
@@ -17,6 +18,7 @@ from core.formatting import format_kronor
 from decisions.models import IssuedDocument
 from decisions.services import issue_application, issue_decision_basis
 from demo.walk import complete_open_steps, fill_application, inform_board, sign_for, walk_to
+from municipalities.rulebook.validation import document_fingerprint
 
 pytestmark = pytest.mark.django_db
 
@@ -210,7 +212,7 @@ def test_ale_plan_for_the_process_is_made_with_ledningsgruppen_for_tsi_not_forva
         "preparer",
         users["preparer"],
     )
-    assert "ledningsgruppen för TSI" not in case.rules.document["bodies"]["management"]["duties"]
+    assert "ledningsgruppen för TSI" not in case.rules.bodies[Role.MANAGEMENT].duties
 
 
 def test_ale_application_starts_with_the_ideas_text_in_the_mapped_sections(new_case, today):
@@ -478,7 +480,7 @@ def norrkoping_filled(new_case, title="Läsglädje i Navestad"):
 
 
 def agenda(case):
-    return next(goal_list for goal_list in case.rules.goal_lists if goal_list["key"] == "agenda_2030")
+    return next(goal_list for goal_list in case.rules.application.goal_lists if goal_list.key == "agenda_2030")
 
 
 def test_norrkoping_ships_the_17_agenda_2030_goals_and_an_empty_kf_list_for_the_admin(rulesets):
@@ -546,7 +548,9 @@ def test_kf_goals_once_the_admin_lists_them_are_required_too(new_case, today):
         {"key": "trygghet", "name": "Norrköping är en trygg kommun"},
         {"key": "utbildning", "name": "Fler elever klarar skolan"},
     ]
-    RuleSetVersion.objects.filter(pk=case.ruleset_version_id).update(document=document)
+    RuleSetVersion.objects.filter(pk=case.ruleset_version_id).update(
+        document=document, fingerprint=document_fingerprint(document)
+    )
     case = Case.objects.get(pk=case.pk)
 
     assert application_problems(case) == [

@@ -1163,8 +1163,8 @@ def test_submitted_case_keeps_its_rule_set_version_when_a_new_one_is_activated(n
         "retired",
         "active",
     )
-    assert case.rules.document == pinned.document
-    assert "ny_punkt" not in [section["key"] for section in case.rules.sections]
+    assert case.rules == pinned.rules
+    assert "ny_punkt" not in [section.key for section in case.rules.application.sections]
 
 
 def test_pinned_version_is_in_use_and_cannot_be_edited(new_case, today):

@@ -220,7 +220,7 @@ def test_ystad_signing_step_form_offers_only_a_nej_and_the_history_reads_as_swed
 def test_return_for_completion_lists_what_is_missing_and_notifies(new_case, today, client):
     case, users = new_case("heby")
     case = walk_to(case, S.IN_PREPARATION, users)
-    section = case.rules.sections[2]["title"]
+    section = case.rules.application.sections[2].title
 
     case = run_transition(
         case, "return_for_completion", users["preparer"], reason="Komplettera målgruppen.", missing=[section]
@@ -238,7 +238,7 @@ def test_return_for_completion_lists_what_is_missing_and_notifies(new_case, toda
 def test_return_through_the_page_accepts_only_known_parts(new_case, today, client):
     case, users = new_case("heby")
     case = walk_to(case, S.SUBMITTED, users)
-    section = case.rules.sections[0]["title"]
+    section = case.rules.application.sections[0].title
     client.force_login(users["preparer"])
 
     client.post(
@@ -252,9 +252,9 @@ def test_return_through_the_page_accepts_only_known_parts(new_case, today, clien
 def test_resubmission_shows_what_changed(new_case, today, client):
     case, users = new_case("heby")
     case = walk_to(case, S.IN_PREPARATION, users)
-    section = case.rules.sections[0]
-    case = run_transition(case, "return_for_completion", users["preparer"], reason="Mer.", missing=[section["title"]])
-    sections = dict(case.sections, **{section["key"]: "Helt ny <b>text</b> om problemet."})
+    section = case.rules.application.sections[0]
+    case = run_transition(case, "return_for_completion", users["preparer"], reason="Mer.", missing=[section.title])
+    sections = dict(case.sections, **{section.key: "Helt ny <b>text</b> om problemet."})
     save_case(case, users["applicant"], fields={"sections": sections})
     run_transition(case, "resubmit", users["applicant"])
 

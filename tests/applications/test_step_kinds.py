@@ -10,7 +10,7 @@ from applications.models import Case
 from applications.services import TransitionRefusedError, complete_step, run_transition
 from audit.models import AuditEntry
 from demo.walk import fill_idea, person_at, walk_to
-from municipalities.validation import ruleset_problems
+from municipalities.rulebook.validation import ruleset_problems
 from tests.conftest import shipped_document
 
 pytestmark = pytest.mark.django_db

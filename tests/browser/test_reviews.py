@@ -14,7 +14,7 @@ from demo.loader import DEMO_DOMAIN, ROLE_LOGINS
 from demo.walk import walk_to
 from funds import services as funds
 from funds.models import Fund
-from reviews.criteria import criteria_for
+from municipalities.rulebook.enums import CriterionKind, ReviewStage
 from reviews.services import assign_reviewer, save_review
 
 TITLE = "Läxhjälp och föräldrastöd i Sundsvall"
@@ -31,7 +31,10 @@ def sundsvall_case(demo):
     case = walk_to(create_case(users["applicant"], title=TITLE), CaseState.IN_PREPARATION, users)
     assign_reviewer(case, users["preparer"], users["management"])
     other = assign_reviewer(case, users["preparer"], users["controller"])
-    answers = {c.key: (True if c.kind == "yes_no" else 2) for c in criteria_for(case.rules.document, "preparation")}
+    answers = {
+        c.key: (True if c.kind == CriterionKind.YES_NO else 2)
+        for c in case.rules.review.criteria_for(ReviewStage.PREPARATION)
+    }
     save_review(other, users["controller"], answers=answers, comment=OTHER_COMMENT, submit=True)
     fund = Fund.objects.filter(municipality=case.municipality).first() or funds.create_fund(
         users["controller"], case.municipality
@@ -56,7 +59,7 @@ def test_sundsvall_reviewer_is_blind_until_she_submits(page, live_server, login,
     axe.check(page)
 
     form = page.get_by_role("form", name="Din bedömning")
-    for criterion in criteria_for(case.rules.document, "preparation"):
+    for criterion in case.rules.review.criteria_for(ReviewStage.PREPARATION):
         group = form.get_by_role("group", name=re.compile("^" + re.escape(criterion.title)))
         if criterion.is_score:
             group.get_by_label(re.compile(rf"^{MY_SCORES[criterion.key]}\b")).check()

@@ -57,7 +57,7 @@ def test_ale_signature_by_the_designated_head_is_voided_by_an_edit(
     login(page, applicant.email)
     page.goto(case_url)
     page.get_by_role("link", name="Redigera ansökan").click()
-    first_section = ale_draft.rules.sections[0]["title"]
+    first_section = ale_draft.rules.application.sections[0].title
     page.get_by_label(first_section).fill("En ändrad problembeskrivning efter underskriften.")
     page.get_by_role("button", name="Spara utkast").click()
     page.get_by_role("link", name="Till ärendet").click()

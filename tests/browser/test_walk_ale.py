@@ -207,7 +207,7 @@ def idea_to_submitted_application(w):
     w.case = case
     case_url = w.case_url
     axe.check(page)
-    contents = case.rules.stages["idea"]["contents"]
+    contents = case.rules.stages.idea.contents
     for label, text in zip(contents, IDEA, strict=True):
         page.get_by_label(label[:1].upper() + label[1:], exact=True).fill(text)
     page.get_by_role("button", name="Lämna in idén").click()
@@ -235,7 +235,7 @@ def idea_to_submitted_application(w):
     act(page, "Skriv ansökan")
     next_step(page).get_by_role("link", name="Redigera ansökan").click()
     axe.check(page)
-    sections = {section["key"]: section["title"] for section in case.rules.sections}
+    sections = {section.key: section.title for section in case.rules.application.sections}
     for index, key in ((0, "insatsen"), (1, "problemformulering"), (2, "malgrupp"), (3, "berorda_sektorer")):
         assert page.get_by_label(sections[key], exact=True).input_value() == IDEA[index]
     assert "Sektor utbildning, kultur och fritid" in page.get_by_label("Sökande enhet").inner_text()
@@ -246,8 +246,8 @@ def idea_to_submitted_application(w):
         field = page.get_by_label(title, exact=True)
         if not field.input_value():
             field.fill(f"{title}: så gör vi i Ale.")
-    for declaration in case.rules.declarations:
-        page.get_by_label(declaration["text"]).check()
+    for declaration in case.rules.application.declarations:
+        page.get_by_label(declaration.text).check()
     page.get_by_role("button", name="Spara utkast").click()
     for year in (2027, 2028, 2029):
         page.get_by_label(f"Kostnad {year} (kr)").fill("400 000")

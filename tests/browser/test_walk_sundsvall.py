@@ -188,10 +188,10 @@ def walk(page, live_server, login, act_as, axe, artifacts_dir, walk_clock):
     assert page.get_by_text("Utkastet är sparat.").is_visible()
     for year in (2027, 2028):
         page.get_by_label(f"Kostnad {year} (kr)").fill("400 000")
-    for section in case.rules.sections:
-        page.get_by_label(section["title"], exact=True).fill(f"{section['title']}: så gör vi i Skönsberg.")
-    for declaration in case.rules.declarations:
-        page.get_by_label(declaration["text"], exact=True).check()
+    for section in case.rules.application.sections:
+        page.get_by_label(section.title, exact=True).fill(f"{section.title}: så gör vi i Skönsberg.")
+    for declaration in case.rules.application.declarations:
+        page.get_by_label(declaration.text, exact=True).check()
     page.get_by_role("button", name="Lämna in ansökan").click()
     case.refresh_from_db()
     assert case.state == "submitted", page.locator("main").inner_text()

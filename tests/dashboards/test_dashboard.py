@@ -13,7 +13,8 @@ from applications.models import Case, CaseCost
 from core.formatting import format_kronor
 from funds import services as funds
 from municipalities.models import Municipality
-from reporting.models import ObligationKind, ObligationStatus, ReportingObligation
+from municipalities.rulebook.enums import ObligationKind
+from reporting.models import ObligationStatus, ReportingObligation
 
 URL = reverse("dashboards:dashboard")
 

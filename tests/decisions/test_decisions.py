@@ -199,14 +199,14 @@ def test_issued_document_is_immutable_and_the_same_bytes(new_case, today):
 def test_decision_basis_lists_hebys_sixteen_points(new_case, today, tmp_path):
     case, users = ready(new_case, "heby")
     text = pdf_text(issue_decision_basis(case, users["preparer"]), tmp_path)
-    for number, section in enumerate(case.rules.sections, start=1):
-        assert f"{number}. {section['title'][:25]}" in text.replace("\n", " ")
+    for number, section in enumerate(case.rules.application.sections, start=1):
+        assert f"{number}. {section.title[:25]}" in text.replace("\n", " ")
 
 
 def test_application_document_holds_the_submitted_text(new_case, today, tmp_path):
     case, users = ready(new_case, "ystad")
     text = pdf_text(issue_application(case, users["preparer"]), tmp_path)
-    assert case.rules.sections[0]["title"] in text
+    assert case.rules.application.sections[0].title in text
 
 
 def test_decision_through_the_case_page_and_download_returns_the_same_bytes(client, people, today):

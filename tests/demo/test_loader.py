@@ -12,7 +12,6 @@ from accounts.models import User
 from api.services import create_token
 from applications.enums import CaseState
 from applications.models import Case
-from applications.rulebook import RuleBook
 from decisions.models import Decision, DecisionLine, IssuedDocument
 from demo.loader import DEMO_GRANTED_STATES, demo_targets
 from exports.tables import decisions_table
@@ -38,7 +37,7 @@ def test_demo_decides_every_decided_case_through_a_recorded_decision(time_machin
     assert granted.count() == sum(
         state in DEMO_GRANTED_STATES
         for municipality in Municipality.objects.all()
-        for state in demo_targets(RuleBook(municipality.active_ruleset.document))
+        for state in demo_targets(municipality.active_ruleset.rules)
     )
     assert rejected.count() == 5
     for case in granted:

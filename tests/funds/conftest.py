@@ -64,7 +64,8 @@ def accepted_report(case, outcomes, *, user=None, period_end=None):
     it: what caps a budget compensation or a freeze."""
     from django.utils import timezone
 
-    from reporting.models import ObligationKind, ObligationStatus, Report, ReportCostLine, ReportingObligation
+    from municipalities.rulebook.enums import ObligationKind
+    from reporting.models import ObligationStatus, Report, ReportCostLine, ReportingObligation
 
     last = max(outcomes)
     obligation = ReportingObligation.objects.create(

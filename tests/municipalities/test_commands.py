@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from municipalities.models import RuleSetVersion
-from municipalities.validation import ruleset_problems
+from municipalities.rulebook.validation import ruleset_problems
 from tests.conftest import SLUGS, shipped_document
 
 pytestmark = pytest.mark.django_db

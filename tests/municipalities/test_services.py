@@ -6,7 +6,7 @@ from audit.models import AppendOnlyError, AuditEntry
 from municipalities import services
 from municipalities.enums import RuleSetStatus
 from municipalities.models import Municipality, RuleSetVersion
-from municipalities.validation import RuleSetInvalidError
+from municipalities.rulebook.validation import RuleSetInvalidError
 from tests.conftest import SLUGS, shipped_document
 
 pytestmark = pytest.mark.django_db

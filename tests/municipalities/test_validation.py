@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from municipalities.validation import RuleSetInvalidError, parse_ruleset, ruleset_problems
+from municipalities.rulebook.validation import RuleSetInvalidError, parse_ruleset, ruleset_problems
 from tests.conftest import SLUGS, shipped_document
 
 

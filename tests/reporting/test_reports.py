@@ -11,6 +11,7 @@ from accounts.enums import Role
 from applications.services import TransitionRefusedError
 from audit.models import AuditEntry
 from decisions.models import Decision, DecisionLine, DecisionYear
+from municipalities.rulebook.validation import document_fingerprint
 from notifications.models import Notification, NotificationKind
 from reporting import services
 from reporting.models import ObligationStatus, ProjectMember, ProjectRole, Report
@@ -326,7 +327,9 @@ def test_project_plan_follows_the_rule_sets_template(running):
     case, users = running("ystad")
     document = case.ruleset_version.document
     document["stages"]["start"]["project_plan_template"] = ["Syfte", "Mätplan", "Budget per år"]
-    type(case.ruleset_version).objects.filter(pk=case.ruleset_version_id).update(document=document)
+    type(case.ruleset_version).objects.filter(pk=case.ruleset_version_id).update(
+        document=document, fingerprint=document_fingerprint(document)
+    )
     case = type(case).objects.get(pk=case.pk)
 
     plan = services.save_project_plan(case, users["applicant"], ["Varför.", "Hur vi mäter.", "Pengarna."])

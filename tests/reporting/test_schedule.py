@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 
+from municipalities.rulebook import RuleBook
 from reporting.schedule import Due, report_schedule
 from tests.conftest import shipped_document
 
@@ -21,8 +22,12 @@ QUARTERS = [
 ]
 
 
+def reporting(document):
+    return RuleBook.of(document).reporting
+
+
 def kinds_and_dates(slug, start=START, end=END, fixed=None):
-    return [(due.kind, due.due_date) for due in report_schedule(shipped_document(slug), start, end, fixed)]
+    return [(due.kind, due.due_date) for due in report_schedule(reporting(shipped_document(slug)), start, end, fixed)]
 
 
 def test_schedule_ystad_twice_a_year_and_final():
@@ -55,7 +60,7 @@ def test_schedule_ale_evaluated_each_project_year_and_at_the_end():
 
 def test_schedule_ale_two_year_project_one_yearly_evaluation_and_the_final():
     # The second project year ends with the project: its evaluation is the one at the end.
-    dues = report_schedule(shipped_document("ale"), D(2027, 3, 1), D(2029, 2, 28))
+    dues = report_schedule(reporting(shipped_document("ale")), D(2027, 3, 1), D(2029, 2, 28))
 
     assert [(due.kind, due.period_start, due.period_end, due.due_date, due.receiver_role) for due in dues] == [
         ("yearly", D(2027, 3, 1), D(2028, 2, 29), D(2028, 2, 29), "preparer"),
@@ -71,7 +76,9 @@ def test_schedule_project_year_without_final_report_keeps_the_last_year():
     document = shipped_document("ale")
     document["reporting"]["obligations"] = [o for o in document["reporting"]["obligations"] if o["kind"] != "final"]
 
-    assert [(due.kind, due.due_date) for due in report_schedule(document, D(2027, 3, 1), D(2029, 2, 28))] == [
+    assert [
+        (due.kind, due.due_date) for due in report_schedule(reporting(document), D(2027, 3, 1), D(2029, 2, 28))
+    ] == [
         ("yearly", D(2028, 2, 29)),
         ("yearly", D(2029, 2, 28)),
     ]
@@ -86,7 +93,7 @@ def test_schedule_sundsvall_continuous_and_final():
 
 
 def test_schedule_ystad_full_dues_with_periods_names_and_receiver():
-    dues = report_schedule(shipped_document("ystad"), START, END)
+    dues = report_schedule(reporting(shipped_document("ystad")), START, END)
 
     assert dues[:2] == [
         Due("progress", D(2027, 3, 1), D(2027, 8, 31), D(2027, 8, 31), "decision_body", "Delårsbokslut 2"),
@@ -114,7 +121,7 @@ def test_schedule_heby_project_shorter_than_a_year_reports_at_its_end():
 
 
 def test_schedule_heby_ending_before_year_end_gets_a_last_report_at_the_end():
-    dues = report_schedule(shipped_document("heby"), D(2027, 1, 1), D(2028, 6, 30))
+    dues = report_schedule(reporting(shipped_document("heby")), D(2027, 1, 1), D(2028, 6, 30))
 
     assert [(due.period_start, due.period_end) for due in dues] == [
         (D(2027, 1, 1), D(2027, 12, 31)),
@@ -130,7 +137,7 @@ def test_schedule_sundsvall_interval_months_from_rule_set():
     document = shipped_document("sundsvall")
     document["reporting"]["obligations"][0]["interval_months"] = 6
 
-    dues = report_schedule(document, START, END)
+    dues = report_schedule(reporting(document), START, END)
 
     assert [due.due_date for due in dues if due.kind == "progress"] == [
         D(2027, 8, 31),
@@ -159,11 +166,11 @@ def test_schedule_fixed_date_in_february_of_a_common_year():
     document = shipped_document("ystad")
     document["reporting"]["obligations"][0]["fixed_dates"] = [{"name": "Skottdag", "default": "02-29"}]
 
-    dues = report_schedule(document, START, END)
+    dues = report_schedule(reporting(document), START, END)
 
     assert [due.due_date for due in dues if due.kind == "progress"] == [D(2028, 2, 29), D(2029, 2, 28)]
 
 
 def test_schedule_end_before_start_refused():
     with pytest.raises(ValueError, match="cannot end before it starts"):
-        report_schedule(shipped_document("ystad"), END, START)
+        report_schedule(reporting(shipped_document("ystad")), END, START)

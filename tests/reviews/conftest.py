@@ -40,6 +40,5 @@ def submitted_reviews(case, preparer, reviewers, answers, comment=""):
 
 
 def all_yes(case, stage="preparation", score=4):
-    from reviews.criteria import criteria_for
 
-    return {c.key: (score if c.is_score else True) for c in criteria_for(case.rules.document, stage)}
+    return {c.key: (score if c.is_score else True) for c in case.rules.review.criteria_for(stage)}

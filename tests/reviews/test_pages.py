@@ -276,7 +276,7 @@ def test_sundsvall_page_shows_its_portfolio_dimensions_and_scores(client, case_i
     case = walk_to(case, S.READY_FOR_DECISION, users)
     client.force_login(users["preparer"])
     html = client.get(reverse("reviews:priorities")).content.decode()
-    for dimension in case.rules.document["review"]["portfolio_dimensions"]:
+    for dimension in case.rules.review.portfolio_dimensions:
         assert dimension in html
     assert "100,0" in html  # the weighted total of all 5s
 

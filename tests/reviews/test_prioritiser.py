@@ -6,11 +6,11 @@ import pytest
 from django.urls import reverse
 
 from applications.enums import CaseState
-from applications.rulebook import RuleBook
 from applications.services import create_case
 from audit.models import AuditEntry
 from demo.walk import walk_to
-from municipalities.validation import ruleset_problems
+from municipalities.rulebook import RuleBook
+from municipalities.rulebook.validation import ruleset_problems
 from reviews.models import PriorityProposal
 from reviews.services import ReviewRefusedError, record_proposal
 from tests.conftest import SLUGS, shipped_document
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize("slug", SLUGS)
 def test_each_rule_set_names_who_prioritises(slug):
     expected = {"ystad": "management"}.get(slug, "preparer")
-    assert RuleBook(shipped_document(slug)).prioritisation_role == expected
+    assert RuleBook.of(shipped_document(slug)).prioritisation_role == expected
 
 
 @pytest.fixture

@@ -2,12 +2,14 @@
 
 from decimal import Decimal
 
-from reviews.criteria import Criterion, criteria_for
+from municipalities.rulebook import RuleBook
+from municipalities.rulebook.enums import CriterionKind, ReviewStage
+from municipalities.rulebook.sections import Criterion
 from reviews.results import AVSTYRKS, TILLSTYRKS, TVEKSAM, criterion_result, summarise, weighted_total
 from tests.conftest import shipped_document
 
-SUNDSVALL = criteria_for(shipped_document("sundsvall"), "preparation")
-HEBY = criteria_for(shipped_document("heby"), "preparation")
+SUNDSVALL = RuleBook.of(shipped_document("sundsvall")).review.criteria_for(ReviewStage.PREPARATION)
+HEBY = RuleBook.of(shipped_document("heby")).review.criteria_for(ReviewStage.PREPARATION)
 
 
 def sundsvall_answers(resultat, orsak, uppskalning, samverkan, risk, kon, gates=True):
@@ -92,7 +94,7 @@ def test_heby_gate_tie_is_doubtful_and_non_gate_no_does_not_count():
 
 
 def test_gate_score_at_lowest_value_advises_against():
-    gate = Criterion("krav", "Krav", "", "score", 5, None, True, "preparation", "")
+    gate = Criterion(key="krav", title="Krav", kind=CriterionKind.SCORE, gate=True, cite="", scale_max=5)
     assert summarise([gate], [{"krav": 1}, {"krav": 1}, {"krav": 4}]).recommendation == AVSTYRKS
     assert summarise([gate], [{"krav": 1}, {"krav": 2}]).recommendation == TVEKSAM
     assert summarise([gate], [{"krav": 2}]).recommendation == TILLSTYRKS

@@ -107,9 +107,9 @@ def test_review_form_shows_exactly_the_rule_sets_criteria(client, case_in, slug)
     assign_reviewer(case, users["preparer"], users["management"])
     html = page(client, users["management"], case)
     assert form_fields(html) == expected
-    for rule in case.rules.document["review"]["criteria"]:
-        if rule["key"] in expected and rule.get("help"):
-            assert rule["help"].replace("'", "&#x27;") in html
+    for rule in case.rules.review.criteria:
+        if rule.key in expected and rule.help:
+            assert rule.help.replace("'", "&#x27;") in html
 
 
 @pytest.mark.parametrize("slug", list(FORMS))

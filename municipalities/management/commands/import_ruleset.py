@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from municipalities.rulebook.validation import RuleSetInvalidError
 from municipalities.services import import_ruleset_file
-from municipalities.validation import RuleSetInvalidError
 
 
 class Command(BaseCommand):

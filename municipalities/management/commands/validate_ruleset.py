@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from municipalities.validation import RuleSetInvalidError, parse_ruleset
+from municipalities.rulebook.validation import RuleSetInvalidError, parse_ruleset
 
 
 class Command(BaseCommand):

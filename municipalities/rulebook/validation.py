@@ -14,7 +14,7 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 from jsonschema import Draft202012Validator
 
-SCHEMA_PATH = Path(__file__).with_name("ruleset.schema.json")
+SCHEMA_PATH = Path(__file__).parent.parent / "ruleset.schema.json"
 
 
 @dataclass(frozen=True)
