@@ -65,7 +65,6 @@ def ruleset_detail(request, slug, municipality):
         version = versions.filter(status=RuleSetStatus.ACTIVE).first() or versions.first()
     if version is None:
         raise Http404(_("Kommunen har inget regelverk än."))
-    is_admin = request.user.has_perm("municipalities.administer", municipality)
     return render(
         request,
         "municipalities/ruleset_detail.html",
@@ -73,8 +72,10 @@ def ruleset_detail(request, slug, municipality):
             "municipality": municipality,
             "version": version,
             "stages": stages_in_order(version.rules),
-            "perms_admin": is_admin,
-            "history": _history_of([version]) if is_admin else None,
+            # The version's history, for those who administer it (the page asks the same permission).
+            "history": _history_of([version])
+            if request.user.has_perm("municipalities.administer", municipality)
+            else None,
         },
     )
 
