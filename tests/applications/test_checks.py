@@ -16,6 +16,7 @@ from applications.services import TransitionRefusedError, add_attachment, save_c
 from audit.models import AuditEntry
 from demo.walk import fill_application, sign_for, walk_to
 from municipalities.models import ExternalActor, OrganisationalUnit
+from municipalities.rulebook.sections import ApplicationWindow
 from tests.factories import ExternalActorFactory
 
 NBSP = "\xa0"
@@ -429,7 +430,7 @@ def test_norrkoping_window_follows_swedish_local_date(filled, time_machine):
 
 
 def test_window_for_spanning_new_year():
-    windows = [{"name": "Vinter", "opens": "11-15", "closes": "01-15"}]
+    windows = [ApplicationWindow(name="Vinter", opens="11-15", closes="01-15")]
 
     found = [window_for(windows, day) is not None for day in (D(2026, 11, 14), D(2026, 12, 31), D(2027, 1, 15))]
 
