@@ -41,6 +41,7 @@ from .models import (
     IssuedDocument,
     paragraph_label,
 )
+from .rules import GROUP_REFUSAL
 
 
 @dataclass(frozen=True)
@@ -103,9 +104,6 @@ class DecisionRefusedError(TransitionRefusedError):
     """The decision was refused; the message names the problem. Nothing was recorded. ``field``
     names the form field the problem belongs to, when there is one (a case's total is
     ``total_<case id>``, its split per year ``year_<case id>``)."""
-
-
-GROUP_REFUSAL = _lazy("Regelverket medger inte att flera ärenden beslutas som en helhet.")
 
 
 def parse_paragraph(value):

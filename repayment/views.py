@@ -86,7 +86,7 @@ def plan_page(request, pk):
     draft_refusal = services.drafting_refusal(user, case, policy) if applies else why_not
     can_draft = applies and draft_refusal is None and (plan is None or plan.status == PlanStatus.DRAFT)
     can_record = plan is not None and plan.status == PlanStatus.APPROVED and user.has_perm("funds.record_money", case)
-    can_approve = plan is not None and plan.status == PlanStatus.DRAFT and user.has_role(policy.approver)
+    can_approve = plan is not None and plan.status == PlanStatus.DRAFT and user.has_perm("repayment.approve_plan", case)
     last_year = max((row.installment.year for row in rows), default=None)
     window_passed = last_year is None or timezone.localdate().year > last_year
     plan_form = None

@@ -44,6 +44,7 @@ from .models import (
     ReportingDate,
     ReportingObligation,
 )
+from .rules import sets_reporting_dates
 from .schedule import report_schedule
 from .selectors import (
     budget_by_year,
@@ -464,10 +465,6 @@ def _management(case):
 # ---- Fixed reporting dates set by the admin ----------------------------------------------------
 
 
-def may_set_reporting_dates(municipality, user):
-    return user.municipality_id == municipality.pk and user.has_role(Role.MUNICIPAL_ADMIN)
-
-
 def set_reporting_date(municipality, user, *, name, year, date):
     """Set the year's date of a fixed reporting date, then replan the open reports of the
     municipality's running projects so their due dates follow it.
@@ -476,7 +473,7 @@ def set_reporting_date(municipality, user, *, name, year, date):
     field) a name the rule set does not have or a date outside the year. Returns the number of
     projects replanned.
     """
-    if not may_set_reporting_dates(municipality, user):
+    if not sets_reporting_dates.test(user, municipality):
         raise TransitionRefusedError(_("Bara kommunens administratör kan sätta rapporteringsdatum."))
     if name not in fixed_date_names(municipality):
         raise ValidationError(

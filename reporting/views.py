@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from applications.forms import AttachmentForm
 from applications.services import cases_for_list
-from core.permissions import permission_required
+from core.permissions import own_municipality, permission_required
 from core.refusals import DomainRefusedError, refuse, show_refusal
 from projects import services as project_services
 from projects.enums import ProjectRole
@@ -246,11 +246,14 @@ def overview_view(request):
 
 
 @login_required
-def reporting_dates_view(request):
+@permission_required(
+    "reporting.set_dates",
+    fn=own_municipality,
+    message=gettext_lazy("Bara kommunens administratör kan sätta rapporteringsdatum."),
+    given_as="municipality",
+)
+def reporting_dates_view(request, municipality):
     """The municipal admin sets each year's fixed reporting dates (Ystad's bokslut dates)."""
-    municipality = request.user.municipality
-    if municipality is None or not services.may_set_reporting_dates(municipality, request.user):
-        raise PermissionDenied(_("Bara kommunens administratör kan sätta rapporteringsdatum."))
     names = selectors.fixed_date_names(municipality)
     form = ReportingDateForm(request.POST or None, names=list(names))
     if request.method == "POST" and form.is_valid():

@@ -1,13 +1,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from applications.models import DecisionRound
 from applications.services import cases_for_list
+from core.permissions import own_municipality, permission_required
 from core.refusals import DomainRefusedError, refuse
 
 from . import selectors, services
@@ -91,15 +92,17 @@ def _render_review(request, case, assignment, answers, comment, *, refusal=None,
 
 
 @login_required
-def priorities(request, round_id=None):
+@permission_required(
+    "reviews.view_priorities",
+    fn=own_municipality,
+    message=gettext_lazy("Bara den beredande gruppen, controllern och beslutande organ ser prioriteringen."),
+    given_as="municipality",
+)
+def priorities(request, municipality, round_id=None):
     """The prioritisation of the cases ready for decision: in a decision round, or (where the rule
     set has no rounds) all ready cases without one."""
     user = request.user
     rules = selectors.municipality_rules(user)
-    # A system admin holds every permission but belongs to no municipality: there is nothing to order.
-    if user.municipality_id is None or not user.has_perm("reviews.view_priorities"):
-        raise PermissionDenied(_("Bara den beredande gruppen, controllern och beslutande organ ser prioriteringen."))
-    municipality = user.municipality
     rounds = list(DecisionRound.objects.filter(municipality=municipality))
     decision_round = get_object_or_404(DecisionRound, pk=round_id, municipality=municipality) if round_id else None
     page_url = request.path
