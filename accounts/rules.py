@@ -57,4 +57,6 @@ can_administer = is_system_admin | (is_municipal_admin & is_member_of)
 
 rules.add_perm("municipalities.view_ruleset", is_system_admin | is_member_of)
 rules.add_perm("municipalities.administer", can_administer)
+# Sees every municipality and picks the one a page shows (the system admin, who belongs to none).
+rules.add_perm("municipalities.view_all", is_system_admin)
 rules.add_perm("accounts.open_django_admin", opens_django_admin)

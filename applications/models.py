@@ -18,6 +18,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin, trans
 from rules.contrib.models import RulesModelBase, RulesModelMixin
 
 from accounts.rules import is_staff_member
+from core.models import UploadedAttachment
 from municipalities.models import ExternalActor, Municipality, OrganisationalUnit, RuleSetVersion
 from municipalities.rulebook.enums import StepKind
 
@@ -35,7 +36,7 @@ class DecisionRound(models.Model):
     municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="decision_rounds")
     name = models.CharField(_("namn"), max_length=200, help_text=_("Som i regelverkets beslutstillfällen."))
     meeting_date = models.DateField(_("sammanträdesdag"))
-    # Whether money remains is read from the fund's ledger (funds.services.money_left_in).
+    # Whether money remains is read from the fund's ledger (funds.selectors.money_left_in).
     requires_remaining_funds = models.BooleanField(_("hålls bara om medel återstår"), default=False)
     is_open = models.BooleanField(_("tar emot ansökningar"), default=True)
 
@@ -620,22 +621,16 @@ def attachment_path(instance, filename):
     return f"cases/{instance.case.municipality.slug}/{instance.case_id}/{filename}"
 
 
-class CaseAttachment(models.Model):
+class CaseAttachment(UploadedAttachment):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(_("fil"), upload_to=attachment_path)
-    original_name = models.CharField(_("filnamn"), max_length=255)
-    size = models.PositiveIntegerField(_("storlek (byte)"))
-    content_type = models.CharField(max_length=100)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(_("uppladdad"), auto_now_add=True)
 
     class Meta:
         ordering = ["uploaded_at"]
         verbose_name = _("bilaga")
         verbose_name_plural = _("bilagor")
 
-    def __str__(self):
-        return self.original_name
+    def upload_path(self, filename):
+        return attachment_path(self, filename)
 
 
 class CaseStep(models.Model):

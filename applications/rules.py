@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.enums import Role
 from core.permissions import Requirements
+from municipalities.rulebook import rulebook_in_force
 
 from .enums import EDITABLE_STATES, CaseState
 
@@ -165,6 +166,5 @@ RECORD_BOARD_NOTICE = Requirements(
 @rules.predicate
 def may_open_case(user):
     """Holds the role that applies under the rule set in force in the user's municipality."""
-    municipality = user.municipality if user.is_authenticated else None
-    ruleset = municipality.active_ruleset if municipality else None
-    return ruleset is not None and user.has_role(ruleset.document["stages"]["application"]["actor_role"])
+    book = rulebook_in_force(user) if user.is_authenticated else None
+    return book is not None and user.has_role(book.applicant_role)

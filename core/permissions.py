@@ -31,22 +31,33 @@ class Requirements:
         return True, ""
 
 
-def permission_required(permission, fn=None, message=None):
+def permission_required(permission, fn=None, message=None, given_as=None):
     """The view declares the permission it needs. ``fn(request, *args, **kwargs)`` fetches the
     object it is asked about, scoped to the user's municipality, so another municipality's object
-    is *404 Not Found* before any permission is asked. Refused: *403* with ``message`` (or, for
-    ``Requirements`` asked as ``(name, requirements)``, the reason of the first that fails)."""
+    is *404 Not Found* before any permission is asked; where it finds nothing to ask about (a
+    page of the user's own municipality, for a user of none) the user is refused. With
+    ``given_as`` the view gets that object as the keyword argument of that name, so it is fetched
+    once. Refused: *403* with ``message`` (or, for ``Requirements`` asked as ``(name,
+    requirements)``, the reason of the first that fails)."""
     name, requirements = permission if isinstance(permission, tuple) else (permission, None)
 
     def decorate(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
             obj = fn(request, *args, **kwargs) if fn else None
-            if not request.user.has_perm(name, obj):
+            if (fn and obj is None) or not request.user.has_perm(name, obj):
                 reason = requirements.check(request.user, obj)[1] if requirements else message
-                raise PermissionDenied(reason)
+                raise PermissionDenied(*([reason] if reason else []))  # no reason: the page says none
+            if given_as:
+                kwargs[given_as] = obj
             return view(request, *args, **kwargs)
 
         return wrapper
 
     return decorate
+
+
+def own_municipality(request, *args, **kwargs):
+    """The user's own municipality: what a page of it without a municipality in its URL is about.
+    A system admin, who holds every permission, belongs to none and has nothing there."""
+    return request.user.municipality

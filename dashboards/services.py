@@ -16,11 +16,10 @@ from applications.models import Case
 from core.money import money_sum
 from evaluation.models import CalculationSnapshot, Indicator, IndicatorValue
 from evaluation.services import indicator_effect
-from funds import services as funds
+from funds import selectors as fund_selectors
 from funds.models import Fund
 from municipalities.rulebook.sections import NO_MONEY_RULES, FundRules
-from reporting.models import WRITABLE_STATUSES, ReportingObligation
-from reporting.services import REPORT_WRITING_STATES
+from reporting.models import REPORT_WRITING_STATES, WRITABLE_STATUSES, ReportingObligation
 
 # The lifecycle's stages as the funnel shows them, in order; a case counts where it is now.
 FUNNEL = [
@@ -83,7 +82,7 @@ class Dashboard:
     today: datetime.date
     policy: FundRules  # the rule set's fund section
     fund: Fund | None = None
-    balances: funds.Balances | None = None
+    balances: fund_selectors.Balances | None = None
     points: list = field(default_factory=list)
     funnel: list = field(default_factory=list)  # [(key, label, count)]
     overdue: list = field(default_factory=list)
@@ -118,8 +117,8 @@ def dashboard(user, municipality, year, today=None):
 
     board.fund = Fund.objects.filter(municipality=municipality).first()
     if board.fund is not None:
-        board.balances = funds.fund_balances(board.fund, board.policy)
-        board.points = funds.history_points(board.fund, board.policy)
+        board.balances = fund_selectors.fund_balances(board.fund, board.policy)
+        board.points = fund_selectors.history_points(board.fund, board.policy)
 
     by_state = dict(cases.values_list("state").annotate(n=Count("id")).order_by())
     board.funnel = [(key, label, sum(by_state.get(s, 0) for s in states)) for key, label, states in FUNNEL]

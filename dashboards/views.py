@@ -7,7 +7,7 @@ from core.charts import BarSeries, bar_chart, short_kronor
 from core.formatting import format_kronor
 from core.permissions import permission_required
 from funds.chart import fund_chart, series_values
-from funds.services import default_year
+from funds.selectors import default_year
 from municipalities.models import Municipality
 
 from . import services
@@ -86,7 +86,7 @@ def _municipality(request, requested):
     """The municipality the page shows: always the user's own for municipal staff (another slug is
     a 404, as if it did not exist); a system admin picks one with ?kommun=."""
     user = request.user
-    if user.is_superuser and not requested:
+    if user.has_perm("municipalities.view_all") and not requested:
         return None
     slug = requested or (user.municipality.slug if user.municipality else "")
     return get_object_or_404(Municipality.objects.visible_to(user), slug=slug)

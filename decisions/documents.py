@@ -3,11 +3,10 @@ case number, the date and 'sida X av Y'. Issued as PDF/A-3b, tagged, with DejaVu
 stored once with a SHA-256 fingerprint and never rendered again."""
 
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
-from weasyprint import HTML, Attachment
 
 from audit.services import record
+from core import pdf
+from core.pdf import EmbeddedFile
 
 from .models import DocumentKind, IssuedDocument
 
@@ -21,34 +20,20 @@ TEMPLATES = {
 }
 
 
-class RenderError(Exception):
-    """The document could not be rendered; nothing was issued."""
-
-
 def render_pdf(kind, context, attachments=None):
-    """PDF bytes for a document kind. Always Swedish: these are the municipality's records.
-    ``attachments`` are issued documents embedded as files (PDF/A-3 allows it): the bilagor."""
-    with translation.override("sv"):
-        html = render_to_string(TEMPLATES[kind], {**context, "kind": kind, "today": timezone.localdate()})
+    """PDF bytes for a document kind (raises core.pdf.RenderError). ``attachments`` are issued
+    documents embedded as files: the bilagor."""
     embedded = [
-        Attachment(
-            string=bytes(document.content),
-            name=document.filename,
-            description=document.title,
-            relationship="Supplement",
-        )
+        EmbeddedFile(content=bytes(document.content), name=document.filename, description=document.title)
         for document in attachments or []
     ]
-    try:
-        return HTML(string=html).write_pdf(pdf_variant="pdf/a-3b", pdf_tags=True, attachments=embedded)
-    except Exception as error:
-        raise RenderError(str(error)) from error
+    return pdf.render_pdf(TEMPLATES[kind], {**context, "kind": kind}, attachments=embedded)
 
 
 @transaction.atomic
 def issue(kind, *, user, title, context, municipality, case=None, decision=None, replaces=None, attachments=None):
     """Render and store one document; returns the IssuedDocument. A rendering failure raises
-    RenderError and stores nothing."""
+    core.pdf.RenderError and stores nothing."""
     if replaces is not None:
         title = f"Rättelse: {title}"
     content = render_pdf(

@@ -6,10 +6,10 @@ from django.utils.translation import gettext as _
 
 from applications.enums import CaseState
 from applications.models import Case
+from core.pdf import RenderError
 from reviews.models import PriorityProposal
 
-from .documents import RenderError
-from .models import JobStatus, MeetingDocumentsJob
+from .models import MeetingDocumentsJob
 from .services import issue_agenda, issue_application, issue_decision_basis, issue_round_basis
 
 
@@ -51,22 +51,22 @@ def run_job(job_id):
     """Render the job's documents one by one, saving progress after each. A failure stops the
     job with its reason; documents already issued are complete and stay."""
     job = MeetingDocumentsJob.objects.select_related("created_by", "municipality").get(pk=job_id)
-    if job.status not in (JobStatus.QUEUED, JobStatus.FAILED):
+    if not job.may_run:
         return job
-    MeetingDocumentsJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, done=0, error="")
+    job.mark_running()
     cases = {case.pk: case for case in Case.objects.filter(pk__in=job.case_ids).select_related("applicant_unit")}
     ordered = [cases[pk] for pk in job.case_ids if pk in cases]
     try:
         agenda = issue_agenda(job.created_by, job.municipality, meeting_date=job.meeting_date, cases=ordered)
         job.documents.add(agenda)
-        _progress(job, 1)
+        job.record_progress(1)
         if ordered and ordered[0].rules.round_basis:
             # One tjänsteskrivelse for the meeting, the applications as issued attached to it.
             applications = []
             for index, case in enumerate(ordered, start=2):
                 applications.append(issue_application(case, job.created_by))
                 job.documents.add(applications[-1])
-                _progress(job, index)
+                job.record_progress(index)
             basis = issue_round_basis(
                 job.created_by,
                 job.municipality,
@@ -75,18 +75,14 @@ def run_job(job_id):
                 applications=applications,
             )
             job.documents.add(basis)
-            _progress(job, len(ordered) + 2)
+            job.record_progress(len(ordered) + 2)
         else:
             for index, case in enumerate(ordered, start=2):
                 job.documents.add(issue_decision_basis(case, job.created_by))
-                _progress(job, index)
+                job.record_progress(index)
     except RenderError as error:
-        MeetingDocumentsJob.objects.filter(pk=job.pk).update(status=JobStatus.FAILED, error=str(error))
+        job.mark_failed(error)
     else:
-        MeetingDocumentsJob.objects.filter(pk=job.pk).update(status=JobStatus.DONE)
+        job.mark_done()
     job.refresh_from_db()
     return job
-
-
-def _progress(job, done):
-    MeetingDocumentsJob.objects.filter(pk=job.pk).update(done=done)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from audit.models import AppendOnlyModel
+from core.models import BackgroundJob
 
 
 class DecisionKind(models.TextChoices):
@@ -161,33 +162,16 @@ class IssuedDocument(AppendOnlyModel):
         return f"{self.kind}-{self.pk}.pdf"
 
 
-class JobStatus(models.TextChoices):
-    QUEUED = "queued", _("i kö")
-    RUNNING = "running", _("pågår")
-    DONE = "done", _("klar")
-    FAILED = "failed", _("misslyckades")
-
-
-class MeetingDocumentsJob(models.Model):
+class MeetingDocumentsJob(BackgroundJob):
     """Rendering a decision meeting's agenda and decision bases off the request, with progress."""
 
     municipality = models.ForeignKey("municipalities.Municipality", on_delete=models.CASCADE, related_name="+")
     meeting_date = models.DateField(_("sammanträdesdag"))
     case_ids = models.JSONField(default=list)
-    status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
-    total = models.PositiveIntegerField(default=0)
-    done = models.PositiveIntegerField(default=0)
-    error = models.TextField(blank=True)
     documents = models.ManyToManyField(IssuedDocument, blank=True, related_name="+")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at"]
 
     def __str__(self):
         return f"{self.meeting_date}: {self.done}/{self.total}"
-
-    @property
-    def percent(self):
-        return round(100 * self.done / self.total) if self.total else 0

@@ -22,7 +22,8 @@ from audit.services import record
 from core.formatting import format_kronor
 from funds.enums import EntryKind
 from funds.models import Fund
-from funds.services import FundRefusedError, commit_grant, fund_balances, release_unpaid
+from funds.selectors import fund_balances
+from funds.services import FundRefusedError, commit_grant, release_unpaid
 from municipalities.rulebook.enums import Stage
 
 from .documents import issue
@@ -37,6 +38,7 @@ from .models import (
     IssuedDocument,
     paragraph_label,
 )
+from .rules import GROUP_REFUSAL
 
 
 @dataclass(frozen=True)
@@ -99,9 +101,6 @@ class DecisionRefusedError(TransitionRefusedError):
     """The decision was refused; the message names the problem. Nothing was recorded. ``field``
     names the form field the problem belongs to, when there is one (a case's total is
     ``total_<case id>``, its split per year ``year_<case id>``)."""
-
-
-GROUP_REFUSAL = _lazy("Regelverket medger inte att flera ärenden beslutas som en helhet.")
 
 
 def parse_paragraph(value):

@@ -2,21 +2,32 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from applications.selectors import cases_for_list
 from applications.views import case_detail
+from core.pdf import RenderError
+from core.permissions import own_municipality, permission_required
 from core.refusals import DomainRefusedError
 
 from . import services
-from .documents import RenderError
 from .forms import DecisionForm, LifecycleDecisionForm
 from .meetings import agenda_cases, start_meeting_documents
 from .models import LIFECYCLE_KINDS, IssuedDocument, MeetingDocumentsJob
+from .rules import DECIDE_GROUP, ISSUE_BASIS
+
+# The meeting's pages, of the user's own municipality: a system admin, who holds every permission,
+# belongs to none, which has the meetings.
+prepares_meeting = permission_required(
+    "decisions.prepare_meeting",
+    fn=own_municipality,
+    message=gettext_lazy("Sammanträdet förbereds av beslutande organ och den beredande gruppen."),
+    given_as="municipality",
+)
 
 
 def _issue_documents(request, decision):
@@ -82,18 +93,14 @@ def record_view(request, pk):
 
 
 @login_required
-def group_view(request):
+@prepares_meeting
+def group_view(request, municipality):
     """Several ready cases decided as one whole: one meeting, one §, each case's amount and
     split per year. Offered only where the rule set allows it; elsewhere refused with the reason."""
-    _require_meeting_preparer(request.user)
-    rules = request.user.municipality.active_ruleset.rules
+    rules = municipality.active_ruleset.rules
     body = rules.body_name(rules.decision_role)
-    if not rules.may_decide_group or not request.user.has_role(rules.decision_role):
-        refusal = (
-            services.GROUP_REFUSAL
-            if not rules.may_decide_group
-            else _("Bara %(body)s kan fatta beslutet.") % {"body": body}
-        )
+    allowed, refusal = DECIDE_GROUP.check(request.user, municipality)
+    if not allowed:
         return render(request, "decisions/group.html", {"refusal": refusal, "body": body}, status=403)
     form = DecisionForm(request.POST or None, cases=agenda_cases(request.user), choose_cases=True)
     if request.method == "POST" and form.is_valid():
@@ -147,12 +154,9 @@ def lifecycle_view(request, pk):
 @require_POST
 def issue_basis_view(request, pk):
     case = get_object_or_404(cases_for_list(request.user), pk=pk)
-    rules = case.rules
-    if not request.user.has_role(rules.decision_basis_role):
-        messages.error(
-            request,
-            _("Bara %(body)s upprättar beslutsunderlaget.") % {"body": rules.body_name(rules.decision_basis_role)},
-        )
+    allowed, reason = ISSUE_BASIS.check(request.user, case)
+    if not allowed:
+        messages.error(request, reason)
         return redirect("applications:detail", case.pk)
     try:
         services.issue_decision_basis(case, request.user)
@@ -182,15 +186,9 @@ def document_view(request, document_id):
     return response
 
 
-def _require_meeting_preparer(user):
-    # A system admin holds every permission but belongs to no municipality, which has the meetings.
-    if user.municipality_id is None or not user.has_perm("decisions.prepare_meeting"):
-        raise PermissionDenied(_("Sammanträdet förbereds av beslutande organ och den beredande gruppen."))
-
-
 @login_required
-def meeting_view(request):
-    _require_meeting_preparer(request.user)
+@prepares_meeting
+def meeting_view(request, municipality):
     if request.method == "POST":
         try:
             meeting_date = datetime.date.fromisoformat(request.POST.get("meeting_date", ""))
@@ -204,7 +202,7 @@ def meeting_view(request):
     cases = agenda_cases(request.user)
     rows = [{"case": case, "asked": services.asked_total(case)} for case in cases]
     jobs = MeetingDocumentsJob.objects.filter(municipality_id=request.user.municipality_id)[:5]
-    rules = request.user.municipality.active_ruleset.rules
+    rules = municipality.active_ruleset.rules
     context = {"rows": rows, "jobs": jobs, "may_decide_group": rules.may_decide_group, "round_basis": rules.round_basis}
     return render(request, "decisions/meeting.html", context)
 

@@ -21,7 +21,9 @@ from decisions.models import Decision
 from decisions.services import issue_decision_documents
 from discussion.services import post_comment
 from evaluation.services import enter_indicator_value, save_calculation, save_measurement_plan, seed_unit_costs
+from funds import selectors as fund_selectors
 from funds import services as funds
+from funds.enums import PAYABLE_STATES
 from funds.models import Fund
 from municipalities.enums import ActorKind, UnitKind
 from municipalities.models import ExternalActor, Municipality, OrganisationalUnit
@@ -29,8 +31,10 @@ from municipalities.rulebook.enums import CriterionKind, ReviewStage
 from municipalities.services import designate_unit_head
 from repayment import services as repayment
 from reporting.models import ObligationStatus
-from reporting.services import report_headings, report_years, review_report, save_report, submittable_from
-from reviews.services import assign_reviewer, save_review, stage_criteria
+from reporting.selectors import report_headings, report_years, submittable_from
+from reporting.services import review_report, save_report
+from reviews.selectors import stage_criteria
+from reviews.services import assign_reviewer, save_review
 
 from .funds_walk import approve_payout_plan, write_payout_plan
 from .walk import walk_to
@@ -414,7 +418,7 @@ def _demo_payouts(municipality, users):
     granted = Case.objects.filter(
         municipality=municipality, created_by__is_demo=True, state__in=DEMO_GRANTED_STATES
     ).order_by("pk")
-    for case in granted.filter(state__in=funds.PAYABLE_STATES).exclude(state=CaseState.STARTING):
+    for case in granted.filter(state__in=PAYABLE_STATES).exclude(state=CaseState.STARTING):
         if money.payouts.needs_payout_plan:
             # A project walked through its start has its plan already: the start's steps stand for it.
             write_payout_plan(case, users)
@@ -422,7 +426,7 @@ def _demo_payouts(municipality, users):
         payouts = ((datetime.date(2026, 6, 30), "250000.00"), (datetime.date(2026, 10, 31), "250000.00"))
         if money.payouts.is_budget_compensation:
             # Budget compensation pays the costs an accepted report states, and no more.
-            reported = funds.reported_costs(case, 2026)
+            reported = fund_selectors.reported_costs(case, 2026)
             payouts = ((datetime.date(2026, 10, 31), reported),) if reported else ()
         for day, amount in payouts:
             funds.record_payout(
@@ -434,7 +438,7 @@ def _demo_payouts(municipality, users):
                 reference=f"Rapport {day:%Y-%m}",
                 project_number=f"11-{case.pk:04d}",
             )
-        spent = funds.reported_costs(case, 2026, whole_year=True)
+        spent = fund_selectors.reported_costs(case, 2026, whole_year=True)
         if case.state == CaseState.FINAL_REPORT and money.carry_over.freezes_unspent and spent is not None:
             # What an accepted report shows unspent of the year's 500 000 kr is frozen.
             unspent = Decimal("500000.00") - spent

@@ -12,9 +12,10 @@ from applications.conditions import closing_obligation, closing_report_in
 from applications.models import Case
 from applications.services.lifecycle import run_transition
 from evaluation.services import save_evaluation, submit_evaluation
+from projects.organisation import project_manager
 from reporting.models import WRITABLE_STATUSES
-from reporting.organisation import project_manager
-from reporting.services import budget_by_year, report_headings, report_years, save_report, submittable_from
+from reporting.selectors import budget_by_year, report_headings, report_years, submittable_from
+from reporting.services import save_report
 
 
 def _travel_to(clock, day):

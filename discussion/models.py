@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.models import Case
 from audit.models import AppendOnlyError, AppendOnlyModel  # noqa: F401 - AppendOnlyError is part of this API
+from core.models import Attachment
 
 from .enums import Visibility
 from .rules import sees_internal_comments
@@ -83,17 +84,15 @@ def comment_attachment_path(instance, filename):
     return f"comments/{case.municipality.slug}/{case.pk}/{filename}"
 
 
-class CommentAttachment(models.Model):
+class CommentAttachment(Attachment):
+    """A comment's attachment; who uploaded it and when is the comment's author and time."""
+
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(_("fil"), upload_to=comment_attachment_path)
-    original_name = models.CharField(_("filnamn"), max_length=255)
-    size = models.PositiveIntegerField(_("storlek (byte)"))
-    content_type = models.CharField(max_length=100)
 
     class Meta:
         ordering = ["id"]
         verbose_name = _("bilaga till kommentar")
         verbose_name_plural = _("bilagor till kommentarer")
 
-    def __str__(self):
-        return self.original_name
+    def upload_path(self, filename):
+        return comment_attachment_path(self, filename)

@@ -5,7 +5,6 @@ import os
 import re
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Prefetch
@@ -15,8 +14,8 @@ from django.utils.translation import gettext as _
 
 from applications.models import Case
 from applications.services import TransitionRefusedError
-from applications.uploads import ALLOWED_UPLOADS, upload_problem
 from audit.services import record
+from core.uploads import upload_problem
 from notifications.models import NotificationKind
 from notifications.services import notify
 
@@ -75,7 +74,7 @@ def _lock_case(case, user):
 
 def _check_uploads(files):
     for upload in files:
-        problem = upload_problem(upload, settings.MAX_UPLOAD_MB)
+        problem = upload_problem(upload)
         if problem:
             raise TransitionRefusedError(
                 _("Bilagan %(name)s: %(problem)s") % {"name": os.path.basename(upload.name), "problem": problem}
@@ -115,13 +114,7 @@ def post_comment(case, user, *, text, visibility, parent_id=None, files=()):
     comment = Comment.objects.create(case=case, parent=parent, author=user, visibility=visibility, text=text)
     comment.case = case
     for upload in files:
-        CommentAttachment.objects.create(
-            comment=comment,
-            file=upload,
-            original_name=os.path.basename(upload.name),
-            size=upload.size,
-            content_type=ALLOWED_UPLOADS[os.path.splitext(upload.name)[1].lower()][0],
-        )
+        CommentAttachment.create_from_upload(upload, comment=comment)
     record(
         case,
         "comment.posted",

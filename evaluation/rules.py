@@ -9,7 +9,7 @@ from accounts.rules import is_controller, is_member_of, is_preparer, is_system_a
 from applications.enums import CaseState
 from applications.rules import case_is_editable, is_case_applicant
 from core.permissions import Requirements
-from reporting.organisation import is_reporter
+from projects.organisation import is_reporter
 
 from .enums import CalculationKind
 

@@ -7,11 +7,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications.selectors import cases_for_list
+from core.pdf import RenderError
 from core.refusals import DomainRefusedError, show_refusal
 from municipalities.rulebook.enums import EvaluationKind
 
 from . import presentation, rules, services
-from .documents import RenderError, render_calculation_pdf
+from .documents import render_calculation_pdf
 from .enums import CalculationKind
 from .forms import (
     CalculationForm,

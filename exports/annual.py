@@ -2,21 +2,16 @@
 template, with the year's balances and the same tables as the XLSX (decisions, payouts,
 repayments, reports received and evaluated effects)."""
 
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
-from weasyprint import HTML
+from django.utils import translation
 
 from core.formatting import format_kronor
+from core.pdf import render_pdf
 from funds.models import Fund
-from funds.services import fund_balances
+from funds.selectors import fund_balances
 
 from .tables import AMOUNT, ANNUAL_REPORT_KINDS, DATE, NUMBER, TEXT, table
 
 LEDGER_ONLY_IN_XLSX = {"Post", "Från år", "Beslut", "Beslut eller underlag", "Konto", "Projektnummer", "Rättar post"}
-
-
-class AnnualReportError(Exception):
-    """The report could not be made; the message says why."""
 
 
 def annual_report_context(user, year):
@@ -40,22 +35,14 @@ def annual_report_context(user, year):
 
 
 def render_annual_report(user, year):
-    """PDF bytes of the annual report. Always Swedish: it is the municipality's record."""
+    """PDF bytes of the annual report (raises core.pdf.RenderError). Always Swedish: it is the
+    municipality's record, and the tables' headers are made Swedish too."""
     with translation.override("sv"):
         context = annual_report_context(user, year)
-        html = render_to_string(
+        return render_pdf(
             "exports/annual_report.html",
-            {
-                **context,
-                "title": f"Årsredovisning {year}",
-                "document_label": "Årsredovisning",
-                "today": timezone.localdate(),
-            },
+            {**context, "title": f"Årsredovisning {year}", "document_label": "Årsredovisning"},
         )
-    try:
-        return HTML(string=html).write_pdf(pdf_variant="pdf/a-3b", pdf_tags=True)
-    except Exception as error:
-        raise AnnualReportError(str(error)) from error
 
 
 def _shown(value, kind):

@@ -20,10 +20,3 @@ class ExportFormat(models.TextChoices):
     XLSX = "xlsx", _("Excel (XLSX)")
     CSV = "csv", _("CSV (UTF-8, komma)")
     CSV_SV = "csv_sv", _("CSV för svenskt Excel (semikolon, decimalkomma)")
-
-
-class ExportStatus(models.TextChoices):
-    QUEUED = "queued", _("i kö")
-    RUNNING = "running", _("pågår")
-    DONE = "done", _("klar")
-    FAILED = "failed", _("misslyckades")

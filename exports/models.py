@@ -1,28 +1,23 @@
 """An export run off the request, with progress, and the file it produced."""
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .enums import ExportFormat, ExportKind, ExportStatus
+from core.models import BackgroundJob
+
+from .enums import ExportFormat, ExportKind
 
 
-class ExportJob(models.Model):
+class ExportJob(BackgroundJob):
     """One export of one table (or an annual report) for a user's municipality. The file is kept
     on the row; only users of ``municipality`` may download it."""
 
     municipality = models.ForeignKey("municipalities.Municipality", on_delete=models.CASCADE, related_name="+")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(_("innehåll"), max_length=20, choices=ExportKind.choices)
     format = models.CharField(_("format"), max_length=10, choices=ExportFormat.choices)
     filters = models.JSONField(_("filter"), default=dict, blank=True)
-    status = models.CharField(max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
-    total = models.PositiveIntegerField(default=0)
-    done = models.PositiveIntegerField(default=0)
     content = models.BinaryField(_("fil"), blank=True, default=b"")
     filename = models.CharField(_("filnamn"), max_length=200, blank=True)
-    error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -31,11 +26,3 @@ class ExportJob(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} ({self.get_format_display()}): {self.done}/{self.total}"
-
-    @property
-    def percent(self):
-        return round(100 * self.done / self.total) if self.total else 0
-
-    @property
-    def is_finished(self):
-        return self.status in (ExportStatus.DONE, ExportStatus.FAILED)

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .enums import ExportFormat, ExportKind, ExportStatus
+from .enums import ExportFormat, ExportKind
 from .models import ExportJob
 from .tables import ANNUAL_REPORT_KINDS, table
 from .writers import write
@@ -52,12 +52,12 @@ def run_export(job_id):
     """Write the job's file, saving its progress in at most ``PROGRESS_STEPS`` steps. A failure
     stops the job with its reason."""
     job = ExportJob.objects.select_related("created_by", "municipality").get(pk=job_id)
-    if job.status not in (ExportStatus.QUEUED, ExportStatus.FAILED):
+    if not job.may_run:
         return job
     user = job.created_by
     tables = tables_for(job, user, job.filters)
     total = sum(t.count for t in tables)
-    ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.RUNNING, done=0, total=total, error="")
+    job.mark_running(total=total)
 
     saved = {"step": 0}
 
@@ -66,18 +66,16 @@ def run_export(job_id):
         step = done * PROGRESS_STEPS // total if total else PROGRESS_STEPS
         if step > saved["step"]:
             saved["step"] = step
-            ExportJob.objects.filter(pk=job.pk).update(done=done)
+            job.record_progress(done)
 
     try:
         content, extension = write(tables, job.format, progress)
     except Exception as error:  # noqa: BLE001 - any failure is shown on the job page, not lost in the worker
-        ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.FAILED, error=str(error))
+        job.mark_failed(error)
     else:
         stamp = timezone.localdate().isoformat()
         filename = f"{job.kind}-{job.municipality.slug}-{stamp}.{extension}"
-        ExportJob.objects.filter(pk=job.pk).update(
-            status=ExportStatus.DONE, content=content, filename=filename, done=total
-        )
+        job.mark_done(content=content, filename=filename, done=total)
     job.refresh_from_db()
     return job
 

@@ -2,14 +2,16 @@
 report. Views parse, call one service and render; the tables decide what the user may see."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from core.enums import JobStatus
+from core.permissions import permission_required
+
 from . import services
 from .annual import render_annual_report
-from .enums import ExportFormat, ExportKind, ExportStatus
+from .enums import ExportFormat, ExportKind
 from .forms import AnnualReportForm, ExportForm
 from .models import ExportJob
 
@@ -20,17 +22,16 @@ CONTENT_TYPES = {
 }
 
 
-def _require_exporter(user):
-    if not services.may_export(user):
-        raise PermissionDenied
+# Every export page is for those who may export (exports.export).
+exports = permission_required("exports.export")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@exports
 def index_view(request):
     """The filter form; a valid POST starts an export job. Invalid filters answer 400 with the
     reason by the field."""
-    _require_exporter(request.user)
     form = ExportForm(request.POST or None)
     annual_form = AnnualReportForm()
     status = 200
@@ -51,9 +52,9 @@ def index_view(request):
 
 @login_required
 @require_http_methods(["POST"])
+@exports
 def annual_report_view(request):
     """The annual report for a year: the PDF at once, or the XLSX as a job."""
-    _require_exporter(request.user)
     form = AnnualReportForm(request.POST)
     if not form.is_valid():
         context = {"form": ExportForm(), "annual_form": form, "jobs": services.jobs_for(request.user)[:10]}
@@ -70,22 +71,23 @@ def annual_report_view(request):
 
 
 def _job(request, job_id):
-    """A job of the user's own municipality (404 for another's), for those who may export."""
-    _require_exporter(request.user)
+    """A job of the user's own municipality (404 for another's)."""
     return get_object_or_404(
         ExportJob.objects.defer("content"), pk=job_id, municipality_id=request.user.municipality_id
     )
 
 
 @login_required
+@exports
 def job_view(request, job_id):
     return render(request, "exports/job.html", {"job": _job(request, job_id)})
 
 
 @login_required
+@exports
 def download_view(request, job_id):
     job = _job(request, job_id)
-    if job.status != ExportStatus.DONE:
+    if job.status != JobStatus.DONE:
         return HttpResponse(status=404)
     content = ExportJob.objects.values_list("content", flat=True).get(pk=job.pk)
     response = HttpResponse(bytes(content), content_type=CONTENT_TYPES[job.format])

@@ -12,21 +12,21 @@ class FundsConfig(AppConfig):
         from audit.labels import register_actions
         from municipalities.rulebook import PAYOUT_PLAN_APPROVED_STEP, PAYOUT_PLAN_STEP
 
-        from . import services
+        from . import selectors
 
         # A decision round held only if money remains reads what is left from the fund's ledger.
-        register_money_left(services.money_left_in)
+        register_money_left(selectors.money_left_in)
         # The project start's payout-plan steps are done by the plan and its approval, made here.
         register_recorded_step(
             "start",
             PAYOUT_PLAN_STEP,
-            record=services.payout_plan_written,
+            record=selectors.payout_plan_written,
             where=_("Görs när de sökande sparar utbetalningsplanen under Fondmedel och återbetalning."),
         )
         register_recorded_step(
             "start",
             PAYOUT_PLAN_APPROVED_STEP,
-            record=services.payout_plan_approval,
+            record=selectors.payout_plan_approval,
             where=_("Görs när utbetalningsplanen godkänns under Fondmedel och återbetalning."),
         )
 

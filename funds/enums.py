@@ -1,7 +1,10 @@
-"""The kinds of entry in a fund's ledger. Every balance is a sum over these."""
+"""The kinds of entry in a fund's ledger (every balance is a sum over these), and the states in which
+a case can be paid."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from applications.enums import CaseState
 
 
 class EntryKind(models.TextChoices):
@@ -23,3 +26,13 @@ class EntryKind(models.TextChoices):
 
 # Money that leaves the fund to a project.
 PAID_KINDS = [EntryKind.PAYOUT, EntryKind.BUDGET_COMPENSATION]
+
+# A case can be paid while it is granted and until its final report.
+PAYABLE_STATES = [
+    CaseState.GRANTED,
+    CaseState.STARTING,
+    CaseState.RUNNING,
+    CaseState.EXTENDED,
+    CaseState.ABORT_PROPOSED,
+    CaseState.FINAL_REPORT,
+]

@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from applications.models import Case
 from core.forms import KronorField
 
+from .enums import PAYABLE_STATES
 from .models import LedgerEntry
-from .services import PAYABLE_STATES
 
 
 def year_field(label=None):

@@ -6,13 +6,15 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from applications.selectors import cases_for_list
+from core.permissions import permission_required
 from core.refusals import DomainRefusedError, refuse, show_refusal
-from municipalities.models import Municipality
+from municipalities.views import visible_municipality
 
-from . import forms, services
+from . import forms, selectors, services
 from .chart import fund_chart, series_values
 from .models import Fund
 
@@ -63,14 +65,22 @@ def _perform(key, form, fund, user):
     return record(fund, user, **data)
 
 
+# The fund's pages: for the municipality's staff in the fund's work (funds.view_fund); the
+# municipality is fetched once, by the permission.
+views_fund = permission_required(
+    "funds.view_fund",
+    fn=visible_municipality,
+    message=gettext_lazy("Fondens sida är till för kommunens medarbetare i fondens arbete."),
+    given_as="municipality",
+)
+
+
 @login_required
-def fund_detail(request, slug):
+@views_fund
+def fund_detail(request, slug, municipality):
     """The fund's balances, its years, its history as a chart and a table, and (for controllers
     and the municipal admin) the forms that record money."""
-    municipality = get_object_or_404(Municipality.objects.visible_to(request.user), slug=slug)
     user = request.user
-    if not user.has_perm("funds.view_fund", municipality):
-        raise PermissionDenied(_("Fondens sida är till för kommunens medarbetare i fondens arbete."))
     may_record = user.has_perm("funds.record_money", municipality)
     fund = Fund.objects.filter(municipality=municipality).select_related("municipality").first()
     if fund is None:
@@ -79,7 +89,7 @@ def fund_detail(request, slug):
             "funds/fund_missing.html",
             {"municipality": municipality, "may_record": may_record, "form": forms.FundCreateForm()},
         )
-    money = services.money_rules(municipality)
+    money = selectors.money_rules(municipality)
     policy = money.fund
     offered = _form_classes(money) if may_record else []
     bound_key = request.POST.get("form") if request.method == "POST" else None
@@ -99,13 +109,13 @@ def fund_detail(request, slug):
             else:
                 messages.success(request, _("%(what)s är bokförd.") % {"what": title})
                 return redirect("funds:detail", municipality.slug)
-    balances = services.fund_balances(fund, policy)
-    entries = list(services.ledger(fund))
+    balances = selectors.fund_balances(fund, policy)
+    entries = list(selectors.ledger(fund))
     reversed_ids = {entry.reverses_id for entry in entries if entry.reverses_id}
-    points = services.history_points(fund, policy)
+    points = selectors.history_points(fund, policy)
     check = forms.ReconciliationForm(request.GET or None)
     reconciled = (
-        services.reconciliation(fund, check.cleaned_data["ar"], check.cleaned_data["resultat"], policy)
+        selectors.reconciliation(fund, check.cleaned_data["ar"], check.cleaned_data["resultat"], policy)
         if policy.holds_reservation and check.is_valid()
         else None
     )
@@ -133,8 +143,13 @@ def fund_detail(request, slug):
 
 @login_required
 @require_POST
-def fund_create(request, slug):
-    municipality = get_object_or_404(Municipality.objects.visible_to(request.user), slug=slug)
+@permission_required(
+    "funds.record_money",
+    fn=visible_municipality,
+    message=gettext_lazy("Bara controller eller kommunens administratör bokför i fonden."),
+    given_as="municipality",
+)
+def fund_create(request, slug, municipality):
     form = forms.FundCreateForm(request.POST)
     if form.is_valid():
         try:
@@ -198,18 +213,16 @@ EXPORT_COLUMNS = [
 
 
 @login_required
-def fund_export(request, slug):
+@views_fund
+def fund_export(request, slug, municipality):
     """The ledger as CSV for the accounting (Sundsvall: account 935900, the project number and
     summary code 11 on each internal grant), for those who may read the fund."""
-    municipality = get_object_or_404(Municipality.objects.visible_to(request.user), slug=slug)
-    if not request.user.has_perm("funds.view_fund", municipality):
-        raise PermissionDenied
     fund = get_object_or_404(Fund, municipality=municipality)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="fond-{municipality.slug}.csv"'
     writer = csv.writer(response, delimiter=";")
     writer.writerow(EXPORT_COLUMNS)
-    for e in services.ledger(fund):
+    for e in selectors.ledger(fund):
         writer.writerow(
             [
                 e.pk,

@@ -1,12 +1,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from audit.models import AuditEntry
+from core.permissions import permission_required
 from core.refusals import DomainRefusedError, show_refusal
 
 from . import services
@@ -17,16 +19,19 @@ from .rulebook.presentation import stages_in_order
 from .rulebook.validation import RuleSetInvalidError
 
 
-def _municipality_for(request, slug):
-    """The municipality, if the user may see it; another tenant's is 'not found', not 'forbidden'."""
+def visible_municipality(request, slug, **_url):
+    """The municipality of the URL, if the user may see it; another tenant's is 'not found', not
+    'forbidden'. The object a page of one municipality declares its permission about."""
     return get_object_or_404(Municipality.objects.visible_to(request.user), slug=slug)
 
 
-def _administered_municipality(request, slug):
-    municipality = _municipality_for(request, slug)
-    if not request.user.has_perm("municipalities.administer", municipality):
-        raise PermissionDenied(_("Bara kommunens administratör får ändra regelverket."))
-    return municipality
+# The rule-set admin's pages: the municipality is fetched once, by the permission.
+administers = permission_required(
+    "municipalities.administer",
+    fn=visible_municipality,
+    message=gettext_lazy("Bara kommunens administratör får ändra regelverket."),
+    given_as="municipality",
+)
 
 
 def _history_of(versions):
@@ -44,14 +49,14 @@ def _history_of(versions):
 @login_required
 def municipality_list(request):
     municipalities = Municipality.objects.visible_to(request.user)
-    if not request.user.is_superuser and len(municipalities) == 1:
+    if not request.user.has_perm("municipalities.view_all") and len(municipalities) == 1:
         return redirect("municipalities:ruleset", municipalities[0].slug)
     return render(request, "municipalities/municipality_list.html", {"municipalities": municipalities})
 
 
 @login_required
-def ruleset_detail(request, slug):
-    municipality = _municipality_for(request, slug)
+@permission_required("municipalities.view_ruleset", fn=visible_municipality, given_as="municipality")
+def ruleset_detail(request, slug, municipality):
     versions = municipality.ruleset_versions.all()
     number = request.GET.get("version")
     if number and number.isdigit():
@@ -60,7 +65,6 @@ def ruleset_detail(request, slug):
         version = versions.filter(status=RuleSetStatus.ACTIVE).first() or versions.first()
     if version is None:
         raise Http404(_("Kommunen har inget regelverk än."))
-    is_admin = request.user.has_perm("municipalities.administer", municipality)
     return render(
         request,
         "municipalities/ruleset_detail.html",
@@ -68,15 +72,17 @@ def ruleset_detail(request, slug):
             "municipality": municipality,
             "version": version,
             "stages": stages_in_order(version.rules),
-            "perms_admin": is_admin,
-            "history": _history_of([version]) if is_admin else None,
+            # The version's history, for those who administer it (the page asks the same permission).
+            "history": _history_of([version])
+            if request.user.has_perm("municipalities.administer", municipality)
+            else None,
         },
     )
 
 
 @login_required
-def version_list(request, slug):
-    municipality = _administered_municipality(request, slug)
+@administers
+def version_list(request, slug, municipality):
     versions = list(municipality.ruleset_versions.select_related("created_by"))
     import_form = ImportForm()
     if request.method == "POST":
@@ -118,8 +124,8 @@ def _version(municipality, number):
 
 
 @login_required
-def version_export(request, slug, number):
-    municipality = _administered_municipality(request, slug)
+@administers
+def version_export(request, slug, number, municipality):
     version = _version(municipality, number)
     response = HttpResponse(services.export_ruleset(municipality, version.number), content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="{slug}-v{version.number}.json"'
@@ -128,8 +134,8 @@ def version_export(request, slug, number):
 
 @login_required
 @require_POST
-def version_new_draft(request, slug, number):
-    municipality = _administered_municipality(request, slug)
+@administers
+def version_new_draft(request, slug, number, municipality):
     draft = services.create_draft(_version(municipality, number), user=request.user)
     messages.success(request, _("Utkast version %(n)s skapat.") % {"n": draft.number})
     return redirect("municipalities:edit", slug, draft.number)
@@ -137,8 +143,8 @@ def version_new_draft(request, slug, number):
 
 @login_required
 @require_POST
-def version_activate(request, slug, number):
-    municipality = _administered_municipality(request, slug)
+@administers
+def version_activate(request, slug, number, municipality):
     version = _version(municipality, number)
     try:
         services.activate_version(version, user=request.user, reason=request.POST.get("reason", ""))
@@ -150,8 +156,8 @@ def version_activate(request, slug, number):
 
 
 @login_required
-def version_edit(request, slug, number):
-    municipality = _administered_municipality(request, slug)
+@administers
+def version_edit(request, slug, number, municipality):
     version = _version(municipality, number)
     if not version.is_editable:
         messages.error(request, _("Versionen används eller är fastställd och kan bara ersättas av en ny version."))
@@ -175,8 +181,8 @@ def version_edit(request, slug, number):
 
 
 @login_required
-def version_compare(request, slug):
-    municipality = _administered_municipality(request, slug)
+@administers
+def version_compare(request, slug, municipality):
     form = CompareForm(request.GET)
     if not form.is_valid():
         messages.error(request, _("Välj två versioner att jämföra."))
@@ -196,9 +202,9 @@ def version_compare(request, slug):
 
 
 @login_required
-def unit_list(request, slug):
+@administers
+def unit_list(request, slug, municipality):
     """The municipality's units with the head and deputies who sign for each."""
-    municipality = _administered_municipality(request, slug)
     units = municipality.units.select_related("head", "parent").prefetch_related("deputies").order_by("name")
     history = (
         AuditEntry.objects.filter(
@@ -215,9 +221,9 @@ def unit_list(request, slug):
 
 
 @login_required
-def unit_head(request, slug, unit_id):
+@administers
+def unit_head(request, slug, unit_id, municipality):
     """Designate a unit's head and deputies. Another municipality's unit is 'not found'."""
-    municipality = _administered_municipality(request, slug)
     unit = get_object_or_404(OrganisationalUnit, pk=unit_id, municipality=municipality)
     initial = {"head": unit.head, "deputies": list(unit.deputies.all())}
     form = UnitHeadForm(request.POST or None, initial=initial, municipality=municipality)

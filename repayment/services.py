@@ -19,7 +19,8 @@ from audit.services import record
 from core.formatting import format_kronor
 from core.money import money_sum
 from funds.enums import EntryKind
-from funds.services import FundRefusedError, consumed, may_record_money, record_repayment_entry
+from funds.selectors import consumed
+from funds.services import FundRefusedError, record_repayment_entry
 from municipalities.enums import UnitKind
 from municipalities.models import OrganisationalUnit
 from municipalities.rulebook.enums import RepaymentBasis, RepaymentModel, Role
@@ -382,7 +383,7 @@ def record_repayment(plan, user, *, year, unit, amount, realised_savings=None, e
     savings realised: without savings nothing is owed. Refills the fund."""
     plan = RepaymentPlan.objects.select_for_update().select_related("case").get(pk=plan.pk)
     case = plan.case
-    if not may_record_money(user, case.municipality_id):
+    if not user.has_perm("funds.record_money", case):
         raise RepaymentRefusedError(_("Bara controller eller kommunens administratör bokför återbetalningar."))
     if plan.status != PlanStatus.APPROVED:
         raise RepaymentRefusedError(_("Återbetalningar bokförs mot en godkänd, pågående plan."))
@@ -435,7 +436,7 @@ def close_plan(plan, user, *, today=None):
     today = today or timezone.localdate()
     plan = RepaymentPlan.objects.select_for_update().select_related("case").get(pk=plan.pk)
     case = plan.case
-    if not may_record_money(user, case.municipality_id):
+    if not user.has_perm("funds.record_money", case):
         raise RepaymentRefusedError(_("Bara controller eller kommunens administratör avslutar planen."))
     if plan.status != PlanStatus.APPROVED:
         raise RepaymentRefusedError(_("Bara en godkänd, pågående plan kan avslutas."))

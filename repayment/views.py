@@ -6,7 +6,6 @@ from django.utils.translation import gettext as _
 
 from applications.selectors import cases_for_list
 from core.refusals import DomainRefusedError, show_refusal
-from funds.services import may_record_money
 from municipalities.models import OrganisationalUnit
 
 from . import services
@@ -86,10 +85,8 @@ def plan_page(request, pk):
     action = request.POST.get("form") if request.method == "POST" else None
     draft_refusal = services.drafting_refusal(user, case, policy) if applies else why_not
     can_draft = applies and draft_refusal is None and (plan is None or plan.status == PlanStatus.DRAFT)
-    can_record = (
-        plan is not None and plan.status == PlanStatus.APPROVED and may_record_money(user, case.municipality_id)
-    )
-    can_approve = plan is not None and plan.status == PlanStatus.DRAFT and user.has_role(policy.approver)
+    can_record = plan is not None and plan.status == PlanStatus.APPROVED and user.has_perm("funds.record_money", case)
+    can_approve = plan is not None and plan.status == PlanStatus.DRAFT and user.has_perm("repayment.approve_plan", case)
     last_year = max((row.installment.year for row in rows), default=None)
     window_passed = last_year is None or timezone.localdate().year > last_year
     plan_form = None

@@ -12,11 +12,12 @@ class ReportingConfig(AppConfig):
         from applications.selectors import register_project_waits
         from applications.signals import case_transitioned
         from audit.labels import register_actions, register_states
-        from funds.services import register_reported_costs
+        from funds.selectors import register_reported_costs
+        from projects.models import ProjectMember
 
-        from .models import ObligationStatus, ProjectMember
+        from .models import ObligationStatus
         from .receivers import plan_reports
-        from .services import report_waits, reported_costs
+        from .selectors import report_waits, reported_costs
 
         # The fund caps budget compensations and freezes by the costs the accepted reports state.
         register_reported_costs(reported_costs)
@@ -37,7 +38,6 @@ class ReportingConfig(AppConfig):
                 "report.submitted": _("Rapport inlämnad"),
                 "report.accepted": _("Rapport godkänd"),
                 "report.returned": _("Rapport åter för komplettering"),
-                "project.organisation": _("Projektorganisationen ändrad"),
                 "project.plan": _("Projektplanen sparad"),
                 "reporting.date_set": _("Rapporteringsdatum satt"),
             }

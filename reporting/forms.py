@@ -1,49 +1,11 @@
-"""Forms of a project's follow-up: its organisation, its plan, a report and the receiver's review."""
+"""Forms of a project's follow-up: its plan, a report and the receiver's review."""
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput, KronorField
 
-
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, person):
-        return f"{person.full_name} ({person.title or person.email})"
-
-
-class PeopleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, person):
-        unit = f", {person.unit.name}" if person.unit_id else ""
-        return f"{person.full_name} ({person.title or person.email}{unit})"
-
-
-class OrganisationForm(forms.Form):
-    """The people of the project, chosen among the municipality's members."""
-
-    manager = PersonChoiceField(queryset=None, label=_("Projektledare"))
-    owners = PeopleChoiceField(
-        queryset=None, required=False, label=_("Projektägare"), help_text=_("Förvaltningschefer som äger projektet.")
-    )
-    group = PeopleChoiceField(
-        queryset=None,
-        required=False,
-        label=_("Projektgrupp"),
-        help_text=_("En person per ingående part; personens enhet är den part hen företräder."),
-    )
-    steering = PeopleChoiceField(queryset=None, required=False, label=_("Projektstyrgrupp"))
-
-    def __init__(self, *args, municipality, **kwargs):
-        super().__init__(*args, **kwargs)
-        people = (
-            get_user_model()
-            .objects.filter(municipality=municipality, is_active=True)
-            .select_related("unit")
-            .order_by("full_name")
-        )
-        for name in ("manager", "owners", "group", "steering"):
-            self.fields[name].queryset = people
-            self.fields[name].widget.attrs["size"] = 6 if name != "manager" else None
+from .selectors import economy_rows, report_headings, report_indicators
 
 
 class HeadingsForm(forms.Form):
@@ -76,9 +38,10 @@ class ReportForm(HeadingsForm):
         help_text=_("Förklara större avvikelser mot budgeten."),
     )
 
-    def __init__(self, *args, headings, years, indicators=(), **kwargs):
+    def __init__(self, *args, headings, years, indicators=(), budgets=None, **kwargs):
         super().__init__(*args, headings=headings, **kwargs)
         self.years = years
+        self.budgets = budgets or {}
         self.indicators = [indicator for indicator, _values in indicators]
         for indicator in self.indicators:
             unit = f" ({indicator.unit})" if indicator.unit else ""
@@ -97,8 +60,61 @@ class ReportForm(HeadingsForm):
         # The economy comes after the texts, as the report reads.
         self.order_fields([*(f"text_{i}" for i in range(len(headings))), *(f"outcome_{y}" for y in years)])
 
+    @classmethod
+    def for_report(cls, obligation, data=None):
+        """The form of ``obligation``'s report, with what the report holds so far, or bound to what
+        the user typed."""
+        report = getattr(obligation, "report", None)
+        headings = report_headings(obligation)
+        rows = economy_rows(obligation)
+        indicators = report_indicators(obligation)
+        written = {section["title"]: section["text"] for section in report.sections} if report else {}
+        return cls(
+            data,
+            headings=headings,
+            years=[year for year, _budget, _outcome in rows],
+            budgets={year: budget for year, budget, _outcome in rows},
+            indicators=indicators,
+            initial={
+                **{
+                    f"indicator_{indicator.pk}_{group}": value
+                    for indicator, measured in indicators
+                    for group, value in measured.items()
+                },
+                **{f"text_{i}": written.get(title, "") for i, title in enumerate(headings)},
+                **{f"outcome_{year}": outcome for year, _budget, outcome in rows},
+                "economy_comment": report.economy_comment if report else "",
+            },
+        )
+
+    @property
+    def text_fields(self):
+        return [self[f"text_{index}"] for index in range(len(self.headings))]
+
+    @property
+    def outcome_fields(self):
+        """(field, budget) per year: the budget is shown under the year's outcome."""
+        return [(self[f"outcome_{year}"], self.budgets.get(year)) for year in self.years]
+
+    @property
+    def indicator_fields(self):
+        return [
+            (indicator, self[f"indicator_{indicator.pk}_target"], self[f"indicator_{indicator.pk}_comparison"])
+            for indicator in self.indicators
+        ]
+
     def outcomes(self):
         return {year: self.cleaned_data.get(f"outcome_{year}") for year in self.years}
+
+    def contents(self):
+        """What ``reporting.services.save_report`` saves: the texts, the outcomes, the comment and the
+        indicator values measured."""
+        return {
+            "texts": self.texts(),
+            "outcomes": self.outcomes(),
+            "economy_comment": self.cleaned_data["economy_comment"],
+            "measured": self.measured(),
+        }
 
     def measured(self):
         return {

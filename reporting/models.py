@@ -4,6 +4,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from applications.enums import RUNNING_STATES, CaseState
+from core.models import UploadedAttachment
 from municipalities.rulebook.enums import ObligationKind
 
 
@@ -16,6 +18,10 @@ class ObligationStatus(models.TextChoices):
 
 # A report still owed: not yet handed in, or sent back for completion.
 WRITABLE_STATUSES = [ObligationStatus.OPEN, ObligationStatus.RETURNED]
+# Cases still carrying out their project: an abort is only proposed, the work goes on.
+REPORTING_STATES = [*RUNNING_STATES, CaseState.ABORT_PROPOSED]
+# Reports can still be written and reviewed once the final report has been handed in.
+REPORT_WRITING_STATES = [*REPORTING_STATES, CaseState.FINAL_REPORT]
 
 
 class ReportingDate(models.Model):
@@ -80,58 +86,6 @@ class ReportingObligation(models.Model):
 
     def __str__(self):
         return f"{self.name} {self.due_date.isoformat()}"
-
-
-class ProjectRole(models.TextChoices):
-    OWNER = "owner", pgettext_lazy("project role", "projektägare")
-    MANAGER = "manager", pgettext_lazy("project role", "projektledare")
-    GROUP = "group", pgettext_lazy("project role", "projektgrupp")
-    STEERING = "steering", pgettext_lazy("project role", "projektstyrgrupp")
-
-
-# Who may write and submit the project's reports: the project manager, and the owner who answers
-# for the project (Ystad: "projektledaren ser till att redovisningen kommer in till projektägaren").
-REPORTING_ROLES = [ProjectRole.MANAGER, ProjectRole.OWNER]
-
-
-class ProjectMember(models.Model):
-    """One person in a granted project's organisation, in one role; a project group member
-    represents one participating party (a unit or an external actor)."""
-
-    case = models.ForeignKey("applications.Case", on_delete=models.CASCADE, related_name="project_members")
-    role = models.CharField(_("roll"), max_length=20, choices=ProjectRole.choices)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="project_roles")
-    unit = models.ForeignKey(
-        "municipalities.OrganisationalUnit",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("företräder enhet"),
-    )
-    external_actor = models.ForeignKey(
-        "municipalities.ExternalActor",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("företräder extern aktör"),
-    )
-    added_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["case", "role", "id"]
-        verbose_name = _("projektmedlem")
-        verbose_name_plural = _("projektorganisation")
-        constraints = [
-            models.UniqueConstraint(fields=["case", "role", "user"], name="one_role_per_person_and_project"),
-            models.UniqueConstraint(
-                fields=["case"], condition=models.Q(role="manager"), name="one_project_manager_per_project"
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.get_role_display()}: {self.user}"
 
 
 class ProjectPlan(models.Model):
@@ -206,22 +160,16 @@ def report_attachment_path(instance, filename):
     return f"reports/{case.municipality.slug}/{case.pk}/{instance.report_id}/{filename}"
 
 
-class ReportAttachment(models.Model):
+class ReportAttachment(UploadedAttachment):
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(_("fil"), upload_to=report_attachment_path)
-    original_name = models.CharField(_("filnamn"), max_length=255)
-    size = models.PositiveIntegerField(_("storlek (byte)"))
-    content_type = models.CharField(max_length=100)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(_("uppladdad"), auto_now_add=True)
 
     class Meta:
         ordering = ["uploaded_at", "id"]
         verbose_name = _("bilaga till rapport")
         verbose_name_plural = _("bilagor till rapporter")
 
-    def __str__(self):
-        return self.original_name
+    def upload_path(self, filename):
+        return report_attachment_path(self, filename)
 
 
 class SentReminder(models.Model):

@@ -1,4 +1,6 @@
-from .services import ensure_project_manager, generate_obligations
+from projects.services import ensure_project_manager
+
+from .services import generate_obligations
 
 # A project's reports are planned when it starts, and planned again when an extension moves its end.
 PLANNING_TRANSITIONS = {"start_project", "extend"}

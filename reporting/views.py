@@ -12,13 +12,17 @@ from django.views.decorators.http import require_POST
 
 from applications.forms import AttachmentForm
 from applications.selectors import cases_for_list
-from core.permissions import permission_required
+from core.permissions import own_municipality, permission_required
 from core.refusals import DomainRefusedError, refuse, show_refusal
+from projects import services as project_services
+from projects.enums import ProjectRole
+from projects.forms import OrganisationForm
+from projects.models import ProjectMember
+from projects.organisation import project_manager
 
-from . import services
-from .forms import CompensationForm, HeadingsForm, OrganisationForm, ReportForm, ReportingDateForm, ReviewForm
-from .models import ProjectMember, ProjectRole, ReportAttachment
-from .organisation import project_manager
+from . import selectors, services
+from .forms import CompensationForm, HeadingsForm, ReportForm, ReportingDateForm, ReviewForm
+from .models import ReportAttachment
 
 
 def _case_for(request, pk):
@@ -41,7 +45,7 @@ def _obligation_for(case, obligation_id):
 def project_view(request, pk):
     """The project's organisation and plan; those who may, change them here."""
     case = _case_for(request, pk)
-    may_organise, reason = services.may_organise(case, request.user)
+    may_organise, reason = project_services.may_organise(case, request.user)
     members = {role: [m for m in case.project_members.all() if m.role == role] for role in ProjectRole}
     form = OrganisationForm(
         request.POST or None,
@@ -58,7 +62,7 @@ def project_view(request, pk):
             raise PermissionDenied(reason)
         if form.is_valid():
             try:
-                services.set_project_organisation(case, request.user, **form.cleaned_data)
+                project_services.set_project_organisation(case, request.user, **form.cleaned_data)
             except ValidationError as error:
                 for field, problems in error.message_dict.items():
                     form.add_error(field if field in form.fields else None, problems)
@@ -66,7 +70,7 @@ def project_view(request, pk):
                 messages.success(request, _("Projektorganisationen är sparad."))
                 return redirect("reporting:project", case.pk)
     plan = getattr(case, "project_plan", None)
-    headings = services.plan_headings(case)
+    headings = selectors.plan_headings(case)
     plan_texts = {section["title"]: section["text"] for section in plan.sections} if plan else {}
     plan_form = HeadingsForm(
         headings=headings, initial={f"text_{i}": plan_texts.get(title, "") for i, title in enumerate(headings)}
@@ -83,7 +87,7 @@ def project_view(request, pk):
             "plan_form": plan_form,
             "may_organise": may_organise,
             "reason": reason,
-            "obligations": services.case_obligations(case),
+            "obligations": selectors.case_obligations(case),
         },
         status=400 if form.errors else 200,
     )
@@ -93,7 +97,7 @@ def project_view(request, pk):
 @require_POST
 def plan_view(request, pk):
     case = _case_for(request, pk)
-    form = HeadingsForm(request.POST, headings=services.plan_headings(case))
+    form = HeadingsForm(request.POST, headings=selectors.plan_headings(case))
     form.is_valid()
     try:
         services.save_project_plan(case, request.user, form.texts())
@@ -104,77 +108,27 @@ def plan_view(request, pk):
     return redirect("reporting:project", case.pk)
 
 
-def _report_form(obligation, data=None):
-    """The report form, with what the report holds so far, or bound to what the user typed."""
-    report = getattr(obligation, "report", None)
-    headings = services.report_headings(obligation)
-    rows = services.economy_rows(obligation)
-    indicators = services.report_indicators(obligation)
-    written = {section["title"]: section["text"] for section in report.sections} if report else {}
-    return ReportForm(
-        data,
-        headings=headings,
-        years=[year for year, _budget, _outcome in rows],
-        indicators=indicators,
-        initial={
-            **{
-                f"indicator_{indicator.pk}_{group}": value
-                for indicator, measured in indicators
-                for group, value in measured.items()
-            },
-            **{f"text_{i}": written.get(title, "") for i, title in enumerate(headings)},
-            **{f"outcome_{year}": outcome for year, _budget, outcome in rows},
-            "economy_comment": report.economy_comment if report else "",
-        },
-    )
-
-
-def _render_report(request, case, obligation, *, form=None, review_form=None, compensation_form=None, status=200):
+def _render_report(request, obligation, *, form=None, review_form=None, compensation_form=None, status=200):
     """The report page: the form for the project, the report and its review for the receiver. A
     refused form (the report, the review or a budget compensation) comes back bound, with what the
     user typed and the errors by the fields."""
-    user = request.user
-    may_write, write_reason = services.may_write_report(obligation, user)
-    report = getattr(obligation, "report", None)
-    headings = services.report_headings(obligation)
-    rows = services.economy_rows(obligation)
-    indicators = services.report_indicators(obligation)
-    form = form or _report_form(obligation)
-    may_review, review_reason = services.may_review_report(obligation, user)
-    compensation = services.budget_compensation(obligation, user)
+    page = selectors.report_page(obligation, request.user)
+    may_write, write_reason = services.may_write_report(obligation, request.user)
+    may_review, review_reason = services.may_review_report(obligation, request.user)
+    suggested = page["compensation"]["suggested"] if page["compensation"] else None
     return render(
         request,
         "reporting/report.html",
         {
-            "case": case,
-            "obligation": obligation,
-            "report": report,
-            "headings": headings,
-            "form": form,
-            "text_fields": [form[f"text_{index}"] for index in range(len(headings))],
-            "outcome_fields": [(form[f"outcome_{year}"], budget) for year, budget, _outcome in rows],
-            "indicator_fields": [
-                (indicator, form[f"indicator_{indicator.pk}_target"], form[f"indicator_{indicator.pk}_comparison"])
-                for indicator, _measured in indicators
-            ],
-            "indicators": indicators,
-            "rows": services.economy_table(rows),
+            **page,
+            "form": form or ReportForm.for_report(obligation),
             "may_write": may_write,
             "write_reason": write_reason,
             "may_review": may_review,
             "review_reason": review_reason,
             "review_form": review_form or ReviewForm(),
             "attachment_form": AttachmentForm(),
-            "attachments": list(report.attachments.all()) if report else [],
-            "history": services.report_history(obligation),
-            "manager": project_manager(case),
-            "compensation": compensation,
-            "compensation_form": compensation_form
-            or CompensationForm(initial={"amount": compensation["suggested"] if compensation else None}),
-            "receiver": case.rules.body_name(obligation.receiver_role or case.rules.preparation_role),
-            "informed": services.informed_bodies(obligation),
-            "submittable_from": services.submittable_from(obligation),
-            "today": timezone.localdate(),
+            "compensation_form": compensation_form or CompensationForm(initial={"amount": suggested}),
         },
         status=status,
     )
@@ -186,34 +140,24 @@ def report_view(request, pk, obligation_id):
     case = _case_for(request, pk)
     obligation = _obligation_for(case, obligation_id)
     if request.method != "POST":
-        return _render_report(request, case, obligation)
+        return _render_report(request, obligation)
     may_write, write_reason = services.may_write_report(obligation, request.user)
     if not may_write:
         raise PermissionDenied(write_reason)
-    form = _report_form(obligation, request.POST)
+    form = ReportForm.for_report(obligation, request.POST)
     submit = request.POST.get("action") == "submit"
     if form.is_valid():
         try:
-            services.save_report(
-                obligation,
-                request.user,
-                texts=form.texts(),
-                outcomes=form.outcomes(),
-                economy_comment=form.cleaned_data["economy_comment"],
-                submit=submit,
-                measured=form.measured(),
-            )
+            services.save_report(obligation, request.user, submit=submit, **form.contents())
         except DomainRefusedError as refusal:
             show_refusal(form, refusal, NON_FIELD_ERRORS)
         except ValidationError as error:
             form.add_errors(error)
         else:
-            messages.success(
-                request,
-                _("Rapporten är inlämnad.") if submit else _("Utkastet är sparat. Du kan fortsätta senare."),
-            )
+            saved = _("Rapporten är inlämnad.") if submit else _("Utkastet är sparat. Du kan fortsätta senare.")
+            messages.success(request, saved)
             return redirect("reporting:report", case.pk, obligation.pk)
-    return _render_report(request, case, _obligation_for(case, obligation.pk), form=form, status=400)
+    return _render_report(request, _obligation_for(case, obligation.pk), form=form, status=400)
 
 
 @login_required
@@ -238,7 +182,7 @@ def review_view(request, pk, obligation_id):
             request, _("Rapporten är godkänd.") if accept else _("Rapporten är skickad tillbaka för komplettering.")
         )
         return redirect("reporting:report", case.pk, obligation.pk)
-    return _render_report(request, case, _obligation_for(case, obligation.pk), review_form=form, status=400)
+    return _render_report(request, _obligation_for(case, obligation.pk), review_form=form, status=400)
 
 
 @login_required
@@ -259,7 +203,7 @@ def compensate_view(request, pk, obligation_id):
         else:
             messages.success(request, _("Budgetkompensationen är bokförd i fonden."))
             return redirect("reporting:report", case.pk, obligation.pk)
-    return _render_report(request, case, obligation, compensation_form=form, status=400)
+    return _render_report(request, obligation, compensation_form=form, status=400)
 
 
 @login_required
@@ -298,16 +242,19 @@ def attachment_view(request, pk, obligation_id, attachment_id):
 )
 def overview_view(request):
     """Every project's next report (overdue first) and the reports waiting for acceptance."""
-    return render(request, "reporting/overview.html", services.reporting_overview(request.user))
+    return render(request, "reporting/overview.html", selectors.reporting_overview(request.user))
 
 
 @login_required
-def reporting_dates_view(request):
+@permission_required(
+    "reporting.set_dates",
+    fn=own_municipality,
+    message=gettext_lazy("Bara kommunens administratör kan sätta rapporteringsdatum."),
+    given_as="municipality",
+)
+def reporting_dates_view(request, municipality):
     """The municipal admin sets each year's fixed reporting dates (Ystad's bokslut dates)."""
-    municipality = request.user.municipality
-    if municipality is None or not services.may_set_reporting_dates(municipality, request.user):
-        raise PermissionDenied(_("Bara kommunens administratör kan sätta rapporteringsdatum."))
-    names = services.fixed_date_names(municipality)
+    names = selectors.fixed_date_names(municipality)
     form = ReportingDateForm(request.POST or None, names=list(names))
     if request.method == "POST" and form.is_valid():
         try:
@@ -322,7 +269,7 @@ def reporting_dates_view(request):
             )
             return redirect("reporting:dates")
     year = timezone.localdate().year
-    chosen = services.fixed_dates_by_year(municipality)
+    chosen = selectors.fixed_dates_by_year(municipality)
     rows = [
         (name, [(y, chosen.get(y, {}).get(name), f"{y}-{default}") for y in (year, year + 1)])
         for name, default in names.items()

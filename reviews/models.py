@@ -1,6 +1,6 @@
 """Reviews of a case against its rule set's criteria, and the prioritisation of the cases ready
 for decision: the preparer's proposed order, kept append-only. The money available is read from
-the fund's ledger (funds.services.available_money), never typed in here."""
+the fund's ledger (funds.selectors.available_money), never typed in here."""
 
 from django.conf import settings
 from django.db import models

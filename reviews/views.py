@@ -1,16 +1,17 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from applications.models import DecisionRound
 from applications.selectors import cases_for_list
+from core.permissions import own_municipality, permission_required
 from core.refusals import DomainRefusedError, refuse
 
-from . import services
+from . import selectors, services
 from .forms import AssignReviewerForm, ProposalForm
 from .models import ReviewAssignment
 
@@ -25,7 +26,7 @@ def _case_url(case):
 @require_POST
 def assign_reviewer(request, pk):
     case = get_object_or_404(cases_for_list(request.user), pk=pk)
-    form = AssignReviewerForm(request.POST, candidates=services.reviewer_candidates(case))
+    form = AssignReviewerForm(request.POST, candidates=selectors.reviewer_candidates(case))
     if not form.is_valid():
         messages.error(request, _("Välj en bedömare bland kommunens personal."))
         return redirect(_case_url(case))
@@ -70,9 +71,9 @@ def answer_value(value):
 
 
 def _render_review(request, case, assignment, answers, comment, *, refusal=None, status=200):
-    may_review, reason = services.may_review(assignment, request.user)
+    may_review, reason = selectors.may_review(assignment, request.user)
     errors = getattr(refusal, "errors", {})
-    criteria = services.stage_criteria(case, assignment.stage)
+    criteria = selectors.stage_criteria(case, assignment.stage)
     return render(
         request,
         "reviews/review_page.html",
@@ -91,19 +92,21 @@ def _render_review(request, case, assignment, answers, comment, *, refusal=None,
 
 
 @login_required
-def priorities(request, round_id=None):
+@permission_required(
+    "reviews.view_priorities",
+    fn=own_municipality,
+    message=gettext_lazy("Bara den beredande gruppen, controllern och beslutande organ ser prioriteringen."),
+    given_as="municipality",
+)
+def priorities(request, municipality, round_id=None):
     """The prioritisation of the cases ready for decision: in a decision round, or (where the rule
     set has no rounds) all ready cases without one."""
     user = request.user
-    rules = services.municipality_rules(user)
-    # A system admin holds every permission but belongs to no municipality: there is nothing to order.
-    if user.municipality_id is None or not user.has_perm("reviews.view_priorities"):
-        raise PermissionDenied(_("Bara den beredande gruppen, controllern och beslutande organ ser prioriteringen."))
-    municipality = user.municipality
+    rules = selectors.municipality_rules(user)
     rounds = list(DecisionRound.objects.filter(municipality=municipality))
     decision_round = get_object_or_404(DecisionRound, pk=round_id, municipality=municipality) if round_id else None
     page_url = request.path
-    board = services.priority_board(user, municipality, decision_round)
+    board = selectors.priority_board(user, municipality, decision_round)
     cases = [row.case for row in board.rows]
     proposal_form = ProposalForm(cases=cases)
     if request.method == "POST" and request.POST.get("action") == "proposal":

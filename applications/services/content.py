@@ -2,18 +2,16 @@
 after signing voids the signatures (``signing.void_signatures_after_change``).
 """
 
-import os
-
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from audit.services import record
+from core.uploads import upload_problem
 
 from ..enums import CaseState
 from ..models import Case, CaseAttachment, CaseCost
 from ..rules import is_case_applicant
-from ..uploads import ALLOWED_UPLOADS, upload_problem
 from . import TransitionRefusedError, lock_case
 from .signing import signed_content_if_signed, void_signatures_after_change
 
@@ -84,14 +82,7 @@ def add_attachment(case, user, upload, *, max_mb):
     if problem:
         raise TransitionRefusedError(problem)
     before = signed_content_if_signed(case)
-    attachment = CaseAttachment.objects.create(
-        case=case,
-        file=upload,
-        original_name=os.path.basename(upload.name),
-        size=upload.size,
-        content_type=ALLOWED_UPLOADS[os.path.splitext(upload.name)[1].lower()][0],
-        uploaded_by=user,
-    )
+    attachment = CaseAttachment.create_from_upload(upload, case=case, uploaded_by=user)
     record(case, "case.attachment", actor=user, data={"file": attachment.original_name, "size": attachment.size})
     void_signatures_after_change(case, user, before)
     return attachment

@@ -4,13 +4,13 @@ paper for a partner; voided by any later change.
 
 import os
 
-from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import record
+from core.uploads import upload_problem
 from notifications.models import NotificationKind
 from notifications.services import notify
 
@@ -28,7 +28,6 @@ from ..signatures import (
     unit_of,
 )
 from ..signatures import missing_signatures as missing_signatures_of
-from ..uploads import upload_problem
 from . import TransitionRefusedError, lock_case
 from .steps import approve_signed_steps
 
@@ -183,7 +182,7 @@ def record_paper_signature(case, requirement_key, user, *, signatory_name, signa
         )
     if document is None or os.path.splitext(document.name)[1].lower() != ".pdf":
         raise SignatureRefusedError(_("Ladda upp den undertecknade ansökan som PDF."), "document")
-    problem = upload_problem(document, settings.MAX_UPLOAD_MB)
+    problem = upload_problem(document)
     if problem:
         raise SignatureRefusedError(problem, "document")
     title = signatory_title.strip()

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "accounts",
     "municipalities",
     "applications",
+    "projects",
     "evaluation",
     "funds",
     "repayment",

@@ -4,6 +4,7 @@ from accounts.rules import is_staff_member
 from applications.enums import CaseState
 from decisions import services
 from decisions.forms import DecisionForm, LifecycleDecisionForm
+from decisions.rules import ISSUE_BASIS
 
 register = template.Library()
 
@@ -27,7 +28,7 @@ def case_decisions(context, case):
         "case": case,
         "documents": documents,
         "is_staff": is_staff,
-        "may_issue_basis": case.state in STAFF_STATES_FOR_BASIS and user.has_role(rules.decision_basis_role),
+        "may_issue_basis": case.state in STAFF_STATES_FOR_BASIS and ISSUE_BASIS.check(user, case)[0],
         "may_decide": may_decide,
         "form": DecisionForm(cases=[case]) if may_decide else None,
         "may_decide_group": may_decide and rules.may_decide_group,

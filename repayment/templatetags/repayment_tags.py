@@ -1,7 +1,8 @@
 from django import template
 
+from funds.enums import PAYABLE_STATES
 from funds.models import Fund, PayoutPlan
-from funds.services import PAYABLE_STATES, case_balances
+from funds.selectors import case_balances
 from repayment.models import RepaymentPlan
 from repayment.services import applies_to, policy_of, schedule, summary
 

@@ -2,10 +2,9 @@ from django import template
 from django.utils import timezone
 
 from applications.enums import CaseState
+from projects.organisation import project_manager, project_owners
 
-from ..models import WRITABLE_STATUSES
-from ..organisation import project_manager, project_owners
-from ..services import REPORT_WRITING_STATES
+from ..models import REPORT_WRITING_STATES, WRITABLE_STATUSES
 
 register = template.Library()
 

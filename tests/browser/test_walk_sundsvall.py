@@ -21,7 +21,7 @@ import pytest
 from applications.models import Case
 from demo.loader import DEMO_DOMAIN
 from reporting.models import ObligationStatus
-from reporting.services import report_headings, report_years
+from reporting.selectors import report_headings, report_years
 
 TITLE = "Föräldrastöd och läxhjälp i Skönsberg"
 APPLICANT = f"sokande.sundsvall@{DEMO_DOMAIN}"

@@ -77,3 +77,21 @@ def test_another_tenants_object_is_not_found_before_the_permission_is_asked():
 
     with pytest.raises(Http404):
         view(request, pk=2)
+
+
+def test_the_object_the_permission_was_asked_about_is_handed_to_the_view():
+    fetched = []
+
+    def fetch(request, pk):
+        fetched.append(pk)
+        return {"open": True, "name": "Boken"}
+
+    def view(request, pk, thing):
+        return HttpResponse(f"{thing['name']} {pk}")
+
+    wrapped = permission_required("tests.write_thing", fn=fetch, given_as="thing")(view)
+    request = RequestFactory().get("/")
+    request.user = Person("writer")
+
+    assert wrapped(request, pk=1).content == b"Boken 1"
+    assert fetched == [1]

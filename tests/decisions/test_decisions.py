@@ -307,7 +307,7 @@ def test_correction_is_a_new_document_naming_the_one_it_replaces(people, today, 
 def test_rendering_failure_issues_nothing_and_says_what_failed(people, today, monkeypatch, client):
     from django.urls import reverse
 
-    import decisions.documents
+    import core.pdf
 
     users = people("heby")
     case = walk_to(create_case(users["applicant"], title="Trasig"), S.READY_FOR_DECISION, users)
@@ -315,7 +315,7 @@ def test_rendering_failure_issues_nothing_and_says_what_failed(people, today, mo
     def broken(*args, **kwargs):
         raise OSError("typsnittet saknas")
 
-    monkeypatch.setattr(decisions.documents.HTML, "write_pdf", broken)
+    monkeypatch.setattr(core.pdf.HTML, "write_pdf", broken)
     client.force_login(users["management"])
     response = client.post(reverse("decisions:issue_basis", args=[case.pk]), follow=True)
 

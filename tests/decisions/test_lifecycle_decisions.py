@@ -24,6 +24,7 @@ from decisions.models import Decision, DocumentKind, IssuedDocument
 from decisions.models import DecisionKind as K
 from decisions.services import issue_decision_documents, lifecycle_kinds_for
 from demo.walk import complete_open_steps, decider, walk_to
+from funds import selectors as fund_selectors
 from funds import services as funds
 from funds.enums import EntryKind
 from funds.models import LedgerEntry
@@ -515,13 +516,13 @@ def test_abort_releases_the_years_not_paid_out(new_case, today):
         (2027, Decimal("500000.00"), abort.pk, str(abort)),
         (2028, Decimal("500000.00"), abort.pk, str(abort)),
     ]
-    mine = funds.case_balances(fund, case)
+    mine = fund_selectors.case_balances(fund, case)
     assert [(b.year, b.committed, b.paid, b.released) for b in mine.year_list] == [
         (2026, Decimal("200000.00"), Decimal("200000.00"), Decimal("300000.00")),
         (2027, Decimal("0.00"), Decimal("0.00"), Decimal("500000.00")),
         (2028, Decimal("0.00"), Decimal("0.00"), Decimal("500000.00")),
     ]
-    balances = funds.fund_balances(fund)
+    balances = fund_selectors.fund_balances(fund)
     assert (balances.committed, balances.paid, balances.available) == (
         Decimal("200000.00"),
         Decimal("200000.00"),
@@ -641,7 +642,7 @@ def test_project_end_releases_what_was_not_paid_out(new_case, today, kind, state
         (2027, Decimal("187499.50"), end.pk, str(end)),
         (2028, Decimal("500000.00"), end.pk, str(end)),
     ]
-    balances = funds.fund_balances(fund)
+    balances = fund_selectors.fund_balances(fund)
     assert (balances.committed, balances.paid, balances.available) == (
         Decimal("812500.50"),
         Decimal("812500.50"),

@@ -12,12 +12,14 @@ from accounts.enums import Role
 from applications.enums import CaseState as S
 from applications.models import Case
 from applications.services.content import create_case
+from core.enums import JobStatus
 from demo.walk import walk_to
 from exports import services
-from exports.enums import ExportFormat, ExportKind, ExportStatus
+from exports.enums import ExportFormat, ExportKind
 from exports.models import ExportJob
 from exports.tables import table
 from exports.writers import write
+from funds import selectors as fund_selectors
 from funds import services as funds
 from funds.enums import PAID_KINDS, EntryKind
 from funds.models import LedgerEntry
@@ -86,7 +88,9 @@ def test_ledger_xlsx_has_every_entry_with_its_amount_as_a_number(new_case, today
 
     _workbook, _sheet, _header, rows = _sheet_rows(content)
     expected = {e.pk: e for e in LedgerEntry.objects.all()}
-    assert [row["Post"].value for row in rows] == [e.pk for e in funds.ledger(LedgerEntry.objects.first().fund)]
+    assert [row["Post"].value for row in rows] == [
+        e.pk for e in fund_selectors.ledger(LedgerEntry.objects.first().fund)
+    ]
     assert len(rows) == len(expected) == 5  # reservation, three commitments, payout
     for row in rows:
         entry = expected[row["Post"].value]
@@ -158,7 +162,7 @@ def test_export_page_starts_a_job_that_offers_the_file(client, new_case, today, 
     job = ExportJob.objects.get()
     assert response.status_code == 302
     assert response.url == reverse("exports:job", args=[job.pk])
-    assert (job.status, job.total, job.done, job.municipality_id) == (ExportStatus.DONE, 2, 2, case.municipality_id)
+    assert (job.status, job.total, job.done, job.municipality_id) == (JobStatus.DONE, 2, 2, case.municipality_id)
     page = client.get(response.url)
     assert reverse("exports:download", args=[job.pk]) in page.content.decode()
     download = client.get(reverse("exports:download", args=[job.pk]))
@@ -306,7 +310,7 @@ def test_job_reports_progress_while_it_writes_and_the_page_polls_until_done(clie
         job = services.run_export(job.pk)
 
     progress_updates = [q["sql"] for q in queries if q["sql"].startswith("UPDATE") and '"done"' in q["sql"]]
-    assert (job.status, job.total, job.done) == (ExportStatus.DONE, 1200, 1200)
+    assert (job.status, job.total, job.done) == (JobStatus.DONE, 1200, 1200)
     assert len(progress_updates) == 5  # the start, after 500 and 1000 rows, at the end, and done
     assert len(list(csv.reader(io.StringIO(bytes(job.content).decode("utf-8"))))) == 1201
     page = client.get(reverse("exports:job", args=[job.pk])).content.decode()

@@ -10,7 +10,7 @@ from core.formatting import format_kronor as fk
 from decisions.models import DecisionKind
 from decisions.services import record_decision
 from demo.walk import walk_to
-from funds import services as funds
+from funds import selectors as fund_selectors
 from funds.enums import EntryKind
 from funds.models import LedgerEntry
 from tests.applications.test_lifecycle import concurrent, run_at_once
@@ -59,4 +59,4 @@ def test_two_grants_at_once_cannot_overdraw_the_fund(people, today):
     }
     commitments = LedgerEntry.objects.filter(fund=fund, kind=EntryKind.COMMITMENT)
     assert {e.case_id for e in commitments} == {won}
-    assert funds.fund_balances(fund).available == kr(lost_asked - 1)
+    assert fund_selectors.fund_balances(fund).available == kr(lost_asked - 1)

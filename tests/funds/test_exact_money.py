@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from funds import selectors as fund_selectors
 from funds import services as funds
 from funds.enums import EntryKind
 from tests.funds.conftest import set_up_fund
@@ -19,6 +20,6 @@ def test_a_reversed_entry_leaves_the_exact_sum_in_ore(people):
     first = fund.entries.get(kind=EntryKind.RESERVATION, amount=Decimal("1234.57"))
     funds.reverse_entry(first, users["controller"], reason="Fel belopp.")
 
-    reserved = funds.fund_balances(fund).reserved
+    reserved = fund_selectors.fund_balances(fund).reserved
     assert str(reserved) == "0.20"
     assert reserved.as_tuple().exponent == -2

@@ -12,6 +12,7 @@ from audit.models import AppendOnlyError, AuditEntry
 from core.formatting import format_kronor as fk
 from decisions.models import Decision
 from decisions.services import DecisionRefusedError
+from funds import selectors as fund_selectors
 from funds import services as funds
 from funds.enums import EntryKind
 from funds.models import LedgerEntry
@@ -41,7 +42,7 @@ def test_grant_commits_each_year_in_the_same_transaction(new_case, today):
         (2027, kr(500_000), case.pk, decision.pk),
         (2028, kr(500_000), case.pk, decision.pk),
     ]
-    balances = funds.fund_balances(fund)
+    balances = fund_selectors.fund_balances(fund)
     assert (balances.reserved, balances.committed, balances.available) == (kr(5e6), kr(1.5e6), kr(3.5e6))
     assert [(b.year, b.available) for b in balances.year_list] == [
         (2026, kr(500_000)),
@@ -196,7 +197,7 @@ def test_payout_over_the_years_grant_is_refused_with_the_shortfall(new_case, tod
     assert str(refusal.value) == (
         f"Utbetalningen överskrider det beviljade för 2027: {fk(100_000)} återstår; det saknas {fk(50_000)}."
     )
-    assert funds.fund_balances(fund).paid == kr(400_000)
+    assert fund_selectors.fund_balances(fund).paid == kr(400_000)
 
 
 def test_ale_pays_out_only_after_the_steering_group_approves_the_plan(new_case, today):
@@ -236,7 +237,7 @@ def test_ystad_compensates_costs_twice_a_year_against_reports(new_case, today):
 
     assert str(refusal.value) == "Budgetkompensation ges 2 gånger per år; 2027 har redan fått 2."
     assert (first.kind, first.report_id) == (EntryKind.BUDGET_COMPENSATION, interim.pk)
-    assert funds.case_balances(fund, case).year(2027).paid == kr(220_000)
+    assert fund_selectors.case_balances(fund, case).year(2027).paid == kr(220_000)
 
 
 def test_ystad_compensation_is_capped_by_the_costs_the_report_states(new_case, today):
@@ -253,7 +254,7 @@ def test_ystad_compensation_is_capped_by_the_costs_the_report_states(new_case, t
         f"Rapporten anger kostnader på {fk(150_000)} för 2026 och {fk('100000.50')} är redan kompenserat; "
         f"högst {fk('49999.50')} kan betalas ut."
     )
-    assert funds.case_balances(fund, case).year(2026).paid == kr("100000.50")
+    assert fund_selectors.case_balances(fund, case).year(2026).paid == kr("100000.50")
 
 
 def test_sundsvall_pays_an_internal_grant_on_the_rule_sets_account(new_case, today):
@@ -281,13 +282,13 @@ def test_ystad_carries_unused_money_over_financed_from_next_years_appropriation(
     entry = funds.record_carry_over(case, controller, amount=kr(200_000), from_year=2026, basis="KS 2027-02-10 § 12")
 
     assert (entry.year, entry.from_year) == (2027, 2026)
-    mine = funds.case_balances(fund, case)
+    mine = fund_selectors.case_balances(fund, case)
     assert [(b.year, b.committed) for b in mine.year_list] == [
         (2026, kr(300_000)),
         (2027, kr(700_000)),
         (2028, kr(500_000)),
     ]
-    balances = funds.fund_balances(fund)
+    balances = fund_selectors.fund_balances(fund)
     assert (balances.committed, balances.year(2027).available) == (kr(1_500_000), kr(300_000))
 
 
@@ -317,7 +318,7 @@ def test_sundsvall_freezes_unspent_money_and_it_is_not_consumed(new_case, today)
 
     funds.record_freeze(case, controller, amount=kr(120_000), year=2026)
 
-    assert funds.consumed(case) == kr(380_000)
+    assert fund_selectors.consumed(case) == kr(380_000)
 
 
 def test_sundsvall_freeze_beyond_what_the_report_leaves_unspent_is_refused(new_case, today):
@@ -335,9 +336,9 @@ def test_sundsvall_freeze_beyond_what_the_report_leaves_unspent_is_refused(new_c
         f"För 2026 är {fk(500_000)} utbetalt och rapporterna anger utfallet {fk('379999.75')}; "
         f"{fk(100_000)} är redan fryst, så högst {fk('20000.25')} är outnyttjat och kan frysas."
     )
-    assert funds.case_balances(fund, case).year(2026).frozen == kr(100_000)
+    assert fund_selectors.case_balances(fund, case).year(2026).frozen == kr(100_000)
     funds.record_freeze(case, controller, amount=kr("20000.25"), year=2026)
-    assert funds.consumed(case) == kr("379999.75")
+    assert fund_selectors.consumed(case) == kr("379999.75")
 
 
 def test_sundsvall_freeze_before_any_report_states_the_outcome_is_refused(new_case, today):
@@ -355,7 +356,7 @@ def test_sundsvall_freeze_before_any_report_states_the_outcome_is_refused(new_ca
     assert refusal.value.field == "year"
     assert "Ingen godkänd rapport anger utfallet för hela 2026" in str(refusal.value)
     assert str(part_year.value) == str(refusal.value)
-    assert funds.case_balances(fund, case).year(2026).frozen == kr(0)
+    assert fund_selectors.case_balances(fund, case).year(2026).frozen == kr(0)
 
 
 def test_ystad_does_not_freeze(new_case, today):
@@ -377,7 +378,7 @@ def test_correction_is_a_reversing_entry_and_the_original_stays(people, today):
 
     assert (reversal.amount, reversal.reverses, reversal.kind) == (kr(-1_000_000), original, EntryKind.RESERVATION)
     assert LedgerEntry.objects.get(pk=original.pk).amount == kr(1_000_000)
-    assert funds.fund_balances(fund).reserved == 0
+    assert fund_selectors.fund_balances(fund).reserved == 0
     with pytest.raises(funds.FundRefusedError, match="redan rättad"):
         funds.reverse_entry(original, users["controller"], reason="Igen.")
     with pytest.raises(funds.FundRefusedError, match="En rättelse rättas genom en ny post"):
@@ -423,7 +424,7 @@ def test_history_points_follow_the_entries(people, today, time_machine):
         fund, controller, amount=kr(50), year=2026, basis="KS", entry_date=datetime.date(2026, 3, 1)
     )
 
-    points = funds.history_points(fund)
+    points = fund_selectors.history_points(fund)
 
     assert [(day, b.available) for day, b in points] == [
         (datetime.date(2026, 1, 5), kr(100)),
@@ -449,7 +450,7 @@ def test_heby_sets_money_aside_in_the_yearly_budget_so_its_appropriations_are_th
     funds.record_appropriation(fund, users["controller"], amount=kr(100_000), year=2028, basis="KF budget 2028")
     decide(case, users, paragraph="2")
 
-    balances = funds.fund_balances(fund)
+    balances = fund_selectors.fund_balances(fund)
     assert (balances.reserved, balances.appropriated, balances.committed, balances.available) == (
         0,
         kr(1.5e6),

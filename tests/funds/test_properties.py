@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from applications.enums import CaseState as S
 from applications.services.content import create_case
 from demo.walk import walk_to
+from funds import selectors as fund_selectors
 from funds import services as funds
 from funds.enums import PAID_KINDS, EntryKind
 from funds.models import LedgerEntry
@@ -70,7 +71,7 @@ def sundsvall(people, today):
 def aimed(operation, fund, case):
     """Aim a payout, freeze or carry-over at a year the case has money in, and every third time at
     exactly what is left there (the boundary), so they get through as often as they are refused."""
-    years = [b for b in funds.case_balances(fund, case).year_list if b.committed > 0]
+    years = [b for b in fund_selectors.case_balances(fund, case).year_list if b.committed > 0]
     if operation.name not in ("pay", "freeze", "carry") or not years:
         return operation.year, operation.amount
     chosen = years[operation.pick % len(years)]
@@ -131,8 +132,8 @@ def sums_by_hand(entries):
 
 
 def check_invariants(fund, cases, entries):
-    policy = funds.fund_policy(fund)
-    balances = funds.fund_balances(fund, policy)
+    policy = fund_selectors.fund_policy(fund)
+    balances = fund_selectors.fund_balances(fund, policy)
     totals, committed, appropriated = sums_by_hand(entries)
     assert balances.reserved == totals[K.RESERVATION]
     assert balances.appropriated == totals[K.APPROPRIATION]
@@ -148,7 +149,7 @@ def check_invariants(fund, cases, entries):
         assert committed[year] <= appropriated[year], f"{year} overcommitted"
         assert appropriated[year] <= totals[K.RESERVATION] + totals[K.REPAYMENT]
     for case in cases:
-        for b in funds.case_balances(fund, case, policy).year_list:
+        for b in fund_selectors.case_balances(fund, case, policy).year_list:
             assert 0 <= b.frozen <= b.paid <= b.committed, (case.pk, b)
 
 

@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from applications.models import Case
+from funds import selectors as fund_selectors
 from funds import services as funds
 from repayment.models import PlanStatus, RepaymentPlan
 from tests.funds.conftest import decide, kr, ready, set_up_fund
@@ -65,7 +66,7 @@ def test_plan_is_drafted_approved_and_repaid_through_the_page(client, new_case, 
     assert (drafted.status_code, approved.status_code, repaid.status_code) == (302, 302, 302)
     plan = RepaymentPlan.objects.get(case=case)
     assert plan.status == PlanStatus.APPROVED
-    assert funds.fund_balances(case.municipality.fund).repaid == kr(50_000)
+    assert fund_selectors.fund_balances(case.municipality.fund).repaid == kr(50_000)
     detail = client.get(reverse("applications:detail", args=[case.pk])).content.decode()
     assert "Fondmedel och återbetalning" in detail
 

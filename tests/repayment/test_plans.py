@@ -11,6 +11,7 @@ from accounts.enums import Role
 from applications.models import Case
 from audit.models import AuditEntry
 from core.formatting import format_kronor as fk
+from funds import selectors as fund_selectors
 from funds import services as funds
 from funds.enums import EntryKind
 from repayment import services as repayment
@@ -95,7 +96,7 @@ def test_ale_applicants_draft_the_plan_the_steering_group_approves_and_it_refill
         (2029, work, kr("200000.50")),
         (2030, school, kr("99999.50")),
     ]
-    balances = funds.fund_balances(fund)
+    balances = fund_selectors.fund_balances(fund)
     assert (balances.repaid, balances.available) == (kr("200000.50"), kr("3700000.50"))
     assert [e.action for e in AuditEntry.objects.for_object(case).filter(action__in=REPAYMENT_ACTIONS)] == [
         "case.repaid",
@@ -321,7 +322,7 @@ def test_sundsvall_savings_stop_early_and_the_rest_is_written_off(new_case, toda
         (2030, kr(40_000), kr(60_000), 0),
         (2031, 0, kr(100_000), 0),
     ]
-    balances = funds.fund_balances(fund)
+    balances = fund_selectors.fund_balances(fund)
     assert (balances.repaid, balances.written_off) == (kr(140_000), kr(160_000))
     plan.refresh_from_db()
     assert plan.status == PlanStatus.CLOSED

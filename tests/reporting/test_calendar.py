@@ -7,6 +7,7 @@ from accounts.enums import Role
 from applications.enums import CaseState
 from demo.walk import walk_to
 from notifications.models import Notification, NotificationKind
+from projects import services as project_services
 from reporting import services
 from reporting.calendar import send_application_window_reminders, send_feedback_reminders
 from reporting.tasks import send_calendar_reminders
@@ -119,7 +120,7 @@ def test_escalation_reaches_the_project_owners(running):
 
     case, users = running("heby")
     owner = UserFactory(municipality=case.municipality, full_name="Förvaltningschefen")
-    services.set_project_organisation(case, users["applicant"], manager=users["applicant"], owners=[owner])
+    project_services.set_project_organisation(case, users["applicant"], manager=users["applicant"], owners=[owner])
     services.generate_obligations(case)
 
     services.send_due_reminders(today=D(2028, 1, 14))

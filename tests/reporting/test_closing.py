@@ -18,7 +18,7 @@ from audit.models import AuditEntry
 from evaluation.models import Evaluation
 from evaluation.services import EvaluationRefusedError, save_evaluation, submit_evaluation
 from notifications.models import Notification, NotificationKind
-from reporting import services
+from reporting import selectors, services
 from reporting.models import ObligationStatus, Report
 
 D = datetime.date
@@ -37,11 +37,11 @@ def at(time_machine, day):
 
 
 def texts_for(obligation):
-    return ["Skrivet."] * len(services.report_headings(obligation))
+    return ["Skrivet."] * len(selectors.report_headings(obligation))
 
 
 def outcomes_for(obligation):
-    return dict.fromkeys(services.report_years(obligation), Decimal("100000"))
+    return dict.fromkeys(selectors.report_years(obligation), Decimal("100000"))
 
 
 def submit(obligation, user):
@@ -447,8 +447,8 @@ def test_report_refused_as_too_early_comes_back_with_what_was_typed(client, proj
     half_time = case.reporting_obligations.get(kind="half_time")
     at(time_machine, half_time.period_end - datetime.timedelta(days=3))
     client.force_login(users["applicant"])
-    data = {f"text_{i}": f"Mitt svar {i}" for i in range(len(services.report_headings(half_time)))}
-    data |= {f"outcome_{year}": "123 456" for year in services.report_years(half_time)}
+    data = {f"text_{i}": f"Mitt svar {i}" for i in range(len(selectors.report_headings(half_time)))}
+    data |= {f"outcome_{year}": "123 456" for year in selectors.report_years(half_time)}
     before = snapshot(case)
 
     response = client.post(

@@ -12,7 +12,7 @@ from demo.walk import walk_to
 from funds.enums import EntryKind
 from funds.models import LedgerEntry
 from funds.services import FundRefusedError
-from reporting import services
+from reporting import selectors, services
 from reporting.models import ObligationStatus
 from tests.funds.conftest import decide, ready, set_up_fund
 
@@ -27,8 +27,8 @@ def ystad_report(new_case, time_machine):
     case = walk_to(type(case).objects.get(pk=case.pk), S.RUNNING, users)
     time_machine.move_to("2027-01-10 10:00 +01:00")
     obligation = case.reporting_obligations.order_by("due_date").first()
-    years = services.report_years(obligation)
-    texts = ["Gjort."] * len(services.report_headings(obligation))
+    years = selectors.report_years(obligation)
+    texts = ["Gjort."] * len(selectors.report_headings(obligation))
     services.save_report(
         obligation, users["applicant"], texts=texts, outcomes=dict.fromkeys(years, Decimal(80000)), submit=True
     )
@@ -56,7 +56,7 @@ def test_controller_pays_the_budget_compensation_of_an_accepted_report(client, y
         obligation.period_end.year,
         obligation.report.pk,
     )
-    context = services.budget_compensation(obligation, users["controller"])
+    context = selectors.budget_compensation(obligation, users["controller"])
     assert (context["compensated"], context["suggested"]) == (Decimal("80000.00"), Decimal("0.00"))
 
 
@@ -83,7 +83,7 @@ def test_budget_compensation_refused_before_acceptance_and_for_other_roles(ystad
     with pytest.raises(TransitionRefusedError, match="när rapporten är godkänd"):
         services.pay_budget_compensation(obligation, users["controller"], amount=Decimal(1000))
 
-    assert services.budget_compensation(obligation, users["preparer"])["may_pay"] is False
+    assert selectors.budget_compensation(obligation, users["preparer"])["may_pay"] is False
     assert not LedgerEntry.objects.filter(kind=EntryKind.BUDGET_COMPENSATION).exists()
 
 
@@ -91,7 +91,7 @@ def test_no_budget_compensation_where_the_rule_set_pays_otherwise(running):
     case, users = running("heby")
     services.generate_obligations(case)
 
-    assert services.budget_compensation(case.reporting_obligations.first(), users["controller"]) is None
+    assert selectors.budget_compensation(case.reporting_obligations.first(), users["controller"]) is None
 
 
 def test_budget_compensation_above_the_reported_cost_is_refused_by_the_amount(client, ystad_report):
@@ -128,7 +128,7 @@ def test_compensations_against_one_report_add_up_to_at_most_its_cost(ystad_repor
         Decimal("50000.00")
     ]
     services.pay_budget_compensation(obligation, controller, amount=Decimal("30000.00"))
-    context = services.budget_compensation(obligation, controller)
+    context = selectors.budget_compensation(obligation, controller)
     assert (context["compensated"], context["suggested"]) == (Decimal("80000.00"), Decimal("0.00"))
 
 
@@ -158,11 +158,11 @@ def test_fund_page_cannot_compensate_costs_no_accepted_report_states(client, yst
 def test_reported_costs_read_the_named_or_latest_accepted_report(ystad_report):
     case, _users, obligation = ystad_report
 
-    assert services.reported_costs(case, 2026) == Decimal("80000.00")
-    assert services.reported_costs(case, 2026, report_id=obligation.report.pk) == Decimal("80000.00")
-    assert services.reported_costs(case, 2026, report_id=obligation.report.pk + 1000) is None
-    assert services.reported_costs(case, 2027) is None
-    assert services.reported_costs(case, 2026, whole_year=True) == Decimal("80000.00")  # period ends 31 Dec
+    assert selectors.reported_costs(case, 2026) == Decimal("80000.00")
+    assert selectors.reported_costs(case, 2026, report_id=obligation.report.pk) == Decimal("80000.00")
+    assert selectors.reported_costs(case, 2026, report_id=obligation.report.pk + 1000) is None
+    assert selectors.reported_costs(case, 2027) is None
+    assert selectors.reported_costs(case, 2026, whole_year=True) == Decimal("80000.00")  # period ends 31 Dec
     type(obligation).objects.filter(pk=obligation.pk).update(period_end=datetime.date(2026, 12, 30))
-    assert services.reported_costs(case, 2026, whole_year=True) is None
-    assert services.reported_costs(case, 2026) == Decimal("80000.00")
+    assert selectors.reported_costs(case, 2026, whole_year=True) is None
+    assert selectors.reported_costs(case, 2026) == Decimal("80000.00")

@@ -13,7 +13,7 @@ from applications.models import Case
 from applications.services.content import create_case
 from demo.walk import walk_to
 from municipalities.models import Municipality
-from reporting import services
+from reporting import selectors, services
 from reporting.models import ObligationStatus
 from tests.factories import UserFactory
 
@@ -33,8 +33,8 @@ def url(obligation, name="reporting:report"):
 
 
 def form_data(obligation, *, action, text="Gjort.", outcome="250 000"):
-    data = {f"text_{i}": text for i in range(len(services.report_headings(obligation)))}
-    data |= {f"outcome_{year}": outcome for year in services.report_years(obligation)}
+    data = {f"text_{i}": text for i in range(len(selectors.report_headings(obligation)))}
+    data |= {f"outcome_{year}": outcome for year in selectors.report_years(obligation)}
     return data | {"economy_comment": "", "action": action}
 
 
@@ -186,7 +186,7 @@ def test_overview_lists_overdue_first_and_reports_waiting(client, people, time_m
         cases.append(Case.objects.get(pk=case.pk))
     time_machine.move_to(datetime.datetime(2027, 7, 10, 10, tzinfo=datetime.UTC))
 
-    overview = services.reporting_overview(users["preparer"])
+    overview = selectors.reporting_overview(users["preparer"])
 
     assert [(o.case.title, o.due_date) for o in overview["upcoming"]] == [
         ("Sen", D(2027, 6, 30)),

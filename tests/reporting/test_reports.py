@@ -13,8 +13,11 @@ from audit.models import AuditEntry
 from decisions.models import Decision, DecisionLine, DecisionYear
 from municipalities.rulebook.validation import document_fingerprint
 from notifications.models import Notification, NotificationKind
-from reporting import services
-from reporting.models import ObligationStatus, ProjectMember, ProjectRole, Report
+from projects import services as project_services
+from projects.enums import ProjectRole
+from projects.organisation import project_manager
+from reporting import selectors, services
+from reporting.models import ObligationStatus, Report
 from tests.factories import UserFactory
 
 D = datetime.date
@@ -32,18 +35,18 @@ def norrkoping(running, time_machine):
 
 
 def texts_for(obligation, text="Skrivet."):
-    return [text] * len(services.report_headings(obligation))
+    return [text] * len(selectors.report_headings(obligation))
 
 
 def outcomes_for(obligation, amount="100000"):
-    return dict.fromkeys(services.report_years(obligation), Decimal(amount))
+    return dict.fromkeys(selectors.report_years(obligation), Decimal(amount))
 
 
 def test_project_manager_is_the_applicant_from_the_start(running):
     case, users = running("ystad")
 
     assert list(case.project_members.values_list("role", "user")) == [(ProjectRole.MANAGER, users["applicant"].pk)]
-    assert services.project_manager(case) == users["applicant"]
+    assert project_manager(case) == users["applicant"]
 
 
 def test_submit_report_records_and_notifies_the_receivers(norrkoping):
@@ -225,9 +228,9 @@ def test_economy_rows_use_the_granted_split_and_carry_earlier_outcomes(running, 
         first, users["applicant"], texts=texts_for(first), outcomes={2027: Decimal(120000)}, submit=True
     )
 
-    assert services.economy_rows(second) == [(2027, Decimal(300000), Decimal("120000.00"))]
+    assert selectors.economy_rows(second) == [(2027, Decimal(300000), Decimal("120000.00"))]
     third = case.reporting_obligations.order_by("due_date")[2]
-    assert services.economy_rows(third) == [
+    assert selectors.economy_rows(third) == [
         (2027, Decimal(300000), Decimal("120000.00")),
         (2028, Decimal(400000), None),
     ]
@@ -245,62 +248,10 @@ def test_replanning_keeps_a_report_begun_as_draft(running):
     assert case.reporting_obligations.filter(due_date=first.due_date).count() == 1
 
 
-# ---- Organisation ----------------------------------------------------------------------------
-
-
-def test_set_project_organisation_records_before_and_after(running):
-    case, users = running("ystad")
-    units = list(case.municipality.units.filter(kind="forvaltning"))
-    manager = UserFactory(municipality=case.municipality, full_name="Mia Projektledare")
-    owner = UserFactory(municipality=case.municipality, full_name="Olle Förvaltningschef")
-    group = [UserFactory(municipality=case.municipality, unit=unit) for unit in units]
-
-    services.set_project_organisation(case, users["applicant"], manager=manager, owners=[owner], group=group)
-
-    assert services.project_manager(case) == manager
-    assert sorted(case.project_members.values_list("role", flat=True)) == ["group", "group", "manager", "owner"]
-    assert set(case.project_members.filter(role="group").values_list("unit", flat=True)) == {u.pk for u in units}
-    entry = AuditEntry.objects.for_object(case).get(action="project.organisation")
-    assert entry.data["before"]["manager"] == [str(users["applicant"])]
-    assert entry.data["after"]["manager"] == ["Mia Projektledare"]
-
-
-def test_set_project_organisation_two_people_for_one_party_refused(running):
-    case, users = running("ystad")
-    unit = case.municipality.units.filter(kind="forvaltning").first()
-    first, second = (UserFactory(municipality=case.municipality, unit=unit) for _ in range(2))
-
-    with pytest.raises(ValidationError) as refused:
-        services.set_project_organisation(case, users["applicant"], manager=users["applicant"], group=[first, second])
-
-    assert list(refused.value.message_dict) == ["group"]
-    assert "en person per part" in refused.value.message_dict["group"][0]
-    assert list(case.project_members.values_list("role", flat=True)) == ["manager"]
-
-
-def test_set_project_organisation_person_of_another_municipality_refused(running):
-    case, users = running("ystad")
-    stranger = UserFactory(full_name="Sara Annanstans")
-
-    with pytest.raises(ValidationError) as refused:
-        services.set_project_organisation(case, users["applicant"], manager=stranger)
-
-    assert refused.value.message_dict == {"manager": ["Sara Annanstans hör inte till Ystads kommun."]}
-
-
-def test_set_project_organisation_by_an_outsider_refused(running):
-    case, users = running("ystad")
-
-    with pytest.raises(TransitionRefusedError, match="Bara de sökande, projektägaren eller Processgruppen"):
-        services.set_project_organisation(case, users["controller"], manager=users["controller"])
-
-    assert services.project_manager(case) == users["applicant"]
-
-
 def test_new_project_manager_writes_the_reports_and_the_old_one_no_longer(norrkoping):
     case, users, half_time = norrkoping
     manager = UserFactory(municipality=case.municipality)
-    services.set_project_organisation(case, users["preparer"], manager=manager)
+    project_services.set_project_organisation(case, users["preparer"], manager=manager)
     case.refresh_from_db()
     half_time = case.reporting_obligations.get(pk=half_time.pk)
 
@@ -310,17 +261,13 @@ def test_new_project_manager_writes_the_reports_and_the_old_one_no_longer(norrko
 
 def test_save_project_plan_under_the_template_headings(running):
     case, users = running("norrkoping")
-    headings = services.plan_headings(case)
+    headings = selectors.plan_headings(case)
 
     plan = services.save_project_plan(case, users["applicant"], [f"Text {i}" for i in range(len(headings))])
 
     assert [s["title"] for s in plan.sections] == headings
     assert plan.sections[0]["text"] == "Text 0"
     assert AuditEntry.objects.for_object(case).filter(action="project.plan").count() == 1
-
-
-def test_project_members_unique_manager():
-    assert any(c.name == "one_project_manager_per_project" for c in ProjectMember._meta.constraints)
 
 
 def test_project_plan_follows_the_rule_sets_template(running):
@@ -366,7 +313,7 @@ def test_indicator_values_in_a_report_go_to_the_measurement_plan(norrkoping):
         ("comparison", Decimal("86.00"), half_time.period_end, report.pk),
         ("target", Decimal("91.50"), half_time.period_end, report.pk),
     ]
-    assert services.report_indicators(half_time) == [
+    assert selectors.report_indicators(half_time) == [
         (attendance, {"comparison": Decimal("86.00"), "target": Decimal("91.50")})
     ]
 
@@ -376,7 +323,7 @@ def test_a_named_project_manager_enters_indicator_values_through_the_report(norr
 
     case, users, half_time = norrkoping
     manager = UserFactory(municipality=case.municipality)
-    services.set_project_organisation(case, users["preparer"], manager=manager)
+    project_services.set_project_organisation(case, users["preparer"], manager=manager)
     plan = MeasurementPlan.objects.create(case=case, goals="Mål.", activities="Akt.", updated_by=users["applicant"])
     indicator = Indicator.objects.create(plan=plan, name="Närvaro", kind="effect")
     half_time = type(half_time).objects.get(pk=half_time.pk)

@@ -17,7 +17,7 @@ from audit.models import AuditEntry
 from demo.walk import walk_to
 from evaluation.services import save_measurement_plan
 from funds import services as funds
-from reporting import services
+from reporting import selectors, services
 
 from .conftest import STOCKHOLM
 
@@ -62,7 +62,7 @@ def test_project_plan_saved_at_start_completes_its_step(new_case, time_machine):
     time_machine.move_to(datetime.datetime(2026, 9, 15, 10, tzinfo=STOCKHOLM))
     case, users = new_case("sundsvall")
     case = walk_to(case, CaseState.STARTING, users)
-    headings = services.plan_headings(case)
+    headings = selectors.plan_headings(case)
 
     services.save_project_plan(case, users["applicant"], ["Text."] * len(headings))
 

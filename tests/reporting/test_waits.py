@@ -14,7 +14,7 @@ from applications.models import Case
 from applications.selectors import Waiting, cases_waiting_for, waiting_for, waiting_on_user
 from applications.services.content import create_case
 from demo.walk import walk_to
-from reporting import services
+from reporting import selectors, services
 from tests.factories import UserFactory
 
 from .conftest import STOCKHOLM
@@ -46,8 +46,8 @@ def submit(obligation, user):
     return services.save_report(
         obligation,
         user,
-        texts=["Skrivet."] * len(services.report_headings(obligation)),
-        outcomes=dict.fromkeys(services.report_years(obligation), Decimal("100000")),
+        texts=["Skrivet."] * len(selectors.report_headings(obligation)),
+        outcomes=dict.fromkeys(selectors.report_years(obligation), Decimal("100000")),
         submit=True,
     )
 

@@ -18,7 +18,8 @@ from decisions.services import record_decision
 from demo.walk import walk_to
 from funds import services as funds
 from reviews.models import PriorityProposal
-from reviews.services import ReviewRefusedError, assign_reviewer, months_between, record_proposal
+from reviews.selectors import months_between
+from reviews.services import ReviewRefusedError, assign_reviewer, record_proposal
 
 from .conftest import all_yes, staff, submitted_reviews
 
@@ -131,7 +132,7 @@ def test_page_totals_asked_per_year_against_the_funds_ledger(client, heby_round)
 
 
 def test_what_fits_is_taken_in_the_proposed_order_from_the_ledger(heby_round):
-    from reviews.services import priority_board
+    from reviews.selectors import priority_board
 
     users, _cases = heby_round
     municipality = users["preparer"].municipality
@@ -157,7 +158,7 @@ def test_without_a_fund_nothing_is_marked_as_fitting(client, heby_round):
 
 
 def test_a_fund_without_yearly_appropriations_is_one_sum_for_all_years(people):
-    from reviews.services import priority_board
+    from reviews.selectors import priority_board
 
     users = people("norrkoping")
     ready_cases(users, 3)

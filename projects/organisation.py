@@ -1,7 +1,7 @@
 """Who is who in a granted project, read from its organisation (``case.project_members``, prefetched
-where lists need it). A leaf module: the evaluation app asks it who writes the project's reports."""
+where lists need it). Evaluation and reporting both ask it who writes the project's reports."""
 
-from .models import REPORTING_ROLES, ProjectRole
+from .enums import REPORTING_ROLES, ProjectRole
 
 
 def project_manager(case):

@@ -1,7 +1,9 @@
-"""What uploaded files are accepted: the types, the size and that the content is what the name says."""
+"""The one check of an uploaded file, for every attachment (a case's, a report's, a comment's, a
+signed application): the type by its name and by its first bytes, and the size."""
 
 import os
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 ALLOWED_UPLOADS = {
@@ -14,10 +16,15 @@ ALLOWED_UPLOADS = {
 }
 
 
-def upload_problem(upload, max_mb):
-    """Why an uploaded file is refused, or None: only PDF, Word and Excel, at most ``max_mb`` MB,
-    and the content must be what the name says."""
-    extension = os.path.splitext(upload.name)[1].lower()
+def extension_of(upload):
+    return os.path.splitext(upload.name)[1].lower()
+
+
+def upload_problem(upload, max_mb=None):
+    """Why an uploaded file is refused, or None: only PDF, Word and Excel, at most ``max_mb`` MB
+    (``settings.MAX_UPLOAD_MB`` unless given), and the content must be what the name says."""
+    max_mb = settings.MAX_UPLOAD_MB if max_mb is None else max_mb
+    extension = extension_of(upload)
     if extension not in ALLOWED_UPLOADS:
         return _("Filtypen %(ext)s tas inte emot. Tillåtna: PDF, Word (.doc, .docx) och Excel (.xls, .xlsx).") % {
             "ext": extension or "?"
@@ -32,3 +39,8 @@ def upload_problem(upload, max_mb):
     if not any(head.startswith(magic) for magic in ALLOWED_UPLOADS[extension][1]):
         return _("Filens innehåll är inte %(ext)s.") % {"ext": extension}
     return None
+
+
+def content_type_of(upload):
+    """The content type of an upload that passed ``upload_problem``, by its extension."""
+    return ALLOWED_UPLOADS[extension_of(upload)][0]
