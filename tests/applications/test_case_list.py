@@ -77,7 +77,9 @@ def three_cases(heby):
         case.units.clear()
         CaseCost.objects.filter(case=case).delete()
         CaseCost.objects.create(case=case, year=2027, amount=Decimal(amount))
-    Case.objects.filter(pk=submitted.pk).update(applicant_unit=units["Socialförvaltningen"], created_by=social_applicant)
+    Case.objects.filter(pk=submitted.pk).update(
+        applicant_unit=units["Socialförvaltningen"], created_by=social_applicant
+    )
     return draft, Case.objects.get(pk=submitted.pk), ready
 
 
@@ -175,8 +177,8 @@ def test_columns_sort_both_ways_and_the_header_says_how(client, heby, three_case
     assert titles(by_amount)[0] == "Läxhjälp"
     html = ascending.content.decode()
     assert 'aria-sort="ascending"' in html
-    assert "Insats<span class=\"visually-hidden\">, sortera fallande</span>" in html
-    assert "Diarienummer<span class=\"visually-hidden\">, sortera stigande</span>" in html
+    assert 'Insats<span class="visually-hidden"> (sortera fallande)</span>' in html
+    assert 'Diarienummer<span class="visually-hidden"> (sortera stigande)</span>' in html
 
 
 def test_pages_hold_a_fixed_number_of_rows_in_a_named_navigation(client, heby):

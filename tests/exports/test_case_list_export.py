@@ -63,7 +63,7 @@ def test_the_lists_export_holds_exactly_the_cases_the_filters_select(
 
     html = page.content.decode()
     assert "Exporten innehåller de 3 ärenden som listan visar" in html
-    assert "<dt class=\"col-sm-4\">Sök</dt><dd class=\"col-sm-8\">läxhjälp</dd>" in html
+    assert '<dt class="col-sm-4">Sök</dt><dd class="col-sm-8">läxhjälp</dd>' in html
     job = ExportJob.objects.get()
     assert response.url == reverse("exports:job", args=[job.pk])
     assert (job.kind, job.status, job.total) == (ExportKind.CASES, JobStatus.DONE, 3)
