@@ -203,6 +203,9 @@ class Case(RulesModelMixin, ConcurrentTransitionMixin, FSMModelMixin, models.Mod
                 fields=["municipality", "number"], condition=~Q(number=""), name="unique_case_number_per_municipality"
             )
         ]
+        # The case list's default order (latest change first) within a municipality reads this
+        # index and stops after one page, instead of sorting every case.
+        indexes = [models.Index(fields=["municipality", "updated_at"], name="case_municipality_updated")]
 
     def __str__(self):
         return f"{self.number} {self.title}".strip()

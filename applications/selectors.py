@@ -436,6 +436,9 @@ def cases_of_unit(cases, unit):
     return cases.filter(Q(applicant_unit__in=units) | Exists(participating))
 
 
+CASE_CONTENT_FIELDS = ("idea", "sections", "declarations", "goals", "measurement_plan", "completion_request")
+
+
 def cases_waiting_on(cases, user):
     """The cases among ``cases`` that wait on ``user``.
 
@@ -447,8 +450,13 @@ def cases_waiting_on(cases, user):
     there are; and the list then asks the database for the cases found, by id, so counting,
     sorting and paging stay in SQL. The Python pass grows with the user's open cases, never with
     the closed ones that make up most of a fund's history."""
-    candidates = cases_with_waits(user).filter(pk__in=cases.exclude(state__in=CLOSED_STATES).values("pk"))
-    waiting = [case.pk for case in candidates.order_by() if waiting_on_user(case, user)]
+    candidates = (
+        cases_with_waits(user)
+        .filter(pk__in=cases.exclude(state__in=CLOSED_STATES).values("pk"))
+        .defer(*CASE_CONTENT_FIELDS)  # what the applicant wrote: no wait reads it, and it is the bulk
+        .order_by()
+    )
+    waiting = [case.pk for case in candidates if waiting_on_user(case, user)]
     return cases.filter(pk__in=waiting)
 
 
