@@ -25,7 +25,6 @@ from .models import Case
 
 # The query-string keys of the filters, and of the list's sort, that a saved filter keeps.
 SORT_KEY = "sort"
-AMOUNT_FIELDS = {"asked": "asked", "granted": "granted"}
 AMOUNT_MAX = 10**12  # kronor; above any fund's size, below the column's 14 digits
 
 
@@ -140,7 +139,8 @@ class CaseListFilter(django_filters.FilterSet):
         return queryset  # says which amount the range below reads
 
     def _amount_field(self):
-        return AMOUNT_FIELDS.get(self.form.cleaned_data.get("amount") or "asked", "asked")
+        # The annotations of selectors.with_amounts: "asked" unless the granted amount was chosen.
+        return "granted" if self.form.cleaned_data.get("amount") == "granted" else "asked"
 
     def amount_gte(self, queryset, name, value):
         return queryset.filter(**{f"{self._amount_field()}__gte": value})
@@ -170,10 +170,11 @@ class CaseListFilter(django_filters.FilterSet):
             if value in (None, "", False) or name == "amount":
                 continue
             if name in ("amount_min", "amount_max"):
-                amount = dict(self.form.fields["amount"].choices).get(self.form.cleaned_data.get("amount") or "asked")
-                shown.append((f"{capfirst(amount)}, {str(field.label).lower()}", format_kronor(value)))
+                amount = dict(self.form.fields["amount"].choices)[self._amount_field()]
+                label = _("%(amount)s, %(bound)s") % {"amount": capfirst(amount), "bound": str(field.label).lower()}
+                shown.append((label, format_kronor(value)))
             elif hasattr(field, "choices") and name != "unit":
-                shown.append((field.label, dict((str(k), v) for k, v in field.choices).get(str(value), value)))
+                shown.append((field.label, {str(key): text for key, text in field.choices}.get(str(value), value)))
             elif value is True:
                 shown.append((field.label, _("ja")))
             else:

@@ -10,7 +10,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from applications.enums import CaseState as S
-from applications.filters import CaseListFilter
 from applications.models import Case, CaseCost, SavedCaseFilter
 from applications.services.content import create_case
 from applications.tables import PER_PAGE
@@ -98,14 +97,14 @@ def test_search_finds_cases_by_number_title_unit_and_applicant(client, heby, thr
 def test_filters_narrow_by_stage_state_unit_year_and_amount(client, heby, three_cases):
     client.force_login(heby["preparer"])
     social = OrganisationalUnit.objects.get(municipality__slug="heby", name="Socialförvaltningen")
-    nämnd = social.parent
+    board_unit = social.parent
     this_year = datetime.date.today().year
 
     assert sorted(titles(listed(client, stage="application"))) == ["Familjecentral", "Läxhjälp"]
     assert titles(listed(client, stage="preparation")) == ["Närvaroteam"]
     assert titles(listed(client, state="draft")) == ["Familjecentral"]
     assert titles(listed(client, unit=social.pk)) == ["Läxhjälp"]
-    assert len(titles(listed(client, unit=nämnd.pk))) == 3  # a nämnd's list holds its förvaltningar's
+    assert len(titles(listed(client, unit=board_unit.pk))) == 3  # a nämnd's list holds its förvaltningar's
     assert len(titles(listed(client, year=this_year))) == 3
     assert titles(listed(client, amount="asked", amount_min="250000", amount_max="300000")) == ["Läxhjälp"]
     assert titles(listed(client, amount="granted", amount_min="1")) == []
@@ -122,10 +121,12 @@ def test_only_the_states_and_stages_the_rule_set_uses_are_offered(client, heby, 
     heby_stages = [value for value, _label in heby_filter.form.fields["stage"].choices]
     ystad_states = [value for value, _label in ystad_filter.form.fields["state"].choices]
     assert "idea_draft" not in heby_states  # Heby has no idea stage
-    assert "extended" not in heby_states and "abort_proposed" not in heby_states
+    assert "extended" not in heby_states
+    assert "abort_proposed" not in heby_states
     assert "idea" not in heby_stages
     assert heby_states[:3] == ["", "draft", "submitted"]
-    assert "idea_draft" in ystad_states and "abort_proposed" in ystad_states
+    assert "idea_draft" in ystad_states
+    assert "abort_proposed" in ystad_states
 
 
 @pytest.mark.parametrize(
@@ -245,7 +246,7 @@ def test_a_saved_filter_is_listed_applied_and_deleted_by_its_owner(client, heby,
     assert saved.query == "state=submitted&sort=-title"
     assert "Filtret ”Nya ansökningar” är sparat." in response.content.decode()
     page = listed(client)
-    assert f'href="/arenden/?state=submitted&amp;sort=-title">Nya ansökningar</a>' in page.content.decode()
+    assert 'href="/arenden/?state=submitted&amp;sort=-title">Nya ansökningar</a>' in page.content.decode()
     assert titles(client.get(f"{reverse('applications:list')}?{saved.query}")) == ["Läxhjälp"]
     client.post(reverse("applications:delete_filter", args=[saved.pk]))
     assert not SavedCaseFilter.objects.exists()
@@ -273,7 +274,8 @@ def test_another_users_saved_filter_is_invisible_and_cannot_be_deleted(client, h
     html = listed(client).content.decode()
 
     assert "Mitt filter" in html
-    assert "Kollegans filter" not in html and "Ystads filter" not in html
+    assert "Kollegans filter" not in html
+    assert "Ystads filter" not in html
     assert client.post(reverse("applications:delete_filter", args=[colleague.pk])).status_code == 404
     assert client.post(reverse("applications:delete_filter", args=[other.pk])).status_code == 404
     assert SavedCaseFilter.objects.count() == 3
