@@ -63,7 +63,7 @@ def start(request):
             "municipality": municipality,
             "ruleset": ruleset,
             "role_cards": role_cards,
-            "waiting_rows": selectors.cases_waiting_for(user),
+            "waiting_items": selectors.waiting_items(user),
         },
     )
 
@@ -97,7 +97,13 @@ def case_create(request):
 
 @login_required
 def case_detail(request, pk):
-    return _render_detail(request, _case_for(request, pk))
+    return _render_detail(request, _case_with_waits(request, pk))
+
+
+def _case_with_waits(request, pk):
+    """The case with what its waits read (reports, remisser, reviews, signatures), so that the
+    page stays at a fixed number of queries however many there are."""
+    return get_object_or_404(selectors.cases_with_waits(request.user), pk=pk)
 
 
 def _render_detail(request, case, *, board_form=None, typed_step=None, paper_forms=None, status=200):
@@ -106,6 +112,8 @@ def _render_detail(request, case, *, board_form=None, typed_step=None, paper_for
     ``board_form`` (a refused record of the informed nämnd) and ``paper_forms`` (refused paper
     signatures by actor id) are shown again likewise."""
     user = request.user
+    if getattr(case, "has_signature_request", None) is None:  # read by a form's view: read it again
+        case = _case_with_waits(request, case.pk)
     overview = selectors.case_overview(case, user)
     if typed_step:
         for step, _allowed, _reason in itertools.chain(*overview.steps_by_stage.values()):

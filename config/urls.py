@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("evaluation.urls")),
     path("fonden/", include("funds.urls")),
     path("oversikt/", include("dashboards.urls")),
+    path("kalender/", include("dashboards.calendar_urls")),
     path("arenden/", include("repayment.urls")),
     path("export/", include("exports.urls")),
     path("api/", include("api.urls")),
