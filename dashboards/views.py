@@ -162,9 +162,13 @@ def renew_calendar_feed(request):
     """Make the user's feed address, or a new one in place of the old (which stops working)."""
     if request.user.municipality_id is None:
         raise Http404
+    renewing = CalendarFeed.objects.filter(user=request.user).exists()
     secret = feeds.renew_feed(request.user)
     request.session[FEED_URL_SESSION_KEY] = request.build_absolute_uri(reverse("calendar:feed", args=[secret]))
-    messages.success(request, _("Den nya adressen visas nedan. Den gamla adressen fungerar inte längre."))
+    if renewing:
+        messages.success(request, _("Den nya adressen visas nedan. Den gamla adressen fungerar inte längre."))
+    else:
+        messages.success(request, _("Prenumerationsadressen är skapad och visas nedan."))
     return redirect("calendar:calendar")
 
 
