@@ -6,10 +6,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.enums import Role
+from core.forms import error_anchor
 from core.refusals import DomainRefusedError, refuse, show_refusal
 from municipalities.rulebook.presentation import role_name, steps_for_roles
 
@@ -364,31 +366,42 @@ def case_edit(request, pk):
         try:
             lifecycle.run_transition(case, name, request.user, expected_state=case.state)
         except DomainRefusedError:
+            # What was typed is kept (and saved); the error summary above the heading counts the
+            # problems and links to each field, and takes the focus.
             form = form_class(request.POST, case=case)
             form.is_valid()
             form.add_problems(idea_problems(case) if is_idea else application_problems(case))
             if is_idea:
-                messages.error(request, _("Idén är sparad men kunde inte lämnas in: rätta det som är markerat."))
+                refused = _("Idén är sparad men kunde inte lämnas in: rätta det som är markerat.")
             else:
-                messages.error(request, _("Ansökan är sparad men kunde inte lämnas in: rätta det som är markerat."))
-            return render(
-                request, "applications/case_form.html", {"case": case, "form": form, "is_idea": is_idea}, status=200
-            )
+                refused = _("Ansökan är sparad men kunde inte lämnas in: rätta det som är markerat.")
+            context = {"case": case, "form": form, "is_idea": is_idea, "refused": refused}
+            return render(request, "applications/case_form.html", context, status=200)
         case.refresh_from_db()
         messages.success(request, _("Inlämnat. Ärendet har diarienummer %(number)s.") % {"number": case.number})
         return redirect("applications:detail", case.pk)
     problems = idea_problems(case) if is_idea else application_problems(case)
-    missing = [(p.field if p.field in form.fields else "", _field_label(form, p.field), p.message) for p in problems]
     return render(
-        request, "applications/case_form.html", {"case": case, "form": form, "is_idea": is_idea, "missing": missing}
+        request,
+        "applications/case_form.html",
+        {"case": case, "form": form, "is_idea": is_idea, "missing": _missing(case, form, problems)},
     )
 
 
-def _field_label(form, name):
-    if name == "costs":
-        return _("Kostnader")
-    field = form.fields.get(name)
-    return field.label if field else ""
+def _missing(case, form, problems):
+    """(address, label, message) of what remains before submission, each linking to the control
+    where it is fixed: the field, the first cost, or the signatures on the case page."""
+    items = []
+    for problem in problems:
+        name = form.cost_field_names[0] if problem.field == "costs" and form.cost_field_names else problem.field
+        if name in form.fields:
+            label = _("Kostnader") if problem.field == "costs" else form.fields[name].label
+            items.append((f"#{error_anchor(form[name])}", label, problem.message))
+        elif problem.field == "signatures":
+            items.append((reverse("applications:detail", args=[case.pk]) + "#h-signatures", "", problem.message))
+        else:
+            items.append(("", "", problem.message))
+    return items
 
 
 @login_required

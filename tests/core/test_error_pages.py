@@ -5,6 +5,7 @@ from django.test import Client
 from django.urls import path, reverse
 
 from accounts.enums import Role
+from config import urls as config_urls
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +46,8 @@ def broken(request):
     raise RuntimeError("trasig")
 
 
-urlpatterns = [path("trasig/", broken)]
+urlpatterns = [path("trasig/", broken), *config_urls.urlpatterns]
+handler500 = config_urls.handler500
 
 
 @pytest.mark.urls(__name__)
