@@ -18,7 +18,7 @@ from municipalities.rulebook.presentation import role_name, steps_for_roles
 from . import selectors
 from .checks import application_problems, chosen_goals, idea_problems
 from .deadlines import feedback_due, half_time
-from .enums import IDEA_STATES, CaseState
+from .enums import IDEA_STATES, STATE_OF_STEP_STAGE, CaseState
 from .forms import (
     ApplicationForm,
     AttachmentForm,
@@ -116,6 +116,8 @@ def _render_detail(request, case, *, board_form=None, typed_step=None, paper_for
     problems = []
     if case.is_editable:
         problems = idea_problems(case) if case.state == CaseState.IDEA_DRAFT else application_problems(case)
+    signature_rows = _signature_rows(case, user, paper_forms or {})
+    stages = _stage_parts(case, overview.steps_by_stage)
     return render(
         request,
         "applications/case_detail.html",
@@ -126,6 +128,9 @@ def _render_detail(request, case, *, board_form=None, typed_step=None, paper_for
             "waiting": overview.waiting,
             "waiting_on_me": overview.waiting_on_me,
             "steps_by_stage": overview.steps_by_stage,
+            "preparation_stages": [part for part in stages if part["stage"] in PREPARATION_STAGES],
+            "project_stages": [part for part in stages if part["stage"] not in PREPARATION_STAGES],
+            "my_actions": _my_actions(stages, signature_rows),
             "history": overview.history,
             "problems": problems,
             "deadlines": _deadlines(case),
@@ -140,7 +145,7 @@ def _render_detail(request, case, *, board_form=None, typed_step=None, paper_for
             "section_items": []
             if case.state in IDEA_STATES or case.state == CaseState.IDEA_REJECTED
             else [(section, case.sections.get(section.key, "")) for section in case.rules.application.sections],
-            "signature_rows": _signature_rows(case, user, paper_forms or {}),
+            "signature_rows": signature_rows,
             "former_signatures": _former_signatures(case),
             "completion_fields": [label for label, _text in readable_content(case)],
             "changes": _changes_since_last_submission(case),
@@ -149,6 +154,42 @@ def _render_detail(request, case, *, board_form=None, typed_step=None, paper_for
         },
         status=status,
     )
+
+
+# The case page's parts (Översikt, Ansökan, Beredning, Beslut, Projekt, Ekonomi, Historik): the
+# steps of these stages belong to the preparation, the later stages' to the project.
+PREPARATION_STAGES = ("idea", "preparation")
+
+
+def _stage_parts(case, steps_by_stage):
+    """Each stage's steps, and whether the stage is at work now. A stage the case has left (or not
+    reached) is shown collapsed: none of its steps can be done."""
+    return [
+        {
+            "stage": stage,
+            "steps": steps,
+            "current": STATE_OF_STEP_STAGE.get(stage) == case.state,
+            "typed": any(getattr(step, "errors", None) for step, _allowed, _reason in steps),
+        }
+        for stage, steps in steps_by_stage.items()
+    ]
+
+
+def _my_actions(stages, signature_rows):
+    """What the viewer can do now on this case, as (anchor, label): the steps they may register
+    and the signatures they may give, shown first on the page and linked to their forms."""
+    actions = [
+        (f"#step-{step.pk}", _("Registrera steget: %(step)s") % {"step": step.name})
+        for part in stages
+        for step, allowed, _reason in part["steps"]
+        if allowed
+    ]
+    actions += [
+        (f"#signature-{index}", _("Skriv under för %(name)s") % {"name": row["requirement"].signed_for})
+        for index, row in enumerate(signature_rows, start=1)
+        if row["may_sign"]
+    ]
+    return actions
 
 
 def _goal_items(case):

@@ -1,4 +1,5 @@
 from django import template
+from django.utils.safestring import mark_safe
 
 from core.formatting import format_kronor
 from core.forms import error_summary as summary_of
@@ -29,3 +30,26 @@ def required_legend(form):
     to submit it, not to save a draft)."""
     shown = form is not None and has_required_fields(form)
     return {"shown": shown, "text": getattr(form, "required_legend", "")}
+
+
+class CaptureNode(template.Node):
+    def __init__(self, nodelist, name):
+        self.nodelist = nodelist
+        self.name = name
+
+    def render(self, context):
+        # The nodes render as always (escaped where they escape); what they give is kept as is.
+        context[self.name] = mark_safe(self.nodelist.render(context).strip())  # noqa: S308
+        return ""
+
+
+@register.tag
+def capture(parser, token):
+    """{% capture as name %}…{% endcapture %}: render the part into ``name`` instead of the page,
+    so a page can leave out a heading whose part has nothing to show (the case page's parts)."""
+    bits = token.split_contents()
+    if len(bits) != 3 or bits[1] != "as":
+        raise template.TemplateSyntaxError("Usage: {% capture as name %}…{% endcapture %}")
+    nodelist = parser.parse(("endcapture",))
+    parser.delete_first_token()
+    return CaptureNode(nodelist, bits[2])
