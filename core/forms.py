@@ -82,9 +82,9 @@ def error_summary(form):
     links = getattr(form, "error_links", {})
     items = [(links.get(str(message), ""), "", str(message)) for message in form.non_field_errors()]
     for bound_field in form:
-        anchor = "" if bound_field.is_hidden else f"#{error_anchor(bound_field)}"
-        for message in bound_field.errors:
-            items.append((anchor, bound_field.label or "", str(message)))
+        # A hidden field has nothing to reach and no label people saw: its message stands alone.
+        anchor, label = ("", "") if bound_field.is_hidden else (f"#{error_anchor(bound_field)}", bound_field.label)
+        items += [(anchor, label or "", str(message)) for message in bound_field.errors]
     return items
 
 
