@@ -101,6 +101,16 @@ def test_job_page_follows_the_job_without_reloading(page, live_server, login, ax
         done=10,
     )
     login(page, controller.email)
+    # A button that starts slow work says it is working and cannot be pressed twice (the submission
+    # itself is held back here, to see the button while it waits).
+    page.goto(f"{live_server.url}/export/")
+    page.evaluate("document.addEventListener('submit', (event) => event.preventDefault())")
+    start = page.get_by_role("button", name="Exportera").element_handle()
+    start.click()
+    page.wait_for_function("(button) => button.disabled", arg=start)
+    assert (start.inner_text(), start.get_attribute("aria-busy")) == ("Arbetar…", "true")
+    assert page.evaluate("(button) => button.form.hasAttribute('data-submitting')", start)
+
     page.goto(f"{live_server.url}/export/jobb/{job.pk}/")
     status = page.get_by_role("status")
     assert status.inner_text() == "Pågår"

@@ -58,8 +58,8 @@ def test_refusal_in_english(client, member):
 
     assert "<h1>You do not have permission to view this page</h1>" in html
     assert (
-        "Exports are for the municipality’s controller, preparing group, management group, decision body and administrator."
-        in html
+        "Exports are for the municipality’s controller, preparing group, management group, decision body "
+        "and administrator." in html
     )
 
 
