@@ -28,3 +28,7 @@ urlpatterns = [
     path("export/", include("exports.urls")),
     path("api/", include("api.urls")),
 ]
+
+# Errors in the site's layout: the way back from a 404, a reference to quote for a 500.
+handler404 = "core.views.page_not_found"
+handler500 = "core.views.server_error"
