@@ -4,12 +4,12 @@ declarations, and only the fields its rules ask for."""
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Fieldset, Layout
 from django import forms
-from django.conf import settings
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput, KronorField
+from core.uploads import upload_help_text
 from municipalities.models import ExternalActor, OrganisationalUnit
 
 from .checks import declaration_field, goal_comment_field, goal_field, idea_field, section_field
@@ -305,7 +305,7 @@ class ApplicationForm(ProblemsMixin, forms.Form):
 class AttachmentForm(forms.Form):
     file = forms.FileField(
         label=_("Bilaga"),
-        help_text=_("PDF, Word eller Excel, högst %(mb)s MB.") % {"mb": settings.MAX_UPLOAD_MB},
+        help_text=upload_help_text(),
     )
 
 
@@ -319,7 +319,7 @@ class PaperSignatureForm(forms.Form):
     signed_on = forms.DateField(label=_("Undertecknad den"), widget=DateInput())
     document = forms.FileField(
         label=_("Den undertecknade ansökan (PDF)"),
-        help_text=_("Högst %(mb)s MB.") % {"mb": settings.MAX_UPLOAD_MB},
+        help_text=upload_help_text(pdf_only=True),
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
     )
 

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin, transition
 from rules.contrib.models import RulesModelBase, RulesModelMixin
@@ -675,7 +676,14 @@ class CaseStep(models.Model):
         verbose_name_plural = _("steg")
 
     def __str__(self):
-        return f"{self.name}{f' ({self.unit.name})' if self.unit_id else ''}"
+        return f"{self.display_name}{f' ({self.unit.name})' if self.unit_id else ''}"
+
+    @property
+    def display_name(self):
+        """The step's name as shown: a step the rule book derives ("Projektplan upprättad") is
+        stored in Swedish and translated here; a rule set's own step name has no translation and
+        is shown as the rule set writes it."""
+        return gettext(self.name) if self.name else ""
 
     @property
     def is_pending(self):

@@ -16,7 +16,7 @@ from municipalities.rulebook.presentation import role_name, steps_for_roles
 from . import selectors
 from .checks import application_problems, chosen_goals, idea_problems
 from .deadlines import feedback_due, half_time
-from .enums import IDEA_STATES, CaseState
+from .enums import IDEA_STATES, CaseState, state_now
 from .forms import (
     ApplicationForm,
     AttachmentForm,
@@ -413,7 +413,7 @@ def case_transition(request, pk, name):
     except DomainRefusedError as refusal:
         refuse(request, refusal)
     else:
-        messages.success(request, _("Klart. Ärendets status är nu ”%(state)s”.") % {"state": case.get_state_display()})
+        messages.success(request, _("Klart. %(now)s") % {"now": state_now(case.state)})
     return redirect("applications:detail", case.pk)
 
 

@@ -63,6 +63,17 @@ ROLE_PERSON_NAMES = {
     Role.COUNCIL: "Folke Fullmäktige",
     Role.MUNICIPAL_ADMIN: "Anna Admin",
 }
+# What the demo people do: the documents they write or handle print it beside their name.
+ROLE_TITLES = {
+    Role.APPLICANT: "Utvecklingsledare",
+    Role.PREPARER: "Utvecklingsstrateg, sociala investeringar",
+    Role.MANAGEMENT: "Kommundirektör",
+    Role.BOARD: "Nämndens ordförande",
+    Role.DECISION_BODY: "Kommunsekreterare",
+    Role.CONTROLLER: "Controller",
+    Role.COUNCIL: "Fullmäktigesekreterare",
+    Role.MUNICIPAL_ADMIN: "Systemförvaltare",
+}
 
 N, F, S, K, B = UnitKind.NAMND, UnitKind.FORVALTNING, UnitKind.SEKTOR, UnitKind.KONTOR, UnitKind.BOLAG
 
@@ -158,6 +169,7 @@ def load_demo():
                 ROLE_PERSON_NAMES[role],
                 municipality=municipality,
                 unit=_demo_unit(role, created_units, applicant_units, namnder),
+                title=ROLE_TITLES[role],
             )
             RoleAssignment.objects.get_or_create(user=user, role=role)
             users.append(user)

@@ -15,7 +15,7 @@ from notifications.models import NotificationKind
 from notifications.services import notify
 
 from ..checks import _units_counted
-from ..enums import STAGE_BEGUN_BY_STATE
+from ..enums import STAGE_BEGUN_BY_STATE, state_clause
 from ..models import ApplicationSnapshot, Case, CaseNumberSequence, CaseStep
 from ..selectors import transition_refusal, transitions_from_state
 from ..signals import case_transitioned
@@ -170,8 +170,8 @@ def _transition_from_state(case, details):
     transition = next((t for t in transitions_from_state(case) if t.name == details.name), None)
     if transition is None:
         raise TransitionRefusedError(
-            _("Åtgärden ”%(action)s” går inte när ärendet är %(state)s.")
-            % {"action": details.label, "state": case.get_state_display()}
+            _("Åtgärden ”%(action)s” går inte när %(state)s.")
+            % {"action": details.label, "state": state_clause(case.state)}
         )
     if not case.rules.uses_stage(details.stage):
         failed = next((condition for condition in transition.conditions if not condition(case)), None)

@@ -457,7 +457,10 @@ def test_norrkoping_board_notice_after_the_decision_is_refused(new_case, today):
             case, users["applicant"], board=board(case), informed_on=case.submitted_at.date(), informed_by="X"
         )
 
-    assert str(refusal.value) == "Att nämnden har informerats registreras före beslutet; ärendet är klar för beslut."
+    assert (
+        str(refusal.value)
+        == "Att nämnden har informerats registreras före beslutet, inte när ärendet är klart för beslut."
+    )
     assert case.board_notices.count() == count
 
 
