@@ -172,7 +172,8 @@ def test_heby_case_page_snapshot_and_pdfs_show_name_period_and_costs_from_the_fi
     assert f"period{case.period_start.isoformat()}–{case.end_date.isoformat()}" in basis.replace(" ", "")
     for year in costs:
         assert re.search(rf"{year} 500 000 kr", basis), year
-    numbered = re.findall(r"(\d+)\. ", basis.split("Ansökans innehåll enligt riktlinjen")[1].split("Beredning")[0])
+    described = basis.split("Beskrivning av ärendet")[1].split("Bedömning")[0]
+    numbered = re.findall(r"(\d+)\. ", described)
     assert numbered == [str(n) for n in range(1, 14)]
     for title in ("Namn på investeringen", "Tidsperiod för investeringen", "Kostnad fördelad per år"):
         assert title not in application
