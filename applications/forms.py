@@ -420,3 +420,14 @@ class BoardNoticeForm(forms.Form):
             self.initial.setdefault("informed_by", user.get_full_name() or user.get_username())
         self.helper = FormHelper()
         self.helper.form_tag = False
+
+
+class SavedFilterForm(forms.Form):
+    """The name a user saves the case list's current filter under."""
+
+    name = forms.CharField(
+        label=_("Spara filtret som"),
+        max_length=80,
+        strip=True,
+        error_messages={"required": _("Ge filtret ett namn.")},
+    )

@@ -219,6 +219,9 @@ class Case(RulesModelMixin, ConcurrentTransitionMixin, FSMModelMixin, models.Mod
                 fields=["municipality", "number"], condition=~Q(number=""), name="unique_case_number_per_municipality"
             )
         ]
+        # The case list's default order (latest change first) within a municipality reads this
+        # index and stops after one page, instead of sorting every case.
+        indexes = [models.Index(fields=["municipality", "updated_at"], name="case_municipality_updated")]
 
     def __str__(self):
         return f"{self.number} {self.title}".strip()
@@ -846,3 +849,23 @@ class ApplicationSnapshot(models.Model):
 
     def __str__(self):
         return f"{self.case_id} #{self.number}"
+
+
+class SavedCaseFilter(models.Model):
+    """A filter of the case list that a user saved under a name, kept as the list's query string.
+    It is its owner's alone; applied, it is checked again like any filter, so it never reaches
+    beyond the owner's own cases."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_case_filters")
+    name = models.CharField(_("namn"), max_length=80)
+    query = models.CharField(_("filter"), max_length=1000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("sparat filter")
+        verbose_name_plural = _("sparade filter")
+        constraints = [models.UniqueConstraint(fields=["user", "name"], name="one_saved_case_filter_name_per_user")]
+
+    def __str__(self):
+        return self.name

@@ -6,29 +6,33 @@ waits for, the lists of cases and the history. Nothing here writes; the operatio
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import CharField, Exists, OuterRef, Q
-from django.db.models.functions import Cast
+from django.db.models import CharField, DecimalField, Exists, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.enums import Role
 from audit.models import AuditEntry
-from municipalities.enums import UnitKind
-from municipalities.models import OrganisationalUnit
+from core.money import ExactMoney
+from municipalities.enums import RuleSetStatus, UnitKind
+from municipalities.models import OrganisationalUnit, RuleSetVersion
 from municipalities.rulebook.enums import SignatureWhen
 from municipalities.rulebook.presentation import STAGE_ORDER
 from municipalities.units import is_within, upwards
 
 from .conditions import missing_evaluation_names
-from .enums import CLOSED_STATES, STAGE_BEGUN_BY_STATE, STATE_OF_STEP_STAGE, CaseState, state_clause
-from .models import BoardNotice, Case, TransitionDetails
+from .enums import CLOSED_STATES, STAGE_BEGUN_BY_STATE, STAGE_OF_STATE, STATE_OF_STEP_STAGE, CaseState, state_clause
+from .models import BoardNotice, Case, CaseCost, SavedCaseFilter, TransitionDetails
 from .rules import acting_role, is_case_participant
 from .signatures import SIGNABLE_STATES, missing_signatures, signing_unit
 
 S = CaseState
+ZERO = Decimal("0.00")
+MONEY = DecimalField(max_digits=16, decimal_places=2)
 
 
 # ---- What a user may do on the case, and why not ----------------------------------------------
@@ -574,13 +578,101 @@ def waiting_items(user, today=None):
     return sorted(items, key=urgency)
 
 
-def cases_listed(user, *, state=""):
-    """(case, the reasons it waits for this user) for every case the user sees, or those in
-    ``state``, latest change first."""
-    cases = cases_with_waits(user).order_by("-updated_at")
-    if state:
-        cases = cases.filter(state=state)
-    return [(case, waiting_on_user(case, user)) for case in cases]
+def cases_listed(user):
+    """The case list's rows before its filters (``applications.filters.CaseListFilter``): every
+    case the user sees, with the asked and granted amounts its columns show and sort by, and what
+    ``waiting_on_user`` reads, prefetched for the rows of the page shown."""
+    return with_amounts(cases_with_waits(user))
+
+
+# The amount granted to a case is kept by the fund's ledger, which lives above this app: the funds
+# app registers a function that returns it as an expression on the case (OuterRef("pk")).
+GRANTED_AMOUNT = []
+
+
+def register_granted_amount(expression):
+    GRANTED_AMOUNT[:] = [expression]
+
+
+def with_amounts(cases):
+    """The cases annotated with ``asked`` (the sum of the yearly costs applied for) and ``granted``
+    (what the fund has committed to the case; None where no app keeps it), each one subquery."""
+    asked = CaseCost.objects.filter(case=OuterRef("pk")).values("case").annotate(total=Sum("amount")).values("total")
+    granted = GRANTED_AMOUNT[0]() if GRANTED_AMOUNT else Value(None, output_field=MONEY)
+    return cases.annotate(
+        asked=ExactMoney(Coalesce(Subquery(asked[:1], output_field=MONEY), Value(ZERO), output_field=MONEY)),
+        granted=ExactMoney(granted),
+    )
+
+
+def search_cases(cases, text):
+    """Cases whose diarienummer, title, applicant unit, participating unit or applicant (the
+    person who created it: name or e-mail) contains ``text``, in any case of letters."""
+    participating = Case.units.through.objects.filter(case=OuterRef("pk"), organisationalunit__name__icontains=text)
+    return cases.filter(
+        Q(number__icontains=text)
+        | Q(title__icontains=text)
+        | Q(applicant_unit__name__icontains=text)
+        | Q(created_by__full_name__icontains=text)
+        | Q(created_by__email__icontains=text)
+        | Exists(participating)
+    )
+
+
+def cases_of_unit(cases, unit):
+    """Cases the unit, or a unit beneath it (units are at most three levels deep), applied for or
+    takes part in."""
+    within = Q(pk=unit.pk) | Q(parent=unit) | Q(parent__parent=unit)
+    units = OrganisationalUnit.objects.filter(within).values("pk")
+    participating = Case.units.through.objects.filter(case=OuterRef("pk"), organisationalunit__in=units)
+    return cases.filter(Q(applicant_unit__in=units) | Exists(participating))
+
+
+CASE_CONTENT_FIELDS = ("idea", "sections", "declarations", "goals", "measurement_plan", "completion_request")
+
+
+def cases_waiting_on(cases, user):
+    """The cases among ``cases`` that wait on ``user``.
+
+    Who a case waits for is decided in Python by ``waiting_on_user`` (it reads the pinned rule set,
+    the steps, the signatures and the project's reports), so it cannot be one SQL condition. It is
+    kept bounded: the database first narrows ``cases`` (with every other filter of the list
+    already applied) to those not closed, since a closed case waits on nobody; those are read once
+    with everything ``waiting_on_user`` reads prefetched, a fixed number of queries however many
+    there are; and the list then asks the database for the cases found, by id, so counting,
+    sorting and paging stay in SQL. The Python pass grows with the user's open cases, never with
+    the closed ones that make up most of a fund's history."""
+    candidates = (
+        cases_with_waits(user)
+        .filter(pk__in=cases.exclude(state__in=CLOSED_STATES).values("pk"))
+        .defer(*CASE_CONTENT_FIELDS)  # what the applicant wrote: no wait reads it, and it is the bulk
+        .order_by()
+    )
+    waiting = [case.pk for case in candidates if waiting_on_user(case, user)]
+    return cases.filter(pk__in=waiting)
+
+
+def states_in_use(user):
+    """The states (in the lifecycle's order) and stages (in the rule book's order) that the rule
+    sets of the user's municipality use, in force or retired ones that cases may still be pinned
+    to: a municipality without an idea stage is offered no idea states. A user of no municipality
+    (the system admin) is offered all."""
+    if user.municipality_id is None:
+        books = []
+    else:
+        versions = RuleSetVersion.objects.filter(
+            municipality_id=user.municipality_id, status__in=[RuleSetStatus.ACTIVE, RuleSetStatus.RETIRED]
+        )
+        books = [version.rules for version in versions]
+    used = {stage for stage in STAGE_ORDER if any(book.uses_stage(stage) for book in books)} if books else None
+    states = [state for state in CaseState if used is None or STAGE_OF_STATE[state] in used]
+    stages = [stage for stage in STAGE_ORDER if stage in {STAGE_OF_STATE[state] for state in states}]
+    return states, stages
+
+
+def saved_filters_of(user):
+    """The user's own saved filters of the case list; nobody else's."""
+    return SavedCaseFilter.objects.filter(user=user)
 
 
 def case_history(case):

@@ -5,6 +5,8 @@ from . import views
 app_name = "applications"
 urlpatterns = [
     path("", views.case_list, name="list"),
+    path("filter/spara/", views.save_case_filter, name="save_filter"),
+    path("filter/<int:filter_id>/ta-bort/", views.delete_case_filter, name="delete_filter"),
     path("nytt/", views.case_create, name="create"),
     path("<int:pk>/", views.case_detail, name="detail"),
     path("<int:pk>/redigera/", views.case_edit, name="edit"),

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse
+from django.http import FileResponse, Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from . import selectors
 from .checks import application_problems, chosen_goals, idea_problems
 from .deadlines import feedback_due, half_time
 from .enums import IDEA_STATES, STATE_OF_STEP_STAGE, CaseState, state_now
+from .filters import CaseListFilter
 from .forms import (
     ApplicationForm,
     AttachmentForm,
@@ -26,14 +27,16 @@ from .forms import (
     CaseCreateForm,
     IdeaForm,
     PaperSignatureForm,
+    SavedFilterForm,
     StepForm,
     TransitionForm,
 )
 from .models import CaseAttachment, Signature
 from .rules import EDIT_CASE, RECORD_BOARD_NOTICE
-from .services import board_notice, content, lifecycle, signing, steps
+from .services import board_notice, content, lifecycle, saved_filters, signing, steps
 from .signatures import may_record_paper_signature, may_sign, required_signatures, unit_of
 from .snapshots import changes_between, readable_content
+from .tables import case_table
 
 
 def _case_for(request, pk):
@@ -72,19 +75,64 @@ def start(request):
 
 @login_required
 def case_list(request):
-    state = request.GET.get("status", "")
-    if state and state not in CaseState.values:
-        messages.error(request, _("Okänd status i filtret; visar alla ärenden."))
-        state = ""
+    """The case list: search, filters, sorting and pages, the user's saved filters, and the way to
+    export exactly the cases the filters select."""
+    return _render_case_list(request, request.GET)
+
+
+def _render_case_list(request, query, *, save_form=None, status=200):
+    filters = CaseListFilter(query, user=request.user)
+    table = case_table(filters.qs, request.user, query)
+    current = filters.query()
     return render(
         request,
         "applications/case_list.html",
         {
-            "rows": selectors.cases_listed(request.user, state=state),
-            "states": CaseState.choices,
-            "current_state": state,
+            "filter": filters,
+            "table": table,
+            "current_query": _encoded(current),
+            "is_filtered": filters.is_filtered,
+            "saved_filters": selectors.saved_filters_of(request.user),
+            "save_form": save_form or SavedFilterForm(),
         },
+        status=status,
     )
+
+
+def _encoded(query):
+    encoded = QueryDict(mutable=True)
+    encoded.update(query)
+    return encoded.urlencode()
+
+
+@login_required
+@require_POST
+def save_case_filter(request):
+    """Save the list's current filter (sent as ``query``, the list's query string) under a name.
+    Only its valid filters are kept; a missing name is told by the field."""
+    query = QueryDict(request.POST.get("query", ""))
+    form = SavedFilterForm(request.POST)
+    if form.is_valid():
+        try:
+            saved_filters.save_case_filter(
+                request.user, name=form.cleaned_data["name"], query=CaseListFilter(query, user=request.user).query()
+            )
+        except DomainRefusedError as refusal:
+            show_refusal(form, refusal)
+        else:
+            messages.success(request, _("Filtret ”%(name)s” är sparat.") % {"name": form.cleaned_data["name"]})
+            return redirect(f"{reverse('applications:list')}?{query.urlencode()}")
+    return _render_case_list(request, query, save_form=form, status=400)
+
+
+@login_required
+@require_POST
+def delete_case_filter(request, filter_id):
+    """Delete one of the user's own saved filters; another user's is not found."""
+    if not saved_filters.delete_case_filter(request.user, filter_id):
+        raise Http404
+    messages.success(request, _("Det sparade filtret är borttaget."))
+    return redirect("applications:list")
 
 
 @login_required

@@ -39,3 +39,10 @@ class AnnualReportForm(forms.Form):
     format = forms.ChoiceField(
         label=_("Format"), choices=[("pdf", _("PDF")), (ExportFormat.XLSX, _("Excel (XLSX)"))], initial="pdf"
     )
+
+
+class CaseListExportForm(forms.Form):
+    """The format of an export of the case list; the cases are those the list's filters select."""
+
+    format = forms.ChoiceField(label=_("Format"), choices=ExportFormat.choices, initial=ExportFormat.XLSX)
+    query = forms.CharField(widget=forms.HiddenInput, required=False, max_length=2000)

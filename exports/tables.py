@@ -10,10 +10,13 @@ from decimal import Decimal
 
 from django.db.models import DecimalField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from applications.enums import STAGE_OF_STATE
-from applications.models import Case, CaseCost
+from applications.filters import CaseListFilter
+from applications.models import Case
+from applications.selectors import with_amounts
 from core.money import ExactMoney
 from decisions.models import DecisionLine
 from evaluation.models import CalculationSnapshot, IndicatorValue
@@ -60,15 +63,23 @@ def _sum(model, field, **conditions):
     )
 
 
+def listed_cases(user, query):
+    """The cases the case list shows for its query string ``query``: the list's own filter set over
+    the user's cases, so the export holds exactly the cases the list selected."""
+    return CaseListFilter(QueryDict(query), queryset=with_amounts(Case.objects.visible_to(user)), user=user).qs
+
+
 def cases_table(user, filters):
-    cases = visible_cases(user, filters)
-    if filters.get("year"):
-        cases = cases.filter(created_at__year=filters["year"])
+    if "case_list" in filters:
+        cases = listed_cases(user, filters["case_list"])
+    else:
+        cases = visible_cases(user, filters)
+        if filters.get("year"):
+            cases = cases.filter(created_at__year=filters["year"])
+        cases = with_amounts(cases)
     cases = (
         cases.select_related("applicant_unit")
         .annotate(
-            asked=_sum(CaseCost, "amount", case=OuterRef("pk")),
-            granted=_sum(LedgerEntry, "amount", case=OuterRef("pk"), kind=EntryKind.COMMITMENT),
             paid=_sum(LedgerEntry, "amount", case=OuterRef("pk"), kind__in=PAID_KINDS),
             repaid=_sum(LedgerEntry, "amount", case=OuterRef("pk"), kind=EntryKind.REPAYMENT),
         )
@@ -83,7 +94,7 @@ def cases_table(user, filters):
             c.applicant_unit.name if c.applicant_unit else "",
             c.submitted_at.date() if c.submitted_at else None,
             c.asked,
-            c.granted,
+            ZERO if c.granted is None else c.granted,
             c.paid,
             c.repaid,
         )

@@ -2,11 +2,13 @@
 report. Views parse, call one service and render; the tables decide what the user may see."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from applications.filters import SORT_KEY, CaseListFilter
+from applications.models import Case
 from core.enums import JobStatus
 from core.filenames import file_name, set_disposition
 from core.permissions import permission_required
@@ -14,7 +16,7 @@ from core.permissions import permission_required
 from . import services
 from .annual import render_annual_report
 from .enums import ExportFormat, ExportKind
-from .forms import AnnualReportForm, ExportForm
+from .forms import AnnualReportForm, CaseListExportForm, ExportForm
 from .models import ExportJob
 
 CONTENT_TYPES = {
@@ -75,6 +77,32 @@ def annual_report_view(request):
         request.user, kind=ExportKind.ANNUAL_REPORT, export_format=ExportFormat.XLSX, filters={"year": year}
     )
     return redirect("exports:job", job_id=job.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@exports
+def case_list_view(request):
+    """The export of the case list as filtered: the page names the filters and the number of cases
+    (the list's query string, or a POST's ``query``); a valid POST starts the job. Only the list's
+    valid filters are kept, as the list itself shows the cases without an invalid one."""
+    form = CaseListExportForm(request.POST or None, initial={"query": request.GET.urlencode()})
+    query = request.POST.get("query", "") if request.method == "POST" else request.GET.urlencode()
+    filters = CaseListFilter(QueryDict(query), queryset=Case.objects.visible_to(request.user), user=request.user)
+    kept = filters.query()
+    kept.pop(SORT_KEY, None)
+    if request.method == "POST" and form.is_valid():
+        encoded = QueryDict(mutable=True)
+        encoded.update(kept)
+        job = services.start_export(
+            request.user,
+            kind=ExportKind.CASES,
+            export_format=form.cleaned_data["format"],
+            filters={"case_list": encoded.urlencode()},
+        )
+        return redirect("exports:job", job_id=job.pk)
+    context = {"form": form, "filter": filters, "count": filters.qs.count(), "query": query}
+    return render(request, "exports/case_list.html", context, status=400 if form.errors else 200)
 
 
 def _job(request, job_id):

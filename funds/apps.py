@@ -8,7 +8,7 @@ class FundsConfig(AppConfig):
 
     def ready(self):
         from applications.checks import register_money_left
-        from applications.selectors import register_recorded_step
+        from applications.selectors import register_granted_amount, register_recorded_step
         from audit.labels import register_actions
         from municipalities.rulebook import PAYOUT_PLAN_APPROVED_STEP, PAYOUT_PLAN_STEP
 
@@ -16,6 +16,8 @@ class FundsConfig(AppConfig):
 
         # A decision round held only if money remains reads what is left from the fund's ledger.
         register_money_left(selectors.money_left_in)
+        # The case list shows, filters and sorts by the amount granted, which the ledger keeps.
+        register_granted_amount(selectors.granted_to_case)
         # The project start's payout-plan steps are done by the plan and its approval, made here.
         register_recorded_step(
             "start",

@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import DecimalField, OuterRef, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,7 +19,7 @@ from core.money import money_sum
 from municipalities.rulebook.sections import NO_MONEY_RULES, FundRules
 
 from .enums import PAID_KINDS, EntryKind
-from .models import Fund, PayoutPlan
+from .models import Fund, LedgerEntry, PayoutPlan
 
 ZERO = Decimal("0.00")
 K = EntryKind
@@ -168,6 +169,19 @@ def available_money(municipality):
         return None
     policy = fund_policy(fund)
     return AvailableMoney(fund, timezone.localdate(), fund_balances(fund, policy), policy)
+
+
+def granted_to_case():
+    """What the fund has committed to a case (its commitments, a reversing entry netting its
+    original), as a subquery on the case (``OuterRef("pk")``) for the case list to show, filter
+    and sort by; None for a case granted nothing."""
+    commitments = (
+        LedgerEntry.objects.filter(case=OuterRef("pk"), kind=EntryKind.COMMITMENT)
+        .values("case")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    return Subquery(commitments[:1], output_field=DecimalField(max_digits=16, decimal_places=2))
 
 
 def money_left_in(municipality, year):

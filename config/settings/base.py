@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_filters",
+    "django_tables2",
     "django_celery_beat",
     "rest_framework",
     "drf_spectacular",
