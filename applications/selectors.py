@@ -193,6 +193,9 @@ class Waiting:
     # and owners), shown as ``who``.
     people: frozenset = field(default=frozenset(), compare=False)
     who: str = field(default="", compare=False)
+    # Where the people waited on act, when it is not the case page (a report's page); the
+    # notification of the wait links there (applications.services.notices).
+    url: str = field(default="", compare=False)
 
 
 # What a running project waits for is kept by the apps above this one (the reporting app: its

@@ -14,5 +14,6 @@ class DecisionsConfig(AppConfig):
                 "decision.recorded": _("Beslut protokollfört"),
                 "case.design_changed": _("Upplägget ändrat genom beslut"),
                 "document.issued": _("Handling upprättad"),
+                "decision.letter_sent": _("Beslutsbrev expedierat"),
             }
         )

@@ -7,6 +7,7 @@ import datetime
 from decimal import Decimal
 
 from django.db.models import Prefetch
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -190,21 +191,23 @@ def report_waits(case):
             "start": obligation.period_start.isoformat(),
             "end": obligation.period_end.isoformat(),
         }
+        url = reverse("reporting:report", args=[case.pk, obligation.pk])
         if obligation.status == ObligationStatus.SUBMITTED:
             receiver = obligation.receiver_role or case.rules.preparation_role
-            waits.append(Waiting(receiver, _("Rapport att granska: %(report)s.") % {"report": report}))
+            waits.append(Waiting(receiver, _("Rapport att granska: %(report)s.") % {"report": report}, url=url))
         elif obligation.status == ObligationStatus.RETURNED:
-            waits.append(_reporters_waited_on(case, _("Rapport att komplettera: %(report)s.") % {"report": report}))
+            reason = _("Rapport att komplettera: %(report)s.") % {"report": report}
+            waits.append(_reporters_waited_on(case, reason, url))
         elif obligation.status in WRITABLE_STATUSES and submittable_from(obligation) <= today:
             reason = _("Rapport att lämna: %(report)s, senast %(due)s.") % {
                 "report": report,
                 "due": obligation.due_date.isoformat(),
             }
-            waits.append(_reporters_waited_on(case, reason))
+            waits.append(_reporters_waited_on(case, reason, url))
     return waits
 
 
-def _reporters_waited_on(case, reason):
+def _reporters_waited_on(case, reason, url):
     """The project's reporters (its manager and owners) are waited on, shown by its manager."""
     manager = project_manager(case)
     owners = {m.user_id for m in case.project_members.all() if m.role in REPORTING_ROLES}
@@ -213,6 +216,7 @@ def _reporters_waited_on(case, reason):
         reason,
         people=frozenset({manager.pk, *owners}),
         who=_("Projektledaren %(name)s") % {"name": manager},
+        url=url,
     )
 
 
