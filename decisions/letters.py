@@ -46,7 +46,7 @@ def dispatch_letter(document, user):
         raise LetterRefusedError(_("Bara ett beslutsbrev i ett ärende skickas till de sökande."))
     dispatches = [
         LetterDispatch.objects.get_or_create(
-            document=document,
+            letter=document,
             recipient=person,
             defaults={
                 "case": document.case,
@@ -69,7 +69,7 @@ def _queue(document_id):
 
 def send_letter(document_id):
     """Send each unsent dispatch of the letter. Returns how many were sent now."""
-    pending = LetterDispatch.objects.filter(document_id=document_id, sent_at__isnull=True).values_list("pk", flat=True)
+    pending = LetterDispatch.objects.filter(letter_id=document_id, sent_at__isnull=True).values_list("pk", flat=True)
     return sum(send_dispatch(pk) for pk in pending)
 
 
@@ -80,7 +80,7 @@ def send_dispatch(dispatch_id):
     with transaction.atomic():
         dispatch = (
             LetterDispatch.objects.select_for_update(of=("self",))
-            .select_related("document", "case", "recipient", "requested_by")
+            .select_related("letter", "case", "recipient", "requested_by")
             .filter(pk=dispatch_id)
             .first()
         )
@@ -101,7 +101,7 @@ def send_dispatch(dispatch_id):
             to_whom = _("till %(name)s <%(email)s> med e-post, %(document)s (PDF) bifogad") % {
                 "name": dispatch.recipient_name,
                 "email": dispatch.email,
-                "document": dispatch.document.title,
+                "document": dispatch.letter.title,
             }
         record(
             dispatch.case,
@@ -111,8 +111,8 @@ def send_dispatch(dispatch_id):
             data={
                 "to": dispatch.recipient_name,
                 "email": dispatch.email,
-                "document": dispatch.document.title,
-                "sha256": dispatch.document.sha256,
+                "document": dispatch.letter.title,
+                "sha256": dispatch.letter.sha256,
             },
         )
         return True
@@ -120,7 +120,7 @@ def send_dispatch(dispatch_id):
 
 def _letter_email(dispatch):
     """The e-mail, in the recipient's language, with the letter as issued attached."""
-    document, case = dispatch.document, dispatch.case
+    letter, case = dispatch.letter, dispatch.case
     with translation.override(dispatch.recipient.language or settings.LANGUAGE_CODE):
         subject = _("Beslut i ärende %(case)s") % {"case": case.number or case.title}
         body = render_to_string(
@@ -128,12 +128,12 @@ def _letter_email(dispatch):
             {
                 "dispatch": dispatch,
                 "case": case,
-                "decision": document.decision,
+                "decision": letter.decision,
                 "case_url": f"{settings.SITE_URL}{reverse('applications:detail', args=[case.pk])}",
             },
         )
     message = EmailMessage(subject, body, None, [dispatch.email])
-    message.attach(document.filename, bytes(document.content), "application/pdf")
+    message.attach(letter.filename, bytes(letter.content), "application/pdf")
     return message
 
 

@@ -182,7 +182,9 @@ class LetterDispatch(models.Model):
     applicant or the head of a participating unit. Sent in a task once the decision's documents
     have committed; a failure is kept here, shown on the case and tried again (``decisions.letters``)."""
 
-    document = models.ForeignKey(IssuedDocument, on_delete=models.PROTECT, related_name="dispatches")
+    letter = models.ForeignKey(
+        IssuedDocument, on_delete=models.PROTECT, related_name="dispatches", verbose_name=_("beslutsbrev")
+    )
     case = models.ForeignKey("applications.Case", on_delete=models.PROTECT, related_name="letter_dispatches")
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("mottagare")
@@ -203,11 +205,11 @@ class LetterDispatch(models.Model):
         verbose_name = _("utskick av beslutsbrev")
         verbose_name_plural = _("utskick av beslutsbrev")
         constraints = [
-            models.UniqueConstraint(fields=["document", "recipient"], name="one_dispatch_per_letter_and_person")
+            models.UniqueConstraint(fields=["letter", "recipient"], name="one_dispatch_per_letter_and_person")
         ]
 
     def __str__(self):
-        return f"{self.document}: {self.recipient_name} <{self.email}>"
+        return f"{self.letter}: {self.recipient_name} <{self.email}>"
 
     @property
     def failed(self):

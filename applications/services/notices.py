@@ -54,6 +54,7 @@ OUTCOME_KINDS = {
     "implement_partly": NotificationKind.CASE_DECIDED,
     "decline_implementation": NotificationKind.CASE_DECIDED,
 }
+DRAFT_STATES = [S.IDEA_DRAFT, S.DRAFT]
 # Decisions whose letter is e-mailed to the applicant and the units' heads (decisions app): they
 # get the news in Fonden only, the letter being their e-mail.
 LETTER_TRANSITIONS = {"grant", "reject"}
@@ -234,7 +235,8 @@ def _notify_waits(case, told):
     """Tell each person behind a wait of the case the waits they have not been told: one
     notification per person, listing their new waits. The waits the case no longer has are
     forgotten, so they are told anew if they come back."""
-    waits = _waits_in(case, settings.LANGUAGE_CODE)
+    # A draft waits for its own writers, who know: it is not told.
+    waits = [] if case.state in DRAFT_STATES else _waits_in(case, settings.LANGUAGE_CODE)
     keys = [wait_key(waiting) for waiting in waits]
     WaitNotice.objects.filter(case=case).exclude(key__in=keys).delete()
     known = set(WaitNotice.objects.filter(case=case).values_list("key", "user_id"))
@@ -310,9 +312,5 @@ def notify_open_waits():
     """Beat-scheduled daily: tell the waits that came with the date rather than with a change (a
     report whose period has ended), on every open case that has been handed in. Idempotent: a
     wait already told is not told again. Returns the number of notifications made."""
-    cases = (
-        Case.objects.exclude(state__in=[*CLOSED_STATES, S.IDEA_DRAFT, S.DRAFT])
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+    cases = Case.objects.exclude(state__in=[*CLOSED_STATES, *DRAFT_STATES]).order_by("pk").values_list("pk", flat=True)
     return sum(len(notify_case_changes(pk)) for pk in cases)

@@ -18,7 +18,7 @@ def case_decisions(context, case):
     rules = case.rules
     is_staff = is_staff_member(user)
     documents = list(services.case_documents(case))
-    dispatches = list(case.letter_dispatches.select_related("document", "requested_by"))
+    dispatches = list(case.letter_dispatches.select_related("letter", "requested_by"))
     may_decide = services.may_decide(case, user)
     lifecycle_form = getattr(context["request"], "lifecycle_decision_form", None)
     if lifecycle_form is None:
@@ -29,7 +29,7 @@ def case_decisions(context, case):
         "case": case,
         "documents": documents,
         "dispatches": dispatches,
-        "failed_letters": list(dict.fromkeys(d.document for d in dispatches if d.failed)),
+        "failed_letters": list(dict.fromkeys(d.letter for d in dispatches if d.failed)),
         "may_resend_letter": any(d.failed for d in dispatches) and user.has_perm("decisions.resend_letter", case),
         "is_staff": is_staff,
         "may_issue_basis": case.state in STAFF_STATES_FOR_BASIS and ISSUE_BASIS.check(user, case)[0],
