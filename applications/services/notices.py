@@ -21,8 +21,11 @@ only in Fonden) is their choice per kind (``notifications``).
 """
 
 import hashlib
+import threading
+from contextlib import contextmanager
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -95,10 +98,27 @@ def _queued_change(case_id):
     return None
 
 
+_held = threading.local()
+
+
+@contextmanager
+def held_back():
+    """Tell nothing of the changes made inside (a demo walking months of history in one go would
+    flood its people with old news); the caller tells the waits they leave afterwards with
+    ``notify_open_waits``."""
+    _held.depth = getattr(_held, "depth", 0) + 1
+    try:
+        yield
+    finally:
+        _held.depth -= 1
+
+
 def watch_case(case_id, *, event=None, since=None):
     """Queue telling what this change leaves the case waiting for, and ``event`` (a dict made by
-    ``transition_event``/``case_event``), once the transaction commits; at once outside one.
+    ``transition_event`` or ``case_event``), once the transaction commits; at once outside one.
     ``since``: when the change began, if before now (the history entry that tells of it)."""
+    if getattr(_held, "depth", 0):
+        return
     since = since or timezone.now()
     change = _queued_change(case_id)
     if change is not None:
@@ -119,13 +139,14 @@ def transition_event(case, details, user):
     }
 
 
-def case_event(case, *, stage, action, user):
+def case_event(*, stage, action, user):
     """An event that is not a transition (a design change decided), told to the stage's followers."""
     return {"transition": "", "to_state": "", "stage": stage, "action": action, "actor": user.pk if user else None}
 
 
 def announce_case_event(case, *, stage, action, user):
-    watch_case(case.pk, event=case_event(case, stage=stage, action=action, user=user))
+    """Tell those the rule set keeps informed of ``stage`` of an event recorded as ``action``."""
+    watch_case(case.pk, event=case_event(stage=stage, action=action, user=user))
 
 
 def watch_audit_entry(sender, instance, created, **kwargs):
@@ -135,9 +156,7 @@ def watch_audit_entry(sender, instance, created, **kwargs):
 
 
 def _case_type_id():
-    from django.contrib.contenttypes.models import ContentType
-
-    return ContentType.objects.get_for_model(Case).pk
+    return ContentType.objects.get_for_model(Case).pk  # cached by Django after the first read
 
 
 # ---- Telling it --------------------------------------------------------------------------------
@@ -156,7 +175,8 @@ def notify_case_changes(case_id, *, since=None, events=()):
     ``since``: when the change began; the people who made it, and those told of the case by a
     notification since then, are not told again. Side effects: Notification rows (and their
     e-mails, after commit), WaitNotice rows added and removed. Returns the notifications made."""
-    Case.objects.select_for_update().filter(pk=case_id).exists()  # one telling per case at a time
+    # One telling per case at a time: two workers never tell the same new wait twice.
+    list(Case.objects.select_for_update().filter(pk=case_id).values_list("pk", flat=True))
     case = _case_with_waits(case_id)
     if case is None:
         return []
@@ -287,7 +307,7 @@ def wait_kind(case, waiting):
         return by_state[case.state]
     if case.state in [*RUNNING_STATES, S.FINAL_REPORT] and waiting.people:
         return NotificationKind.REPORT_DUE
-    if case.state in STAGE_BEGUN_BY_STATE:
+    if _has_pending_steps(case):
         return NotificationKind.STEP_ASSIGNED
     return NotificationKind.CASE_WAITING
 
@@ -301,10 +321,15 @@ def wait_url(case, waiting):
         return _case_url(case, "h-signatures")
     if case.state == S.READY_FOR_DECISION:
         return _case_url(case, "h-decisions")
-    stage = STAGE_BEGUN_BY_STATE.get(case.state)
-    if stage and any(step.blocks for step in case.current_steps(stage)):
-        return _case_url(case, f"h-steps-{stage}")
+    if _has_pending_steps(case):
+        return _case_url(case, f"h-steps-{STAGE_BEGUN_BY_STATE[case.state]}")
     return _case_url(case, "h-next")
+
+
+def _has_pending_steps(case):
+    """Whether the stage the case is in waits for its steps (then its waits are steps' turns)."""
+    stage = STAGE_BEGUN_BY_STATE.get(case.state)
+    return bool(stage) and any(step.blocks for step in case.current_steps(stage))
 
 
 # ---- Waits that come with time -----------------------------------------------------------------

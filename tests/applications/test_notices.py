@@ -114,6 +114,15 @@ def test_a_submission_tells_the_preparing_group_once(new_case, today, django_cap
     assert Notification.objects.count() == 1
 
 
+def test_a_draft_waits_for_its_writers_and_tells_nobody(new_case, today, django_capture_on_commit_callbacks):
+    case, users = new_case("heby")
+    colleague = UserFactory(municipality=case.municipality, roles=[Role.APPLICANT], unit=case.applicant_unit)
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        record(fresh(case), "case.saved", actor=users["applicant"])
+    assert colleague in people_waited_on(fresh(case), waiting_for(fresh(case))[0])
+    assert (Notification.objects.count(), WaitNotice.objects.count()) == (0, 0)
+
+
 def test_a_wait_that_comes_back_after_a_later_change_is_told_anew(new_case, today, django_capture_on_commit_callbacks):
     case, users = new_case("heby")
     case = walk_to(case, S.RETURNED, users)
@@ -290,7 +299,8 @@ def test_a_report_whose_period_has_ended_is_told_once_with_a_link_to_it(new_case
     case, users = new_case("heby")
     case = walk_to(case, S.RUNNING, users)
     obligation = fresh(case).reporting_obligations.order_by("due_date").first()
-    assert notify_open_waits() == 0 or not told(kind=NotificationKind.REPORT_DUE)
+    notify_open_waits()  # while the first period runs, no report is due
+    assert told(kind=NotificationKind.REPORT_DUE) == []
 
     time_machine.move_to(datetime.datetime.combine(obligation.period_end, datetime.time(12), tzinfo=datetime.UTC))
     time_machine.shift(datetime.timedelta(days=1))
@@ -303,6 +313,18 @@ def test_a_report_whose_period_has_ended_is_told_once_with_a_link_to_it(new_case
     assert recipient == users["applicant"]  # the project manager until one is named
     assert text.startswith(f"{fresh(case)} väntar på dig: Rapport att lämna: {obligation.name} för perioden")
     assert url == f"/arenden/{case.pk}/rapporter/{obligation.pk}/"
+
+
+def test_changes_held_back_are_told_as_waits_afterwards(new_case, today, django_capture_on_commit_callbacks):
+    from applications.services.notices import held_back
+
+    case, users = new_case("heby")
+    with django_capture_on_commit_callbacks(execute=True), held_back():
+        case = walk_to(case, S.READY_FOR_DECISION, users)
+    assert Notification.objects.count() == 0
+
+    assert notify_open_waits() == 1
+    assert [n.recipient for n in Notification.objects.all()] == [users["decision_body"]]
 
 
 @pytest.mark.django_db

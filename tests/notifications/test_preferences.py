@@ -121,7 +121,7 @@ def test_the_settings_page_shows_each_kind_with_the_current_choice(client, membe
 
     html = client.get(reverse("notifications:settings")).content.decode()
     assert html.count("<fieldset") == len(NotificationKind)
-    assert '<legend class="col-md-5 col-form-label fs-6 fw-semibold float-none">Tidsfrist närmar sig</legend>' in html
+    assert '<legend class="col-md-5 col-form-label pt-0 fs-6 fw-semibold">Tidsfrist närmar sig</legend>' in html
     assert 'name="deadline_near" value="digest" id="id_deadline_near_1" checked' in html
     assert 'name="mentioned" value="now" id="id_mentioned_0" checked' in html
     # The notifications page links to it.
