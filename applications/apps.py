@@ -32,6 +32,7 @@ class ApplicationsConfig(AppConfig):
                 "case.signed": _("Ansökan underskriven"),
                 "case.signed_on_paper": _("Underskrift på papper registrerad"),
                 "case.signature_voided": _("Underskrift ogiltig"),
+                "case.signatures_requested": _("Underskrifter begärda"),
                 "case.board_informed": _("Berörd nämnd informerad"),
             }
         )

@@ -41,6 +41,11 @@ def goal_comment_field(list_key, goal_key):
     return f"goal-{list_key}-{goal_key}-comment"
 
 
+def goal_list_required(list_key):
+    """The name ``required_to_submit`` gives a goal list where one goal must be chosen."""
+    return f"goals-{list_key}"
+
+
 def chosen_goals(case, goal_list):
     """(goal, comment) for each goal of the list the application relates to, in the list's order."""
     chosen = case.goals.get(goal_list.key, {})
@@ -128,6 +133,32 @@ def application_problems(case, today=None):
             )
         )
     return problems
+
+
+def required_to_submit(case):
+    """The names of the application form's fields the rule set requires before submission, said
+    beside ``application_problems`` so the form marks exactly what the check asks for. ``costs``
+    stands for the cost per year (at least one); a goal list's key for a list where one goal must
+    be chosen. The collaboration rule is not a field: its alternatives may be met by units or by
+    external actors, so neither list is required by itself (its help text says what counts)."""
+    rules = case.rules
+    names = {"title", "applicant_unit", "period_start", "period_end", "costs"}
+    if rules.target_group.min_age is not None or rules.target_group.max_age is not None:
+        names |= {"target_min_age", "target_max_age"}
+    names |= {section_field(section.key) for section in rules.application.sections if section.required}
+    if rules.application.measurement_plan_required and not _has_structured_plan(case):
+        names.add("measurement_plan")
+    names |= {
+        declaration_field(declaration.key) for declaration in rules.application.declarations if declaration.required
+    }
+    names |= {
+        goal_list_required(goal_list.key)
+        for goal_list in rules.application.goal_lists
+        if goal_list.required and goal_list.goals
+    }
+    if rules.calendar.decision_rounds:
+        names.add("decision_round")
+    return names
 
 
 def _applicant_problems(case):

@@ -5,21 +5,50 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Fieldset, Layout
 from django import forms
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateInput, KronorField
+from core.forms import DateInput, KronorField, mark_required_to_submit
 from municipalities.models import ExternalActor, OrganisationalUnit
 
-from .checks import declaration_field, goal_comment_field, goal_field, idea_field, section_field
+from .checks import (
+    declaration_field,
+    goal_comment_field,
+    goal_field,
+    goal_list_required,
+    idea_field,
+    required_to_submit,
+    section_field,
+)
 from .models import DecisionRound
 
 
 def _static_html(text):
     """A paragraph of rule-set text for a crispy HTML layout object, which is rendered as a
     template: escaped, and with its braces as entities so the text is never template code."""
-    return str(format_html('<p class="form-text">{}</p>', text)).replace("{", "&#123;").replace("}", "&#125;")
+    return _no_template_code(format_html('<p class="form-text">{}</p>', text))
+
+
+def _no_template_code(html):
+    """Crispy renders layout text as a template: braces become entities so rule-set text is
+    never template code."""
+    return str(html).replace("{", "&#123;").replace("}", "&#125;")
+
+
+def _legend(text, required=False):
+    """A fieldset's legend (escaped); a required group carries the asterisk, and says it in words
+    to assistive technology."""
+    if not required:
+        return _no_template_code(format_html("{}", text))
+    return _no_template_code(
+        format_html(
+            '{}<span class="asteriskField" aria-hidden="true">*</span><span class="visually-hidden"> ({})</span>',
+            text,
+            _("obligatoriskt"),
+        )
+    )
 
 
 class CaseCreateForm(forms.Form):
@@ -33,16 +62,26 @@ class CaseCreateForm(forms.Form):
 
 class ProblemsMixin:
     """Shows the rule set's problems with a case next to the fields they concern, on the idea
-    form and the application form alike."""
+    form and the application form alike, and marks what the submission needs."""
 
     cost_field_names = ()
+    # The page shows the error summary above its heading (applications/case_form.html).
+    error_summary_elsewhere = True
+    required_legend = _("krävs för att lämna in; ett utkast kan sparas utan")
 
     def add_problems(self, problems):
-        """Show each rule-set problem next to the field it concerns."""
+        """Show each rule-set problem next to the field it concerns. A problem fixed elsewhere
+        (the signatures, on the case page) links there from the error summary."""
+        self.error_links = {}
         for problem in problems:
             field = problem.field
             if field == "costs":
                 field = self.cost_field_names[0] if self.cost_field_names else None
+            elif field == "signatures":
+                self.error_links[problem.message] = (
+                    reverse("applications:detail", args=[self.case.pk]) + "#h-signatures"
+                )
+                field = None
             elif field == "__all__" or field not in self.fields:
                 field = None
             self.add_error(field, problem.message)
@@ -62,6 +101,7 @@ class IdeaForm(ProblemsMixin, forms.Form):
             )
             self.initial.setdefault(idea_field(index), case.idea.get(str(index), ""))
         self.initial.setdefault("title", case.title)
+        mark_required_to_submit(self, [idea_field(index) for index in range(len(case.rules.stages.idea.contents))])
         self.helper = FormHelper()
         self.helper.form_tag = False
 
@@ -137,6 +177,8 @@ class ApplicationForm(ProblemsMixin, forms.Form):
         for declaration in rules.application.declarations:
             self.fields[declaration_field(declaration.key)] = forms.BooleanField(label=declaration.text, required=False)
         self._set_initial(case)
+        self.required_names = required_to_submit(case)
+        mark_required_to_submit(self, self.required_names)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = self._layout(rules)
@@ -229,7 +271,7 @@ class ApplicationForm(ProblemsMixin, forms.Form):
             Fieldset(
                 _("Tid, målgrupp och kostnader"),
                 *period,
-                *self.cost_field_names,
+                Fieldset(_legend(_("Kostnad per år"), "costs" in self.required_names), *self.cost_field_names),
                 *([n for n in ("decision_round",) if n in names]),
             ),
             Fieldset(_("Ansökans innehåll"), *sections, *extra),
@@ -249,7 +291,8 @@ class ApplicationForm(ProblemsMixin, forms.Form):
                     key = (goal_list.key, goal.key)
                     names += [goal_field(*key), goal_comment_field(*key)]
                 description = HTML(_static_html(goal_list.description))
-                parts.append(Fieldset(goal_list.title, description, *names))
+                required = goal_list_required(goal_list.key) in self.required_names
+                parts.append(Fieldset(_legend(goal_list.title, required), description, *names))
             else:
                 parts.append(
                     HTML(

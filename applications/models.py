@@ -101,11 +101,24 @@ def _transition_details(model):
     return dict(sorted(details.items(), key=lambda item: written.index(item[0])))
 
 
+# People who take part in a case through a record an app above this one keeps (a granted
+# project's organisation, a consultation delegated to an official) see the case as its
+# applicants do. Each such app registers the lookup from the case to those people, e.g.
+# "project_members__user", so this floor names no model of theirs.
+CASE_PARTY_LOOKUPS = []
+
+
+def register_case_parties(lookup):
+    if lookup not in CASE_PARTY_LOOKUPS:
+        CASE_PARTY_LOOKUPS.append(lookup)
+
+
 class CaseQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The one place that decides which cases a user sees. Staff of the case's municipality
         see all its cases; someone who is only an applicant sees the cases they or their unit
-        take part in; a system admin sees all."""
+        take part in (also as a named project manager or a consultation's delegate:
+        CASE_PARTY_LOOKUPS); a system admin sees all."""
         if not user.is_authenticated:
             return self.none()
         if user.is_superuser:
@@ -114,6 +127,8 @@ class CaseQuerySet(models.QuerySet):
         if is_staff_member(user):
             return cases
         own = Q(created_by=user)
+        for lookup in CASE_PARTY_LOOKUPS:
+            own |= Q(**{lookup: user})
         if user.unit_id:
             own |= Q(applicant_unit_id=user.unit_id) | Q(units=user.unit_id)
         # A unit's designated head and deputies see the cases they may sign: those of the unit,

@@ -8,7 +8,7 @@ from django.db.models import Q
 
 from municipalities.units import upwards
 
-from .rules import is_case_participant
+from .selectors import _waits_on as waits_on  # the one predicate of whom a wait is for
 
 
 def _people():
@@ -16,27 +16,20 @@ def _people():
 
 
 def people_waited_on(case, waiting):
-    """The active people ``waiting`` is for, as ``selectors.waiting_on_user`` tells them one by one
-    (a test keeps the two equal): the named people where the wait names them; the designated head
-    and deputies of the unit for a unit's signature; otherwise the holders of the role in the
-    case's municipality, of the wait's unit where it gives one (a nämnd representative for their
-    own nämnd only) and, for the applicant role, only those who take part in the case."""
+    """The active people ``waiting`` is for: those ``selectors.waits_on_user`` finds it waiting on,
+    one by one (its one predicate decides), among the people it can be for: the named people
+    where the wait names them; the designated head and deputies of the unit for a unit's
+    signature; otherwise the holders of the role in the case's municipality."""
     if waiting.people:
-        return list(_people().filter(pk__in=waiting.people).order_by("pk"))
-    if waiting.signs_for_unit and waiting.unit_id:
-        signers = Q(headed_units=waiting.unit_id) | Q(deputy_for_units=waiting.unit_id)
-        return list(_people().filter(signers).distinct().order_by("pk"))
-    if not waiting.role:
+        candidates = _people().filter(pk__in=waiting.people)
+    elif waiting.signs_for_unit and waiting.unit_id:
+        candidates = _people().filter(Q(headed_units=waiting.unit_id) | Q(deputy_for_units=waiting.unit_id))
+    elif waiting.role:
+        candidates = _people().filter(municipality_id=case.municipality_id, role_assignments__role=waiting.role)
+    else:
         return []
-    holders = _people().filter(municipality_id=case.municipality_id, role_assignments__role=waiting.role)
-    if waiting.unit_id and waiting.role == "board":
-        holders = holders.filter(unit_id=waiting.unit_id)
-    elif waiting.unit_id:
-        holders = holders.filter(Q(unit_id=waiting.unit_id) | Q(unit__isnull=True))
-    holders = holders.distinct().order_by("pk")
-    if waiting.role == "applicant":
-        return [person for person in holders if is_case_participant(person, case)]
-    return list(holders)
+    candidates = candidates.select_related("unit__parent__parent").distinct().order_by("pk")
+    return [person for person in candidates if waits_on(waiting, case, person)]
 
 
 def case_applicants(case):

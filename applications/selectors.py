@@ -3,24 +3,30 @@ waits for, the lists of cases and the history. Nothing here writes; the operatio
 ``applications.services``.
 """
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Q
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import CharField, Exists, OuterRef, Q
+from django.db.models.functions import Cast
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.enums import Role
 from audit.models import AuditEntry
 from municipalities.enums import UnitKind
 from municipalities.models import OrganisationalUnit
+from municipalities.rulebook.enums import SignatureWhen
 from municipalities.rulebook.presentation import STAGE_ORDER
 from municipalities.units import is_within, upwards
 
 from .conditions import missing_evaluation_names
-from .enums import CLOSED_STATES, RUNNING_STATES, STAGE_BEGUN_BY_STATE, STATE_OF_STEP_STAGE, CaseState
+from .enums import CLOSED_STATES, STAGE_BEGUN_BY_STATE, STATE_OF_STEP_STAGE, CaseState
 from .models import BoardNotice, Case, TransitionDetails
 from .rules import acting_role, is_case_participant
-from .signatures import signing_unit
+from .signatures import SIGNABLE_STATES, missing_signatures, signing_unit
 
 S = CaseState
 
@@ -182,6 +188,10 @@ def recorded_step(step):
 
 
 # ---- Who the case waits for -------------------------------------------------------------------
+# What a case waits for, the start page's "Väntar på dig" and the notifications all read
+# ``waiting_for``: one list of ``Waiting``, each naming whom, why, by when and where they act.
+
+
 @dataclass(frozen=True)
 class Waiting:
     role: str
@@ -193,27 +203,73 @@ class Waiting:
     # and owners), shown as ``who``.
     people: frozenset = field(default=frozenset(), compare=False)
     who: str = field(default="", compare=False)
-    # Where the people waited on act, when it is not the case page (a report's page); the
-    # notification of the wait links there (applications.services.notices).
+    # By when (a report's due date, a consultation's deadline), where the wait has a date.
+    due: datetime.date | None = field(default=None, compare=False)
+    # Where the person waited on acts; the case page where empty.
     url: str = field(default="", compare=False)
+    # What kind of work it is (WaitKind), for the start page's wording and order.
+    kind: str = field(default="", compare=False)
+
+    def days_overdue(self, today=None):
+        """How many days past its date the wait is (0 when it has no date or is not late)."""
+        if self.due is None:
+            return 0
+        return max(((today or timezone.localdate()) - self.due).days, 0)
+
+    @property
+    def overdue_days(self):
+        return self.days_overdue()
+
+    @property
+    def days_left(self):
+        """Days until the date (None without one; negative once late)."""
+        return None if self.due is None else (self.due - timezone.localdate()).days
 
 
-# What a running project waits for is kept by the apps above this one (the reporting app: its
-# reports). Each registers a reader, case -> [Waiting], and the lookups it reads, which the lists
-# prefetch so that they stay at a fixed number of queries.
-PROJECT_WAITS = []
+class WaitKind:
+    """What a wait asks for: the words of the start page's rows, never stored."""
+
+    CASE = "case"  # the case's state waits for a role (a draft to submit, an application to prepare)
+    STEP = "step"  # a step of the stage, for the step's role or unit
+    SIGNATURE = "signature"  # a unit's head or deputy to sign the application
+    REPORT = "report"  # a project report to hand in or complete
+    REPORT_REVIEW = "report_review"  # a handed-in report for its receiver to accept
+    CONSULTATION = "consultation"  # a remiss to answer by its deadline
+    REVIEW = "review"  # an assigned review to write
 
 
-PROJECT_WAIT_PREFETCHES = []
+# What else a case waits for is kept by the apps above this one (reporting: its reports;
+# consultations: remisser to answer; reviews: assigned reviews). Each registers a reader,
+# case -> [Waiting], that says for itself in which states it applies, and the lookups it reads,
+# which the lists prefetch so that they stay at a fixed number of queries.
+CASE_WAITS = []
 
 
-def register_project_waits(reader, *, prefetch=()):
-    PROJECT_WAITS.append(reader)
-    PROJECT_WAIT_PREFETCHES.extend(prefetch)
+CASE_WAIT_PREFETCHES = []
+
+
+def register_case_waits(reader, *, prefetch=()):
+    CASE_WAITS.append(reader)
+    CASE_WAIT_PREFETCHES.extend(prefetch)
+
+
+def case_url(case, anchor=""):
+    return reverse("applications:detail", args=[case.pk]) + (f"#{anchor}" if anchor else "")
 
 
 def waiting_for(case):
-    """Who must act next on the case, and why. Reads only prefetched data."""
+    """Who must act next on the case, and why: what the apps above register (reports,
+    remisser, reviews), the unit heads whose signature is missing, then what the case's state
+    or stage waits for. Reads only prefetched data in the lists."""
+    return [
+        *(waiting for reader in CASE_WAITS for waiting in reader(case)),
+        *_waiting_for_signatures(case),
+        *_waiting_in_state(case),
+    ]
+
+
+def _waiting_in_state(case):
+    """What the case's state waits for: its owner, or the pending steps of its stage."""
     rules = case.rules
     state = case.state
     applicant = rules.applicant_role
@@ -235,17 +291,19 @@ def waiting_for(case):
     ):
         return [
             Waiting(
-                rules.stages.application.board_informed.recorded_by, _("Registrera att berörd nämnd har informerats.")
+                rules.stages.application.board_informed.recorded_by,
+                _("Registrera att berörd nämnd har informerats."),
+                url=case_url(case, "board-notice"),
+                kind=WaitKind.CASE,
             )
         ]
     if state in simple:
         role, reason = simple[state]
-        return [Waiting(role, reason)]
-    if state in RUNNING_STATES or state == S.FINAL_REPORT:
-        # After the final report the receiver still reviews it while the project writes the
-        # evaluations the rule set requires.
-        waits = [waiting for reader in PROJECT_WAITS for waiting in reader(case)]
-        return [*waits, _waiting_for_evaluation(case)] if state == S.FINAL_REPORT else waits
+        return [Waiting(role, reason, url=case_url(case), kind=WaitKind.CASE)]
+    if state == S.FINAL_REPORT:
+        # After the final report the receiver still reviews it (a registered wait) while the
+        # project writes the evaluations the rule set requires.
+        return [_waiting_for_evaluation(case)]
     stage = STAGE_BEGUN_BY_STATE.get(state)
     if stage is None:
         return []
@@ -260,7 +318,14 @@ def _waiting_in_stage(case, stage):
     if pending:
         first_group = min(s.group for s in pending)
         return [
-            Waiting(s.actor_role, _("Steg: %(step)s.") % {"step": s}, s.unit_id, signs_for_unit=s.action == "sign")
+            Waiting(
+                s.actor_role,
+                _("Steg: %(step)s.") % {"step": s},
+                s.unit_id,
+                signs_for_unit=s.action == "sign",
+                url=case_url(case, f"h-steps-{stage}"),
+                kind=WaitKind.STEP,
+            )
             for s in pending
             if s.group == first_group
         ]
@@ -274,8 +339,16 @@ def _waiting_in_stage(case, stage):
     role, reason = owners[stage]
     board = responsible_board(case) if stage == "implementation" and role == Role.BOARD else None
     if board is not None:
-        return [Waiting(role, _("%(board)s har inte beslutat om implementering.") % {"board": board.name}, board.pk)]
-    return [Waiting(role, reason)]
+        return [
+            Waiting(
+                role,
+                _("%(board)s har inte beslutat om implementering.") % {"board": board.name},
+                board.pk,
+                url=case_url(case),
+                kind=WaitKind.CASE,
+            )
+        ]
+    return [Waiting(role, reason, url=case_url(case), kind=WaitKind.CASE)]
 
 
 def _waiting_for_evaluation(case):
@@ -287,10 +360,67 @@ def _waiting_for_evaluation(case):
         return Waiting(
             case.rules.applicant_role,
             _("Slutrapporten är inlämnad: %(evaluations)s ska skrivas och lämnas in.") % {"evaluations": missing},
+            url=case_url(case),
+            kind=WaitKind.CASE,
         )
     return Waiting(
-        case.rules.preparation_role, _("Utvärderingen är inlämnad: ta emot den och markera utvärdering klar.")
+        case.rules.preparation_role,
+        _("Utvärderingen är inlämnad: ta emot den och markera utvärdering klar."),
+        url=case_url(case),
+        kind=WaitKind.CASE,
     )
+
+
+# A unit's signature is due in these states, by when the rule set asks for it.
+SIGNATURE_DUE_STATES = {
+    SignatureWhen.BEFORE_SUBMISSION: (S.DRAFT, S.RETURNED),
+    SignatureWhen.IN_PREPARATION: (S.SUBMITTED, S.RESUBMITTED, S.IN_PREPARATION),
+}
+
+
+def _waiting_for_signatures(case):
+    """The heads (or deputies) of the units whose signature the application lacks. Before
+    submission the applicant decides when the draft is ready to sign: the heads are waited on once
+    asked (or once a change voided their signature). A unit whose signing is a step of the stage
+    is waited on by that step instead."""
+    rules = case.rules
+    due_now = [rule for rule in rules.application.signatures if case.state in SIGNATURE_DUE_STATES.get(rule.when, ())]
+    if case.state not in SIGNABLE_STATES or not any(rule.signs_for_units for rule in due_now):
+        return []
+    signed_by_step = {s.unit_id for s in case.steps.all() if s.action == "sign"}
+    earlier = {signature.requirement for signature in case.signatures.all()}
+    asked = _signatures_requested(case)
+    waits = []
+    for requirement in missing_signatures(case):
+        if not requirement.unit_id or requirement.unit_id in signed_by_step:
+            continue
+        if case.state not in SIGNATURE_DUE_STATES.get(requirement.when, ()):
+            continue
+        if requirement.when == SignatureWhen.BEFORE_SUBMISSION and not (asked or requirement.key in earlier):
+            continue
+        waits.append(
+            Waiting(
+                "",
+                _("Ansökan ska skrivas under för %(unit)s.") % {"unit": requirement.signed_for},
+                requirement.unit_id,
+                signs_for_unit=True,
+                who=_("%(title)s för %(unit)s") % {"title": requirement.head_title, "unit": requirement.signed_for},
+                url=case_url(case, "h-signatures"),
+                kind=WaitKind.SIGNATURE,
+            )
+        )
+    return waits
+
+
+SIGNATURES_REQUESTED = "case.signatures_requested"
+
+
+def _signatures_requested(case):
+    """Whether the applicant has asked for signatures; lists read cases_with_waits' annotation."""
+    known = getattr(case, "has_signature_request", None)
+    if known is not None:
+        return known
+    return AuditEntry.objects.for_object(case).filter(action=SIGNATURES_REQUESTED).exists()
 
 
 def responsible_board(case):
@@ -320,34 +450,45 @@ def units_signed_for_by(user):
     return user._units_signed_for
 
 
+def _units_spoken_for(user):
+    """The ids of the user's unit and the units above it (a förvaltning's official speaks within
+    its nämnd), read once per user object."""
+    if not hasattr(user, "_units_spoken_for"):
+        user._units_spoken_for = {unit.pk for unit in upwards(user.unit)} if user.unit_id else set()
+    return user._units_spoken_for
+
+
 def _has_board_notice(case):
     """Whether the nämnd has been informed; lists read it from cases_for_list's annotation."""
     known = getattr(case, "has_board_notice", None)
     return case.board_notices.exists() if known is None else known
 
 
+def waits_on_user(case, user):
+    """The waits of the case that are this user's to act on (empty if none)."""
+    return [waiting for waiting in waiting_for(case) if _waits_on(waiting, case, user)]
+
+
+def _waits_on(waiting, case, user):  # noqa: PLR0911 - one answer per way of being waited on
+    if waiting.people:
+        return user.pk in waiting.people
+    if waiting.signs_for_unit and waiting.unit_id:
+        return waiting.unit_id in units_signed_for_by(user)
+    if not waiting.role or not user.has_role(waiting.role):
+        return False
+    if user.municipality_id != case.municipality_id:
+        return False
+    if waiting.role == "applicant" and not is_case_participant(user, case):
+        return False
+    if waiting.unit_id and waiting.role == "board":
+        # A nämnd representative is waited on for their own nämnd only.
+        return waiting.unit_id in _units_spoken_for(user)
+    return not (waiting.unit_id and user.unit_id and waiting.unit_id != user.unit_id)
+
+
 def waiting_on_user(case, user):
     """The reasons the case waits for this user (empty if it does not)."""
-    reasons = []
-    for waiting in waiting_for(case):
-        if waiting.people:
-            if user.pk in waiting.people:
-                reasons.append(waiting.reason)
-            continue
-        if waiting.signs_for_unit and waiting.unit_id:
-            if waiting.unit_id in units_signed_for_by(user):
-                reasons.append(waiting.reason)
-            continue
-        if not waiting.role or not user.has_role(waiting.role):
-            continue
-        if waiting.role == "applicant" and not is_case_participant(user, case):
-            continue
-        if waiting.unit_id and waiting.role == "board" and waiting.unit_id != user.unit_id:
-            continue  # a nämnd representative is waited on for their own nämnd only
-        if waiting.unit_id and user.unit_id and waiting.unit_id != user.unit_id:
-            continue
-        reasons.append(waiting.reason)
-    return reasons
+    return [waiting.reason for waiting in waits_on_user(case, user)]
 
 
 # ---- Lists of cases and the history -----------------------------------------------------------
@@ -361,9 +502,30 @@ def cases_for_list(user):
     )
 
 
+# What the missing signatures read of a case (its signing units, their superiors and the
+# signatures given), prefetched once for a whole list.
+SIGNATURE_PREFETCHES = [
+    "signatures",
+    "external_actors",
+    "units__parent__parent",
+    "units__children",
+    "applicant_unit__children",
+]
+
+
 def cases_with_waits(user):
-    """cases_for_list with what a running project's waits read, for the lists that show them."""
-    return cases_for_list(user).prefetch_related(*PROJECT_WAIT_PREFETCHES)
+    """cases_for_list with what every wait reads (the registered readers' lookups, the
+    signatures, whether signatures were asked for), for the lists that show them."""
+    asked = AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Case),
+        object_id=Cast(OuterRef("pk"), CharField()),
+        action=SIGNATURES_REQUESTED,
+    )
+    return (
+        cases_for_list(user)
+        .prefetch_related(*CASE_WAIT_PREFETCHES, *SIGNATURE_PREFETCHES)
+        .annotate(has_signature_request=Exists(asked))
+    )
 
 
 def cases_waiting_for(user):
@@ -375,6 +537,41 @@ def cases_waiting_for(user):
         if reasons:
             result.append((case, reasons))
     return result
+
+
+# A dated wait this close is shown before the waits without a date.
+SOON_DAYS = 14
+
+
+@dataclass(frozen=True)
+class WaitItem:
+    """One thing that waits for the user on one case: a row of "Väntar på dig"."""
+
+    case: Case
+    waiting: Waiting
+
+    @property
+    def url(self):
+        return self.waiting.url or case_url(self.case)
+
+
+def waiting_items(user, today=None):
+    """Everything that waits for ``user`` in the cases they see, the most urgent first: what is
+    late (the longest late first), then what is due within SOON_DAYS, then what has no date (the
+    case changed longest ago first), then what is due later. A fixed number of queries."""
+    today = today or timezone.localdate()
+    cases = cases_with_waits(user).exclude(state__in=CLOSED_STATES).order_by("updated_at", "pk")
+    items = [WaitItem(case, waiting) for case in cases for waiting in waits_on_user(case, user)]
+
+    def urgency(item):
+        due = item.waiting.due
+        if due is None:
+            return (2, item.case.updated_at.date(), item.case.pk)
+        if due < today:
+            return (0, due, item.case.pk)
+        return (1 if (due - today).days <= SOON_DAYS else 3, due, item.case.pk)
+
+    return sorted(items, key=urgency)
 
 
 def cases_listed(user, *, state=""):
@@ -409,10 +606,11 @@ def case_overview(case, user):
         if step in case.current_steps(step.stage):
             allowed, reason = may_complete_step(step, user)
             steps_by_stage.setdefault(step.stage, []).append((step, allowed, reason))
+    waiting = waiting_for(case)
     return CaseOverview(
         options=transition_options(case, user),
-        waiting=waiting_for(case),
-        waiting_on_me=waiting_on_user(case, user),
+        waiting=waiting,
+        waiting_on_me=[w.reason for w in waiting if _waits_on(w, case, user)],
         # The stages in the lifecycle's order (the steps come ordered by the stage's key).
         steps_by_stage=dict(sorted(steps_by_stage.items(), key=lambda item: STAGE_ORDER.index(item[0]))),
         history=case_history(case),

@@ -6,17 +6,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.enums import Role
+from core.forms import error_anchor
 from core.refusals import DomainRefusedError, refuse, show_refusal
 from municipalities.rulebook.presentation import role_name, steps_for_roles
 
 from . import selectors
 from .checks import application_problems, chosen_goals, idea_problems
 from .deadlines import feedback_due, half_time
-from .enums import IDEA_STATES, CaseState
+from .enums import IDEA_STATES, STATE_OF_STEP_STAGE, CaseState
 from .forms import (
     ApplicationForm,
     AttachmentForm,
@@ -63,7 +65,7 @@ def start(request):
             "municipality": municipality,
             "ruleset": ruleset,
             "role_cards": role_cards,
-            "waiting_rows": selectors.cases_waiting_for(user),
+            "waiting_items": selectors.waiting_items(user),
         },
     )
 
@@ -97,7 +99,13 @@ def case_create(request):
 
 @login_required
 def case_detail(request, pk):
-    return _render_detail(request, _case_for(request, pk))
+    return _render_detail(request, _case_with_waits(request, pk))
+
+
+def _case_with_waits(request, pk):
+    """The case with what its waits read (reports, remisser, reviews, signatures), so that the
+    page stays at a fixed number of queries however many there are."""
+    return get_object_or_404(selectors.cases_with_waits(request.user), pk=pk)
 
 
 def _render_detail(request, case, *, board_form=None, typed_step=None, paper_forms=None, status=200):
@@ -106,6 +114,8 @@ def _render_detail(request, case, *, board_form=None, typed_step=None, paper_for
     ``board_form`` (a refused record of the informed nämnd) and ``paper_forms`` (refused paper
     signatures by actor id) are shown again likewise."""
     user = request.user
+    if getattr(case, "has_signature_request", None) is None:  # read by a form's view: read it again
+        case = _case_with_waits(request, case.pk)
     overview = selectors.case_overview(case, user)
     if typed_step:
         for step, _allowed, _reason in itertools.chain(*overview.steps_by_stage.values()):
@@ -114,6 +124,8 @@ def _render_detail(request, case, *, board_form=None, typed_step=None, paper_for
     problems = []
     if case.is_editable:
         problems = idea_problems(case) if case.state == CaseState.IDEA_DRAFT else application_problems(case)
+    signature_rows = _signature_rows(case, user, paper_forms or {})
+    stages = _stage_parts(case, overview.steps_by_stage)
     return render(
         request,
         "applications/case_detail.html",
@@ -124,6 +136,9 @@ def _render_detail(request, case, *, board_form=None, typed_step=None, paper_for
             "waiting": overview.waiting,
             "waiting_on_me": overview.waiting_on_me,
             "steps_by_stage": overview.steps_by_stage,
+            "preparation_stages": [part for part in stages if part["stage"] in PREPARATION_STAGES],
+            "project_stages": [part for part in stages if part["stage"] not in PREPARATION_STAGES],
+            "my_actions": _my_actions(stages, signature_rows),
             "history": overview.history,
             "problems": problems,
             "deadlines": _deadlines(case),
@@ -138,7 +153,7 @@ def _render_detail(request, case, *, board_form=None, typed_step=None, paper_for
             "section_items": []
             if case.state in IDEA_STATES or case.state == CaseState.IDEA_REJECTED
             else [(section, case.sections.get(section.key, "")) for section in case.rules.application.sections],
-            "signature_rows": _signature_rows(case, user, paper_forms or {}),
+            "signature_rows": signature_rows,
             "former_signatures": _former_signatures(case),
             "completion_fields": [label for label, _text in readable_content(case)],
             "changes": _changes_since_last_submission(case),
@@ -147,6 +162,42 @@ def _render_detail(request, case, *, board_form=None, typed_step=None, paper_for
         },
         status=status,
     )
+
+
+# The case page's parts (Översikt, Ansökan, Beredning, Beslut, Projekt, Ekonomi, Historik): the
+# steps of these stages belong to the preparation, the later stages' to the project.
+PREPARATION_STAGES = ("idea", "preparation")
+
+
+def _stage_parts(case, steps_by_stage):
+    """Each stage's steps, and whether the stage is at work now. A stage the case has left (or not
+    reached) is shown collapsed: none of its steps can be done."""
+    return [
+        {
+            "stage": stage,
+            "steps": steps,
+            "current": STATE_OF_STEP_STAGE.get(stage) == case.state,
+            "typed": any(getattr(step, "errors", None) for step, _allowed, _reason in steps),
+        }
+        for stage, steps in steps_by_stage.items()
+    ]
+
+
+def _my_actions(stages, signature_rows):
+    """What the viewer can do now on this case, as (anchor, label): the steps they may register
+    and the signatures they may give, shown first on the page and linked to their forms."""
+    actions = [
+        (f"#step-{step.pk}", _("Registrera steget: %(step)s") % {"step": step.name})
+        for part in stages
+        for step, allowed, _reason in part["steps"]
+        if allowed
+    ]
+    actions += [
+        (f"#signature-{index}", _("Skriv under för %(name)s") % {"name": row["requirement"].signed_for})
+        for index, row in enumerate(signature_rows, start=1)
+        if row["may_sign"]
+    ]
+    return actions
 
 
 def _goal_items(case):
@@ -364,31 +415,42 @@ def case_edit(request, pk):
         try:
             lifecycle.run_transition(case, name, request.user, expected_state=case.state)
         except DomainRefusedError:
+            # What was typed is kept (and saved); the error summary above the heading counts the
+            # problems and links to each field, and takes the focus.
             form = form_class(request.POST, case=case)
             form.is_valid()
             form.add_problems(idea_problems(case) if is_idea else application_problems(case))
             if is_idea:
-                messages.error(request, _("Idén är sparad men kunde inte lämnas in: rätta det som är markerat."))
+                refused = _("Idén är sparad men kunde inte lämnas in: rätta det som är markerat.")
             else:
-                messages.error(request, _("Ansökan är sparad men kunde inte lämnas in: rätta det som är markerat."))
-            return render(
-                request, "applications/case_form.html", {"case": case, "form": form, "is_idea": is_idea}, status=200
-            )
+                refused = _("Ansökan är sparad men kunde inte lämnas in: rätta det som är markerat.")
+            context = {"case": case, "form": form, "is_idea": is_idea, "refused": refused}
+            return render(request, "applications/case_form.html", context, status=200)
         case.refresh_from_db()
         messages.success(request, _("Inlämnat. Ärendet har diarienummer %(number)s.") % {"number": case.number})
         return redirect("applications:detail", case.pk)
     problems = idea_problems(case) if is_idea else application_problems(case)
-    missing = [(p.field if p.field in form.fields else "", _field_label(form, p.field), p.message) for p in problems]
     return render(
-        request, "applications/case_form.html", {"case": case, "form": form, "is_idea": is_idea, "missing": missing}
+        request,
+        "applications/case_form.html",
+        {"case": case, "form": form, "is_idea": is_idea, "missing": _missing(case, form, problems)},
     )
 
 
-def _field_label(form, name):
-    if name == "costs":
-        return _("Kostnader")
-    field = form.fields.get(name)
-    return field.label if field else ""
+def _missing(case, form, problems):
+    """(address, label, message) of what remains before submission, each linking to the control
+    where it is fixed: the field, the first cost, or the signatures on the case page."""
+    items = []
+    for problem in problems:
+        name = form.cost_field_names[0] if problem.field == "costs" and form.cost_field_names else problem.field
+        if name in form.fields:
+            label = _("Kostnader") if problem.field == "costs" else form.fields[name].label
+            items.append((f"#{error_anchor(form[name])}", label, problem.message))
+        elif problem.field == "signatures":
+            items.append((reverse("applications:detail", args=[case.pk]) + "#h-signatures", "", problem.message))
+        else:
+            items.append(("", "", problem.message))
+    return items
 
 
 @login_required

@@ -23,7 +23,12 @@ urlpatterns = [
     path("", include("evaluation.urls")),
     path("fonden/", include("funds.urls")),
     path("oversikt/", include("dashboards.urls")),
+    path("kalender/", include("dashboards.calendar_urls")),
     path("arenden/", include("repayment.urls")),
     path("export/", include("exports.urls")),
     path("api/", include("api.urls")),
 ]
+
+# Errors in the site's layout: the way back from a 404, a reference to quote for a 500.
+handler404 = "core.views.page_not_found"
+handler500 = "core.views.server_error"

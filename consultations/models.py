@@ -2,6 +2,17 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from applications.enums import CaseState
+
+# A case may be sent on consultation while it is prepared; once decided, answers are closed.
+OPEN_FOR_CONSULTATION = [
+    CaseState.IDEA_IN_REVIEW,
+    CaseState.SUBMITTED,
+    CaseState.RESUBMITTED,
+    CaseState.IN_PREPARATION,
+    CaseState.READY_FOR_DECISION,
+]
+
 
 class Position(models.TextChoices):
     SUPPORT = "support", _("tillstyrker")

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from applications.enums import CaseState, StepOutcome
+from applications.enums import StepOutcome
 from applications.models import Case
 from applications.selectors import takes_part_in_case, unit_position_step
 from applications.services import TransitionRefusedError
@@ -17,16 +17,7 @@ from municipalities.units import is_within, subtree_ids
 from notifications.models import NotificationKind
 from notifications.services import notify
 
-from .models import Consultation, Position
-
-# A case may be sent on consultation while it is prepared; once decided, answers are closed.
-OPEN_FOR_CONSULTATION = [
-    CaseState.IDEA_IN_REVIEW,
-    CaseState.SUBMITTED,
-    CaseState.RESUBMITTED,
-    CaseState.IN_PREPARATION,
-    CaseState.READY_FOR_DECISION,
-]
+from .models import OPEN_FOR_CONSULTATION, Consultation, Position
 
 # A remiss answer is the nämnd's position: it completes the nämnd's step with this outcome.
 STEP_OUTCOME_OF_POSITION = {

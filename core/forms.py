@@ -50,3 +50,48 @@ class KronorField(forms.DecimalField):
         if isinstance(value, Decimal):
             return format(value.normalize(), "f").replace(".", ",") if value % 1 else f"{int(value)}"
         return value
+
+
+def mark_required_to_submit(form, names):
+    """Mark fields a draft may leave empty but the submission needs: the label shows the
+    asterisk (``required_to_submit``) and assistive technology hears it (``aria-required``).
+    A group of boxes has no single control to carry the attribute; its legend says it."""
+    for name in names:
+        field = form.fields.get(name)
+        if field is None:
+            continue
+        field.required_to_submit = True
+        if not field.widget.use_fieldset:
+            field.widget.attrs["aria-required"] = "true"
+
+
+def error_anchor(bound_field):
+    """The id of the control a link to the field's error should reach: the field itself, or the
+    first box of a group of boxes (whose own id names no element)."""
+    if bound_field.field.widget.use_fieldset:
+        return f"{bound_field.auto_id}_0"
+    return bound_field.id_for_label or bound_field.auto_id
+
+
+def error_summary(form):
+    """[(anchor, label, message)] of every error of the form, in the form's order: the errors of
+    the whole form first, then each field's. A whole-form error links where the form says it is
+    fixed (``form.error_links``: message → address), else nowhere."""
+    if form is None or not form.is_bound or not form.errors:
+        return []
+    links = getattr(form, "error_links", {})
+    items = [(links.get(str(message), ""), "", str(message)) for message in form.non_field_errors()]
+    for bound_field in form:
+        # A hidden field has nothing to reach and no label people saw: its message stands alone.
+        anchor, label = ("", "") if bound_field.is_hidden else (f"#{error_anchor(bound_field)}", bound_field.label)
+        items += [(anchor, label or "", str(message)) for message in bound_field.errors]
+    return items
+
+
+def has_required_fields(form):
+    """Whether any visible field of the form is marked as required (for the legend of the mark)."""
+    return any(
+        bound_field.field.required or getattr(bound_field.field, "required_to_submit", False)
+        for bound_field in form
+        if not bound_field.is_hidden
+    )

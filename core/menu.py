@@ -26,6 +26,7 @@ class MenuItem:
 
 MENU = [
     MenuItem(_("Mina ärenden"), "start"),
+    MenuItem(_("Kalender"), "calendar:calendar"),
     MenuItem(_("Ärenden"), "applications:list"),
     MenuItem(
         _("Regelverk"), "municipalities:ruleset", "municipalities.view_ruleset", of_municipality=True, slug_in_url=True

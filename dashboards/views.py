@@ -1,7 +1,12 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from core.charts import BarSeries, bar_chart, short_kronor
 from core.formatting import format_kronor
@@ -10,8 +15,10 @@ from funds.chart import fund_chart, series_values
 from funds.selectors import default_year
 from municipalities.models import Municipality
 
-from . import services
+from . import feeds, services
+from .calendar import by_month, calendar_entries, calendar_range
 from .forms import DashboardFilterForm
+from .models import CalendarFeed
 
 APPROPRIATION = BarSeries(gettext_lazy("anslag"), "#5b2a86", hatched=True)
 COMMITTED = BarSeries(gettext_lazy("beviljat"), "#8a3b12")
@@ -122,3 +129,58 @@ def dashboard(request):
             else "",
         },
     )
+
+
+# ---- The deadline calendar and its feed ----------------------------------------------------------
+# The address made by a renewal is shown once, on the page the renewal leads back to.
+FEED_URL_SESSION_KEY = "calendar_feed_url"
+
+
+@login_required
+def calendar(request):
+    """Mina datum: the dates that concern the user, by month, and their calendar feed."""
+    user = request.user
+    entries = calendar_entries(user)
+    first, last = calendar_range(timezone.localdate())
+    return render(
+        request,
+        "dashboards/calendar.html",
+        {
+            "months": by_month(entries),
+            "first": first,
+            "last": last,
+            "feed_url": request.session.pop(FEED_URL_SESSION_KEY, ""),
+            "has_feed": CalendarFeed.objects.filter(user=user).exists(),
+            "feed_history": feeds.feed_history(user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def renew_calendar_feed(request):
+    """Make the user's feed address, or a new one in place of the old (which stops working)."""
+    if request.user.municipality_id is None:
+        raise Http404
+    renewing = CalendarFeed.objects.filter(user=request.user).exists()
+    secret = feeds.renew_feed(request.user)
+    request.session[FEED_URL_SESSION_KEY] = request.build_absolute_uri(reverse("calendar:feed", args=[secret]))
+    if renewing:
+        messages.success(request, _("Den nya adressen visas nedan. Den gamla adressen fungerar inte längre."))
+    else:
+        messages.success(request, _("Prenumerationsadressen är skapad och visas nedan."))
+    return redirect("calendar:calendar")
+
+
+def calendar_feed(request, secret):
+    """The iCal feed: no login (a calendar program cannot log in), the secret address is the key.
+    An unknown or renewed-away address is "not found", as if it had never been."""
+    user = feeds.feed_owner(secret)
+    if user is None or user.municipality_id is None:
+        raise Http404
+    body = feeds.feed_ics(user, request.build_absolute_uri("/").rstrip("/"))
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="fonden-kalender.ics"'
+    # The feed is one person's: no shared cache keeps it.
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -17,6 +17,8 @@ from applications.enums import STAGE_OF_STATE, CaseState
 from applications.models import Case, DecisionRound
 from applications.services import notices
 from applications.services.content import create_case
+from applications.services.signing import request_signatures
+from applications.signatures import missing_signatures
 from consultations.services import request_consultation
 from decisions.models import Decision
 from decisions.services import issue_decision_documents
@@ -28,7 +30,7 @@ from funds.enums import PAYABLE_STATES
 from funds.models import Fund
 from municipalities.enums import ActorKind, UnitKind
 from municipalities.models import ExternalActor, Municipality, OrganisationalUnit
-from municipalities.rulebook.enums import CriterionKind, ReviewStage
+from municipalities.rulebook.enums import CriterionKind, ReviewStage, SignatureWhen
 from municipalities.services import designate_unit_head
 from repayment import services as repayment
 from reporting.models import ObligationStatus
@@ -350,6 +352,8 @@ def _load_municipality_cases(municipality, stdout):
             with time_machine.travel(moment + DEMO_DAYS_TO_DECISION):
                 case = walk_to(case, target, users)
                 _issue_demo_decision_documents(case, users)
+        if target == CaseState.DRAFT:
+            _ask_demo_signatures(case, users)
         if target == CaseState.IN_PREPARATION:
             _prepare_demo_case(case, users)
         if target in (CaseState.RUNNING, CaseState.EXTENDED):
@@ -481,6 +485,13 @@ def _demo_repayment_plan(case, users):
         ],
     )
     repayment.approve_plan(plan, users["decision_body"])
+
+
+def _ask_demo_signatures(case, users):
+    """Where the rule set asks the unit heads to sign before submission (Ale, Norrköping), the
+    demo's draft has asked them, so a head has a signature waiting."""
+    if any(r.unit_id and r.when == SignatureWhen.BEFORE_SUBMISSION for r in missing_signatures(case)):
+        request_signatures(case, users["applicant"])
 
 
 def _prepare_demo_case(case, users):

@@ -4,6 +4,7 @@ report. Views parse, call one service and render; the tables decide what the use
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from core.enums import JobStatus
@@ -23,7 +24,12 @@ CONTENT_TYPES = {
 
 
 # Every export page is for those who may export (exports.export).
-exports = permission_required("exports.export")
+exports = permission_required(
+    "exports.export",
+    message=gettext_lazy(
+        "Export är till för kommunens controller, beredande grupp, ledningsgrupp, beslutande organ och administratör."
+    ),
+)
 
 
 @login_required

@@ -55,7 +55,12 @@ def municipality_list(request):
 
 
 @login_required
-@permission_required("municipalities.view_ruleset", fn=visible_municipality, given_as="municipality")
+@permission_required(
+    "municipalities.view_ruleset",
+    fn=visible_municipality,
+    message=gettext_lazy("Regelverket visas för kommunens egna användare."),
+    given_as="municipality",
+)
 def ruleset_detail(request, slug, municipality):
     versions = municipality.ruleset_versions.all()
     number = request.GET.get("version")

@@ -10,6 +10,10 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Projektorganisation")
 
     def ready(self):
+        from applications.models import register_case_parties
         from audit.labels import register_actions
 
         register_actions({"project.organisation": _("Projektorganisationen ändrad")})
+        # A project manager or owner named from outside the applying units sees the project, to
+        # report on it.
+        register_case_parties("project_members__user")

@@ -9,7 +9,7 @@ class ReportingConfig(AppConfig):
     def ready(self):
         from django.db.models import Prefetch
 
-        from applications.selectors import register_project_waits
+        from applications.selectors import register_case_waits
         from applications.signals import case_transitioned
         from audit.labels import register_actions, register_states
         from funds.selectors import register_reported_costs
@@ -23,8 +23,8 @@ class ReportingConfig(AppConfig):
         register_reported_costs(reported_costs)
 
         case_transitioned.connect(plan_reports, dispatch_uid="reporting.plan_reports")
-        # A running project's "Nästa steg" is its reports: to hand in, or to review.
-        register_project_waits(
+        # A project's "Nästa steg" is its reports: to hand in, or to review.
+        register_case_waits(
             report_waits,
             prefetch=[
                 "reporting_obligations",

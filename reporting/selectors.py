@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.models import Case
-from applications.selectors import Waiting, case_history
+from applications.selectors import Waiting, WaitKind, case_history
 from decisions.models import DecisionLine
 from evaluation.models import Indicator, IndicatorValue
 from funds.enums import EntryKind
@@ -177,12 +177,21 @@ def report_page(obligation, user):
 # ---- What a running project waits for ------------------------------------------------------------
 
 
+# A report is on its reporters' list this many days before it is due, even before it can be
+# handed in: a month is time enough to write it.
+REPORT_HORIZON_DAYS = 30
+
+
 def report_waits(case):
-    """What a running project waits for in its reports (its "Nästa steg" and the lists of what waits
-    for whom): the project to hand in each report it may hand in now, or was asked to complete;
-    the receiver to review each one handed in. Reads the case's prefetched obligations and
-    organisation (applications.selectors.PROJECT_WAITS)."""
+    """What a project that still reports waits for in its reports (its "Nästa steg" and the lists
+    of what waits for whom): the project to hand in each report due within REPORT_HORIZON_DAYS,
+    or that it may hand in already, or was asked to complete; the receiver to review each one
+    handed in. Reads the case's prefetched obligations and organisation
+    (applications.selectors.CASE_WAITS)."""
+    if case.state not in REPORT_WRITING_STATES:
+        return []
     today = timezone.localdate()
+    horizon = today + datetime.timedelta(days=REPORT_HORIZON_DAYS)
     waits = []
     for obligation in sorted(case.reporting_obligations.all(), key=lambda o: (o.due_date, o.pk)):
         obligation.case = case
@@ -194,20 +203,29 @@ def report_waits(case):
         url = reverse("reporting:report", args=[case.pk, obligation.pk])
         if obligation.status == ObligationStatus.SUBMITTED:
             receiver = obligation.receiver_role or case.rules.preparation_role
-            waits.append(Waiting(receiver, _("Rapport att granska: %(report)s.") % {"report": report}, url=url))
+            waits.append(
+                Waiting(
+                    receiver,
+                    _("Rapport att granska: %(report)s.") % {"report": report},
+                    url=url,
+                    kind=WaitKind.REPORT_REVIEW,
+                )
+            )
         elif obligation.status == ObligationStatus.RETURNED:
             reason = _("Rapport att komplettera: %(report)s.") % {"report": report}
-            waits.append(_reporters_waited_on(case, reason, url))
-        elif obligation.status in WRITABLE_STATUSES and submittable_from(obligation) <= today:
+            waits.append(_reporters_waited_on(case, reason, url=url))
+        elif obligation.status in WRITABLE_STATUSES and (
+            submittable_from(obligation) <= today or obligation.due_date <= horizon
+        ):
             reason = _("Rapport att lämna: %(report)s, senast %(due)s.") % {
                 "report": report,
                 "due": obligation.due_date.isoformat(),
             }
-            waits.append(_reporters_waited_on(case, reason, url))
+            waits.append(_reporters_waited_on(case, reason, url=url, due=obligation.due_date))
     return waits
 
 
-def _reporters_waited_on(case, reason, url):
+def _reporters_waited_on(case, reason, *, url, due=None):
     """The project's reporters (its manager and owners) are waited on, shown by its manager."""
     manager = project_manager(case)
     owners = {m.user_id for m in case.project_members.all() if m.role in REPORTING_ROLES}
@@ -216,7 +234,9 @@ def _reporters_waited_on(case, reason, url):
         reason,
         people=frozenset({manager.pk, *owners}),
         who=_("Projektledaren %(name)s") % {"name": manager},
+        due=due,
         url=url,
+        kind=WaitKind.REPORT,
     )
 
 

@@ -7,7 +7,21 @@ class ReviewsConfig(AppConfig):
     verbose_name = _("Bedömningar och prioritering")
 
     def ready(self):
+        from django.db.models import Prefetch
+
+        from applications.selectors import register_case_waits
         from audit.labels import register_actions
+
+        from .models import ReviewAssignment
+        from .selectors import review_waits
+
+        # An assigned review waits for its reviewer.
+        register_case_waits(
+            review_waits,
+            prefetch=[
+                Prefetch("review_assignments", queryset=ReviewAssignment.objects.select_related("review", "reviewer"))
+            ],
+        )
 
         register_actions(
             {

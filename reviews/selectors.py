@@ -15,6 +15,7 @@ from accounts.models import User
 from applications.enums import CaseState
 from applications.models import Case
 from applications.rules import acting_role
+from applications.selectors import Waiting, WaitKind, case_url
 from funds.selectors import available_money
 from municipalities.rulebook import rulebook_in_force
 from municipalities.rulebook.enums import CriterionKind, ReviewStage
@@ -82,6 +83,31 @@ def reviewer_candidates(case):
         .distinct()
         .order_by("full_name", "email")
     )
+
+
+def review_waits(case):
+    """Each reviewer assigned in the stage the case is in whose review is not handed in. Reads
+    the case's prefetched assignments (applications.selectors.CASE_WAITS)."""
+    stage = review_stage(case)
+    if stage is None:
+        return []
+    return [
+        Waiting(
+            "",
+            _("Bedömning att göra: %(stage)s.") % {"stage": ReviewStage(stage).label},
+            people=frozenset({assignment.reviewer_id}),
+            who=str(assignment.reviewer),
+            url=case_url(case, "bedomningar"),
+            kind=WaitKind.REVIEW,
+        )
+        for assignment in case.review_assignments.all()
+        if assignment.stage == stage and not _is_submitted(assignment)
+    ]
+
+
+def _is_submitted(assignment):
+    review = getattr(assignment, "review", None)
+    return review is not None and review.is_submitted
 
 
 # ---- What a user sees of a case's reviews --------------------------------------------------------

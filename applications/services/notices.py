@@ -27,7 +27,6 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 
@@ -39,7 +38,7 @@ from notifications.services import notify, notify_each
 from ..enums import CLOSED_STATES, RUNNING_STATES, STAGE_BEGUN_BY_STATE, CaseState
 from ..models import Case, WaitNotice
 from ..recipients import case_applicants, decision_letter_recipients, people_waited_on, stage_followers
-from ..selectors import PROJECT_WAIT_PREFETCHES, waiting_for
+from ..selectors import CASE_WAIT_PREFETCHES, SIGNATURE_PREFETCHES, WaitKind, case_url, waiting_for
 
 S = CaseState
 
@@ -163,7 +162,7 @@ def _case_type_id():
 def _case_with_waits(case_id):
     return (
         Case.objects.select_related("municipality", "created_by", "applicant_unit__parent__parent")
-        .prefetch_related("ruleset_version", "units__parent", "steps__unit", "evaluations", *PROJECT_WAIT_PREFETCHES)
+        .prefetch_related("ruleset_version", "steps__unit", "evaluations", *CASE_WAIT_PREFETCHES, *SIGNATURE_PREFETCHES)
         .filter(pk=case_id)
         .first()
     )
@@ -201,10 +200,6 @@ def _happened(case, event, since):
     return AuditEntry.objects.for_object(case).filter(action=event.get("action", ""), at__gte=since).exists()
 
 
-def _case_url(case, anchor=""):
-    return reverse("applications:detail", args=[case.pk]) + (f"#{anchor}" if anchor else "")
-
-
 def _announce(case, event, told):
     """Tell the applicants the case's outcome and the stage's followers the event. ``told`` grows
     with them, so no one hears of one change twice."""
@@ -227,7 +222,7 @@ def _announce(case, event, told):
                 OUTCOME_TEXT,
                 {"case": case, "state": state},
                 case=case,
-                url=_case_url(case, anchor),
+                url=case_url(case, anchor),
                 email=person.pk not in letter,
             )
     followers = [p for p in stage_followers(case, event.get("stage")) if p.pk != actor and p.pk not in told]
@@ -236,7 +231,7 @@ def _announce(case, event, told):
         message, values = FOLLOWED_STATE_TEXT, {"case": case, "state": state}
     else:
         message, values = FOLLOWED_EVENT_TEXT, {"case": case, "event": action_label(event.get("action", ""))}
-    made += notify_each(followers, NotificationKind.CASE_FOLLOWED, message, values, case=case, url=_case_url(case))
+    made += notify_each(followers, NotificationKind.CASE_FOLLOWED, message, values, case=case, url=case_url(case))
     return made
 
 
@@ -288,23 +283,34 @@ def _notify_waits(case, told):
     return made
 
 
+# The kind of notification each kind of wait is told as (each person chooses per kind how it
+# reaches them); a wait on the case's state is told by what the state is.
+KIND_OF_WAIT = {
+    WaitKind.STEP: NotificationKind.STEP_ASSIGNED,
+    WaitKind.SIGNATURE: NotificationKind.SIGNATURE_REQUESTED,
+    WaitKind.REPORT: NotificationKind.REPORT_DUE,
+    WaitKind.REPORT_REVIEW: NotificationKind.REPORT_SUBMITTED,
+    WaitKind.CONSULTATION: NotificationKind.CONSULTATION_REQUESTED,
+    WaitKind.REVIEW: NotificationKind.REVIEWER_ASSIGNED,
+}
+KIND_OF_STATE = {
+    S.IDEA_SUBMITTED: NotificationKind.CASE_SUBMITTED,
+    S.SUBMITTED: NotificationKind.CASE_SUBMITTED,
+    S.RESUBMITTED: NotificationKind.CASE_SUBMITTED,
+    S.RETURNED: NotificationKind.CASE_RETURNED,
+    S.READY_FOR_DECISION: NotificationKind.READY_FOR_DECISION,
+}
+
+
 def wait_kind(case, waiting):
-    """The kind of notification a wait is told as (each person chooses per kind how it reaches
-    them). A wait that names its kind (an app above may say so) keeps it."""
-    named = getattr(waiting, "kind", "")
-    if named in NotificationKind.values:
-        return named
+    """The kind of notification a wait is told as. A head signs, also where the signature is a
+    step of the stage."""
     if waiting.signs_for_unit:
         return NotificationKind.SIGNATURE_REQUESTED
-    by_state = {
-        S.IDEA_SUBMITTED: NotificationKind.CASE_SUBMITTED,
-        S.SUBMITTED: NotificationKind.CASE_SUBMITTED,
-        S.RESUBMITTED: NotificationKind.CASE_SUBMITTED,
-        S.RETURNED: NotificationKind.CASE_RETURNED,
-        S.READY_FOR_DECISION: NotificationKind.READY_FOR_DECISION,
-    }
-    if case.state in by_state:
-        return by_state[case.state]
+    if waiting.kind in KIND_OF_WAIT:
+        return KIND_OF_WAIT[waiting.kind]
+    if case.state in KIND_OF_STATE:
+        return KIND_OF_STATE[case.state]
     if case.state in [*RUNNING_STATES, S.FINAL_REPORT] and waiting.people:
         return NotificationKind.REPORT_DUE
     if _has_pending_steps(case):
@@ -313,17 +319,19 @@ def wait_kind(case, waiting):
 
 
 def wait_url(case, waiting):
-    """Where the people waited on act: the wait's own page (a report), else the part of the case
-    page: the signatures, the decision form, the stage's steps, or the next step."""
-    if waiting.url:
-        return waiting.url
+    """Where the people waited on act: the wait's own place (a report's page, the case page's
+    steps or signatures); for a wait on the case as a whole, the part of the case page where it
+    is done: the decision form, the stage's steps or the next step. A head signs under the
+    signatures, also where the signature is a step of the stage."""
     if waiting.signs_for_unit:
-        return _case_url(case, "h-signatures")
+        return case_url(case, "h-signatures")
+    if waiting.url and waiting.url != case_url(case):
+        return waiting.url
     if case.state == S.READY_FOR_DECISION:
-        return _case_url(case, "h-decisions")
+        return case_url(case, "h-decisions")
     if _has_pending_steps(case):
-        return _case_url(case, f"h-steps-{STAGE_BEGUN_BY_STATE[case.state]}")
-    return _case_url(case, "h-next")
+        return case_url(case, f"h-steps-{STAGE_BEGUN_BY_STATE[case.state]}")
+    return case_url(case, "h-next")
 
 
 def _has_pending_steps(case):

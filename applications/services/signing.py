@@ -16,6 +16,7 @@ from notifications.services import notify
 
 from ..models import Case, Signature, SignatureMethod
 from ..rules import is_case_participant
+from ..selectors import SIGNATURES_REQUESTED
 from ..signatures import (
     SIGNABLE_STATES,
     changed_parts,
@@ -81,16 +82,28 @@ def void_signatures_after_change(case, user, before):
     return voided
 
 
+@transaction.atomic
 def request_signatures(case, user):
     """Ask the designated head and the named deputies of each unit whose signature is missing to
-    sign. A partner signs on paper, so it is not asked here. Returns who was asked."""
+    sign. A partner signs on paper, so it is not asked here. Returns who was asked.
+
+    Side effects: the history records the request (the heads are waited on from then on); each
+    head and deputy is notified."""
     if not is_case_participant(user, case):
         raise TransitionRefusedError(_("Bara sökande i ärendet kan be om underskrifter."))
     asked = []
     url = reverse("applications:detail", args=[case.pk])
-    for requirement in missing_signatures_of(case):
-        if not requirement.unit_id:
-            continue
+    units = [requirement for requirement in missing_signatures_of(case) if requirement.unit_id]
+    if units:
+        # From now on the heads are waited on ("Väntar på dig"), as the applicant has said the
+        # application is ready to sign.
+        record(
+            case,
+            SIGNATURES_REQUESTED,
+            actor=user,
+            data={"signed_for": [requirement.signed_for for requirement in units]},
+        )
+    for requirement in units:
         unit = unit_of(requirement)
         signers = [person for person in [unit.head, *unit.deputies.all()] if person is not None]
         for head in dict.fromkeys(signers):

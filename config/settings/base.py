@@ -162,6 +162,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Absolute address of the site, for links in e-mail.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# Where the accessibility statement (/tillganglighet/) asks people to report a problem.
+ACCESSIBILITY_CONTACT_EMAIL = os.environ.get("ACCESSIBILITY_CONTACT_EMAIL", "tillganglighet@fonden.invalid")
+
 # Demo mode lists the demo accounts on the login page. Never on in production.
 DEMO_MODE = env_bool("DEMO_MODE")
 

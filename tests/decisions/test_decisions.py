@@ -286,7 +286,9 @@ def test_meeting_documents_render_in_a_task_with_progress(client, people, today,
     assert (job.status, job.done, job.total) == ("done", 3, 3)
     assert [d.kind for d in job.documents.order_by("id")] == ["agenda", "decision_basis", "decision_basis"]
     html = client.get(response.url).content.decode()
-    assert "Klar: 3 av 3 handlingar" in html
+    assert "<p>Klar: 3 handlingar är skapade.</p>" in html  # the status, announced
+    assert "3 av 3 handlingar" in html
+    assert "data-poll=" not in html  # done: nothing more to follow
     assert {d.case_id for d in job.documents.filter(kind="decision_basis")} == {c.pk for c in cases}
 
 

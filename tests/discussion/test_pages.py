@@ -44,7 +44,7 @@ def test_case_page_shows_staff_internal_and_shared_comments_with_badges(client, 
     assert ("Till sökande" in html, "Intern anteckning" in html) == (True, True)
     assert html.count("intern (endast handläggare)</span>") == 1
     assert html.count("delad med sökande</span>") == 1
-    assert '<h2 id="h-comments" class="h4 card-title">Kommentarer</h2>' in html
+    assert '<h3 id="h-comments" class="h4 card-title">Kommentarer</h3>' in html
 
 
 def test_comment_post_on_case_of_another_municipality_not_found_and_nothing_stored(client, new_case, people):
