@@ -869,3 +869,20 @@ class SavedCaseFilter(models.Model):
 
     def __str__(self):
         return self.name
+class WaitNotice(models.Model):
+    """That one person has been told that the case waits for them (``key``: one of the case's
+    waits, ``applications.services.notices.wait_key``). A wait is told once to each person; when
+    the case no longer waits for it the rows go, so the same wait coming back after a later
+    change is told anew."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="wait_notices")
+    key = models.CharField(max_length=64)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    notified_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["case", "notified_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["case", "key", "user"], name="one_notice_per_wait_and_person")]
+
+    def __str__(self):
+        return f"{self.case}: {self.key} → {self.user}"

@@ -15,5 +15,6 @@ class DecisionsConfig(AppConfig):
                 "case.design_changed": _("Upplägget ändrat genom beslut"),
                 "document.issued": _("Handling upprättad"),
                 "decision.proposal_written": _("Förslag till beslut skrivet"),
+                "decision.letter_sent": _("Beslutsbrev expedierat"),
             }
         )

@@ -242,3 +242,43 @@ class MeetingDocumentsJob(BackgroundJob):
 
     def __str__(self):
         return f"{self.meeting_date}: {self.done}/{self.total}"
+
+
+class LetterDispatch(models.Model):
+    """The decision letter sent (expedierat) to one person, by e-mail with its PDF attached: the
+    applicant or the head of a participating unit. Sent in a task once the decision's documents
+    have committed; a failure is kept here, shown on the case and tried again (``decisions.letters``)."""
+
+    letter = models.ForeignKey(
+        IssuedDocument, on_delete=models.PROTECT, related_name="dispatches", verbose_name=_("beslutsbrev")
+    )
+    case = models.ForeignKey("applications.Case", on_delete=models.PROTECT, related_name="letter_dispatches")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("mottagare")
+    )
+    # As addressed when sent: the record of whom it went to stays when a person's details change.
+    recipient_name = models.CharField(_("mottagarens namn"), max_length=200)
+    email = models.EmailField(_("e-postadress"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("expedierat av")
+    )
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("skickat"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("försök"), default=0)
+    last_error = models.CharField(_("senaste fel"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("utskick av beslutsbrev")
+        verbose_name_plural = _("utskick av beslutsbrev")
+        constraints = [
+            models.UniqueConstraint(fields=["letter", "recipient"], name="one_dispatch_per_letter_and_person")
+        ]
+
+    def __str__(self):
+        return f"{self.letter}: {self.recipient_name} <{self.email}>"
+
+    @property
+    def failed(self):
+        """Tried and not sent: shown on the case while it is tried again."""
+        return self.sent_at is None and self.attempts > 0

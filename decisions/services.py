@@ -18,6 +18,7 @@ from applications.models import Case
 from applications.selectors import responsible_board, speaks_for_responsible_board
 from applications.services import TransitionRefusedError
 from applications.services.lifecycle import run_transition
+from applications.services.notices import announce_case_event
 from audit.services import record
 from core.formatting import format_kronor
 from funds.enums import EntryKind
@@ -27,6 +28,7 @@ from funds.services import FundRefusedError, commit_grant, release_unpaid
 from municipalities.rulebook.enums import Stage
 
 from .documents import issue
+from .letters import dispatch_letter
 from .models import (
     GRANTING_KINDS,
     LIFECYCLE_KINDS,
@@ -420,6 +422,8 @@ def _apply_to_case(case, decision, user, **transition_kwargs):
             reason=_("%(decision)s: %(change)s") % {"decision": decision, "change": decision.change},
             data={"decision": str(decision), "change": decision.change},
         )
+        # No transition tells it: those the rule set keeps informed of the stage are told here.
+        announce_case_event(case, stage=rule.stage, action="case.design_changed", user=user)
     else:
         try:
             run_transition(
@@ -508,7 +512,8 @@ def _lifecycle_extract(decision, case):
 
 def issue_decision_documents(decision, user):
     """One minutes extract (protokollsutdrag) of the decision's paragraph, listing every case it
-    covers, and for a decision on an application a letter to the applicants of each case. The
+    covers, and for a decision on an application a letter to the applicants of each case, sent to
+    them and their units' heads by e-mail once issued (``decisions.letters``). The
     extract of a decision on several cases belongs to the decision, not to one case; each case's
     history names it. A decision on a granted project (abort, extension, design change,
     implementation) has its extract only, stating what changes.
@@ -567,24 +572,25 @@ def issue_decision_documents(decision, user):
         return documents
     for line in lines:
         case = line.case
-        documents.append(
-            issue(
-                DocumentKind.LETTER,
-                user=user,
-                title=_("Beslutsbrev %(case)s") % {"case": case.number},
-                context={
-                    **common,
-                    "line": line,
-                    "granted": decision.kind in GRANTING_KINDS,
-                    "next_steps": next_steps(case),
-                    "document_label": _("Beslut"),
-                    "officer": case_officer(case) or officer(user),
-                },
-                municipality=decision.municipality,
-                case=case,
-                decision=decision,
-            )
+        letter = issue(
+            DocumentKind.LETTER,
+            user=user,
+            title=_("Beslutsbrev %(case)s") % {"case": case.number},
+            context={
+                **common,
+                "line": line,
+                "granted": decision.kind in GRANTING_KINDS,
+                "next_steps": next_steps(case),
+                "document_label": _("Beslut"),
+                "officer": case_officer(case) or officer(user),
+            },
+            municipality=decision.municipality,
+            case=case,
+            decision=decision,
         )
+        documents.append(letter)
+        # Expedieras: e-mailed to the applicant and the units' heads once it has committed.
+        dispatch_letter(letter, user)
     return documents
 
 

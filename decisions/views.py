@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -13,11 +14,11 @@ from core.pdf import RenderError
 from core.permissions import own_municipality, permission_required
 from core.refusals import DomainRefusedError
 
-from . import services
+from . import letters, services
 from .forms import DecisionForm, LifecycleDecisionForm, MeetingForm, ProposalForm
 from .meetings import agenda_cases, start_meeting_documents
-from .models import LIFECYCLE_KINDS, IssuedDocument, MeetingDocumentsJob
-from .rules import DECIDE_GROUP, ISSUE_BASIS
+from .models import LIFECYCLE_KINDS, DocumentKind, IssuedDocument, MeetingDocumentsJob
+from .rules import DECIDE_GROUP, ISSUE_BASIS, RESEND_LETTER
 
 # The meeting's pages, of the user's own municipality: a system admin, who holds every permission,
 # belongs to none, which has the meetings.
@@ -196,6 +197,31 @@ def document_view(request, document_id):
     set_disposition(response, document.filename, inline=True)
     response["ETag"] = f'"{document.sha256}"'
     return response
+
+
+def _letter_case(request, document_id):
+    """The case of the decision letter, among those the user sees (else 404)."""
+    document = get_object_or_404(IssuedDocument, pk=document_id, kind=DocumentKind.LETTER, case__isnull=False)
+    return get_object_or_404(cases_for_list(request.user), pk=document.case_id)
+
+
+@login_required
+@require_POST
+@permission_required(("decisions.resend_letter", RESEND_LETTER), fn=_letter_case)
+def resend_letter_view(request, document_id):
+    """Send a decision letter whose e-mail failed again now; the beat-scheduled resend tries it
+    anyway."""
+    document = get_object_or_404(IssuedDocument, pk=document_id)
+    try:
+        sent = letters.resend_letter(document, request.user)
+    except DomainRefusedError as refusal:
+        messages.error(request, str(refusal))
+    else:
+        if sent:
+            messages.success(request, _("Beslutsbrevet är skickat igen."))
+        else:
+            messages.error(request, _("Beslutsbrevet kunde inte skickas nu heller; det försöks igen automatiskt."))
+    return redirect(reverse("applications:detail", args=[document.case_id]) + "#h-decisions")
 
 
 @login_required

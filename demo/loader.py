@@ -15,6 +15,7 @@ from accounts.enums import Role
 from accounts.models import RoleAssignment, User
 from applications.enums import STAGE_OF_STATE, CaseState
 from applications.models import Case, DecisionRound
+from applications.services import notices
 from applications.services.content import create_case
 from applications.services.signing import request_signatures
 from applications.signatures import missing_signatures
@@ -331,10 +332,13 @@ def load_demo_cases(stdout=None, slugs=None):
     they had happened over the past months (their history carries those dates). Idempotent. With
     ``slugs``, only those municipalities' cases."""
     created = 0
-    for municipality in Municipality.objects.filter(slug__in=slugs or UNITS).order_by("name"):
-        if Case.objects.filter(municipality=municipality, created_by__is_demo=True).exists():
-            continue
-        created += _load_municipality_cases(municipality, stdout)
+    # The walks tell nobody of months of old news; the demo people are told what waits for them now.
+    with notices.held_back():
+        for municipality in Municipality.objects.filter(slug__in=slugs or UNITS).order_by("name"):
+            if Case.objects.filter(municipality=municipality, created_by__is_demo=True).exists():
+                continue
+            created += _load_municipality_cases(municipality, stdout)
+    notices.notify_open_waits()
     return created
 
 

@@ -19,6 +19,7 @@ def case_decisions(context, case):
     rules = case.rules
     is_staff = is_staff_member(user)
     documents = list(services.case_documents(case))
+    dispatches = list(case.letter_dispatches.select_related("letter", "requested_by"))
     may_decide = services.may_decide(case, user)
     lifecycle_form = getattr(context["request"], "lifecycle_decision_form", None)
     if lifecycle_form is None:
@@ -29,6 +30,9 @@ def case_decisions(context, case):
         "lifecycle_form": lifecycle_form,
         "case": case,
         "documents": documents,
+        "dispatches": dispatches,
+        "failed_letters": list(dict.fromkeys(d.letter for d in dispatches if d.failed)),
+        "may_resend_letter": any(d.failed for d in dispatches) and user.has_perm("decisions.resend_letter", case),
         "is_staff": is_staff,
         "may_issue_basis": may_issue_basis,
         "proposal_form": ProposalForm(initial={"proposal": proposal_text(case)}) if may_issue_basis else None,

@@ -245,6 +245,11 @@ class RuleBook(Document):
         obligation = self.reporting.obligation(kind)
         return list(obligation.informed_roles) if obligation else []
 
+    def stage_informed_roles(self, key):
+        """The roles told of a stage's events for their information, besides those who act
+        (Sundsvall: PLU follows the projects through ongoing information)."""
+        return list(self.stage(key).informed_roles) if self.uses_stage(key) else []
+
     def early_submission_days(self, kind):
         """How many days before its period's last day a report of this kind may be submitted."""
         obligation = self.reporting.obligation(kind)
