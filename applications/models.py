@@ -869,6 +869,8 @@ class SavedCaseFilter(models.Model):
 
     def __str__(self):
         return self.name
+
+
 class WaitNotice(models.Model):
     """That one person has been told that the case waits for them (``key``: one of the case's
     waits, ``applications.services.notices.wait_key``). A wait is told once to each person; when
