@@ -122,6 +122,8 @@ class LedgerEntrySerializer(serializers.ModelSerializer):
 
 
 class ReportSerializer(serializers.ModelSerializer):
+    # The rule set's name of a fixed reporting date, else the kind's label in the request's language.
+    name = serializers.CharField(source="display_name", read_only=True)
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     case_number = serializers.CharField(source="case.number", read_only=True)

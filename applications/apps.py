@@ -7,10 +7,18 @@ class ApplicationsConfig(AppConfig):
     verbose_name = _("Ärenden")
 
     def ready(self):
+        from django.db.models.signals import post_save
+
         from audit.labels import register_actions, register_states
+        from audit.models import AuditEntry
 
         from .enums import CaseState
         from .models import Case
+        from .services.notices import watch_audit_entry
+
+        # Every change of a case writes its history: after it commits, the people the case now
+        # waits for are told (applications.services.notices).
+        post_save.connect(watch_audit_entry, sender=AuditEntry, dispatch_uid="applications.watch_audit_entry")
 
         register_states(CaseState)
         register_actions({details.audit_action: details.label for details in Case.lifecycle()})

@@ -111,7 +111,7 @@ def _closing_report_missing(case):
     if obligation is None:
         return _("Projektet har ingen rapport för sin sista period.")
     return _("Den sista rapporten, %(name)s för perioden %(start)s–%(end)s, är inte inlämnad.") % {
-        "name": obligation.name,
+        "name": obligation.display_name,
         "start": obligation.period_start.isoformat(),
         "end": obligation.period_end.isoformat(),
     }

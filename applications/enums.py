@@ -80,6 +80,75 @@ STAGE_OF_STATE = {
 }
 
 
+# A state's label ("beviljad", "pågår") names it in a list, a badge or the history. Put into a
+# sentence it would not agree with what it is said of ("ärendet är beviljad", "ärendet är pågår"),
+# so each state also has the words a sentence uses: what is now true after a transition, and the
+# clause that follows "när" in a refusal ("… när projektet pågår").
+STATE_NOW = {
+    S.IDEA_DRAFT: pgettext_lazy("case state now", "Idén är nu ett utkast."),
+    S.IDEA_SUBMITTED: pgettext_lazy("case state now", "Idén är nu inlämnad."),
+    S.IDEA_IN_REVIEW: pgettext_lazy("case state now", "Idén prövas nu."),
+    S.IDEA_APPROVED: pgettext_lazy("case state now", "Idén är nu godkänd."),
+    S.IDEA_REJECTED: pgettext_lazy("case state now", "Idén är nu avslagen."),
+    S.DRAFT: pgettext_lazy("case state now", "Ansökan är nu ett utkast."),
+    S.SUBMITTED: pgettext_lazy("case state now", "Ansökan är nu inlämnad."),
+    S.RETURNED: pgettext_lazy("case state now", "Ansökan är nu åter hos den sökande för komplettering."),
+    S.RESUBMITTED: pgettext_lazy("case state now", "Den kompletterade ansökan är nu inlämnad."),
+    S.IN_PREPARATION: pgettext_lazy("case state now", "Ärendet bereds nu."),
+    S.READY_FOR_DECISION: pgettext_lazy("case state now", "Ärendet är nu klart för beslut."),
+    S.GRANTED: pgettext_lazy("case state now", "Ärendet är nu beviljat."),
+    S.REJECTED: pgettext_lazy("case state now", "Ärendet är nu avslaget."),
+    S.STARTING: pgettext_lazy("case state now", "Projektstarten har nu börjat."),
+    S.RUNNING: pgettext_lazy("case state now", "Projektet pågår nu."),
+    S.EXTENDED: pgettext_lazy("case state now", "Projektet är nu förlängt och pågår."),
+    S.ABORT_PROPOSED: pgettext_lazy("case state now", "Ett avbrott är nu föreslaget."),
+    S.ABORTED: pgettext_lazy("case state now", "Projektet är nu avbrutet."),
+    S.FINAL_REPORT: pgettext_lazy("case state now", "Slutrapporten är nu inlämnad."),
+    S.EVALUATED: pgettext_lazy("case state now", "Projektet är nu utvärderat."),
+    S.IMPLEMENTED: pgettext_lazy("case state now", "Insatsen är nu implementerad."),
+    S.PARTLY_IMPLEMENTED: pgettext_lazy("case state now", "Insatsen är nu delvis implementerad."),
+    S.NOT_IMPLEMENTED: pgettext_lazy("case state now", "Insatsen ska nu inte implementeras."),
+    S.WITHDRAWN: pgettext_lazy("case state now", "Ärendet är nu återtaget."),
+}
+
+STATE_CLAUSE = {
+    S.IDEA_DRAFT: pgettext_lazy("case state after när", "idén är ett utkast"),
+    S.IDEA_SUBMITTED: pgettext_lazy("case state after när", "idén är inlämnad"),
+    S.IDEA_IN_REVIEW: pgettext_lazy("case state after när", "idén prövas"),
+    S.IDEA_APPROVED: pgettext_lazy("case state after när", "idén är godkänd"),
+    S.IDEA_REJECTED: pgettext_lazy("case state after när", "idén är avslagen"),
+    S.DRAFT: pgettext_lazy("case state after när", "ansökan är ett utkast"),
+    S.SUBMITTED: pgettext_lazy("case state after när", "ansökan är inlämnad"),
+    S.RETURNED: pgettext_lazy("case state after när", "ansökan är åter för komplettering"),
+    S.RESUBMITTED: pgettext_lazy("case state after när", "ansökan är kompletterad"),
+    S.IN_PREPARATION: pgettext_lazy("case state after när", "ärendet bereds"),
+    S.READY_FOR_DECISION: pgettext_lazy("case state after när", "ärendet är klart för beslut"),
+    S.GRANTED: pgettext_lazy("case state after när", "ärendet är beviljat"),
+    S.REJECTED: pgettext_lazy("case state after när", "ärendet är avslaget"),
+    S.STARTING: pgettext_lazy("case state after när", "projektet startas"),
+    S.RUNNING: pgettext_lazy("case state after när", "projektet pågår"),
+    S.EXTENDED: pgettext_lazy("case state after när", "projektet pågår förlängt"),
+    S.ABORT_PROPOSED: pgettext_lazy("case state after när", "ett avbrott är föreslaget"),
+    S.ABORTED: pgettext_lazy("case state after när", "projektet är avbrutet"),
+    S.FINAL_REPORT: pgettext_lazy("case state after när", "slutrapporten är inlämnad"),
+    S.EVALUATED: pgettext_lazy("case state after när", "projektet är utvärderat"),
+    S.IMPLEMENTED: pgettext_lazy("case state after när", "insatsen är implementerad"),
+    S.PARTLY_IMPLEMENTED: pgettext_lazy("case state after när", "insatsen är delvis implementerad"),
+    S.NOT_IMPLEMENTED: pgettext_lazy("case state after när", "insatsen inte ska implementeras"),
+    S.WITHDRAWN: pgettext_lazy("case state after när", "ärendet är återtaget"),
+}
+
+
+def state_now(state):
+    """What a sentence says after a transition into ``state``: "Ärendet är nu beviljat."."""
+    return STATE_NOW[state]
+
+
+def state_clause(state):
+    """The clause after "när" saying the case is in ``state``: "… när projektet pågår"."""
+    return STATE_CLAUSE[state]
+
+
 class StepStatus(models.TextChoices):
     PENDING = "pending", pgettext_lazy("step status", "väntar")
     DONE = "done", pgettext_lazy("step status", "klart")

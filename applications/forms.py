@@ -4,13 +4,13 @@ declarations, and only the fields its rules ask for."""
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Fieldset, Layout
 from django import forms
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput, KronorField, mark_required_to_submit
+from core.uploads import upload_help_text
 from municipalities.models import ExternalActor, OrganisationalUnit
 
 from .checks import (
@@ -348,7 +348,7 @@ class ApplicationForm(ProblemsMixin, forms.Form):
 class AttachmentForm(forms.Form):
     file = forms.FileField(
         label=_("Bilaga"),
-        help_text=_("PDF, Word eller Excel, högst %(mb)s MB.") % {"mb": settings.MAX_UPLOAD_MB},
+        help_text=upload_help_text(),
     )
 
 
@@ -362,7 +362,7 @@ class PaperSignatureForm(forms.Form):
     signed_on = forms.DateField(label=_("Undertecknad den"), widget=DateInput())
     document = forms.FileField(
         label=_("Den undertecknade ansökan (PDF)"),
-        help_text=_("Högst %(mb)s MB.") % {"mb": settings.MAX_UPLOAD_MB},
+        help_text=upload_help_text(pdf_only=True),
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
     )
 

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin, transition
 from rules.contrib.models import RulesModelBase, RulesModelMixin
@@ -693,7 +694,14 @@ class CaseStep(models.Model):
         verbose_name_plural = _("steg")
 
     def __str__(self):
-        return f"{self.name}{f' ({self.unit.name})' if self.unit_id else ''}"
+        return f"{self.display_name}{f' ({self.unit.name})' if self.unit_id else ''}"
+
+    @property
+    def display_name(self):
+        """The step's name as shown: a step the rule book derives ("Projektplan upprättad") is
+        stored in Swedish and translated here; a rule set's own step name has no translation and
+        is shown as the rule set writes it."""
+        return gettext(self.name) if self.name else ""
 
     @property
     def is_pending(self):
@@ -861,3 +869,22 @@ class SavedCaseFilter(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class WaitNotice(models.Model):
+    """That one person has been told that the case waits for them (``key``: one of the case's
+    waits, ``applications.services.notices.wait_key``). A wait is told once to each person; when
+    the case no longer waits for it the rows go, so the same wait coming back after a later
+    change is told anew."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="wait_notices")
+    key = models.CharField(max_length=64)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    notified_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["case", "notified_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["case", "key", "user"], name="one_notice_per_wait_and_person")]
+
+    def __str__(self):
+        return f"{self.case}: {self.key} → {self.user}"

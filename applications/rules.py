@@ -14,7 +14,7 @@ from accounts.enums import Role
 from core.permissions import Requirements
 from municipalities.rulebook import rulebook_in_force
 
-from .enums import EDITABLE_STATES, CaseState
+from .enums import EDITABLE_STATES, CaseState, state_clause
 
 # ---- Role predicates ------------------------------------------------------------------------------
 
@@ -156,8 +156,8 @@ RECORD_BOARD_NOTICE = Requirements(
     (
         takes_board_notice_now,
         lambda case: (
-            _("Att nämnden har informerats registreras före beslutet; ärendet är %(state)s.")
-            % {"state": case.get_state_display()}
+            _("Att nämnden har informerats registreras före beslutet, inte när %(state)s.")
+            % {"state": state_clause(case.state)}
         ),
     ),
 )

@@ -25,7 +25,7 @@ from municipalities.rulebook.presentation import STAGE_ORDER
 from municipalities.units import is_within, upwards
 
 from .conditions import missing_evaluation_names
-from .enums import CLOSED_STATES, STAGE_BEGUN_BY_STATE, STAGE_OF_STATE, STATE_OF_STEP_STAGE, CaseState
+from .enums import CLOSED_STATES, STAGE_BEGUN_BY_STATE, STAGE_OF_STATE, STATE_OF_STEP_STAGE, CaseState, state_clause
 from .models import BoardNotice, Case, CaseCost, SavedCaseFilter, TransitionDetails
 from .rules import acting_role, is_case_participant
 from .signatures import SIGNABLE_STATES, missing_signatures, signing_unit
@@ -119,7 +119,7 @@ def _may_do_step(step, user):  # noqa: PLR0911 - one early return per reason, ea
     elif step.unit_id and user.unit_id and user.unit_id not in (step.unit_id, step.unit.parent_id):
         return False, _("Steget görs av %(unit)s.") % {"unit": step.unit.name}
     if STATE_OF_STEP_STAGE.get(step.stage) != case.state:
-        return False, _("Steget kan inte göras när ärendet är %(state)s.") % {"state": case.get_state_display()}
+        return False, _("Steget kan inte göras när %(state)s.") % {"state": state_clause(case.state)}
     if not step.is_pending:
         return False, _("Steget är redan gjort.")
     if step.pk not in {s.pk for s in case.current_steps(step.stage)}:

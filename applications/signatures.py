@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from municipalities.models import OrganisationalUnit
 from municipalities.rulebook.enums import SignatureWhen, Signer
 
-from .enums import CaseState
+from .enums import CaseState, state_clause
 from .rules import is_case_applicant
 
 
@@ -171,9 +171,7 @@ def missing_signatures(case, when=None):
 def _signable(case, requirement):
     """(allowed, reason) as far as the case goes: its state, and whether it is signed already."""
     if case.state not in SIGNABLE_STATES:
-        return False, _("Ansökan kan inte skrivas under när ärendet är %(state)s.") % {
-            "state": case.get_state_display()
-        }
+        return False, _("Ansökan kan inte skrivas under när %(state)s.") % {"state": state_clause(case.state)}
     if requirement.key in valid_signatures(case):
         return False, _("%(name)s har redan skrivit under.") % {"name": requirement.signed_for}
     return True, ""

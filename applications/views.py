@@ -18,7 +18,7 @@ from municipalities.rulebook.presentation import role_name, steps_for_roles
 from . import selectors
 from .checks import application_problems, chosen_goals, idea_problems
 from .deadlines import feedback_due, half_time
-from .enums import IDEA_STATES, STATE_OF_STEP_STAGE, CaseState
+from .enums import IDEA_STATES, STATE_OF_STEP_STAGE, CaseState, state_now
 from .filters import CaseListFilter
 from .forms import (
     ApplicationForm,
@@ -523,7 +523,7 @@ def case_transition(request, pk, name):
     except DomainRefusedError as refusal:
         refuse(request, refusal)
     else:
-        messages.success(request, _("Klart. Ärendets status är nu ”%(state)s”.") % {"state": case.get_state_display()})
+        messages.success(request, _("Klart. %(now)s") % {"now": state_now(case.state)})
     return redirect("applications:detail", case.pk)
 
 

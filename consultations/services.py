@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from applications.enums import StepOutcome
+from applications.enums import StepOutcome, state_clause
 from applications.models import Case
 from applications.selectors import takes_part_in_case, unit_position_step
 from applications.services import TransitionRefusedError
@@ -55,8 +55,8 @@ def may_answer(consultation, user):
     if consultation.is_answered:
         return False, _("Remissen är redan besvarad.")
     if consultation.case.state not in OPEN_FOR_CONSULTATION:
-        return False, _("Ärendet är %(state)s; remissvar tas inte längre emot.") % {
-            "state": consultation.case.get_state_display()
+        return False, _("Remissvar tas inte längre emot när %(state)s.") % {
+            "state": state_clause(consultation.case.state)
         }
     if not _speaks_for(consultation, user):
         return False, _("Bara %(unit)s eller den som fått delegation kan svara.") % {"unit": consultation.unit.name}

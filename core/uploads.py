@@ -4,6 +4,7 @@ signed application): the type by its name and by its first bytes, and the size."
 import os
 
 from django.conf import settings
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 
 ALLOWED_UPLOADS = {
@@ -44,3 +45,19 @@ def upload_problem(upload, max_mb=None):
 def content_type_of(upload):
     """The content type of an upload that passed ``upload_problem``, by its extension."""
     return ALLOWED_UPLOADS[extension_of(upload)][0]
+
+
+def _upload_help_text(per_file, pdf_only):
+    values = {"mb": settings.MAX_UPLOAD_MB}
+    if pdf_only:
+        return _("PDF, högst %(mb)s MB.") % values
+    if per_file:
+        return _("PDF, Word eller Excel, högst %(mb)s MB per fil.") % values
+    return _("PDF, Word eller Excel, högst %(mb)s MB.") % values
+
+
+def upload_help_text(*, per_file=False, pdf_only=False):
+    """The help text of a file field: what is taken and how large. A form's fields are made once,
+    when the module is imported, so the text stays lazy and is put into words (the reader's
+    language, the size allowed now) only when a page shows it."""
+    return lazy(_upload_help_text, str)(per_file, pdf_only)

@@ -129,9 +129,9 @@ def _reports(user, cases, last, today):
         case = obligation.case
         receiver = obligation.receiver_role or case.rules.preparation_role
         if is_reporter(case, user):
-            title = _("%(report)s ska lämnas: %(case)s") % {"report": obligation.name, "case": case.title}
+            title = _("%(report)s ska lämnas: %(case)s") % {"report": obligation.display_name, "case": case.title}
         elif user.has_role(receiver):
-            title = _("%(report)s väntas in: %(case)s") % {"report": obligation.name, "case": case.title}
+            title = _("%(report)s väntas in: %(case)s") % {"report": obligation.display_name, "case": case.title}
         else:
             continue
         entries.append(

@@ -14,5 +14,7 @@ class DecisionsConfig(AppConfig):
                 "decision.recorded": _("Beslut protokollfört"),
                 "case.design_changed": _("Upplägget ändrat genom beslut"),
                 "document.issued": _("Handling upprättad"),
+                "decision.proposal_written": _("Förslag till beslut skrivet"),
+                "decision.letter_sent": _("Beslutsbrev expedierat"),
             }
         )

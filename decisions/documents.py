@@ -31,7 +31,19 @@ def render_pdf(kind, context, attachments=None):
 
 
 @transaction.atomic
-def issue(kind, *, user, title, context, municipality, case=None, decision=None, replaces=None, attachments=None):
+def issue(
+    kind,
+    *,
+    user,
+    title,
+    context,
+    municipality,
+    case=None,
+    decision=None,
+    replaces=None,
+    attachments=None,
+    meeting_date=None,
+):
     """Render and store one document; returns the IssuedDocument. A rendering failure raises
     core.pdf.RenderError and stores nothing."""
     if replaces is not None:
@@ -57,6 +69,7 @@ def issue(kind, *, user, title, context, municipality, case=None, decision=None,
         title=title,
         content=content,
         replaces=replaces,
+        meeting_date=meeting_date or (decision.meeting_date if decision else None),
         issued_by=user,
     )
     if case is not None:

@@ -41,7 +41,50 @@ def project_years(case):
     return sorted({cost.year for cost in case.costs.all()})
 
 
-class DecisionForm(forms.Form):
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
+
+
+class MinutesFieldsMixin:
+    """The minutes' signatories, printed on the extract: who kept the minutes, who checked them
+    (justerare) and when. The secretary defaults to whoever records the decision."""
+
+    def add_minutes_fields(self, user):
+        self.fields["secretary"] = forms.CharField(
+            label=_("Sekreterare (vid protokollet)"),
+            max_length=200,
+            required=False,
+            initial=user.full_name if user is not None else "",
+            help_text=_("Namnet som står under ”Vid protokollet” i protokollsutdraget."),
+        )
+        self.fields["adjusters"] = forms.CharField(
+            label=_("Justerare"),
+            max_length=300,
+            required=False,
+            help_text=_("Den eller de som justerar protokollet; skilj flera namn åt med kommatecken."),
+        )
+        self.fields["adjusted_on"] = forms.DateField(
+            label=_("Justeringsdag"),
+            required=False,
+            widget=DateInput(),
+            help_text=_("Dagen protokollet justerades, om det är gjort."),
+            error_messages={"invalid": _("Ange justeringsdagen (ÅÅÅÅ-MM-DD).")},
+        )
+
+    def minutes(self):
+        """What record_decision takes of the minutes' signatories."""
+        data = self.cleaned_data
+        return {
+            "secretary": data.get("secretary", ""),
+            "adjusters": data.get("adjusters", ""),
+            "adjusted_on": data.get("adjusted_on"),
+        }
+
+
+class DecisionForm(MinutesFieldsMixin, forms.Form):
     """The decision on ``cases``: the same meeting, § and reason for all; for each case its total
     and split per year (used when the decision grants). With ``choose_cases`` the decision body
     ticks which of the cases the decision covers."""
@@ -71,8 +114,9 @@ class DecisionForm(forms.Form):
         error_messages={"required": _("Skriv beslutets motivering.")},
     )
 
-    def __init__(self, *args, cases, choose_cases=False, **kwargs):
+    def __init__(self, *args, cases, choose_cases=False, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.add_minutes_fields(user)
         self.case_list = list(cases)
         self.choose_cases = choose_cases
         if choose_cases:
@@ -145,7 +189,7 @@ class DecisionForm(forms.Form):
             show_refusal(self, refusal)
 
 
-class LifecycleDecisionForm(forms.Form):
+class LifecycleDecisionForm(MinutesFieldsMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Beslut"), widget=forms.RadioSelect)
     meeting_date = forms.DateField(
         label=_("Sammanträdesdag"),
@@ -173,9 +217,10 @@ class LifecycleDecisionForm(forms.Form):
         error_messages={"required": _("Skriv beslutets motivering.")},
     )
 
-    def __init__(self, *args, kinds, **kwargs):
+    def __init__(self, *args, kinds, user=None, **kwargs):
         kwargs.setdefault("prefix", "lifecycle")
         super().__init__(*args, **kwargs)
+        self.add_minutes_fields(user)
         self.fields["kind"].choices = [(kind, str(label).capitalize()) for kind, label in kinds]
         values = {kind for kind, _label in kinds}
         if DecisionKind.EXTEND not in values:
@@ -194,3 +239,33 @@ class LifecycleDecisionForm(forms.Form):
     def add_refusal(self, refusal):
         """Show a refused decision's reason beside the field it concerns."""
         show_refusal(self, refusal)
+
+
+class MeetingForm(forms.Form):
+    """The decision meeting the agenda is for: its day, and the time and place the agenda prints."""
+
+    meeting_date = forms.DateField(
+        label=_("Sammanträdesdag"),
+        widget=DateInput(),
+        error_messages={"required": _("Ange sammanträdesdagen."), "invalid": _("Ange sammanträdesdagen (ÅÅÅÅ-MM-DD).")},
+    )
+    meeting_time = forms.TimeField(
+        label=_("Klockslag"),
+        required=False,
+        widget=TimeInput(),
+        error_messages={"invalid": _("Ange klockslaget (TT:MM).")},
+    )
+    place = forms.CharField(
+        label=_("Plats"), max_length=200, required=False, help_text=_("Till exempel Sammanträdesrummet, stadshuset.")
+    )
+
+
+class ProposalForm(forms.Form):
+    """The preparation's proposal to the decision body, as the tjänsteskrivelse prints it."""
+
+    proposal = forms.CharField(
+        label=_("Förslag till beslut"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Står först i tjänsteskrivelsen. Förifyllt från beredningen; skriv om det vid behov."),
+        error_messages={"required": _("Skriv förslaget till beslut.")},
+    )

@@ -29,8 +29,9 @@ def agenda_cases(user):
 
 
 @transaction.atomic
-def start_meeting_documents(user, meeting_date):
-    """Queue the rendering of the agenda and each case's decision basis; returns the job."""
+def start_meeting_documents(user, meeting_date, *, meeting_time=None, place=""):
+    """Queue the rendering of the agenda (with the meeting's time and place) and each case's
+    decision basis; returns the job."""
     from .tasks import render_meeting_documents
 
     cases = agenda_cases(user)
@@ -39,6 +40,8 @@ def start_meeting_documents(user, meeting_date):
     job = MeetingDocumentsJob.objects.create(
         municipality_id=user.municipality_id,
         meeting_date=meeting_date,
+        meeting_time=meeting_time,
+        place=place.strip(),
         case_ids=[case.pk for case in cases],
         total=len(cases) + (2 if cases[0].rules.round_basis else 1),
         created_by=user,
@@ -57,7 +60,14 @@ def run_job(job_id):
     cases = {case.pk: case for case in Case.objects.filter(pk__in=job.case_ids).select_related("applicant_unit")}
     ordered = [cases[pk] for pk in job.case_ids if pk in cases]
     try:
-        agenda = issue_agenda(job.created_by, job.municipality, meeting_date=job.meeting_date, cases=ordered)
+        agenda = issue_agenda(
+            job.created_by,
+            job.municipality,
+            meeting_date=job.meeting_date,
+            cases=ordered,
+            meeting_time=job.meeting_time,
+            place=job.place,
+        )
         job.documents.add(agenda)
         job.record_progress(1)
         if ordered and ordered[0].rules.round_basis:

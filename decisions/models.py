@@ -4,10 +4,12 @@ import hashlib
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from audit.models import AppendOnlyModel
+from core.filenames import file_name
 from core.models import BackgroundJob
 
 
@@ -55,6 +57,18 @@ class Decision(models.Model):
     referral = models.TextField(_("hänvisning till annan finansiering"), blank=True)
     new_end = models.DateField(_("nytt slutdatum"), null=True, blank=True)
     change = models.TextField(_("ändring av upplägget"), blank=True)
+    # The minutes' signatories as the extract prints them (protokollsutdrag): who kept the minutes
+    # and who checked them (justerare), and the day the minutes were checked (justerade).
+    secretary = models.CharField(
+        _("sekreterare"), max_length=200, blank=True, help_text=_("Den som förde protokollet (vid protokollet).")
+    )
+    adjusters = models.CharField(
+        _("justerare"),
+        max_length=300,
+        blank=True,
+        help_text=_("Den eller de som justerar protokollet, namnen åtskilda med kommatecken."),
+    )
+    adjusted_on = models.DateField(_("justeringsdag"), null=True, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
 
@@ -75,6 +89,11 @@ class Decision(models.Model):
     def paragraph_label(self):
         """The paragraph as the minutes print it, the sign once: "§ 212"."""
         return paragraph_label(self.paragraph)
+
+    @property
+    def adjuster_names(self):
+        """The justerare one by one, as the extract prints a signature line for each."""
+        return [name.strip() for name in self.adjusters.split(",") if name.strip()]
 
 
 class DecisionLineQuerySet(models.QuerySet):
@@ -116,6 +135,25 @@ class DecisionYear(models.Model):
         return f"{self.year}: {self.amount}"
 
 
+class Proposal(AppendOnlyModel):
+    """The preparation's proposal to the decision body on a case (förslag till beslut), as its
+    tjänsteskrivelse states it. Written when the decision basis is issued; never changed: a new
+    wording is a new row, and the latest is the one the next tjänsteskrivelse prints."""
+
+    case = models.ForeignKey("applications.Case", on_delete=models.PROTECT, related_name="decision_proposals")
+    text = models.TextField(_("förslag till beslut"))
+    written_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    written_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["case", "-written_at", "-id"]
+        verbose_name = _("förslag till beslut")
+        verbose_name_plural = _("förslag till beslut")
+
+    def __str__(self):
+        return f"{self.case}: {self.text[:60]}"
+
+
 class DocumentKind(models.TextChoices):
     DECISION_BASIS = "decision_basis", _("beslutsunderlag")
     DECISION = "decision", _("protokollsutdrag")
@@ -123,6 +161,17 @@ class DocumentKind(models.TextChoices):
     APPLICATION = "application", _("ansökan som inlämnad")
     AGENDA = "agenda", _("föredragningslista")
     ROUND_BASIS = "round_basis", _("tjänsteskrivelse för beslutstillfället")
+
+
+# The Swedish word a document's file name begins with (ASCII: the name is folded anyway).
+FILE_STEMS = {
+    DocumentKind.DECISION_BASIS: "tjansteskrivelse",
+    DocumentKind.DECISION: "protokollsutdrag",
+    DocumentKind.LETTER: "beslutsbrev",
+    DocumentKind.APPLICATION: "ansokan",
+    DocumentKind.AGENDA: "foredragningslista",
+    DocumentKind.ROUND_BASIS: "tjansteskrivelse",
+}
 
 
 class IssuedDocument(AppendOnlyModel):
@@ -141,6 +190,9 @@ class IssuedDocument(AppendOnlyModel):
     replaces = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaced_by", verbose_name=_("ersätter")
     )
+    # The meeting a document belongs to when no case names it (an agenda, a meeting's
+    # tjänsteskrivelse): its file name carries the meeting's date.
+    meeting_date = models.DateField(_("sammanträdesdag"), null=True, blank=True)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     issued_at = models.DateTimeField(auto_now_add=True)
 
@@ -159,7 +211,20 @@ class IssuedDocument(AppendOnlyModel):
 
     @property
     def filename(self):
-        return f"{self.kind}-{self.pk}.pdf"
+        """A Swedish name with the diarienummer: "tjansteskrivelse-KS-2026-0042.pdf"; a decision on
+        several cases by its meeting and §, a meeting's document by the municipality and the
+        meeting's date. A correction says so."""
+        stem = FILE_STEMS[self.kind]
+        correction = "rattelse" if self.replaces_id else ""
+        if self.case_id:
+            return file_name(stem, self.case.number or f"arende {self.case_id}", correction, extension="pdf")
+        if self.decision_id:
+            decision = self.decision
+            return file_name(
+                stem, decision.meeting_date.isoformat(), f"paragraf {decision.paragraph}", correction, extension="pdf"
+            )
+        day = self.meeting_date or timezone.localdate(self.issued_at)
+        return file_name(stem, self.municipality.slug, day.isoformat(), correction, extension="pdf")
 
 
 class MeetingDocumentsJob(BackgroundJob):
@@ -167,6 +232,8 @@ class MeetingDocumentsJob(BackgroundJob):
 
     municipality = models.ForeignKey("municipalities.Municipality", on_delete=models.CASCADE, related_name="+")
     meeting_date = models.DateField(_("sammanträdesdag"))
+    meeting_time = models.TimeField(_("klockslag"), null=True, blank=True)
+    place = models.CharField(_("plats"), max_length=200, blank=True)
     case_ids = models.JSONField(default=list)
     documents = models.ManyToManyField(IssuedDocument, blank=True, related_name="+")
 
@@ -175,3 +242,43 @@ class MeetingDocumentsJob(BackgroundJob):
 
     def __str__(self):
         return f"{self.meeting_date}: {self.done}/{self.total}"
+
+
+class LetterDispatch(models.Model):
+    """The decision letter sent (expedierat) to one person, by e-mail with its PDF attached: the
+    applicant or the head of a participating unit. Sent in a task once the decision's documents
+    have committed; a failure is kept here, shown on the case and tried again (``decisions.letters``)."""
+
+    letter = models.ForeignKey(
+        IssuedDocument, on_delete=models.PROTECT, related_name="dispatches", verbose_name=_("beslutsbrev")
+    )
+    case = models.ForeignKey("applications.Case", on_delete=models.PROTECT, related_name="letter_dispatches")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("mottagare")
+    )
+    # As addressed when sent: the record of whom it went to stays when a person's details change.
+    recipient_name = models.CharField(_("mottagarens namn"), max_length=200)
+    email = models.EmailField(_("e-postadress"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("expedierat av")
+    )
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("skickat"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("försök"), default=0)
+    last_error = models.CharField(_("senaste fel"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("utskick av beslutsbrev")
+        verbose_name_plural = _("utskick av beslutsbrev")
+        constraints = [
+            models.UniqueConstraint(fields=["letter", "recipient"], name="one_dispatch_per_letter_and_person")
+        ]
+
+    def __str__(self):
+        return f"{self.letter}: {self.recipient_name} <{self.email}>"
+
+    @property
+    def failed(self):
+        """Tried and not sent: shown on the case while it is tried again."""
+        return self.sent_at is None and self.attempts > 0

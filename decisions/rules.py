@@ -69,3 +69,16 @@ ISSUE_BASIS = Requirements(
 
 rules.add_perm("decisions.decide_group", DECIDE_GROUP.predicate)
 rules.add_perm("decisions.issue_basis", ISSUE_BASIS.predicate)
+
+# Asked about the case: its preparing group (the registrar's side) or its decision body sends a
+# decision letter whose e-mail failed again at once.
+RESEND_LETTER = Requirements(
+    (
+        ACTS_FOR["preparation"] | ACTS_FOR["decision"],
+        lambda case: (
+            _("Bara %(body)s kan skicka beslutsbrevet igen.")
+            % {"body": case.rules.body_name(case.rules.preparation_role)}
+        ),
+    ),
+)
+rules.add_perm("decisions.resend_letter", RESEND_LETTER.predicate)

@@ -13,11 +13,12 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from accounts.enums import Role
 from applications.checks import chosen_goals
-from applications.enums import RUNNING_STATES, CaseState
+from applications.enums import RUNNING_STATES, CaseState, state_clause
 from applications.models import Case
 from applications.selectors import responsible_board, speaks_for_responsible_board
 from applications.services import TransitionRefusedError
 from applications.services.lifecycle import run_transition
+from applications.services.notices import announce_case_event
 from audit.services import record
 from core.formatting import format_kronor
 from funds.enums import EntryKind
@@ -27,6 +28,7 @@ from funds.services import FundRefusedError, commit_grant, release_unpaid
 from municipalities.rulebook.enums import Stage
 
 from .documents import issue
+from .letters import dispatch_letter
 from .models import (
     GRANTING_KINDS,
     LIFECYCLE_KINDS,
@@ -36,9 +38,20 @@ from .models import (
     DecisionYear,
     DocumentKind,
     IssuedDocument,
+    Proposal,
     paragraph_label,
 )
 from .rules import GROUP_REFUSAL
+from .selectors import (
+    asked_total,
+    case_officer,
+    consultation_answers,
+    key_figures,
+    officer,
+    proposal_text,
+    recipients,
+    review_scores,
+)
 
 
 @dataclass(frozen=True)
@@ -141,6 +154,23 @@ def check_meeting_date(meeting_date, cases):
             )
 
 
+def check_adjusted_on(adjusted_on, meeting_date):
+    """The minutes are checked (justerade) after the meeting, and not on a day still to come."""
+    if adjusted_on is None:
+        return
+    if adjusted_on < meeting_date:
+        raise DecisionRefusedError(
+            _("Protokollet kan inte justeras %(adjusted)s, före sammanträdet %(date)s.")
+            % {"adjusted": adjusted_on.isoformat(), "date": meeting_date.isoformat()},
+            "adjusted_on",
+        )
+    if adjusted_on > timezone.localdate():
+        raise DecisionRefusedError(
+            _("Justeringsdagen %(adjusted)s har inte varit än.") % {"adjusted": adjusted_on.isoformat()},
+            "adjusted_on",
+        )
+
+
 def deciding_role(rules, kind):
     """The role whose body takes decisions of ``kind`` under ``rules``; None where the rule set
     has no such decision."""
@@ -191,16 +221,12 @@ def _check_lifecycle(case, kind, *, new_end, change):
     if kind == DecisionKind.DESIGN_CHANGE:
         if case.state not in RUNNING_STATES:
             raise DecisionRefusedError(
-                _("Upplägget kan ändras medan projektet pågår; ärendet är %(state)s.")
-                % {"state": case.get_state_display()},
+                _("Upplägget kan bara ändras medan projektet pågår, inte när %(state)s.")
+                % {"state": state_clause(case.state)},
                 "kind",
             )
         if not change.strip():
             raise DecisionRefusedError(_("Beskriv vad i upplägget som ändras."), "change")
-
-
-def asked_total(case):
-    return sum((cost.amount for cost in case.costs.all()), Decimal(0))
 
 
 def _check_amounts(case, kind, total, years):
@@ -264,6 +290,9 @@ def record_decision(
     referral="",
     new_end=None,
     change="",
+    secretary="",
+    adjusters="",
+    adjusted_on=None,
     **transition_kwargs,
 ):
     """Record one decision covering ``cases`` and move each case accordingly: the only way a case
@@ -280,7 +309,9 @@ def record_decision(
     taken by the body its rule set names for it (Sundsvall's scale-up: kommunfullmäktige); where
     that body is a nämnd, the decision is the case's responsible nämnd's, recorded by one of its
     representatives (Norrköping's ansvarig nämnd, under its own name). An extension states
-    ``new_end``, a design change the ``change``. Side effects: the decision
+    ``new_end``, a design change the ``change``. The minutes' ``secretary``, ``adjusters``
+    (justerare, comma-separated) and the day they checked the minutes (``adjusted_on``, not before
+    the meeting nor after today) are printed on the extract. Side effects: the decision
     with a line and the split per year for each case, the fund commitment per year, each case's
     transition (a design change: its record) and history entries; an abort or the decision at
     the project's end releases what was not paid out, one ledger entry per year naming the
@@ -307,6 +338,7 @@ def record_decision(
         raise DecisionRefusedError(_("Bara %(body)s kan fatta beslutet.") % {"body": rules.body_name(role)})
     body = _deciding_board(cases, user) if role == Role.BOARD else rules.body_name(role)
     check_meeting_date(meeting_date, cases)
+    check_adjusted_on(adjusted_on, meeting_date)
     amounts = amounts or {}
     for case in cases:
         total, years = amounts.get(case.pk, (None, {}))
@@ -327,6 +359,9 @@ def record_decision(
                 referral=referral,
                 new_end=new_end if kind == DecisionKind.EXTEND else None,
                 change=change.strip() if kind == DecisionKind.DESIGN_CHANGE else "",
+                secretary=secretary.strip(),
+                adjusters=", ".join(name.strip() for name in adjusters.split(",") if name.strip()),
+                adjusted_on=adjusted_on,
                 recorded_by=user,
             )
     except IntegrityError as error:
@@ -349,7 +384,14 @@ def record_decision(
             "decision.recorded",
             actor=user,
             reason=reason,
-            data={"decision": str(decision), "kind": kind, "total": str(total or "")},
+            data={
+                "decision": str(decision),
+                "kind": kind,
+                "total": str(total or ""),
+                "secretary": decision.secretary,
+                "adjusters": decision.adjusters,
+                "adjusted_on": adjusted_on.isoformat() if adjusted_on else "",
+            },
         )
     return decision
 
@@ -380,6 +422,8 @@ def _apply_to_case(case, decision, user, **transition_kwargs):
             reason=_("%(decision)s: %(change)s") % {"decision": decision, "change": decision.change},
             data={"decision": str(decision), "change": decision.change},
         )
+        # No transition tells it: those the rule set keeps informed of the stage are told here.
+        announce_case_event(case, stage=rule.stage, action="case.design_changed", user=user)
     else:
         try:
             run_transition(
@@ -468,14 +512,26 @@ def _lifecycle_extract(decision, case):
 
 def issue_decision_documents(decision, user):
     """One minutes extract (protokollsutdrag) of the decision's paragraph, listing every case it
-    covers, and for a decision on an application a letter to the applicants of each case. The
+    covers, and for a decision on an application a letter to the applicants of each case, sent to
+    them and their units' heads by e-mail once issued (``decisions.letters``). The
     extract of a decision on several cases belongs to the decision, not to one case; each case's
     history names it. A decision on a granted project (abort, extension, design change,
-    implementation) has its extract only, stating what changes."""
+    implementation) has its extract only, stating what changes.
+
+    The extract prints the minutes' signatories, who certifies the extract (``user``: utdraget
+    bestyrks) and whom it is sent to (expedieras till); the letter names the case's handläggare
+    and how to reach them."""
     on_application = decision.kind in [*GRANTING_KINDS, DecisionKind.REJECT]
     documents = []
     lines = list(
-        decision.lines.select_related("case__applicant_unit", "case__ruleset_version").prefetch_related("years")
+        decision.lines.select_related(
+            "case__applicant_unit__head",
+            "case__applicant_unit__parent__head",
+            "case__ruleset_version",
+            "case__created_by",
+        ).prefetch_related(
+            "years", "case__units__head", "case__units__parent__head", "case__external_actors", "case__costs"
+        )
     )
     first = lines[0].case
     common = {
@@ -485,6 +541,7 @@ def issue_decision_documents(decision, user):
         "ruleset_number": first.ruleset_version.number,
     }
     numbers = ", ".join(line.case.number for line in lines)
+    dispatch = list(dict.fromkeys(recipient for line in lines for recipient in recipients(line.case)))
     extract = issue(
         DocumentKind.DECISION,
         user=user,
@@ -493,6 +550,9 @@ def issue_decision_documents(decision, user):
             **common,
             "line": lines[0],
             "document_label": _("Protokollsutdrag"),
+            "certified_by": officer(user),
+            "secretary": decision.secretary or decision.recorded_by.full_name,
+            "dispatch": dispatch,
             **({} if on_application else _lifecycle_extract(decision, first)),
         },
         municipality=decision.municipality,
@@ -512,23 +572,25 @@ def issue_decision_documents(decision, user):
         return documents
     for line in lines:
         case = line.case
-        documents.append(
-            issue(
-                DocumentKind.LETTER,
-                user=user,
-                title=_("Beslutsbrev %(case)s") % {"case": case.number},
-                context={
-                    **common,
-                    "line": line,
-                    "granted": decision.kind in GRANTING_KINDS,
-                    "next_steps": next_steps(case),
-                    "document_label": _("Beslut"),
-                },
-                municipality=decision.municipality,
-                case=case,
-                decision=decision,
-            )
+        letter = issue(
+            DocumentKind.LETTER,
+            user=user,
+            title=_("Beslutsbrev %(case)s") % {"case": case.number},
+            context={
+                **common,
+                "line": line,
+                "granted": decision.kind in GRANTING_KINDS,
+                "next_steps": next_steps(case),
+                "document_label": _("Beslut"),
+                "officer": case_officer(case) or officer(user),
+            },
+            municipality=decision.municipality,
+            case=case,
+            decision=decision,
         )
+        documents.append(letter)
+        # Expedieras: e-mailed to the applicant and the units' heads once it has committed.
+        dispatch_letter(letter, user)
     return documents
 
 
@@ -543,18 +605,53 @@ def case_documents(case):
     )
 
 
+@transaction.atomic
+def write_proposal(case, user, text):
+    """Keep the preparation's proposal to the decision body (förslag till beslut) as ``text``
+    words it, where it differs from the one in force (the latest written, else the default).
+    Refused when empty. Side effects: a new Proposal and its history entry; nothing when the
+    text is unchanged. Returns the proposal text in force."""
+    text = text.strip()
+    if not text:
+        raise DecisionRefusedError(_("Skriv förslaget till beslut."), "proposal")
+    if text == proposal_text(case):
+        return text
+    Proposal.objects.create(case=case, text=text, written_by=user)
+    record(case, "decision.proposal_written", actor=user, reason=text)
+    return text
+
+
+def basis_context(case, user):
+    """What a case's tjänsteskrivelse states: the handläggare (``user``, who issues it) and the
+    body preparing it, the proposal, the application's sections, the preparation's steps, the
+    consulted nämnder's answers, the reviews' scores, the calculation's key figures, the
+    signatures and attachments, and whom the decision is sent to."""
+    rules = case.rules
+    return {
+        "asked": asked_total(case),
+        "sections": [(s, case.sections.get(s.key, "")) for s in rules.application.sections],
+        "goal_items": [(g, chosen_goals(case, g)) for g in rules.application.goal_lists if g.goals],
+        "steps": [step for stage in ("idea", "preparation") for step in case.current_steps(stage)],
+        "officer": officer(user),
+        "preparing_body": rules.body_name(rules.decision_basis_role),
+        "body": rules.body_name(rules.decision_role),
+        "proposal": proposal_text(case),
+        "consultations": consultation_answers(case),
+        "reviews": review_scores(case),
+        "key_figures": key_figures(case),
+        "signatures": [signature for signature in case.signatures.all() if signature.is_valid],
+        "case_attachments": list(case.attachments.all()),
+        "dispatch": recipients(case),
+        "document_label": _("Tjänsteskrivelse"),
+    }
+
+
 def issue_decision_basis(case, user, *, replaces=None):
     return issue(
         DocumentKind.DECISION_BASIS,
         user=user,
-        title=_("Beslutsunderlag %(case)s") % {"case": case.number},
-        context={
-            "asked": asked_total(case),
-            "sections": [(s, case.sections.get(s.key, "")) for s in case.rules.application.sections],
-            "goal_items": [(g, chosen_goals(case, g)) for g in case.rules.application.goal_lists if g.goals],
-            "steps": [step for stage in ("idea", "preparation") for step in case.current_steps(stage)],
-            "document_label": _("Tjänsteskrivelse"),
-        },
+        title=_("Tjänsteskrivelse %(case)s") % {"case": case.number},
+        context=basis_context(case, user),
         municipality=case.municipality,
         case=case,
         replaces=replaces,
@@ -574,7 +671,9 @@ def issue_application(case, user, *, replaces=None):
     )
 
 
-def issue_agenda(user, municipality, *, meeting_date, cases):
+def issue_agenda(user, municipality, *, meeting_date, cases, meeting_time=None, place=""):
+    """The meeting's agenda (föredragningslista): the body, the day, the time and the place, and
+    the cases in the proposed order."""
     rules = cases[0].rules if cases else None
     return issue(
         DocumentKind.AGENDA,
@@ -583,10 +682,14 @@ def issue_agenda(user, municipality, *, meeting_date, cases):
         context={
             "rows": [{"case": case, "asked": asked_total(case)} for case in cases],
             "meeting_date": meeting_date,
+            "meeting_time": meeting_time,
+            "place": place,
             "body": rules.body_name(rules.decision_role) if rules else "",
+            "officer": officer(user),
             "document_label": _("Föredragningslista"),
         },
         municipality=municipality,
+        meeting_date=meeting_date,
     )
 
 
@@ -616,10 +719,14 @@ def issue_round_basis(user, municipality, *, meeting_date, cases, applications):
             "meeting_date": meeting_date,
             "round_name": rounds.pop() if len(rounds) == 1 else "",
             "body": rules.body_name(rules.decision_role),
+            "officer": officer(user),
+            "preparing_body": rules.body_name(rules.decision_basis_role),
+            "dispatch": list(dict.fromkeys(recipient for case in cases for recipient in recipients(case))),
             "document_label": _("Tjänsteskrivelse"),
         },
         municipality=municipality,
         attachments=applications,
+        meeting_date=meeting_date,
     )
 
 

@@ -8,6 +8,9 @@ from applications.models import Case
 from decisions.models import Decision, DecisionKind
 from decisions.services import record_decision
 
+# The two members who check the demo's minutes (justerare) the day of the meeting.
+DEMO_ADJUSTERS = "Gunnel Granskare, Jonas Justerare"
+
 KIND_OF_TRANSITION = {
     "abort": DecisionKind.ABORT,
     "continue_project": DecisionKind.CONTINUE,
@@ -36,5 +39,8 @@ def decide(case, name, user, *, reason, new_end=None):
         paragraph=next_paragraph(case.municipality_id, meeting_date),
         reason=reason or "Enligt regelverket.",
         new_end=new_end,
+        secretary=user.full_name,
+        adjusters=DEMO_ADJUSTERS,
+        adjusted_on=meeting_date,
     )
     return Case.objects.get(pk=case.pk)

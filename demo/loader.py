@@ -15,6 +15,7 @@ from accounts.enums import Role
 from accounts.models import RoleAssignment, User
 from applications.enums import STAGE_OF_STATE, CaseState
 from applications.models import Case, DecisionRound
+from applications.services import notices
 from applications.services.content import create_case
 from applications.services.signing import request_signatures
 from applications.signatures import missing_signatures
@@ -64,6 +65,17 @@ ROLE_PERSON_NAMES = {
     Role.CONTROLLER: "Conny Controller",
     Role.COUNCIL: "Folke Fullmäktige",
     Role.MUNICIPAL_ADMIN: "Anna Admin",
+}
+# What the demo people do: the documents they write or handle print it beside their name.
+ROLE_TITLES = {
+    Role.APPLICANT: "Utvecklingsledare",
+    Role.PREPARER: "Utvecklingsstrateg, sociala investeringar",
+    Role.MANAGEMENT: "Kommundirektör",
+    Role.BOARD: "Nämndens ordförande",
+    Role.DECISION_BODY: "Kommunsekreterare",
+    Role.CONTROLLER: "Controller",
+    Role.COUNCIL: "Fullmäktigesekreterare",
+    Role.MUNICIPAL_ADMIN: "Systemförvaltare",
 }
 
 N, F, S, K, B = UnitKind.NAMND, UnitKind.FORVALTNING, UnitKind.SEKTOR, UnitKind.KONTOR, UnitKind.BOLAG
@@ -160,6 +172,7 @@ def load_demo():
                 ROLE_PERSON_NAMES[role],
                 municipality=municipality,
                 unit=_demo_unit(role, created_units, applicant_units, namnder),
+                title=ROLE_TITLES[role],
             )
             RoleAssignment.objects.get_or_create(user=user, role=role)
             users.append(user)
@@ -319,10 +332,13 @@ def load_demo_cases(stdout=None, slugs=None):
     they had happened over the past months (their history carries those dates). Idempotent. With
     ``slugs``, only those municipalities' cases."""
     created = 0
-    for municipality in Municipality.objects.filter(slug__in=slugs or UNITS).order_by("name"):
-        if Case.objects.filter(municipality=municipality, created_by__is_demo=True).exists():
-            continue
-        created += _load_municipality_cases(municipality, stdout)
+    # The walks tell nobody of months of old news; the demo people are told what waits for them now.
+    with notices.held_back():
+        for municipality in Municipality.objects.filter(slug__in=slugs or UNITS).order_by("name"):
+            if Case.objects.filter(municipality=municipality, created_by__is_demo=True).exists():
+                continue
+            created += _load_municipality_cases(municipality, stdout)
+    notices.notify_open_waits()
     return created
 
 

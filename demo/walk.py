@@ -33,6 +33,7 @@ from municipalities.rulebook import PAYOUT_PLAN_APPROVED_STEP, PAYOUT_PLAN_STEP
 from municipalities.rulebook.enums import SignatureWhen
 
 from . import funds_walk, reporting_walk
+from .decisions_walk import DEMO_ADJUSTERS
 from .decisions_walk import decide as decide_on_project
 
 S = CaseState
@@ -287,6 +288,12 @@ def step_forward(case, users, name=None, *, clock=None):
     return run_transition(case, name, users[role], reason=reason, **kwargs)
 
 
+def demo_minutes(secretary, meeting_date):
+    """The minutes' signatories of a demo decision: the one who records it keeps the minutes, two
+    members check them the same day (omedelbar justering)."""
+    return {"secretary": secretary.full_name, "adjusters": DEMO_ADJUSTERS, "adjusted_on": meeting_date}
+
+
 def decide(case, decision_maker, *, grant=True, reason="Enligt regelverket.", meeting_date=None, paragraph=None):
     """The decision body's decision on one case at a meeting today (or ``meeting_date``), with the
     next § of the year's minutes: the sum asked for, split per year as applied for."""
@@ -305,6 +312,7 @@ def decide(case, decision_maker, *, grant=True, reason="Enligt regelverket.", me
         paragraph=paragraph,
         reason=reason,
         amounts=amounts,
+        **demo_minutes(decision_maker, meeting_date),
     )
 
 

@@ -1,6 +1,7 @@
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+
+from core.uploads import upload_help_text
 
 from .enums import Visibility
 
@@ -35,7 +36,7 @@ class CommentForm(forms.Form):
     files = MultipleFileField(
         label=_("Bilagor"),
         required=False,
-        help_text=_("PDF, Word eller Excel, högst %(mb)s MB per fil.") % {"mb": settings.MAX_UPLOAD_MB},
+        help_text=upload_help_text(per_file=True),
     )
 
     def clean_visibility(self):

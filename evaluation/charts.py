@@ -106,9 +106,10 @@ def tornado_chart(bars, npv, *, chart_id="tornado"):
         f'<line x1="{centre:.1f}" x2="{centre:.1f}" y1="{TOP}" y2="{bottom}" stroke="#0b4f6c" '
         f'stroke-dasharray="4 3" stroke-width="2"/>'
     )
-    for tick in (low, high):
+    # The highest value's label ends at the right edge rather than running past it.
+    for tick, anchor in ((low, "middle"), (high, "end")):
         parts.append(
-            f'<text x="{x_of(tick):.1f}" y="{height - 12}" text-anchor="middle" font-size="11" fill="{AXIS}">'
+            f'<text x="{x_of(tick):.1f}" y="{height - 12}" text-anchor="{anchor}" font-size="11" fill="{AXIS}">'
             f"{escape(short_kronor(tick))}</text>"
         )
     parts.append("</svg>")

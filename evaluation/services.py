@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.conditions import closing_report_in
-from applications.enums import RUNNING_STATES, CaseState
+from applications.enums import RUNNING_STATES, CaseState, state_clause
 from applications.models import Case
 from applications.services import TransitionRefusedError
 from applications.services.signing import signed_content_if_signed, void_signatures_after_change
@@ -323,7 +323,7 @@ def save_evaluation(case, kind, user, *, fields):
     _require(rules.EDIT_EVALUATION.check(user, case))
     if case.state in EVALUATION_FROZEN_STATES:
         raise EvaluationRefusedError(
-            _("Utvärderingen kan inte ändras när ärendet är %(state)s.") % {"state": case.get_state_display()}
+            _("Utvärderingen kan inte ändras när %(state)s.") % {"state": state_clause(case.state)}
         )
     if (
         fields.get("recommendation") == Recommendation.IMPLEMENT_PARTLY
@@ -362,9 +362,7 @@ def may_submit_evaluation(case, kind, user, evaluation=None):
     if evaluation.submitted_at is not None:
         return False, _("Utvärderingen är redan inlämnad.")
     if case.state not in EVALUATION_SUBMIT_STATES:
-        return False, _("Utvärderingen kan inte lämnas in när ärendet är %(state)s.") % {
-            "state": case.get_state_display()
-        }
+        return False, _("Utvärderingen kan inte lämnas in när %(state)s.") % {"state": state_clause(case.state)}
     if kind == EvaluationKind.FINAL and not closing_report_in(case):
         return False, _("Slututvärderingen lämnas in när projektets sista rapport är inlämnad: %(missing)s") % {
             "missing": closing_report_in.explain(case)

@@ -3,10 +3,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications.selectors import cases_for_list
+from core.filenames import file_name, set_disposition
 from core.pdf import RenderError
 from core.refusals import DomainRefusedError, show_refusal
 from municipalities.rulebook.enums import EvaluationKind
@@ -172,8 +174,10 @@ def calculation_pdf(request, pk, kind):
         messages.error(request, _("PDF:en kunde inte skapas: %(error)s") % {"error": error})
         return redirect("evaluation:calculation", case.pk, kind)
     response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="kalkyl-{kind}-{case.pk}-v{snapshot.number}.pdf"'
-    return response
+    with translation.override("sv"):  # file names are Swedish, whatever the page's language
+        label = str(CalculationKind(kind).label)
+    number = case.number or f"arende {case.pk}"
+    return set_disposition(response, file_name(label, number, f"v{snapshot.number}", extension="pdf"), inline=True)
 
 
 # ---- Measurement plan and values -----------------------------------------------------------------

@@ -4,14 +4,17 @@ repayments, reports received and evaluated effects)."""
 
 from django.utils import translation
 
-from core.formatting import format_kronor
+from core.formatting import format_kronor, format_number
 from core.pdf import render_pdf
 from funds.models import Fund
 from funds.selectors import fund_balances
 
-from .tables import AMOUNT, ANNUAL_REPORT_KINDS, DATE, NUMBER, TEXT, table
+from .enums import ExportKind
+from .tables import AMOUNT, ANNUAL_REPORT_KINDS, DATE, NUMBER, table
 
-LEDGER_ONLY_IN_XLSX = {"Post", "Från år", "Beslut", "Beslut eller underlag", "Konto", "Projektnummer", "Rättar post"}
+# The ledger's bookkeeping columns stay in the XLSX; a landscape page holds the rest.
+LEDGER_ONLY_IN_XLSX = {"Post", "Från år", "Beslut eller underlag", "Konto", "Projektnummer", "Rättar post"}
+ONLY_IN_XLSX = {ExportKind.PAYOUTS: LEDGER_ONLY_IN_XLSX}
 
 
 def annual_report_context(user, year):
@@ -20,10 +23,10 @@ def annual_report_context(user, year):
     tables = []
     for kind in ANNUAL_REPORT_KINDS:
         t = table(kind, user, {"year": year})
-        # An A4 page holds about seven columns: the ledger's bookkeeping columns stay in the XLSX.
-        keep = [i for i, (header, _kind) in enumerate(t.columns) if str(header) not in LEDGER_ONLY_IN_XLSX]
+        dropped = ONLY_IN_XLSX.get(kind, set())
+        keep = [i for i, (header, _kind) in enumerate(t.columns) if str(header) not in dropped]
         rows = [[_shown(row[i], t.columns[i][1]) for i in keep] for row in t.rows]
-        columns = [(str(t.columns[i][0]), t.columns[i][1] != TEXT) for i in keep]
+        columns = [(str(t.columns[i][0]), t.columns[i][1] in (AMOUNT, NUMBER)) for i in keep]
         tables.append({"title": t.title, "columns": columns, "rows": rows})
     return {
         "fund": fund,
@@ -53,4 +56,8 @@ def _shown(value, kind):
         return (format_kronor(value), True)
     if kind == DATE:
         return (value.isoformat(), False)
+    if kind == NUMBER and not isinstance(value, int):
+        # A measured value: Swedish decimals (12,5), whole numbers without ",00". Whole numbers
+        # (years, versions, entry numbers) are printed as they are, without a thousands space.
+        return (format_number(value), True)
     return (str(value), kind == NUMBER)

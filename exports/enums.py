@@ -20,3 +20,17 @@ class ExportFormat(models.TextChoices):
     XLSX = "xlsx", _("Excel (XLSX)")
     CSV = "csv", _("CSV (UTF-8, komma)")
     CSV_SV = "csv_sv", _("CSV för svenskt Excel (semikolon, decimalkomma)")
+
+
+# The Swedish word an export's file name begins with: "arenden-ystad-2026-05-01.xlsx".
+FILE_STEMS = {
+    ExportKind.CASES: "arenden",
+    ExportKind.DECISIONS: "beslut",
+    ExportKind.LEDGER: "fondens-poster",
+    ExportKind.PAYOUTS: "utbetalningar",
+    ExportKind.REPAYMENTS: "aterbetalningsplaner",
+    ExportKind.REPORTS: "rapporter",
+    ExportKind.INDICATOR_VALUES: "indikatorvarden",
+    ExportKind.CALCULATIONS: "kalkyler",
+    ExportKind.ANNUAL_REPORT: "arsredovisning",
+}

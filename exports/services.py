@@ -6,7 +6,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .enums import ExportFormat, ExportKind
+from core.filenames import file_name
+
+from .enums import FILE_STEMS, ExportFormat, ExportKind
 from .models import ExportJob
 from .tables import ANNUAL_REPORT_KINDS, table
 from .writers import write
@@ -73,11 +75,17 @@ def run_export(job_id):
     except Exception as error:  # noqa: BLE001 - any failure is shown on the job page, not lost in the worker
         job.mark_failed(error)
     else:
-        stamp = timezone.localdate().isoformat()
-        filename = f"{job.kind}-{job.municipality.slug}-{stamp}.{extension}"
-        job.mark_done(content=content, filename=filename, done=total)
+        job.mark_done(content=content, filename=export_file_name(job, extension), done=total)
     job.refresh_from_db()
     return job
+
+
+def export_file_name(job, extension):
+    """A Swedish name with the municipality and the day: "arenden-ystad-2026-05-01.xlsx"; the
+    annual report names its year: "arsredovisning-ystad-2026.xlsx"."""
+    if job.kind == ExportKind.ANNUAL_REPORT:
+        return file_name(FILE_STEMS[job.kind], job.municipality.slug, job.filters.get("year"), extension=extension)
+    return file_name(FILE_STEMS[job.kind], job.municipality.slug, timezone.localdate().isoformat(), extension=extension)
 
 
 def jobs_for(user):

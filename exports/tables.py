@@ -189,7 +189,7 @@ def _ledger_rows(entries):
             e.account,
             e.project_number,
             e.reverses_id,
-            e.recorded_by.email,
+            e.recorded_by.full_name or e.recorded_by.email,
         )
         for e in entries.iterator(chunk_size=2000)
     )
@@ -250,7 +250,7 @@ def reports_table(user, filters):
         (
             r.obligation.case.number,
             r.obligation.case.title,
-            r.obligation.name,
+            str(r.obligation.display_name),
             str(r.obligation.get_status_display()),
             r.obligation.period_start,
             r.obligation.period_end,

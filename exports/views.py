@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 from applications.filters import SORT_KEY, CaseListFilter
 from applications.models import Case
 from core.enums import JobStatus
+from core.filenames import file_name, set_disposition
 from core.permissions import permission_required
 
 from . import services
@@ -70,8 +71,8 @@ def annual_report_view(request):
     year = form.cleaned_data["year"]
     if form.cleaned_data["format"] == "pdf":
         response = HttpResponse(render_annual_report(request.user, year), content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="arsredovisning-{year}.pdf"'
-        return response
+        slug = request.user.municipality.slug if request.user.municipality else ""
+        return set_disposition(response, file_name("arsredovisning", slug, year, extension="pdf"))
     job = services.start_export(
         request.user, kind=ExportKind.ANNUAL_REPORT, export_format=ExportFormat.XLSX, filters={"year": year}
     )
@@ -125,5 +126,4 @@ def download_view(request, job_id):
         return HttpResponse(status=404)
     content = ExportJob.objects.values_list("content", flat=True).get(pk=job.pk)
     response = HttpResponse(bytes(content), content_type=CONTENT_TYPES[job.format])
-    response["Content-Disposition"] = f'attachment; filename="{job.filename}"'
-    return response
+    return set_disposition(response, job.filename)

@@ -5,11 +5,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from applications.selectors import cases_for_list
+from core.filenames import file_name, set_disposition
 from core.permissions import permission_required
 from core.refusals import DomainRefusedError, refuse, show_refusal
 from municipalities.views import visible_municipality
@@ -219,7 +221,9 @@ def fund_export(request, slug, municipality):
     summary code 11 on each internal grant), for those who may read the fund."""
     fund = get_object_or_404(Fund, municipality=municipality)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="fond-{municipality.slug}.csv"'
+    set_disposition(
+        response, file_name("fondens-poster", municipality.slug, timezone.localdate().isoformat(), extension="csv")
+    )
     writer = csv.writer(response, delimiter=";")
     writer.writerow(EXPORT_COLUMNS)
     for e in selectors.ledger(fund):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from audit.models import AuditEntry
+from core.filenames import file_name, set_disposition
 from core.permissions import permission_required
 from core.refusals import DomainRefusedError, show_refusal
 
@@ -133,8 +134,7 @@ def _version(municipality, number):
 def version_export(request, slug, number, municipality):
     version = _version(municipality, number)
     response = HttpResponse(services.export_ruleset(municipality, version.number), content_type="application/json")
-    response["Content-Disposition"] = f'attachment; filename="{slug}-v{version.number}.json"'
-    return response
+    return set_disposition(response, file_name("regelverk", slug, f"v{version.number}", extension="json"))
 
 
 @login_required

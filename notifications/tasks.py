@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from .services import resend_unsent_emails, send_notification_email
+from .services import resend_unsent_emails, send_digests, send_notification_email
 
 
 @shared_task
@@ -13,3 +13,9 @@ def email_notification(notification_id):
 def resend_unsent_notification_emails():
     """Beat-scheduled: send again what a mail server that was down left unsent."""
     return resend_unsent_emails()
+
+
+@shared_task
+def send_daily_digests():
+    """Beat-scheduled every morning: one e-mail per person of the day's digest notifications."""
+    return send_digests()

@@ -14,8 +14,10 @@ class HeadingsForm(forms.Form):
     def __init__(self, *args, headings, **kwargs):
         super().__init__(*args, **kwargs)
         for index, heading in enumerate(headings):
+            # A standard heading is translated; a rule set's own heading has no translation and
+            # is shown as the rule set writes it.
             self.fields[f"text_{index}"] = forms.CharField(
-                label=heading, required=False, widget=forms.Textarea(attrs={"rows": 4})
+                label=_(heading), required=False, widget=forms.Textarea(attrs={"rows": 4})
             )
         self.headings = headings
 

@@ -8,6 +8,8 @@ from applications.enums import RUNNING_STATES, CaseState
 from core.models import UploadedAttachment
 from municipalities.rulebook.enums import ObligationKind
 
+from .schedule import obligation_name
+
 
 class ObligationStatus(models.TextChoices):
     OPEN = "open", pgettext_lazy("reporting status", "ej inlämnad")
@@ -57,7 +59,10 @@ class ReportingObligation(models.Model):
 
     case = models.ForeignKey("applications.Case", on_delete=models.CASCADE, related_name="reporting_obligations")
     kind = models.CharField(_("typ"), max_length=20, choices=ObligationKind.choices)
-    name = models.CharField(_("namn"), max_length=100)
+    # A report is named by its kind when it is shown, in the reader's language ("Slutrapport",
+    # "Final report"). Only a name the rule set gives a fixed reporting date ("Delårsbokslut 2")
+    # is kept here, as the rule set writes it: rule-set data is not translated.
+    name = models.CharField(_("rapporteringsdatumets namn"), max_length=100, blank=True)
     period_start = models.DateField(_("period från"))
     period_end = models.DateField(_("period till"))
     due_date = models.DateField(_("ska lämnas senast"))
@@ -85,7 +90,13 @@ class ReportingObligation(models.Model):
         indexes = [models.Index(fields=["status", "due_date"])]
 
     def __str__(self):
-        return f"{self.name} {self.due_date.isoformat()}"
+        return f"{self.display_name} {self.due_date.isoformat()}"
+
+    @property
+    def display_name(self):
+        """The report's name as people read it: the rule set's name for its date, or its kind,
+        a lazy string translated where it is shown."""
+        return obligation_name(self.kind, self.name)
 
 
 class ProjectPlan(models.Model):

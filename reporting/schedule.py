@@ -28,7 +28,7 @@ import datetime
 from dataclasses import dataclass
 
 from applications.deadlines import add_months, half_time
-from municipalities.rulebook.enums import ReportSchedule
+from municipalities.rulebook.enums import ObligationKind, ReportSchedule
 
 ONE_DAY = datetime.timedelta(days=1)
 
@@ -40,7 +40,17 @@ class Due:
     period_end: datetime.date
     due_date: datetime.date
     receiver_role: str
-    name: str
+    name: str = ""  # the rule set's name of a fixed date; other reports are named by their kind
+
+    @property
+    def display_name(self):
+        return obligation_name(self.kind, self.name)
+
+
+def obligation_name(kind, fixed_name=""):
+    """A report's name: the rule set's name for a fixed date as written, else the label of its
+    kind, a lazy string that is translated where it is shown (never stored in one language)."""
+    return fixed_name or ObligationKind(kind).label
 
 
 def report_schedule(reporting, start, end, fixed_dates_by_year=None):
@@ -63,7 +73,7 @@ def report_schedule(reporting, start, end, fixed_dates_by_year=None):
         else:
             dated = _periodic_dates(obligation, start, end, fixed_dates_by_year or {}, has_final=has_final)
             if not has_final and (not dated or dated[-1][0] < end):
-                dated.append((end, str(obligation.kind.label)))
+                dated.append((end, ""))
             period_start = start
             for due_date, name in dated:
                 dues.append((order, _due(obligation, period_start, due_date, due_date, name)))
@@ -79,14 +89,14 @@ def _due(obligation, period_start, period_end, due_date, name=None):
         period_end=period_end,
         due_date=due_date,
         receiver_role=obligation.receiver_role,
-        name=name or str(obligation.kind.label),
+        name=name or "",
     )
 
 
 def _periodic_dates(obligation, start, end, fixed_dates_by_year, *, has_final=False):
     """The regular (date, name) pairs of a periodic obligation inside (start, end]."""
     schedule = obligation.schedule
-    label = str(obligation.kind.label)
+    label = ""  # named by the kind where it is shown
     dates = []
     if schedule == ReportSchedule.FIXED_DATES:
         for year in range(start.year, end.year + 1):

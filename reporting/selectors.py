@@ -6,10 +6,12 @@ dates and the budget compensation a report offers. Nothing here writes; the oper
 import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Prefetch
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from applications.models import Case
 from applications.selectors import Waiting, WaitKind, case_history
@@ -31,24 +33,24 @@ from .models import (
     ReportingObligation,
 )
 
-# Headings of a report when the rule set's obligation names no contents of its own.
+# Headings of a report when the rule set's obligation names no contents of its own, and of a
+# project plan when the rule set has no template. They are kept (and a saved plan or report
+# stores them) in Swedish, and translated where they are shown: the form's labels, and the saved
+# texts through {% translate %}. A rule set's own headings are its data and stay as written.
 DEFAULT_REPORT_HEADINGS = [
-    "Genomförda aktiviteter",
-    "Progression sedan föregående rapport",
-    "Effekter hittills",
+    gettext_noop("Genomförda aktiviteter"),
+    gettext_noop("Progression sedan föregående rapport"),
+    gettext_noop("Effekter hittills"),
 ]
-
-
-# Headings of a project plan when the rule set has no template.
 DEFAULT_PLAN_HEADINGS = [
-    "Bakgrund och syfte",
-    "Mål och förväntade effekter",
-    "Aktiviteter och tidplan",
-    "Projektorganisation och ansvar",
-    "Budget",
-    "Uppföljning och utvärdering",
-    "Risker",
-    "Plan för implementering",
+    gettext_noop("Bakgrund och syfte"),
+    gettext_noop("Mål och förväntade effekter"),
+    gettext_noop("Aktiviteter och tidplan"),
+    gettext_noop("Projektorganisation och ansvar"),
+    gettext_noop("Budget"),
+    gettext_noop("Uppföljning och utvärdering"),
+    gettext_noop("Risker"),
+    gettext_noop("Plan för implementering"),
 ]
 
 
@@ -115,14 +117,25 @@ def report_period(obligation):
     return f"{obligation.period_start}–{obligation.period_end}"
 
 
+def record_name(obligation):
+    """The report's name as the municipality's records keep it (the history, the ledger's
+    reference): Swedish, whatever the language of whoever acted."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(obligation.display_name)
+
+
 def report_history(obligation):
-    """The history entries of this report (submitted, returned, accepted), oldest first."""
+    """The history entries of this report (submitted, returned, accepted), oldest first. Entries
+    name the report's id; older ones only its Swedish name and period."""
+    name, period = record_name(obligation), report_period(obligation)
+
+    def of_this_report(entry):
+        if "obligation" in entry.data:
+            return entry.data["obligation"] == obligation.pk
+        return entry.data.get("report") == name and entry.data.get("period") == period
+
     return [
-        entry
-        for entry in case_history(obligation.case)
-        if entry.action.startswith("report.")
-        and entry.data.get("report") == obligation.name
-        and entry.data.get("period") == report_period(obligation)
+        entry for entry in case_history(obligation.case) if entry.action.startswith("report.") and of_this_report(entry)
     ]
 
 
@@ -196,7 +209,7 @@ def report_waits(case):
     for obligation in sorted(case.reporting_obligations.all(), key=lambda o: (o.due_date, o.pk)):
         obligation.case = case
         report = _("%(name)s för perioden %(start)s – %(end)s") % {
-            "name": obligation.name,
+            "name": obligation.display_name,
             "start": obligation.period_start.isoformat(),
             "end": obligation.period_end.isoformat(),
         }

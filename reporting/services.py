@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.enums import Role
-from applications.enums import RUNNING_STATES, CaseState
+from applications.enums import RUNNING_STATES, CaseState, state_clause
 from applications.models import Case
 from applications.services import TransitionRefusedError
 from applications.services.lifecycle import run_transition
@@ -49,6 +49,7 @@ from .selectors import (
     fixed_date_names,
     fixed_dates_by_year,
     plan_headings,
+    record_name,
     report_headings,
     report_indicators,
     report_period,
@@ -81,7 +82,11 @@ def generate_obligations(case):
             if due.due_date < case.period_start or due.period_start < case.period_start:
                 raise ValidationError(
                     _("%(name)s kan inte lämnas %(due)s, före projektets start %(start)s.")
-                    % {"name": due.name, "due": due.due_date.isoformat(), "start": case.period_start.isoformat()}
+                    % {
+                        "name": due.display_name,
+                        "due": due.due_date.isoformat(),
+                        "start": case.period_start.isoformat(),
+                    }
                 )
         # A report begun (even a draft) is kept with its obligation; only untouched ones are replanned.
         kept = case.reporting_obligations.filter(Q(status__in=KEPT_STATUSES) | Q(report__isnull=False))
@@ -133,8 +138,8 @@ def may_write_report(obligation, user):
     if user.municipality_id != case.municipality_id or not is_reporter(case, user):
         return False, _("Bara projektledaren eller projektägaren kan skriva projektets rapporter.")
     if case.state not in REPORT_WRITING_STATES:
-        return False, _("Projektet är %(state)s; rapporter lämnas bara medan det pågår.") % {
-            "state": case.get_state_display()
+        return False, _("Rapporter lämnas bara medan projektet pågår, inte när %(state)s.") % {
+            "state": state_clause(case.state)
         }
     if obligation.status == ObligationStatus.ACCEPTED:
         return False, _("Rapporten för perioden %(start)s–%(end)s är redan godkänd.") % {
@@ -179,7 +184,7 @@ def _status_change(case, action, obligation, user, before, *, reason=""):
         from_state=f"report:{before}",
         to_state=f"report:{obligation.status}",
         reason=reason,
-        data={"report": obligation.name, "period": report_period(obligation)},
+        data={"report": record_name(obligation), "obligation": obligation.pk, "period": report_period(obligation)},
     )
 
 
@@ -241,9 +246,9 @@ def save_report(obligation, user, *, texts, outcomes, economy_comment="", submit
                     "submit_final_report",
                     user,
                     content=_("%(name)s för perioden %(period)s")
-                    % {"name": obligation.name, "period": report_period(obligation)},
+                    % {"name": record_name(obligation), "period": report_period(obligation)},
                 )
-            values = {"name": obligation.name, "case": case, "who": user}
+            values = {"name": obligation.display_name, "case": case, "who": user}
             notify_each(
                 _receivers(obligation),
                 NotificationKind.REPORT_SUBMITTED,
@@ -357,7 +362,7 @@ def review_report(obligation, user, *, accept, comment=""):
         _status_change(
             case, "report.accepted" if accept else "report.returned", obligation, user, before, reason=comment.strip()
         )
-        values = {"name": obligation.name, "case": case, "who": user}
+        values = {"name": obligation.display_name, "case": case, "who": user}
         if accept:
             message = gettext_lazy("%(who)s har godkänt %(name)s för %(case)s.")
         else:
@@ -428,7 +433,7 @@ def _remind(obligation, today):
     rules = case.rules.reporting
     before = datetime.timedelta(days=rules.reminder_days_before)
     escalate = datetime.timedelta(days=rules.escalate_after_days)
-    values = {"name": obligation.name, "case": case, "due": obligation.due_date.isoformat()}
+    values = {"name": obligation.display_name, "case": case, "due": obligation.due_date.isoformat()}
     now = timezone.now()
     manager = project_manager(case)
     if today >= obligation.due_date + escalate:
@@ -511,5 +516,5 @@ def pay_budget_compensation(obligation, user, *, amount):
         year=obligation.period_end.year,
         report_id=obligation.report.pk,
         # Named as people know the report, for the ledger and the accounting's export.
-        reference=f"{obligation.name} {report_period(obligation)}",
+        reference=f"{record_name(obligation)} {report_period(obligation)}",
     )

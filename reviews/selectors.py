@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.enums import Role
 from accounts.models import User
-from applications.enums import CaseState
+from applications.enums import CaseState, state_clause
 from applications.models import Case
 from applications.rules import acting_role
 from applications.selectors import Waiting, WaitKind, case_url
@@ -56,7 +56,7 @@ def may_assign(case, user):
     if not holds_role(user, case, role):
         return False, _("Bara %(body)s i ärendets kommun kan tilldela bedömare.") % {"body": case.rules.body_name(role)}
     if stage is None:
-        return False, _("Bedömare kan inte tilldelas när ärendet är %(state)s.") % {"state": case.get_state_display()}
+        return False, _("Bedömare kan inte tilldelas när %(state)s.") % {"state": state_clause(case.state)}
     if not stage_criteria(case, stage):
         return False, _("Regelverket har inga bedömningskriterier för %(stage)s.") % {"stage": ReviewStage(stage).label}
     return True, ""
@@ -70,7 +70,7 @@ def may_review(assignment, user):
     if assignment.review.is_submitted:
         return False, _("Bedömningen är redan inlämnad och kan inte ändras.")
     if review_stage(case) != assignment.stage:
-        return False, _("Bedömningen kan inte göras när ärendet är %(state)s.") % {"state": case.get_state_display()}
+        return False, _("Bedömningen kan inte göras när %(state)s.") % {"state": state_clause(case.state)}
     return True, ""
 
 

@@ -15,13 +15,14 @@ from notifications.models import NotificationKind
 from notifications.services import notify
 
 from ..checks import _units_counted
-from ..enums import STAGE_BEGUN_BY_STATE
+from ..enums import STAGE_BEGUN_BY_STATE, state_clause
 from ..models import ApplicationSnapshot, Case, CaseNumberSequence, CaseStep
 from ..selectors import transition_refusal, transitions_from_state
 from ..signals import case_transitioned
 from ..signatures import signing_unit_ids
 from ..snapshots import readable_content
 from . import TransitionRefusedError, lock_case
+from .notices import transition_event, watch_case
 from .steps import complete_recorded_steps
 
 
@@ -41,6 +42,8 @@ def run_transition(
     """
     details = _recorded_transition(name, decision=decision, content=content)
     case = lock_case(case)
+    # The change begins here: what it tells people (a return for completion) belongs to it.
+    watch_case(case.pk)
     if expected_state and case.state != expected_state:
         raise TransitionRefusedError(
             _("Ärendet har ändrats av någon annan (status nu: ”%(state)s”). Ladda om sidan och försök igen.")
@@ -71,6 +74,7 @@ def run_transition(
     if content:
         data["content"] = str(content)
     record(case, details.audit_action, actor=user, from_state=from_state, to_state=case.state, reason=reason, data=data)
+    watch_case(case.pk, event=transition_event(case, details, user))
     if case.state in STAGE_BEGUN_BY_STATE:
         # The stage has begun: its steps that stand for records made earlier are done now.
         complete_recorded_steps(case)
@@ -170,8 +174,8 @@ def _transition_from_state(case, details):
     transition = next((t for t in transitions_from_state(case) if t.name == details.name), None)
     if transition is None:
         raise TransitionRefusedError(
-            _("Åtgärden ”%(action)s” går inte när ärendet är %(state)s.")
-            % {"action": details.label, "state": case.get_state_display()}
+            _("Åtgärden ”%(action)s” går inte när %(state)s.")
+            % {"action": details.label, "state": state_clause(case.state)}
         )
     if not case.rules.uses_stage(details.stage):
         failed = next((condition for condition in transition.conditions if not condition(case)), None)

@@ -1,7 +1,7 @@
 from django import template
 from django.utils.safestring import mark_safe
 
-from core.formatting import format_kronor
+from core.formatting import format_kronor, format_number
 from core.forms import error_summary as summary_of
 from core.forms import has_required_fields
 
@@ -12,6 +12,12 @@ register = template.Library()
 def kr(value):
     """{{ amount|kr }} → 1 250 000 kr"""
     return format_kronor(value)
+
+
+@register.filter
+def tal(value, places=None):
+    """{{ value|tal }} → 1 234,5; {{ value|tal:2 }} → 1 234,50 (Swedish decimals in documents)."""
+    return format_number(value, None if places in (None, "") else int(places))
 
 
 @register.inclusion_tag("core/_error_summary.html")

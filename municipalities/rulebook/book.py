@@ -7,6 +7,8 @@ a case belongs to, only what its rules say.
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_noop
+
 from .enums import ReportSchedule, Role, Stage, StepAction
 from .sections import Document, Step, build_document
 
@@ -175,12 +177,12 @@ class RuleBook(Document):
 
         specs = []
         if start.project_plan_required:
-            specs.append(step("project_plan", "Projektplan upprättad", applicant, StepAction.PLAN))
+            specs.append(step("project_plan", gettext_noop("Projektplan upprättad"), applicant, StepAction.PLAN))
         if start.evaluation_plan_before_start:
             specs.append(
                 step(
                     "evaluation_plan",
-                    "Plan för uppföljning och utvärdering upprättad",
+                    gettext_noop("Plan för uppföljning och utvärdering upprättad"),
                     applicant,
                     StepAction.PLAN,
                     parallel=True,
@@ -188,12 +190,18 @@ class RuleBook(Document):
             )
         if start.payout_plan_required:
             specs.append(
-                step(PAYOUT_PLAN_STEP, "Utbetalningsplan upprättad", applicant, StepAction.PLAN, parallel=True)
+                step(
+                    PAYOUT_PLAN_STEP,
+                    gettext_noop("Utbetalningsplan upprättad"),
+                    applicant,
+                    StepAction.PLAN,
+                    parallel=True,
+                )
             )
             specs.append(
                 step(
                     PAYOUT_PLAN_APPROVED_STEP,
-                    "Utbetalningsplanen godkänd",
+                    gettext_noop("Utbetalningsplanen godkänd"),
                     start.payout_plan_approved_by,
                     StepAction.APPROVE,
                 )
@@ -208,7 +216,7 @@ class RuleBook(Document):
             Step(
                 stage=Stage.ABORT,
                 key="abort_assessment",
-                name="Bedömning av förslaget om avbrott",
+                name=gettext_noop("Bedömning av förslaget om avbrott"),
                 actor_role=abort.assessed_by,
                 action=StepAction.ASSESS,
                 cite=abort.cite,
@@ -223,7 +231,7 @@ class RuleBook(Document):
             Step(
                 stage=Stage.IMPLEMENTATION,
                 key="implementation_proposal",
-                name=implementation.proposal_name or "Förslag om implementering",
+                name=implementation.proposal_name or gettext_noop("Förslag om implementering"),
                 actor_role=implementation.proposed_by,
                 action=StepAction.PROPOSE,
                 cite=implementation.cite,
@@ -236,6 +244,11 @@ class RuleBook(Document):
         """The roles that get reports of this kind for their information (Sundsvall: PLU)."""
         obligation = self.reporting.obligation(kind)
         return list(obligation.informed_roles) if obligation else []
+
+    def stage_informed_roles(self, key):
+        """The roles told of a stage's events for their information, besides those who act
+        (Sundsvall: PLU follows the projects through ongoing information)."""
+        return list(self.stage(key).informed_roles) if self.uses_stage(key) else []
 
     def early_submission_days(self, kind):
         """How many days before its period's last day a report of this kind may be submitted."""

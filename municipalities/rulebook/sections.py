@@ -169,6 +169,8 @@ class IdeaStage:
     application_requires_backing: bool = False
     on_rejection: str = ""
     cite: str = ""
+    # Roles told of the stage's events for their information (Sundsvall: PLU follows the projects).
+    informed_roles: tuple[Role, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -189,6 +191,7 @@ class ApplicationStage:
     approval_before_submission: str = ""
     board_informed: BoardInformed | None = None
     enabled: bool = True
+    informed_roles: tuple[Role, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -197,6 +200,7 @@ class PreparationStage:
     cite: str
     decision_basis_role: Role | None = None
     enabled: bool = True
+    informed_roles: tuple[Role, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -211,6 +215,7 @@ class DecisionStage:
     states_split_per_year: bool = False
     on_rejection: str = ""
     enabled: bool = True
+    informed_roles: tuple[Role, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -224,6 +229,7 @@ class StartStage:
     description: str = ""
     project_plan_template: tuple[str, ...] = ()
     enabled: bool = True
+    informed_roles: tuple[Role, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -231,6 +237,7 @@ class FollowUpStage:
     description: str
     cite: str
     enabled: bool = True
+    informed_roles: tuple[Role, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -241,6 +248,7 @@ class AbortStage:
     assessed_by: Role | None = None
     decided_by: Role | None = None
     cite: str = ""
+    informed_roles: tuple[Role, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -251,6 +259,7 @@ class DecidedChangeStage:
     decided_by: Role | None = None
     condition: str = ""
     cite: str = ""
+    informed_roles: tuple[Role, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -265,6 +274,7 @@ class ImplementationStage:
     proposal_name: str = ""
     condition: str = ""
     enabled: bool = True
+    informed_roles: tuple[Role, ...] = ()
 
 
 @dataclass(frozen=True)

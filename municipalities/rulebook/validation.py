@@ -139,9 +139,11 @@ def _check_date(value, path, problems):
 def _referenced_roles(document):
     """Yield (path, role) for every place the rule set names a role that must act."""
     stages = document["stages"]
-    for stage_key in ("idea", "preparation"):
-        for index, step in enumerate(stages[stage_key].get("steps", [])):
+    for stage_key, stage in stages.items():  # only the idea and preparation stages have steps
+        for index, step in enumerate(stage.get("steps", [])):
             yield f"stages.{stage_key}.steps[{index}].actor_role", step["actor_role"]
+        for index, role in enumerate(stage.get("informed_roles", [])):
+            yield f"stages.{stage_key}.informed_roles[{index}]", role
     for stage_key, field in (
         ("application", "actor_role"),
         ("decision", "actor_role"),

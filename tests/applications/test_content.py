@@ -172,7 +172,8 @@ def test_heby_case_page_snapshot_and_pdfs_show_name_period_and_costs_from_the_fi
     assert f"period{case.period_start.isoformat()}–{case.end_date.isoformat()}" in basis.replace(" ", "")
     for year in costs:
         assert re.search(rf"{year} 500 000 kr", basis), year
-    numbered = re.findall(r"(\d+)\. ", basis.split("Ansökans innehåll enligt riktlinjen")[1].split("Beredning")[0])
+    described = basis.split("Beskrivning av ärendet")[1].split("Bedömning")[0]
+    numbered = re.findall(r"(\d+)\. ", described)
     assert numbered == [str(n) for n in range(1, 14)]
     for title in ("Namn på investeringen", "Tidsperiod för investeringen", "Kostnad fördelad per år"):
         assert title not in application
@@ -457,7 +458,10 @@ def test_norrkoping_board_notice_after_the_decision_is_refused(new_case, today):
             case, users["applicant"], board=board(case), informed_on=case.submitted_at.date(), informed_by="X"
         )
 
-    assert str(refusal.value) == "Att nämnden har informerats registreras före beslutet; ärendet är klar för beslut."
+    assert (
+        str(refusal.value)
+        == "Att nämnden har informerats registreras före beslutet, inte när ärendet är klart för beslut."
+    )
     assert case.board_notices.count() == count
 
 

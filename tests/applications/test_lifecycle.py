@@ -210,7 +210,7 @@ def test_submit_idea_without_idea_stage_refused(new_case, slug):
 
     reason = refused(case, "submit_idea", users["applicant"])
 
-    assert reason == "Åtgärden ”Lämna in idén” går inte när ärendet är ansökan: utkast."
+    assert reason == "Åtgärden ”Lämna in idén” går inte när ansökan är ett utkast."
     assert case.state == S.DRAFT
 
 
@@ -379,7 +379,7 @@ def test_decision_on_a_draft_refused(new_case):
 
     reason = decision_refused(case, users["decision_body"], grant=False)
 
-    assert reason == "Åtgärden ”Avslå” går inte när ärendet är ansökan: utkast."
+    assert reason == "Åtgärden ”Avslå” går inte när ansökan är ett utkast."
 
 
 def test_mark_ready_for_decision_from_submitted_refused(new_case):
@@ -388,7 +388,7 @@ def test_mark_ready_for_decision_from_submitted_refused(new_case):
 
     reason = refused(case, "mark_ready_for_decision", users["preparer"])
 
-    assert reason == "Åtgärden ”Klar för beslut” går inte när ärendet är ansökan: inlämnad."
+    assert reason == "Åtgärden ”Klar för beslut” går inte när ansökan är inlämnad."
 
 
 def test_unknown_transition_refused(new_case):
@@ -592,7 +592,7 @@ def test_reject_by_decision_body_closes_case(new_case):
     assert case.state == S.REJECTED
     assert transitions_in_history(case, users)[-1] == ("reject", S.READY_FOR_DECISION, S.REJECTED, "decision_body")
     assert refused(case, "begin_start", users["applicant"]) == (
-        "Åtgärden ”Påbörja projektstart” går inte när ärendet är avslagen."
+        "Åtgärden ”Påbörja projektstart” går inte när ärendet är avslaget."
     )
 
 
@@ -603,7 +603,7 @@ def test_reject_idea_by_preparer_closes_case(new_case):
 
     assert transitions_in_history(case, users)[-1] == ("reject_idea", S.IDEA_IN_REVIEW, S.IDEA_REJECTED, "preparer")
     assert refused(case, "start_application", users["applicant"]) == (
-        "Åtgärden ”Skriv ansökan” går inte när ärendet är idé: avslagen."
+        "Åtgärden ”Skriv ansökan” går inte när idén är avslagen."
     )
 
 
@@ -641,7 +641,7 @@ def test_withdraw_after_grant_refused(new_case):
 
     reason = refused(case, "withdraw", users["applicant"])
 
-    assert reason == "Åtgärden ”Återta ärendet” går inte när ärendet är beviljad."
+    assert reason == "Åtgärden ”Återta ärendet” går inte när ärendet är beviljat."
 
 
 def test_extend_moves_end_date_and_records_it(new_case, today):
@@ -949,7 +949,7 @@ def test_step_of_stage_not_in_progress_refused(new_case, today):
 
     reason = step_refused(case, pending, users["preparer"])
 
-    assert reason == "Steget kan inte göras när ärendet är ansökan: åter för komplettering."
+    assert reason == "Steget kan inte göras när ansökan är åter för komplettering."
 
 
 def test_mark_ready_for_decision_with_steps_pending_refused(new_case, today):
@@ -1253,7 +1253,7 @@ def test_concurrent_decisions_exactly_one_wins(new_case, first, second):
     (reason,) = [reason for kind, reason in results if kind == "refused"]
     case.refresh_from_db()
     assert case.state == won
-    assert re.fullmatch(r"Åtgärden ”(Bevilja|Avslå)” går inte när ärendet är (beviljad|avslagen)\.", reason)
+    assert re.fullmatch(r"Åtgärden ”(Bevilja|Avslå)” går inte när ärendet är (beviljat|avslaget)\.", reason)
     decisions = AuditEntry.objects.for_object(case).filter(action__in=["case.grant", "case.reject"])
     assert [(e.from_state, e.to_state) for e in decisions] == [(S.READY_FOR_DECISION, won)]
 
@@ -1271,7 +1271,7 @@ def test_concurrent_start_preparation_exactly_one_wins(new_case):
 
     assert sorted(results) == [
         ("ok", S.IN_PREPARATION),
-        ("refused", "Åtgärden ”Börja bereda” går inte när ärendet är under beredning."),
+        ("refused", "Åtgärden ”Börja bereda” går inte när ärendet bereds."),
     ]
     assert AuditEntry.objects.for_object(case).filter(action="case.start_preparation").count() == 1
     assert case.steps.filter(stage="preparation").count() == 2

@@ -313,5 +313,5 @@ def test_signature_from_another_municipality_or_after_decision_is_refused(new_ca
     sign_for(case, users, when="before_submission")
     case = walk_to(Case.objects.get(pk=case.pk), S.GRANTED, users)
     case.signatures.update(voided_at="2026-09-15T10:00:00+02:00")  # as if an earlier text had been signed
-    with pytest.raises(TransitionRefusedError, match=r"Ansökan kan inte skrivas under när ärendet är beviljad\."):
+    with pytest.raises(TransitionRefusedError, match=r"Ansökan kan inte skrivas under när ärendet är beviljat\."):
         sign(case, requirement.key, head_of(case, requirement.unit_id))

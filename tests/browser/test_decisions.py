@@ -37,10 +37,20 @@ def test_heby_decision_body_records_a_grant_and_opens_the_documents(page, live_s
     panel.get_by_label("Sammanträdesdag").fill(timezone.localdate().isoformat())
     panel.get_by_label("Paragraf (§)").fill("187")
     panel.get_by_label("Motivering").fill("Insatsen uppfyller riktlinjens krav.")
+    # The minutes' signatories, printed on the extract: the one recording keeps the minutes.
+    assert panel.get_by_label("Sekreterare (vid protokollet)").input_value() == "Britt Beslut"
+    panel.get_by_label("Justerare", exact=True).fill("Gunnel Granskare, Jonas Justerare")
+    panel.get_by_label("Justeringsdag").fill(timezone.localdate().isoformat())
     axe.check(page)
     panel.get_by_role("button", name="Protokollför beslutet och upprätta handlingar").click()
 
     assert page.get_by_text("§ 187 är protokollfört; protokollsutdrag och beslutsbrev är upprättade.").is_visible()
+    decision = Decision.objects.get(paragraph=187)
+    assert (decision.secretary, decision.adjusters, decision.adjusted_on) == (
+        "Britt Beslut",
+        "Gunnel Granskare, Jonas Justerare",
+        timezone.localdate(),
+    )
     links = page.get_by_role("region", name="Beslut och handlingar").get_by_role("link")
     assert links.count() == 2
     axe.check(page)

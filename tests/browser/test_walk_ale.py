@@ -419,7 +419,7 @@ def project_start(w):
     assert "Startkraven är uppfyllda: projektet kan startas." in next_step(page).inner_text()
     axe.check(page)
     act(page, "Starta projektet")
-    expect(page.get_by_text("Klart. Ärendets status är nu ”pågår”.")).to_be_visible()
+    expect(page.get_by_text("Klart. Projektet pågår nu.")).to_be_visible()
     case.refresh_from_db()
     assert case.state == CaseState.RUNNING
     assert "Starta projektet (projektstart → pågår) – Sara Sökande" in history(page)
@@ -562,7 +562,7 @@ def evaluation_at_the_end(w):
     act_as(STYRGRUPP)
     page.goto(case_url)
     act(page, "Utvärdering klar")
-    expect(page.get_by_text("Klart. Ärendets status är nu ”utvärderat”.")).to_be_visible()
+    expect(page.get_by_text("Klart. Projektet är nu utvärderat.")).to_be_visible()
     evaluation = Evaluation.objects.get(case=case, kind="final")
     assert evaluation.submitted_at is not None
     assert (evaluation.effects, evaluation.recommendation) == (EVALUATION["Effekter"], "implement")

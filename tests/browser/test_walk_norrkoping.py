@@ -25,6 +25,7 @@ kommunstyrelsens kontor no longer has the case waiting.
 import datetime
 import json
 
+from applications.enums import state_now
 from applications.models import Case
 from decisions.models import Decision
 from demo.loader import DEMO_DOMAIN
@@ -157,7 +158,7 @@ def test_norrkoping_walk(page, live_server, act_as, axe, artifacts_dir, demo, ti
     page.get_by_role("region", name="Nästa steg").get_by_role("button", name="Lämna in ansökan").click()
     case.refresh_from_db()
     assert case.state == "submitted"
-    assert page.get_by_text("Klart. Ärendets status är nu ”ansökan: inlämnad”.").is_visible()
+    assert page.get_by_text("Klart. Ansökan är nu inlämnad.").is_visible()
     assert page.locator("main p").first.inner_text().startswith(f"{case.number} · Ansökan: inlämnad")
     assert case.number.startswith("KS 2027/")
     history = page.get_by_role("region", name="Historik").inner_text()
@@ -201,7 +202,7 @@ def test_norrkoping_walk(page, live_server, act_as, axe, artifacts_dir, demo, ti
     assert "Ny ansökan att bereda." in row.inner_text()
     row.get_by_role("link", name=TITLE).click()
     page.get_by_role("region", name="Nästa steg").get_by_role("button", name="Börja bereda").click()
-    assert page.get_by_text("Klart. Ärendets status är nu ”under beredning”.").is_visible()
+    assert page.get_by_text("Klart. Ärendet bereds nu.").is_visible()
     axe.check(page)
     reviews = page.get_by_role("region", name="Bedömningar")
     reviews.get_by_label("Tilldela bedömare").select_option(label="Bengt Beredare")
@@ -249,12 +250,12 @@ def test_norrkoping_walk(page, live_server, act_as, axe, artifacts_dir, demo, ti
     ).click()
     assert page.get_by_text("Beslutsunderlaget är upprättat.").is_visible()
     basis = page.get_by_role("region", name="Beslut och handlingar").get_by_role(
-        "link", name=f"Beslutsunderlag {case.number}"
+        "link", name=f"Tjänsteskrivelse {case.number}"
     )
     response = page.request.get(f"{url}{basis.get_attribute('href')}")
     assert response.headers["content-type"] == "application/pdf"
     page.get_by_role("region", name="Nästa steg").get_by_role("button", name="Klar för beslut").click()
-    assert page.get_by_text("Klart. Ärendets status är nu ”klar för beslut”.").is_visible()
+    assert page.get_by_text("Klart. Ärendet är nu klart för beslut.").is_visible()
     assert "Ärendet väntar på: Kommunstyrelsen – Ansökan väntar på beslut." in page.locator("main").inner_text()
     axe.check(page)
 
@@ -306,7 +307,7 @@ def test_norrkoping_walk(page, live_server, act_as, axe, artifacts_dir, demo, ti
     act_as(f"sokande.norrkoping@{DEMO_DOMAIN}")
     page.goto(case_url)
     page.get_by_role("region", name="Nästa steg").get_by_role("button", name="Påbörja projektstart").click()
-    assert page.get_by_text("Klart. Ärendets status är nu ”projektstart”.").is_visible()
+    assert page.get_by_text("Klart. Projektstarten har nu börjat.").is_visible()
     assert (
         "Starta projektet: inte möjligt nu – Steg som återstår: Projektplan upprättad (Kontor)"
         in page.locator("main").inner_text()
@@ -330,7 +331,7 @@ def test_norrkoping_walk(page, live_server, act_as, axe, artifacts_dir, demo, ti
     page.get_by_role("region", name="Nästa steg").get_by_role("button", name="Starta projektet").click()
     case.refresh_from_db()
     assert case.state == "running"
-    assert page.get_by_text(f"Klart. Ärendets status är nu ”{case.get_state_display().lower()}”.").is_visible()
+    assert page.get_by_text(f"Klart. {state_now(case.state)}").is_visible()
     assert "Plan för uppföljning och utvärdering upprättad" in page.get_by_role("region", name="Historik").inner_text()
     axe.check(page)
     # The reports are planned: the half-time follow-up and the final report, to kommunstyrelsens kontor.
@@ -449,7 +450,7 @@ def test_norrkoping_walk(page, live_server, act_as, axe, artifacts_dir, demo, ti
     axe.check(page)
     row.get_by_role("link", name=TITLE).click()
     page.get_by_role("region", name="Nästa steg").get_by_role("button", name="Utvärdering klar").click()
-    assert page.get_by_text("Klart. Ärendets status är nu ”utvärderat”.").is_visible()
+    assert page.get_by_text("Klart. Projektet är nu utvärderat.").is_visible()
     assert (
         "Ärendet väntar på: Ansvarig nämnd – Utbildningsnämnden har inte beslutat om implementering."
         in page.get_by_role("region", name="Nästa steg").inner_text()

@@ -141,7 +141,7 @@ def walk(page, live_server, login, act_as, axe, artifacts_dir, walk_clock):
     act_as(NETWORK)
     case_page(page, live_server, case)
     page.get_by_role("button", name="Börja pröva idén").click()
-    assert page.get_by_text("Klart. Ärendets status är nu ”idé: prövas”.").is_visible()
+    assert page.get_by_text("Klart. Idén prövas nu.").is_visible()
     axe.check(page)
     trial = step_item(page, "Idéprövning i strategiskt verksamhetsnätverk")
     trial.get_by_label("Ja / tillstyrkt / klart").check()
@@ -165,7 +165,7 @@ def walk(page, live_server, login, act_as, axe, artifacts_dir, walk_clock):
     axe.check(page)
 
     page.get_by_role("button", name="Godkänn idén").click()
-    assert page.get_by_text("Klart. Ärendets status är nu ”idé: godkänd”.").is_visible()
+    assert page.get_by_text("Klart. Idén är nu godkänd.").is_visible()
     text = history(page)
     assert f"anlitad expertis: {EXPERT}, Mittuniversitetet" in text
     assert "Ledningsgruppen informeras om utfallet (informerad)" in text
@@ -204,7 +204,7 @@ def walk(page, live_server, login, act_as, axe, artifacts_dir, walk_clock):
     act_as(NETWORK)
     case_page(page, live_server, case)
     page.get_by_role("button", name="Börja bereda").click()
-    assert page.get_by_text("Klart. Ärendets status är nu ”under beredning”.").is_visible()
+    assert page.get_by_text("Klart. Ärendet bereds nu.").is_visible()
     for board in BOARDS:
         assert step_item(page, "Berörd facknämnd tar ställning", board).count() == 1
     assert step_item(page, "Berörd facknämnd tar ställning").count() == len(BOARDS)
@@ -248,7 +248,7 @@ def walk(page, live_server, login, act_as, axe, artifacts_dir, walk_clock):
     assert page.get_by_text("Steget Beredning i strategiskt verksamhetsnätverk är registrerat.").is_visible()
     axe.check(page)
     page.get_by_role("button", name="Klar för beslut").click()
-    assert page.get_by_text("Klart. Ärendets status är nu ”klar för beslut”.").is_visible()
+    assert page.get_by_text("Klart. Ärendet är nu klart för beslut.").is_visible()
     axe.check(page)
     page.screenshot(path=str(artifacts_dir / "sundsvall-ready-for-decision.png"), full_page=True)
 
@@ -274,7 +274,7 @@ def walk(page, live_server, login, act_as, axe, artifacts_dir, walk_clock):
     act_as(APPLICANT)
     case_page(page, live_server, case)
     page.get_by_role("button", name="Påbörja projektstart").click()
-    assert page.get_by_text("Klart. Ärendets status är nu ”projektstart”.").is_visible()
+    assert page.get_by_text("Klart. Projektstarten har nu börjat.").is_visible()
     axe.check(page)
     for step in ("Projektplan upprättad", "Plan för uppföljning och utvärdering upprättad"):
         row = step_item(page, step)
@@ -284,7 +284,7 @@ def walk(page, live_server, login, act_as, axe, artifacts_dir, walk_clock):
         assert page.get_by_text(f"Steget {step} är registrerat.").is_visible()
         assert "✓ klart" in step_item(page, step).inner_text()
     page.get_by_role("button", name="Starta projektet").click()
-    assert page.get_by_text("Klart. Ärendets status är nu ”pågår”.").is_visible()
+    assert page.get_by_text("Klart. Projektet pågår nu.").is_visible()
     assert "pågår" in state_shown(page)
     axe.check(page)
 
@@ -338,7 +338,7 @@ def walk(page, live_server, login, act_as, axe, artifacts_dir, walk_clock):
     act_as(NETWORK)
     case_page(page, live_server, case)
     page.get_by_role("button", name="Utvärdering klar").click()
-    assert page.get_by_text("Klart. Ärendets status är nu ”utvärderat”.").is_visible()
+    assert page.get_by_text("Klart. Projektet är nu utvärderat.").is_visible()
     axe.check(page)
 
     # --- Ledningsgruppen proposes the scale-up; kommunfullmäktige decides it at its meeting.

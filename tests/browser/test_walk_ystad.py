@@ -466,7 +466,7 @@ def test_ystad_walk_from_idea_to_aborted_project(
     page.get_by_label("Motivering (krävs)").fill(ABORT_REASON)
     axe.check(page)
     page.get_by_role("button", name="Föreslå avbrott", exact=True).click()
-    assert page.get_by_text("Klart. Ärendets status är nu ”avbrott föreslaget”.").is_visible(), main_text(page)
+    assert page.get_by_text("Klart. Ett avbrott är nu föreslaget.").is_visible(), main_text(page)
     next_step = page.get_by_role("region", name="Nästa steg").inner_text()
     assert "Kommunledningsgruppen (KLG) – Steg: Bedömning av förslaget om avbrott." in next_step, next_step
     axe.check(page)

@@ -76,7 +76,7 @@ def test_answer_refused_after_the_case_is_decided(new_case, today):
     with pytest.raises(TransitionRefusedError) as refusal:
         answer(consultation, users["board"], position="support", text="")
 
-    assert str(refusal.value) == "Ärendet är beviljad; remissvar tas inte längre emot."
+    assert str(refusal.value) == "Remissvar tas inte längre emot när ärendet är beviljat."
     consultation.refresh_from_db()
     assert consultation.answered_at is None
 

@@ -78,6 +78,8 @@ def test_heby_decides_two_cases_as_one_whole_with_one_extract(client, people, to
         assert {e.year: e.amount for e in commitments.filter(case=case)} == split_of(case)
     extract = IssuedDocument.objects.get(kind="decision")
     assert (extract.case, extract.decision) == (None, decision)
+    # One extract for the cases decided together: named by the meeting and its paragraph.
+    assert extract.filename == "protokollsutdrag-2026-09-15-paragraf-87.pdf"
     assert IssuedDocument.objects.filter(kind="letter").count() == 2
     text = " ".join(pdf_text(extract, tmp_path).split())
     assert text.count("§ 87") == 1

@@ -138,7 +138,10 @@ def test_abort_of_a_finished_project_refused(new_case, today):
 
     refusal = decision_refused(case, K.ABORT, users["decision_body"])
 
-    assert (str(refusal), refusal.field) == ("Åtgärden ”Avbryt projektet” går inte när ärendet är utvärderat.", "kind")
+    assert (str(refusal), refusal.field) == (
+        "Åtgärden ”Avbryt projektet” går inte när projektet är utvärderat.",
+        "kind",
+    )
 
 
 # ---- Refusals common to every lifecycle decision -------------------------------------------------
@@ -291,7 +294,7 @@ def test_design_change_after_the_project_refused(new_case, today):
     refusal = decision_refused(case, K.DESIGN_CHANGE, users["decision_body"], change="Annat upplägg.")
 
     assert (str(refusal), refusal.field) == (
-        "Upplägget kan ändras medan projektet pågår; ärendet är utvärderat.",
+        "Upplägget kan bara ändras medan projektet pågår, inte när projektet är utvärderat.",
         "kind",
     )
 
@@ -564,7 +567,7 @@ def test_aborted_case_page_shows_its_planned_end_and_lapsed_reports(client, new_
     assert "Projektet slutar" not in html
     open_reports = case.reporting_obligations.exclude(status="accepted").count()
     assert open_reports > 1
-    assert html.count("utgår (ärendet är avbrutet)") == open_reports
+    assert html.count("utgår (ärendets status: avbrutet)") == open_reports
     assert "försenad" not in html
 
 

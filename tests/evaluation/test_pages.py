@@ -186,6 +186,8 @@ def test_pdf_of_the_calculation(client, sundsvall, tmp_path):
     response = client.get(reverse("evaluation:calculation_pdf", args=[sundsvall.case.pk, "forecast"]))
 
     assert response["Content-Type"] == "application/pdf"
+    # A case still in draft has no diarienummer: the name says which case it is.
+    assert response["Content-Disposition"] == f'inline; filename="forkalkyl-arende-{sundsvall.case.pk}-v1.pdf"'
     path = tmp_path / "kalkyl.pdf"
     path.write_bytes(response.content)
     text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout  # noqa: S603, S607

@@ -1,5 +1,6 @@
 import csv
 import io
+import subprocess
 from decimal import Decimal
 
 import pytest
@@ -15,9 +16,10 @@ from applications.services.content import create_case
 from core.enums import JobStatus
 from demo.walk import walk_to
 from exports import services
+from exports.annual import _shown
 from exports.enums import ExportFormat, ExportKind
 from exports.models import ExportJob
-from exports.tables import table
+from exports.tables import AMOUNT, NUMBER, table
 from exports.writers import write
 from funds import selectors as fund_selectors
 from funds import services as funds
@@ -167,6 +169,7 @@ def test_export_page_starts_a_job_that_offers_the_file(client, new_case, today, 
     assert reverse("exports:download", args=[job.pk]) in page.content.decode()
     download = client.get(reverse("exports:download", args=[job.pk]))
     assert download["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert download["Content-Disposition"] == 'attachment; filename="arenden-norrkoping-2026-09-15.xlsx"'
     _workbook, _sheet, _header, rows = _sheet_rows(download.content)
     assert {row["Diarienummer"].value for row in rows} == {case.number, waiting.number}
 
@@ -263,8 +266,24 @@ def test_annual_report_pdf_is_rendered(client, new_case, today, artifacts_dir):
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'attachment; filename="arsredovisning-norrkoping-2027.pdf"'
     assert response.content.startswith(b"%PDF")
-    (artifacts_dir / "annual-report.pdf").write_bytes(response.content)
+    path = artifacts_dir / "annual-report.pdf"
+    path.write_bytes(response.content)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout  # noqa: S603, S607
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout  # noqa: S603, S607
+    # The payout's booker by name, never by e-mail address; the pages landscape A4.
+    assert users["controller"].full_name in text
+    assert "@" not in text
+    assert "841.89 x 595.276 pts (A4)" in info
+
+
+def test_annual_report_prints_swedish_decimals_and_whole_years():
+    assert (_shown(Decimal("11.50"), NUMBER), _shown(Decimal("12.00"), NUMBER)) == (("11,5", True), ("12", True))
+    assert (_shown(2027, NUMBER), _shown(Decimal("1234567.5"), AMOUNT)) == (
+        ("2027", True),
+        ("1\xa0234\xa0567,50\xa0kr", True),
+    )
 
 
 def test_annual_report_xlsx_has_one_sheet_per_table_with_the_years_payouts(
@@ -278,6 +297,7 @@ def test_annual_report_xlsx_has_one_sheet_per_table_with_the_years_payouts(
 
     job = ExportJob.objects.get()
     assert response.status_code == 302
+    assert job.filename == "arsredovisning-norrkoping-2027.xlsx"
     workbook = load_workbook(io.BytesIO(bytes(job.content)))
     assert workbook.sheetnames == ["Beslut", "Utbetalningar", "Återbetalningsplaner", "Rapporter", "Indikatorvärden"]
     payouts = list(workbook["Utbetalningar"].iter_rows(min_row=2, values_only=True))

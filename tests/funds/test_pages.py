@@ -271,6 +271,7 @@ def test_ledger_export_carries_sundsvalls_account_and_project_number(client, new
 
     lines = response.content.decode().splitlines()
     assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="fondens-poster-sundsvall-2026-09-15.csv"'
     assert lines[0].startswith("post;datum;slag;år")
     payout = next(line for line in lines if ";payout;" in line)
     assert ";1250,50;" in payout

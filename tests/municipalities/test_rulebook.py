@@ -253,6 +253,26 @@ def test_ale_payout_plan_steps_at_the_start():
     assert rules.money.repayment.drafted_by == (Role.APPLICANT,)
 
 
+def test_sundsvall_plu_follows_every_project_stage():
+    rules = RuleBook.of(shipped_document("sundsvall"))
+    followed = [key for key in Stage if rules.stage_informed_roles(key) == [Role.MANAGEMENT]]
+    assert followed == [
+        Stage.DECISION,
+        Stage.START,
+        Stage.FOLLOW_UP,
+        Stage.ABORT,
+        Stage.EXTENSION,
+        Stage.DESIGN_CHANGE,
+        Stage.IMPLEMENTATION,
+    ]
+    assert rules.stage_informed_roles(Stage.APPLICATION) == []
+
+
+def test_without_informed_roles_no_stage_is_followed():
+    rules = RuleBook.of(shipped_document("ystad"))
+    assert [rules.stage_informed_roles(key) for key in Stage] == [[] for _ in Stage]
+
+
 def test_defaults_are_the_dataclasses():
     rules = RuleBook.of(shipped_document("ystad"))
     signature = rules.application.signatures[0]

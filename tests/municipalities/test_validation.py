@@ -202,3 +202,26 @@ def test_each_rule_set_names_who_signs_as_its_seed_does(slug, titles):
     signatures = shipped_document(slug)["application"]["signatures"]
 
     assert [(s["signer"], s.get("head_title"), s.get("head_unit_kind")) for s in signatures] == titles
+
+
+def test_a_stage_may_name_roles_informed_of_its_events():
+    document = shipped_document("ale")
+    document["stages"]["decision"]["informed_roles"] = ["controller"]
+    assert problems_of(document) == []
+
+
+def test_an_informed_role_without_a_named_body_is_refused():
+    document = shipped_document("heby")
+    document["stages"]["decision"]["informed_roles"] = ["council"]
+    document["bodies"].pop("council", None)
+    assert problems_of(document) == [
+        ("stages.decision.informed_roles[0]", "rollen council har inget namn under bodies")
+    ]
+
+
+def test_an_informed_role_outside_the_roles_is_refused():
+    document = shipped_document("heby")
+    document["stages"]["start"]["informed_roles"] = ["politiker"]
+    [(path, message)] = problems_of(document)
+    assert path == "stages.start.informed_roles[0]"
+    assert message.startswith('ogiltigt värde "politiker"')

@@ -123,7 +123,7 @@ def test_import_through_browser_form_creates_draft(client, ystad_admin):
 def test_export_download_is_the_version_document(client, ystad_admin):
     client.force_login(ystad_admin)
     response = client.get(reverse("municipalities:export", args=["ystad", 1]))
-    assert response["Content-Disposition"] == 'attachment; filename="ystad-v1.json"'
+    assert response["Content-Disposition"] == 'attachment; filename="regelverk-ystad-v1.json"'
     assert json.loads(response.content) == shipped_document("ystad")
 
 

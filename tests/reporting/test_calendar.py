@@ -112,7 +112,7 @@ def test_report_reminder_links_to_the_form_and_speaks_the_managers_language(runn
 
     notification = Notification.objects.get()
     assert notification.url == f"/arenden/{case.pk}/rapporter/{obligation.pk}/"
-    assert notification.text == f"Reminder: Årlig uppföljning for {case} is due by 2027-12-31."
+    assert notification.text == f"Reminder: Yearly follow-up for {case} is due by 2027-12-31."
 
 
 def test_escalation_reaches_the_project_owners(running):

@@ -322,7 +322,7 @@ def test_evaluation_frozen_once_the_case_is_evaluated(final_report_in):
     submit_evaluation(case, "final", users["applicant"])
     run_transition(case, "evaluate", users["preparer"])
 
-    with pytest.raises(EvaluationRefusedError, match="kan inte ändras när ärendet är utvärderat"):
+    with pytest.raises(EvaluationRefusedError, match="kan inte ändras när projektet är utvärderat"):
         save_evaluation(case, "final", users["applicant"], fields={**EVALUATION, "conclusion": "Ändrad."})
 
     assert Evaluation.objects.get(case=case).conclusion == "Implementera."
@@ -389,7 +389,7 @@ def test_ale_two_year_project_gets_one_yearly_evaluation_and_the_final(running):
 
     obligations = services.generate_obligations(Case.objects.get(pk=case.pk))
 
-    assert [(o.kind, o.name, o.period_start, o.due_date, o.receiver_role) for o in obligations] == [
+    assert [(o.kind, o.display_name, o.period_start, o.due_date, o.receiver_role) for o in obligations] == [
         ("yearly", "Årlig uppföljning", D(2027, 3, 1), D(2028, 2, 29), "preparer"),
         ("final", "Slutrapport", D(2027, 3, 1), D(2029, 2, 28), "preparer"),
     ]

@@ -68,7 +68,7 @@ def test_compensation_names_its_report_and_the_page_offers_no_more_once_all_is_p
     report_page = client.get(reverse("reporting:report", args=[case.pk, obligation.pk])).content.decode()
     fund_page = client.get(reverse("funds:detail", args=[case.municipality.slug])).content.decode()
 
-    reference = f"{obligation.name} {obligation.period_start}–{obligation.period_end}"
+    reference = f"{obligation.display_name} {obligation.period_start}–{obligation.period_end}"
     assert LedgerEntry.objects.get(kind=EntryKind.BUDGET_COMPENSATION).reference == reference
     assert f"rapport {reference}" in fund_page
     assert "Det rapporterade utfallet för 2026 är kompenserat i sin helhet." in report_page

@@ -18,7 +18,9 @@ STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 
 def dues(case):
-    return [(o.kind, o.name, o.due_date, o.status) for o in case.reporting_obligations.order_by("due_date", "id")]
+    return [
+        (o.kind, o.display_name, o.due_date, o.status) for o in case.reporting_obligations.order_by("due_date", "id")
+    ]
 
 
 def test_generate_obligations_ystad_running_case(running):
@@ -26,7 +28,7 @@ def test_generate_obligations_ystad_running_case(running):
 
     obligations = services.generate_obligations(case)
 
-    assert [(o.kind, o.name, o.period_start, o.due_date, o.receiver_role) for o in obligations] == [
+    assert [(o.kind, o.display_name, o.period_start, o.due_date, o.receiver_role) for o in obligations] == [
         ("progress", "Delårsbokslut 2", D(2027, 3, 1), D(2027, 8, 31), "decision_body"),
         ("progress", "Årsbokslut", D(2027, 9, 1), D(2027, 12, 31), "decision_body"),
         ("progress", "Delårsbokslut 2", D(2028, 1, 1), D(2028, 8, 31), "decision_body"),

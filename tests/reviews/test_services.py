@@ -327,7 +327,7 @@ def test_same_reviewer_not_assigned_twice(case_in):
 )
 def test_no_assignment_outside_the_review_stages(case_in, slug, state):
     case, users = case_in(slug, state)
-    with pytest.raises(ReviewRefusedError, match=r"^Bedömare kan inte tilldelas när ärendet är .+\.$"):
+    with pytest.raises(ReviewRefusedError, match=r"^Bedömare kan inte tilldelas när .+\.$"):
         assign_reviewer(case, users["preparer"], users["management"])
     assert not ReviewAssignment.objects.exists()
 
@@ -353,7 +353,7 @@ def test_review_refused_once_the_case_has_left_the_stage(case_in):
     case, users = case_in("heby", S.IN_PREPARATION)
     assignment = assign_reviewer(case, users["preparer"], users["management"])
     case = walk_to(case, S.GRANTED, users)
-    with pytest.raises(ReviewRefusedError, match=r"^Bedömningen kan inte göras när ärendet är beviljad\.$"):
+    with pytest.raises(ReviewRefusedError, match=r"^Bedömningen kan inte göras när ärendet är beviljat\.$"):
         save_review(assignment, users["management"], answers=all_yes(case), submit=True)
     assert Review.objects.get(assignment=assignment).submitted_at is None
 
