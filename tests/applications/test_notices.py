@@ -311,7 +311,7 @@ def test_a_report_whose_period_has_ended_is_told_once_with_a_link_to_it(new_case
     assert (first, second, len(due)) == (1, 0, 1)
     recipient, _kind, text, url = due[0]
     assert recipient == users["applicant"]  # the project manager until one is named
-    assert text.startswith(f"{fresh(case)} väntar på dig: Rapport att lämna: {obligation.name} för perioden")
+    assert text.startswith(f"{fresh(case)} väntar på dig: Rapport att lämna: {obligation.display_name} för perioden")
     assert url == f"/arenden/{case.pk}/rapporter/{obligation.pk}/"
 
 

@@ -185,7 +185,7 @@ def write_yearly_report(page, live_server, axe, case, year, artifacts_dir=None):
         "row", name=re.compile(str(year))
     ).get_by_role("link").click()
     assert page.url.endswith(f"/arenden/{case.pk}/rapporter/{obligation.pk}/")
-    assert page.get_by_role("heading", level=1).inner_text() == f"{obligation.name}: {case.title}"
+    assert page.get_by_role("heading", level=1).inner_text() == f"{obligation.display_name}: {case.title}"
     axe.check(page)
     page.get_by_label("Ekonomiska vinster").fill(f"Färre placeringar {year}: två färre än året innan.")
     page.get_by_label("Mänskliga vinster").fill(f"Elva unga i skola eller arbete {year}.")

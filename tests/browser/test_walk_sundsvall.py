@@ -76,8 +76,8 @@ def hand_in_report(page, live_server, act_as, axe, case, obligation, text):
     case_page(page, live_server, case)
     reporting = page.get_by_role("region", name="Projekt och uppföljning")
     row = reporting.get_by_role("row").filter(has_text=f"{obligation.period_start} – {obligation.period_end}")
-    row.get_by_role("link", name=obligation.name).click()
-    assert page.get_by_role("heading", level=1).inner_text() == f"{obligation.name}: {case.title}"
+    row.get_by_role("link", name=str(obligation.display_name)).click()
+    assert page.get_by_role("heading", level=1).inner_text() == f"{obligation.display_name}: {case.title}"
     assert (
         "till Ledningsgruppen (för kännedom till Plan- och utvecklingsutskottet (PLU))"
         in page.locator("main").inner_text()
