@@ -73,7 +73,9 @@ def test_heby_decides_two_cases_as_one_whole_at_the_meeting(page, live_server, l
     page.get_by_role("button", name="Protokollför beslutet och upprätta handlingar").click()
 
     # Refused by the field, with what was typed kept.
-    assert page.get_by_text("Paragrafen anges som ett positivt heltal").is_visible()
+    refusal = "Paragrafen anges som ett positivt heltal, till exempel 212 (inte § 0)."
+    # exact: the error summary at the top repeats the message in its link to the field
+    assert page.get_by_text(refusal, exact=True).is_visible()
     assert page.get_by_label("Motivering").input_value() == "Insatserna beslutas som en helhet enligt riktlinjen."
     assert all(page.get_by_label(f"{case.number} {case.title}").is_checked() for case in ready_cases)
     axe.check(page)

@@ -67,7 +67,7 @@ def test_norrkoping_half_time_report_from_reminder_to_acceptance(
 
     page.get_by_role("button", name="Logga ut").click()
     login(page, f"beredare.norrkoping@{DEMO_DOMAIN}")
-    page.get_by_role("link", name="Uppföljning").click()
+    page.get_by_role("link", name="Uppföljning", exact=True).click()
     axe.check(page)
     waiting = page.get_by_role("region", name="Väntar på godkännande (1)")
     waiting.get_by_role("link", name="Halvtidsuppföljning").click()

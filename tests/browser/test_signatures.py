@@ -9,6 +9,7 @@ from accounts.models import User
 from applications.enums import CaseState
 from applications.models import Case
 from applications.services.content import create_case
+from applications.services.signing import recorder_capacity
 from demo.loader import DEMO_DOMAIN, ROLE_LOGINS
 from demo.walk import fill_application, walk_to
 
@@ -100,7 +101,8 @@ def test_ystad_partner_signature_on_paper_is_recorded_and_marked_so(
     assert page.get_by_text(f"Underskriften på papper för {actor.name} är registrerad.").is_visible()
     text = page.get_by_role("region", name="Underskrifter").inner_text()
     assert f"Eva Ek, ordförande för {actor.name}" in text
-    assert f"undertecknad på papper, registrerad av {applicant.full_name}, anställd i Ystads kommun" in text
+    capacity = recorder_capacity(applicant, ystad_draft.municipality)  # the recorder's title where the demo gives one
+    assert f"undertecknad på papper, registrerad av {applicant.full_name}, {capacity}" in text
     assert f"{applicant.full_name}, chef för {actor.name}" not in text
     axe.check(page)
     page.screenshot(path=str(artifacts_dir / "ystad-paper-signature.png"), full_page=True)

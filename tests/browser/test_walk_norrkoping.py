@@ -205,7 +205,9 @@ def test_norrkoping_walk(page, live_server, act_as, axe, artifacts_dir, demo, ti
     assert page.get_by_text("Klart. Ärendet bereds nu.").is_visible()
     axe.check(page)
     reviews = page.get_by_role("region", name="Bedömningar")
-    reviews.get_by_label("Tilldela bedömare").select_option(label="Bengt Beredare")
+    # The option names the person and, where one is given, their title.
+    reviewer_select = reviews.get_by_label("Tilldela bedömare")
+    reviewer_select.select_option(reviewer_select.locator("option", has_text="Bengt Beredare").get_attribute("value"))
     reviews.get_by_role("button", name="Tilldela").click()
     reviews = page.get_by_role("region", name="Bedömningar")
     for criterion in (

@@ -513,7 +513,7 @@ def test_ystad_walk_from_idea_to_aborted_project(
     assert "Planerat slut (projektet avbröts)\n2029-03-31" in page.get_by_role("region", name="Datum").inner_text()
     reports = page.get_by_role("region", name="Projekt och uppföljning").inner_text()
     assert "Delårsbokslut 2\t2027-04-01 – 2027-08-31\t2027-08-31\tgodkänd" in reports, reports
-    assert "Årsbokslut\t2027-09-01 – 2027-12-31\t2027-12-31\tutgår (ärendet är avbrutet)" in reports, reports
+    assert "Årsbokslut\t2027-09-01 – 2027-12-31\t2027-12-31\tutgår (ärendets status: avbrutet)" in reports, reports
     axe.check(page)
     page.screenshot(path=str(artifacts_dir / "ystad-walk-aborted.png"), full_page=True)
 
