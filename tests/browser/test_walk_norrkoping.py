@@ -361,9 +361,11 @@ def test_norrkoping_walk(page, live_server, act_as, axe, artifacts_dir, demo, ti
 
     # Kommunstyrelsens kontor receives it for kommunstyrelsen's information.
     act_as(f"beredare.norrkoping@{DEMO_DOMAIN}")
-    page.get_by_role("link", name="Uppföljning").click()
+    page.get_by_role("link", name="Uppföljning", exact=True).click()
     axe.check(page)
-    page.get_by_role("region", name="Väntar på godkännande (1)").get_by_role("link", name=str(half_time.display_name)).click()
+    page.get_by_role("region", name="Väntar på godkännande (1)").get_by_role(
+        "link", name=str(half_time.display_name)
+    ).click()
     page.get_by_label("Kommentar").fill("Tas emot för information till kommunstyrelsen.")
     page.get_by_role("button", name="Godkänn rapporten").click()
     assert page.get_by_text("Rapporten är godkänd.").is_visible()
@@ -401,8 +403,10 @@ def test_norrkoping_walk(page, live_server, act_as, axe, artifacts_dir, demo, ti
     # mark the case evaluated while the evaluation is missing.
     at(time_machine, 2029, 5, 3)
     act_as(f"beredare.norrkoping@{DEMO_DOMAIN}")
-    page.get_by_role("link", name="Uppföljning").click()
-    page.get_by_role("region", name="Väntar på godkännande (1)").get_by_role("link", name=str(final.display_name)).click()
+    page.get_by_role("link", name="Uppföljning", exact=True).click()
+    page.get_by_role("region", name="Väntar på godkännande (1)").get_by_role(
+        "link", name=str(final.display_name)
+    ).click()
     page.get_by_label("Kommentar").fill("Tas emot för information till kommunstyrelsen; en del av slutredovisningen.")
     page.get_by_role("button", name="Godkänn rapporten").click()
     assert page.get_by_text("Rapporten är godkänd.").is_visible()

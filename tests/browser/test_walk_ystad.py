@@ -405,7 +405,7 @@ def test_ystad_walk_from_idea_to_aborted_project(
 
     # Kommunstyrelsen, the receiver the rule set names, accepts it from its Uppföljning page.
     act_as(email("beslut"))
-    page.get_by_role("navigation").get_by_role("link", name="Uppföljning").click()
+    page.get_by_role("navigation").get_by_role("link", name="Uppföljning", exact=True).click()
     waiting = page.get_by_role("region", name="Väntar på godkännande (1)")
     assert f"{case.number} {TITLE}" in waiting.inner_text(), main_text(page)
     axe.check(page)
